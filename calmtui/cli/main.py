@@ -1,0 +1,73 @@
+"""The Typer application and the process-level error policy.
+
+Exit codes: 0 ok, 1 the project/tests have problems, 2 usage errors (Typer's default) or no
+project found, 3 internal errors. Tracebacks are only shown with `-v`/`--verbose`; locals are never
+shown because they can hold API keys.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from calmtui import __version__
+from calmtui.cli import init_cmd, placeholders, validate_cmd
+
+app = typer.Typer(
+    name="calmtui",
+    help="Build, inspect and test CALM-style conversational assistants in the terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"calmtui {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Show tracebacks of internal errors."
+    ),
+) -> None:
+    """Build, inspect and test CALM-style conversational assistants in the terminal."""
+    if verbose:
+        os.environ["CALMTUI_VERBOSE"] = "1"
+
+
+init_cmd.register(app)
+validate_cmd.register(app)
+placeholders.register(app)
+
+
+def run() -> None:
+    """Console-script entry point: Typer handles usage errors, we handle everything else."""
+    verbose = "-v" in sys.argv[1:2] or "--verbose" in sys.argv[1:2]
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: never a raw traceback by default
+        if verbose or os.environ.get("CALMTUI_VERBOSE") == "1":
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(
+            f"internal error: {type(exc).__name__}: {exc} (re-run with -v for the traceback)\n"
+        )
+        sys.exit(3)

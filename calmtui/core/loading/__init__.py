@@ -1,0 +1,1 @@
+"""Turning project files into the typed model, collecting diagnostics instead of raising."""

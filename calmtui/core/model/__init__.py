@@ -1,0 +1,1 @@
+"""The typed project model: domain, flows, config and endpoints, each element with its `Span`."""

@@ -1,0 +1,102 @@
+"""`config.yml` and `endpoints.yml` (FORMATS.md a.2, a.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from calmtui.core.diagnostics import Span
+
+LLM_COMMAND_GENERATORS = frozenset(
+    {
+        "CompactLLMCommandGenerator",
+        "SearchReadyLLMCommandGenerator",
+        "SingleStepLLMCommandGenerator",
+        "MultiStepLLMCommandGenerator",
+        "LLMCommandGenerator",
+    }
+)
+# Keys whose values are secrets: never shown in reprs, logs, reports or the inspector.
+SECRET_KEYS = frozenset({"api_key", "token", "password", "secret", "aws_secret_access_key"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """One pipeline component or policy: `{name: X, ...options}`."""
+
+    name: str
+    options: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    recipe: str = "default.v1"
+    language: str = "en"
+    assistant_id: str | None = None
+    pipeline: tuple[Component, ...] = ()
+    policies: tuple[Component, ...] = ()
+    calmtui: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    path: str | None = None
+    span: Span | None = None
+
+    @property
+    def command_generator(self) -> Component | None:
+        """The LLM command generator of the pipeline, if any (the first one wins)."""
+        for component in self.pipeline:
+            if component.name in LLM_COMMAND_GENERATORS:
+                return component
+        return None
+
+    def has_component(self, name: str) -> bool:
+        return any(c.name == name for c in (*self.pipeline, *self.policies))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelConfig:
+    provider: str | None = None
+    model: str | None = None
+    api_base: str | None = None
+    api_version: str | None = None
+    deployment: str | None = None
+    timeout: float | None = None
+    params: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
+    span: Span | None = None
+
+    @property
+    def litellm_model(self) -> str:
+        """`provider/model` as litellm expects it."""
+        model = self.model or self.deployment or ""
+        if self.provider and not model.startswith(f"{self.provider}/"):
+            return f"{self.provider}/{model}"
+        return model
+
+    def public_params(self) -> dict[str, Any]:
+        """Parameters safe to show: secrets masked."""
+        return {k: ("***" if k in SECRET_KEYS else v) for k, v in self.params.items()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelGroup:
+    id: str
+    models: tuple[ModelConfig, ...]
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionEndpoint:
+    url: str | None = None
+    actions_module: str | None = None
+    timeout: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Endpoints:
+    action_endpoint: ActionEndpoint | None = None
+    model_groups: Mapping[str, ModelGroup] = field(default_factory=dict[str, ModelGroup])
+    nlg: Mapping[str, Any] | None = None
+    other: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
+    path: str | None = None

@@ -1,0 +1,101 @@
+"""Domain: slots, responses, actions and session settings (FORMATS.md b)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from calmtui.core.diagnostics import Span
+from calmtui.core.model.slots import Slot
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Button:
+    title: str
+    payload: str | None
+    span: Span | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegacyCondition:
+    """The pre-3.x response condition form `{type: slot, name: tier, value: gold}`."""
+
+    name: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResponseVariation:
+    text: str | None = None
+    image: str | None = None
+    buttons: tuple[Button, ...] = ()
+    button_type: str | None = None
+    custom: Any = None
+    attachment: Any = None
+    quick_replies: Any = None
+    elements: Any = None
+    channel: str | None = None
+    condition: str | None = None
+    legacy_conditions: tuple[LegacyCondition, ...] = ()
+    id: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    translation: Mapping[str, str] = field(default_factory=dict[str, str])
+    span: Span | None = None
+
+    @property
+    def is_conditional(self) -> bool:
+        return self.condition is not None or bool(self.legacy_conditions)
+
+    @property
+    def uses_jinja(self) -> bool:
+        return self.metadata.get("template") == "jinja"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Response:
+    name: str
+    variations: tuple[ResponseVariation, ...]
+    span: Span | None = None
+    builtin: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Action:
+    name: str
+    send_domain: bool = False
+    span: Span | None = None
+    builtin: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionConfig:
+    session_expiration_time: float = 60.0
+    carry_over_slots_to_new_session: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Domain:
+    slots: Mapping[str, Slot] = field(default_factory=dict[str, Slot])
+    responses: Mapping[str, Response] = field(default_factory=dict[str, Response])
+    actions: Mapping[str, Action] = field(default_factory=dict[str, Action])
+    intents: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    forms: tuple[str, ...] = ()
+    session_config: SessionConfig = field(default_factory=SessionConfig)
+    files: tuple[str, ...] = ()
+
+    @property
+    def user_slots(self) -> list[Slot]:
+        return [s for s in self.slots.values() if not s.builtin]
+
+    @property
+    def user_responses(self) -> list[Response]:
+        return [r for r in self.responses.values() if not r.builtin]
+
+    def is_known_action(self, name: str) -> bool:
+        """A listed custom action, a response, or a built-in action."""
+        return name in self.actions or name in self.responses

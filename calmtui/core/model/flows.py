@@ -1,0 +1,194 @@
+"""Flows and their steps (FORMATS.md c).
+
+Steps are stored flat, in the depth-first document order that also numbers default step ids
+(`<flow_id>_<index>_<postfix>`); nested `then`/`else` lists are resolved at load time into step
+ids, so every step's `next` is either a step id, `END`, or a list of guarded branches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from calmtui.core.diagnostics import Span
+from calmtui.core.model.slots import Rejection
+
+START = "START"
+END = "END"
+CONTINUE_PREFIX = "NEXT:"
+PATTERN_PREFIX = "pattern_"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Branch:
+    condition: str | bool
+    target: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaticNext:
+    kind: Literal["static"] = "static"
+    target: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BranchNext:
+    kind: Literal["branches"] = "branches"
+    branches: tuple[Branch, ...]
+    else_target: str
+    span: Span | None = None
+
+
+Next = StaticNext | BranchNext
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepBase:
+    id: str
+    index: int
+    next: Next
+    has_custom_id: bool = False
+    description: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    span: Span | None = None
+
+    def targets(self) -> Iterator[str]:
+        """Every step id (or END) this step can continue with."""
+        match self.next:
+            case StaticNext(target=target):
+                yield target
+            case BranchNext(branches=branches, else_target=else_target):
+                for b in branches:
+                    yield b.target
+                yield else_target
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionStep(StepBase):
+    kind: Literal["action"] = "action"
+    action: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectStep(StepBase):
+    kind: Literal["collect"] = "collect"
+    collect: str
+    utter: str
+    has_custom_utter: bool = False
+    ask_before_filling: bool = False
+    reset_after_flow_ends: bool = True
+    force_slot_filling: bool = False
+    rejections: tuple[Rejection, ...] = ()
+    silence_timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkStep(StepBase):
+    kind: Literal["link"] = "link"
+    link: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallStep(StepBase):
+    kind: Literal["call"] = "call"
+    call: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetSlotsStep(StepBase):
+    kind: Literal["set_slots"] = "set_slots"
+    slot_values: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoopStep(StepBase):
+    kind: Literal["noop"] = "noop"
+
+
+Step = ActionStep | CollectStep | LinkStep | CallStep | SetSlotsStep | NoopStep
+
+
+def default_step_id(flow_id: str, index: int, step: Step) -> str:
+    return f"{flow_id}_{index}_{step_postfix(step)}"
+
+
+def step_postfix(step: Step) -> str:
+    match step:
+        case ActionStep(action=action):
+            return action
+        case CollectStep(collect=slot):
+            return f"collect_{slot}"
+        case LinkStep(link=target):
+            return f"link_{target}"
+        case CallStep(call=target):
+            return f"call_{target}"
+        case SetSlotsStep():
+            return "set_slots"
+        case NoopStep():
+            return "noop"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NluTrigger:
+    intent: str
+    confidence_threshold: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flow:
+    id: str
+    description: str = ""
+    name: str = ""
+    guard: str | bool | None = None
+    always_include_in_prompt: bool = False
+    nlu_triggers: tuple[NluTrigger, ...] = ()
+    persisted_slots: tuple[str, ...] = ()
+    run_pattern_completed: bool = True
+    metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    translation: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    steps: tuple[Step, ...] = ()
+    span: Span | None = None
+    builtin: bool = False
+    step_index: Mapping[str, Step] = field(default_factory=dict[str, Step], compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.step_index and self.steps:
+            object.__setattr__(self, "step_index", {s.id: s for s in self.steps})
+
+    @property
+    def is_pattern(self) -> bool:
+        return self.id.startswith(PATTERN_PREFIX)
+
+    @property
+    def readable_name(self) -> str:
+        return self.name or readable_flow_name(self.id)
+
+    @property
+    def first_step(self) -> Step | None:
+        return self.steps[0] if self.steps else None
+
+    def step(self, step_id: str) -> Step | None:
+        return self.step_index.get(step_id)
+
+    def collect_steps(self) -> list[CollectStep]:
+        return [s for s in self.steps if isinstance(s, CollectStep)]
+
+    def set_slots_steps(self) -> list[SetSlotsStep]:
+        return [s for s in self.steps if isinstance(s, SetSlotsStep)]
+
+    def called_flow_ids(self) -> list[str]:
+        return [s.call for s in self.steps if isinstance(s, CallStep)]
+
+    @property
+    def is_link_only(self) -> bool:
+        """A guard that is literally false: reachable only through link or call (FORMATS c.1)."""
+        if self.guard is False:
+            return True
+        return isinstance(self.guard, str) and self.guard.strip().lower() == "false"
+
+
+def readable_flow_name(flow_id: str) -> str:
+    return flow_id.replace("_", " ").replace("-", " ")
