@@ -1,0 +1,58 @@
+"""What the session hands an action runner, and what every runner returns."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from calmtui.core.engine import ActionOutcome
+from calmtui.core.model.project import Project
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionRequest:
+    """A read-only view of the conversation for one action call (rasa-sdk's tracker, roughly)."""
+
+    name: str
+    sender_id: str
+    slots: Mapping[str, Any]
+    latest_message: Mapping[str, Any]
+    events: Sequence[Mapping[str, Any]]
+    stack: Sequence[Mapping[str, Any]]
+    active_flow: str | None
+    flow_id: str | None = None
+    step_id: str | None = None
+    project: Project | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionCall:
+    """How one action call went, for the TurnResult and the inspector."""
+
+    name: str
+    runner: str
+    latency_ms: float
+    error: str | None = None
+    detail: str = ""
+
+
+class ActionRunner(Protocol):
+    """Runs custom actions. Must not raise: failures come back as `ActionOutcome(error=...)`."""
+
+    @property
+    def kind(self) -> str: ...
+
+    async def run(self, request: ActionRequest) -> ActionOutcome: ...
+
+
+class NoActionRunner:
+    """Used when a project has no way to run custom actions: each call is a clear failure."""
+
+    kind = "none"
+
+    async def run(self, request: ActionRequest) -> ActionOutcome:
+        return ActionOutcome(
+            error=f"no action runner can run {request.name!r}",
+            detail="configure action_endpoint in endpoints.yml (url or actions_module), or stub it in tests",
+        )

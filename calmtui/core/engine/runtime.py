@@ -1,0 +1,83 @@
+"""What the executor and the built-in actions share during one turn: the tracker, the project
+index, and how to say something (responses rendered with a seeded RNG, so runs repeat)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from calmtui.core.engine.frames import context_of
+from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.engine.state import Tracker
+from calmtui.core.events import ActionExecuted, BotUttered, EngineNote
+from calmtui.core.nlg import RenderedResponse, render_response
+
+INTERNAL_ERROR_RESPONSE = "utter_internal_error_rasa"
+FALLBACK_TEXT = "Sorry, something went wrong on my side."
+
+
+@dataclass(kw_only=True)
+class Runtime:
+    tracker: Tracker
+    index: ProjectIndex
+    seed: int = 0
+    channel: str | None = None
+    language: str | None = None
+    utterances: int = 0
+    problems: list[str] = field(default_factory=list[str])
+
+    def rng(self) -> random.Random:
+        """A fresh generator per utterance, derived from (seed, turn, utterance number)."""
+        self.utterances += 1
+        return random.Random(f"{self.seed}:{self.tracker.turn}:{self.utterances}")
+
+    def context(self) -> dict[str, Any]:
+        return context_of(self.tracker.stack)
+
+    def executed(self, name: str, flow_id: str | None = None, step_id: str | None = None) -> None:
+        self.tracker.emit(ActionExecuted(name=name, flow_id=flow_id, step_id=step_id))
+
+    def note(self, code: str, message: str) -> None:
+        self.tracker.emit(EngineNote(code=code, message=message))
+
+    def utter(self, name: str, extra: Mapping[str, Any] | None = None) -> bool:
+        """Utter a response by name; False when it does not exist or nothing is eligible."""
+        rendered = render_response(
+            self.index.domain,
+            name,
+            slots=self.tracker.slots,
+            context=self.context(),
+            channel=self.channel,
+            rng=self.rng(),
+            language=self.language,
+            default_language=self.index.project.config.language,
+            extra=extra,
+        )
+        if rendered is None:
+            return False
+        self.emit_rendered(rendered, name)
+        return True
+
+    def utter_or_error(self, name: str, extra: Mapping[str, Any] | None = None) -> None:
+        if self.utter(name, extra):
+            return
+        self.note("no_response", f"response {name!r} has no variation that can be used now")
+        if not self.utter(INTERNAL_ERROR_RESPONSE):
+            self.tracker.emit(BotUttered(text=FALLBACK_TEXT, metadata={"utter_action": INTERNAL_ERROR_RESPONSE}))
+
+    def emit_rendered(self, rendered: RenderedResponse, name: str | None) -> None:
+        for problem in rendered.problems:
+            self.note("response_problem", f"{name or 'message'}: {problem}")
+        data: dict[str, Any] = {}
+        if rendered.buttons:
+            data["buttons"] = [b.to_json() for b in rendered.buttons]
+        for key in ("image", "custom", "attachment", "quick_replies", "elements", "button_type"):
+            value = getattr(rendered, key)
+            if value is not None:
+                data[key] = value
+        metadata: dict[str, Any] = dict(rendered.metadata)
+        if name is not None:
+            metadata["utter_action"] = name
+        self.tracker.emit(BotUttered(text=rendered.text, data=data, metadata=metadata))

@@ -1,0 +1,265 @@
+"""One turn, start to finish, as a pure state machine.
+
+    machine = engine.start_turn(state, text, commands)
+    while (pending := machine.advance()) is not None:      # a custom action is needed
+        machine.complete_action(pending, outcome)          # run by the caller (in-process, HTTP, stub)
+    outcome = machine.finish()                             # the new state and what happened
+
+The core stays synchronous and free of I/O; `calmtui.session` drives this loop asynchronously.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from calmtui.core.commands import Command, SessionStart
+from calmtui.core.dsl import to_dsl
+from calmtui.core.engine import frames as F
+from calmtui.core.engine.apply import CommandApplier, end_frames_down_to
+from calmtui.core.engine.builtin_actions import restart
+from calmtui.core.engine.cleanup import clean_commands, order_commands
+from calmtui.core.engine.executor import Executor, PendingAction
+from calmtui.core.engine.frames import PatternFrame, top_user_frame
+from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.engine.runtime import Runtime
+from calmtui.core.engine.state import DialogueState, Tracker
+from calmtui.core.events import (
+    ActionFailed,
+    BotUttered,
+    CommandIgnored,
+    CommandRewritten,
+    EngineNote,
+    Event,
+    Restarted,
+    SlotSet,
+    UserUttered,
+)
+from calmtui.core.model.project import Project
+from calmtui.core.model.domain import Button
+from calmtui.core.nlg import RenderedResponse
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionOutcome:
+    """What a custom action returned, in the action-server format (events and responses), or
+    why it failed. `error` set means failure: the internal-error pattern follows."""
+
+    events: Sequence[Mapping[str, Any]] = ()
+    responses: Sequence[Mapping[str, Any]] = ()
+    error: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnOutcome:
+    state: DialogueState
+    events: tuple[Event, ...]
+    accepted_commands: tuple[Command, ...]
+    stack_before: tuple[F.Frame, ...]
+    slots_before: Mapping[str, Any] = field(default_factory=dict[str, Any])
+
+    @property
+    def bot_messages(self) -> list[BotUttered]:
+        return [e for e in self.events if isinstance(e, BotUttered)]
+
+    @property
+    def ignored(self) -> list[CommandIgnored | CommandRewritten]:
+        return [e for e in self.events if isinstance(e, CommandIgnored | CommandRewritten)]
+
+
+class Engine:
+    """Runs turns of one project version. Cheap to create; reuse it across conversations."""
+
+    def __init__(self, project: Project, *, seed: int = 0, channel: str | None = None) -> None:
+        self.project = project
+        self.index = ProjectIndex(project)
+        self.seed = seed
+        self.channel = channel
+
+    def new_state(self) -> DialogueState:
+        return DialogueState(slots=dict(self.index.slot_defaults))
+
+    def start_turn(
+        self,
+        state: DialogueState,
+        text: str | None,
+        commands: Sequence[Command],
+        *,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> TurnMachine:
+        return TurnMachine(self, state, text, commands, metadata or {})
+
+    def start_session(self, state: DialogueState) -> TurnMachine:
+        """The conversation-start turn: runs pattern_session_start (e.g. a greeting)."""
+        return TurnMachine(self, state, None, [SessionStart()], {})
+
+
+class TurnMachine:
+    def __init__(
+        self,
+        engine: Engine,
+        state: DialogueState,
+        text: str | None,
+        commands: Sequence[Command],
+        metadata: Mapping[str, Any],
+    ) -> None:
+        self.engine = engine
+        self.tracker = Tracker(state)
+        self.stack_before = state.stack
+        self.slots_before = state.slots
+        self.runtime = Runtime(
+            tracker=self.tracker,
+            index=engine.index,
+            seed=engine.seed,
+            channel=engine.channel,
+            language=engine.project.config.language,
+        )
+        self.executor = Executor(self.runtime)
+        self.accepted: list[Command] = []
+        self._finished = False
+        self._process(text, commands, metadata)
+
+    def _process(self, text: str | None, commands: Sequence[Command], metadata: Mapping[str, Any]) -> None:
+        tracker, index = self.tracker, self.engine.index
+        cleaned = clean_commands(commands, tracker, index)
+        if text is not None:
+            tracker.emit(
+                UserUttered(text=text, commands=tuple(to_dsl(c) for c in cleaned.commands), metadata=dict(metadata))
+            )
+        tracker.emit_all(cleaned.events)
+        self.accepted = list(cleaned.commands)
+        mark = len(tracker.events)
+        applier = CommandApplier(tracker, index)
+        applier.apply_all(order_commands(cleaned.commands, tracker))
+        self._push_slot_validations(applier.slots_set)
+        _drop_shadowed_slot_sets(tracker.events, mark)
+        for frame in tracker.stack:
+            tracker.flow_hashes[frame.flow_id] = index.flow_hash(frame.flow_id)
+
+    def _push_slot_validations(self, names: list[str]) -> None:
+        for name in dict.fromkeys(names):
+            slot = self.engine.index.slots.get(name)
+            if slot is None or slot.validation is None:
+                continue
+            fields = {
+                "validate": name,
+                "refill_utter": slot.validation.refill_utter or f"utter_ask_{name}",
+                "refill_action": self.engine.index.collect_action(name) or "",
+                "rejections": [{"if": r.condition, "utter": r.utter} for r in slot.validation.rejections],
+            }
+            self.tracker.push(PatternFrame(frame_id=self.tracker.new_frame_id(), flow_id=F.VALIDATE_SLOT, fields=fields))
+
+    # -- the loop ---------------------------------------------------------------------------------
+    def advance(self) -> PendingAction | None:
+        """Run the flows; returns the next custom action to run, or None when listening."""
+        if self._finished:
+            return None
+        pending = self.executor.advance()
+        if pending is None:
+            self._finished = True
+        return pending
+
+    def complete_action(self, pending: PendingAction, outcome: ActionOutcome) -> None:
+        rt = self.runtime
+        rt.executed(pending.name, pending.flow_id, pending.step_id)
+        if outcome.error is not None:
+            self.tracker.emit(ActionFailed(name=pending.name, error=outcome.error, detail=outcome.detail))
+            user = top_user_frame(self.tracker.stack)
+            if user is not None:
+                end_frames_down_to(self.tracker, user.frame_id)
+            self.executor.push_pattern(F.INTERNAL_ERROR, {"error_type": "rasa_internal_error_default", "info": {}})
+            return
+        for response in outcome.responses:
+            self._utter_action_response(response)
+        for event in outcome.events:
+            self._apply_action_event(pending.name, event)
+
+    def _utter_action_response(self, response: Mapping[str, Any]) -> None:
+        rt = self.runtime
+        name = response.get("response") or response.get("template")
+        kwargs = {k: v for k, v in response.items() if k not in ("response", "template")}
+        if isinstance(name, str) and name:
+            rt.utter_or_error(name, kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs)
+            return
+        buttons = tuple(
+            _button(b) for b in response.get("buttons") or [] if isinstance(b, Mapping)
+        )
+        rendered = RenderedResponse(
+            utter_action=None,
+            text=response.get("text") if isinstance(response.get("text"), str) else None,
+            buttons=buttons,
+            image=response.get("image") if isinstance(response.get("image"), str) else None,
+            custom=response.get("custom"),
+            attachment=response.get("attachment"),
+            elements=response.get("elements"),
+            quick_replies=response.get("quick_replies"),
+        )
+        rt.emit_rendered(rendered, None)
+
+    def _apply_action_event(self, action: str, event: Mapping[str, Any]) -> None:
+        tracker, index = self.tracker, self.engine.index
+        kind = event.get("event")
+        if kind == "slot":
+            name = event.get("name")
+            slot = index.slots.get(name) if isinstance(name, str) else None
+            if slot is None:
+                tracker.emit(EngineNote(code="unknown_slot", message=f"{action} set unknown slot {name!r}; ignored"))
+                return
+            tracker.set_slot(slot.name, slot.coerce(event.get("value"))[0], filled_by="CUSTOM")
+        elif kind == "reset_slots":
+            for name, value in index.slot_defaults.items():
+                if tracker.slots.get(name) != value:
+                    tracker.set_slot(name, value, reset=True)
+        elif kind == "restart":
+            restart(self.runtime)
+        elif kind == "bot":
+            text = event.get("text")
+            data = event.get("data")
+            tracker.emit(
+                BotUttered(
+                    text=text if isinstance(text, str) else None,
+                    data=dict(data) if isinstance(data, Mapping) else {},  # type: ignore[arg-type]
+                    metadata={"utter_action": None},
+                )
+            )
+        else:
+            tracker.emit(
+                EngineNote(code="unsupported_event", message=f"{action} returned a {kind!r} event; calmtui ignores it in CALM flows")
+            )
+
+    def finish(self) -> TurnOutcome:
+        while self.advance() is not None:  # pragma: no cover - callers must run actions first
+            raise RuntimeError("finish() called while a custom action is pending")
+        next_turn = any(isinstance(e, UserUttered) for e in self.tracker.events)
+        restarted = any(isinstance(e, Restarted) for e in self.tracker.events)
+        state = self.tracker.snapshot(next_turn=next_turn or restarted)
+        return TurnOutcome(
+            state=state,
+            events=tuple(self.tracker.events),
+            accepted_commands=tuple(self.accepted),
+            stack_before=self.stack_before,
+            slots_before=self.slots_before,
+        )
+
+
+def _button(data: Mapping[str, Any]) -> Button:
+    title = data.get("title")
+    payload = data.get("payload")
+    return Button(title=str(title) if title is not None else "", payload=str(payload) if payload is not None else None)
+
+
+def _drop_shadowed_slot_sets(events: list[Event], start: int) -> None:
+    """Among the events of command processing, only the last SlotSet per slot is kept."""
+    seen: set[str] = set()
+    keep: list[Event] = []
+    for event in reversed(events[start:]):
+        if isinstance(event, SlotSet):
+            if event.name in seen:
+                continue
+            seen.add(event.name)
+        keep.append(event)
+    events[start:] = list(reversed(keep))
+
+

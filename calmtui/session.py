@@ -1,0 +1,336 @@
+"""One conversation: the only async layer below the UI.
+
+`Session.turn(text)` runs understanding (or takes given commands), lets the pure engine apply
+them, runs custom actions through the injected runner while the engine waits for them, and
+returns one immutable `TurnResult` — the record the shell, the inspector, the store and the test
+runner all read. `reload(project)` swaps the project under a live conversation; `rewind()`
+undoes the last turn exactly (states are immutable, so the previous one is simply kept).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from calmtui.actions.protocol import ActionCall, ActionRequest, ActionRunner, NoActionRunner
+from calmtui.core.commands import (
+    ERROR_USER_INPUT_EMPTY,
+    ERROR_USER_INPUT_TOO_LONG,
+    Command,
+    Error,
+    command_from_json,
+    command_to_json,
+)
+from calmtui.core.engine import ActionOutcome, DialogueState, Engine, TurnOutcome
+from calmtui.core.engine.frames import Frame, frame_from_json, top_user_frame
+from calmtui.core.events import (
+    BotUttered,
+    CommandIgnored,
+    CommandRewritten,
+    Event,
+    FrameDropped,
+    SlotSet,
+    event_from_json,
+    event_to_json,
+)
+from calmtui.core.model.project import Project
+from calmtui.core.payloads import parse_set_slots_payload
+from calmtui.understanding.base import CommandGenerator, UnderstandingContext, UnderstandingTrace
+
+DEFAULT_MAX_CHARACTERS = 420
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlotChange:
+    name: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnResult:
+    """Everything about one turn. Immutable; JSON round-trippable for the store."""
+
+    turn: int
+    user_text: str | None
+    understanding: UnderstandingTrace | None
+    accepted_commands: tuple[Command, ...]
+    ignored: tuple[CommandIgnored | CommandRewritten, ...]
+    events: tuple[Event, ...]
+    stack_before: tuple[Frame, ...]
+    stack_after: tuple[Frame, ...]
+    slot_changes: tuple[SlotChange, ...]
+    action_calls: tuple[ActionCall, ...] = ()
+    timings_ms: Mapping[str, float] = field(default_factory=dict[str, float])
+    state: DialogueState = field(default_factory=DialogueState, repr=False)
+
+    @property
+    def bot_messages(self) -> list[BotUttered]:
+        return [e for e in self.events if isinstance(e, BotUttered)]
+
+    @property
+    def mode(self) -> str:
+        return self.understanding.mode if self.understanding else "session"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "turn": self.turn,
+            "user_text": self.user_text,
+            "understanding": self.understanding.to_json() if self.understanding else None,
+            "accepted_commands": [command_to_json(c) for c in self.accepted_commands],
+            "events": [event_to_json(e) for e in self.events],
+            "stack_before": [f.to_json() for f in self.stack_before],
+            "stack_after": [f.to_json() for f in self.stack_after],
+            "slot_changes": [{"name": c.name, "old": c.old, "new": c.new} for c in self.slot_changes],
+            "action_calls": [
+                {"name": a.name, "runner": a.runner, "latency_ms": a.latency_ms, "error": a.error, "detail": a.detail}
+                for a in self.action_calls
+            ],
+            "timings_ms": dict(self.timings_ms),
+            "state": self.state.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TurnResult:
+        events = tuple(event_from_json(e) for e in data.get("events", []))
+        understanding = data.get("understanding")
+        return cls(
+            turn=int(data["turn"]),
+            user_text=data.get("user_text"),
+            understanding=UnderstandingTrace.from_json(understanding) if understanding else None,
+            accepted_commands=tuple(command_from_json(c) for c in data.get("accepted_commands", [])),
+            ignored=tuple(e for e in events if isinstance(e, CommandIgnored | CommandRewritten)),
+            events=events,
+            stack_before=tuple(frame_from_json(f) for f in data.get("stack_before", [])),
+            stack_after=tuple(frame_from_json(f) for f in data.get("stack_after", [])),
+            slot_changes=tuple(SlotChange(name=c["name"], old=c["old"], new=c["new"]) for c in data.get("slot_changes", [])),
+            action_calls=tuple(ActionCall(**a) for a in data.get("action_calls", [])),
+            timings_ms=dict(data.get("timings_ms", {})),
+            state=DialogueState.from_json(data.get("state", {})),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReloadReport:
+    changed_flows: tuple[str, ...]
+    added_flows: tuple[str, ...]
+    removed_flows: tuple[str, ...]
+    dropped: tuple[FrameDropped, ...]
+
+
+class Session:
+    def __init__(
+        self,
+        project: Project,
+        *,
+        generator: CommandGenerator,
+        action_runner: ActionRunner | None = None,
+        sender_id: str = "default",
+        seed: int = 0,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.engine = Engine(project, seed=seed)
+        self.generator = generator
+        self.action_runner: ActionRunner = action_runner or NoActionRunner()
+        self.sender_id = sender_id
+        self.clock = clock
+        self.state: DialogueState = self.engine.new_state()
+        self.history: list[TurnResult] = []
+        self._states: list[DialogueState] = []
+
+    @property
+    def project(self) -> Project:
+        return self.engine.project
+
+    # -- turns ------------------------------------------------------------------------------------
+    async def start(self) -> TurnResult:
+        """The conversation-start turn: runs pattern_session_start (a greeting, if defined)."""
+        started = self.clock()
+        machine = self.engine.start_session(self.state)
+        calls = await self._run_actions(machine, None)
+        return self._record(None, None, machine.finish(), calls, {"understanding": 0.0}, started)
+
+    async def turn(
+        self,
+        text: str,
+        *,
+        commands: Sequence[Command] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> TurnResult:
+        """One user message. `commands` given: understanding is bypassed (mode 'commands')."""
+        started = self.clock()
+        trace = await self._understand(text, commands, metadata or {})
+        understood = self.clock()
+        machine = self.engine.start_turn(self.state, text, trace.commands, metadata=metadata)
+        calls = await self._run_actions(machine, text)
+        timings = {"understanding": (understood - started) * 1000}
+        return self._record(text, trace, machine.finish(), calls, timings, started)
+
+    async def _understand(
+        self, text: str, commands: Sequence[Command] | None, metadata: Mapping[str, Any]
+    ) -> UnderstandingTrace:
+        if commands is not None:
+            return UnderstandingTrace(mode="commands", commands=tuple(commands))
+        if not text.strip():
+            return UnderstandingTrace(mode="session", commands=(Error(error_type=ERROR_USER_INPUT_EMPTY),))
+        limit = self.max_characters()
+        if 0 <= limit < len(text):
+            return UnderstandingTrace(
+                mode="session",
+                commands=(Error(error_type=ERROR_USER_INPUT_TOO_LONG, info={"max_characters": limit}),),
+                notes=(f"message longer than {limit} characters: understanding not called",),
+            )
+        payload = parse_set_slots_payload(text)
+        if payload is not None:
+            return UnderstandingTrace(mode="payload", commands=tuple(payload))
+        context = UnderstandingContext(
+            project=self.project, index=self.engine.index, state=self.state, turn=self.state.turn, metadata=metadata
+        )
+        return await self.generator.generate(text, context)
+
+    def max_characters(self) -> int:
+        generator = self.project.config.command_generator
+        options = generator.options if generator else {}
+        user_input = options.get("user_input")
+        value = user_input.get("max_characters") if isinstance(user_input, Mapping) else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_MAX_CHARACTERS
+
+    async def _run_actions(self, machine: Any, text: str | None) -> list[ActionCall]:
+        calls: list[ActionCall] = []
+        while (pending := machine.advance()) is not None:
+            request = self._request(machine, pending.name, pending.flow_id, pending.step_id, text)
+            began = self.clock()
+            try:
+                outcome = await self.action_runner.run(request)
+            except Exception as exc:  # noqa: BLE001 - a runner bug must not end the conversation
+                outcome = ActionOutcome(error=f"{type(exc).__name__}: {exc}", detail="the action runner raised")
+            calls.append(
+                ActionCall(
+                    name=pending.name,
+                    runner=self.action_runner.kind,
+                    latency_ms=(self.clock() - began) * 1000,
+                    error=outcome.error,
+                    detail=outcome.detail,
+                )
+            )
+            machine.complete_action(pending, outcome)
+        return calls
+
+    def _request(self, machine: Any, name: str, flow_id: str | None, step_id: str | None, text: str | None) -> ActionRequest:
+        tracker = machine.tracker
+        past = [event_to_json(e) for r in self.history for e in r.events]
+        current = [event_to_json(e) for e in tracker.events]
+        active = top_user_frame(tracker.stack)
+        return ActionRequest(
+            name=name,
+            sender_id=self.sender_id,
+            slots=dict(tracker.slots),
+            latest_message={"text": text} if text is not None else {},
+            events=past + current,
+            stack=[f.to_json() for f in tracker.stack],
+            active_flow=active.flow_id if active else None,
+            flow_id=flow_id,
+            step_id=step_id,
+            project=self.project,
+        )
+
+    def _record(
+        self,
+        text: str | None,
+        trace: UnderstandingTrace | None,
+        outcome: TurnOutcome,
+        calls: list[ActionCall],
+        timings: dict[str, float],
+        started: float,
+    ) -> TurnResult:
+        ended = self.clock()
+        action_ms = sum(c.latency_ms for c in calls)
+        total = (ended - started) * 1000
+        timings = {**timings, "actions": action_ms, "total": total}
+        timings["engine"] = max(0.0, total - timings["understanding"] - action_ms)
+        result = TurnResult(
+            turn=len(self.history),
+            user_text=text,
+            understanding=trace,
+            accepted_commands=outcome.accepted_commands,
+            ignored=tuple(outcome.ignored),
+            events=outcome.events,
+            stack_before=outcome.stack_before,
+            stack_after=outcome.state.stack,
+            slot_changes=_slot_changes(outcome.slots_before, outcome.events),
+            action_calls=tuple(calls),
+            timings_ms=timings,
+            state=outcome.state,
+        )
+        self._states.append(self.state)
+        self.state = outcome.state
+        self.history.append(result)
+        return result
+
+    # -- changing the conversation ----------------------------------------------------------------
+    def set_slots(self, values: Mapping[str, Any]) -> list[SlotSet]:
+        """Preset slots (e2e fixtures): coerced to the slot type, unknown names ignored."""
+        slots = dict(self.state.slots)
+        events: list[SlotSet] = []
+        for name, value in values.items():
+            slot = self.engine.index.slots.get(name)
+            if slot is None:
+                continue
+            slots[name] = slot.coerce(value)[0]
+            events.append(SlotSet(name=name, value=slots[name]))
+        self.state = replace(self.state, slots=slots, slots_set=self.state.slots_set | {e.name for e in events})
+        return events
+
+    def rewind(self) -> TurnResult | None:
+        """Undo the last turn; returns the undone result (None when there is nothing to undo)."""
+        if not self.history:
+            return None
+        self.state = self._states.pop()
+        return self.history.pop()
+
+    def reload(self, project: Project) -> ReloadReport:
+        """Swap in a new project version, keeping the conversation.
+
+        Frames whose flow or current step vanished are dropped (with a FrameDropped event in the
+        report); the stored flow fingerprints are updated so the next turn does not treat the edit
+        as a code change.
+        """
+        old = self.engine.index
+        self.engine = Engine(project, seed=self.engine.seed, channel=self.engine.channel)
+        new = self.engine.index
+        old_ids, new_ids = set(old.flows), set(new.flows)
+        changed = sorted(f for f in old_ids & new_ids if old.flow_hash(f) != new.flow_hash(f))
+        kept: list[Frame] = []
+        dropped: list[FrameDropped] = []
+        for frame in self.state.stack:
+            flow = new.flow(frame.flow_id)
+            step_id = frame.step_id.removeprefix("NEXT:")
+            if flow is None:
+                dropped.append(FrameDropped(flow_id=frame.flow_id, step_id=frame.step_id, reason="the flow was removed"))
+            elif step_id not in ("START", "END") and flow.step(step_id) is None:
+                dropped.append(FrameDropped(flow_id=frame.flow_id, step_id=frame.step_id, reason="its step was removed"))
+            else:
+                kept.append(frame)
+        slots = {name: self.state.slots.get(name, slot.initial_value) for name, slot in new.slots.items()}
+        hashes = {f.flow_id: new.flow_hash(f.flow_id) for f in kept}
+        self.state = replace(self.state, stack=tuple(kept), slots=slots, flow_hashes=hashes)
+        return ReloadReport(
+            changed_flows=tuple(changed),
+            added_flows=tuple(sorted(new_ids - old_ids)),
+            removed_flows=tuple(sorted(old_ids - new_ids)),
+            dropped=tuple(dropped),
+        )
+
+
+def _slot_changes(before: Mapping[str, Any], events: Sequence[Event]) -> tuple[SlotChange, ...]:
+    after: dict[str, Any] = {}
+    for event in events:
+        if isinstance(event, SlotSet):
+            after[event.name] = event.value
+    return tuple(
+        SlotChange(name=name, old=before.get(name), new=value)
+        for name, value in after.items()
+        if before.get(name) != value or name not in before
+    )

@@ -1,0 +1,1 @@
+"""calmtui.store (see ARCHITECTURE.md)."""

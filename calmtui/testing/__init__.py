@@ -1,0 +1,1 @@
+"""calmtui.testing (see ARCHITECTURE.md)."""

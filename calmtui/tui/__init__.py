@@ -1,0 +1,1 @@
+"""calmtui.tui (see ARCHITECTURE.md)."""
