@@ -13,7 +13,7 @@ import sys
 import typer
 
 from calmtui import __version__
-from calmtui.cli import init_cmd, placeholders, validate_cmd
+from calmtui.cli import init_cmd, inspect_cmd, shell_cmd, test_cmd, validate_cmd
 
 app = typer.Typer(
     name="calmtui",
@@ -49,7 +49,9 @@ def main(
 
 init_cmd.register(app)
 validate_cmd.register(app)
-placeholders.register(app)
+shell_cmd.register(app)
+inspect_cmd.register(app)
+test_cmd.register(app)
 
 
 def run() -> None:
