@@ -18,9 +18,7 @@ HEAVY = ["textual", "rich", "litellm", "typer"]
 
 def _loaded_after(code: str) -> dict[str, bool]:
     probe = (
-        f"{code}\n"
-        "import json, sys\n"
-        f"print(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))\n"
+        f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -32,7 +30,9 @@ def test_core_and_session_import_no_ui_or_llm(module: str) -> None:
     assert not any(loaded.values()), f"{module} imported {[m for m, v in loaded.items() if v]}"
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["init", "--help"], ["validate", "--help"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["--version"], ["init", "--help"], ["validate", "--help"]]
+)
 def test_cli_cold_start_does_not_import_litellm_or_textual(argv: list[str]) -> None:
     code = (
         "import sys\n"

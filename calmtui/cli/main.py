@@ -13,7 +13,7 @@ import sys
 import typer
 
 from calmtui import __version__
-from calmtui.cli import init_cmd, inspect_cmd, shell_cmd, test_cmd, validate_cmd
+from calmtui.cli import fast_params, init_cmd, inspect_cmd, shell_cmd, test_cmd, validate_cmd
 
 app = typer.Typer(
     name="calmtui",
@@ -47,6 +47,7 @@ def main(
         os.environ["CALMTUI_VERBOSE"] = "1"
 
 
+fast_params.install()
 init_cmd.register(app)
 validate_cmd.register(app)
 shell_cmd.register(app)

@@ -66,7 +66,12 @@ class Diagnostic:
         related: Iterable[Span] = (),
     ) -> Diagnostic:
         return cls(
-            code=code, severity="error", message=message, span=span, hint=hint, related=tuple(related)
+            code=code,
+            severity="error",
+            message=message,
+            span=span,
+            hint=hint,
+            related=tuple(related),
         )
 
     @classmethod
@@ -99,7 +104,12 @@ class Diagnostic:
         related: Iterable[Span] = (),
     ) -> Diagnostic:
         return cls(
-            code=code, severity="info", message=message, span=span, hint=hint, related=tuple(related)
+            code=code,
+            severity="info",
+            message=message,
+            span=span,
+            hint=hint,
+            related=tuple(related),
         )
 
     @property

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -90,7 +90,9 @@ class YMap(dict[str, Any]):
 
     __slots__ = ("_key_nodes", "_node", "_path", "_span", "_value_nodes")
 
-    def __init__(self, span: Span | None = None, *, path: str = "", node: Node | None = None) -> None:
+    def __init__(
+        self, span: Span | None = None, *, path: str = "", node: Node | None = None
+    ) -> None:
         super().__init__()
         self._span = span
         self._path = path
@@ -101,7 +103,11 @@ class YMap(dict[str, Any]):
     @property
     def span(self) -> Span:
         if self._span is None:
-            self._span = span_of_node(self._path, self._node) if self._node is not None else Span(self._path, 1, 1)
+            self._span = (
+                span_of_node(self._path, self._node)
+                if self._node is not None
+                else Span(self._path, 1, 1)
+            )
         return self._span
 
     def key_span(self, key: str) -> Span:
@@ -134,7 +140,9 @@ class YSeq(list[Any]):
 
     __slots__ = ("_item_nodes", "_node", "_path", "_span")
 
-    def __init__(self, span: Span | None = None, *, path: str = "", node: Node | None = None) -> None:
+    def __init__(
+        self, span: Span | None = None, *, path: str = "", node: Node | None = None
+    ) -> None:
         super().__init__()
         self._span = span
         self._path = path
@@ -144,7 +152,11 @@ class YSeq(list[Any]):
     @property
     def span(self) -> Span:
         if self._span is None:
-            self._span = span_of_node(self._path, self._node) if self._node is not None else Span(self._path, 1, 1)
+            self._span = (
+                span_of_node(self._path, self._node)
+                if self._node is not None
+                else Span(self._path, 1, 1)
+            )
         return self._span
 
     def item_span(self, index: int) -> Span:
@@ -203,7 +215,7 @@ def parse_yaml(text: str, path: str) -> YamlFile:
     """Parse one YAML document; never raises."""
     diagnostics: list[Diagnostic] = []
     try:
-        node = yaml.compose(text, Loader=_Yaml12Loader)  # type: ignore[arg-type]
+        node = cast("Node | None", yaml.compose(text, Loader=_Yaml12Loader))  # type: ignore[arg-type]
     except yaml.MarkedYAMLError as exc:
         return YamlFile(path, text, None, (_syntax_diagnostic(exc, path, text),))
     except yaml.YAMLError as exc:
@@ -276,7 +288,9 @@ class _Builder:
         if key in self.in_progress:
             self.diagnostics.append(
                 Diagnostic.error(
-                    "CT104", "recursive YAML alias (a node contains itself)", span_of_node(self.path, node)
+                    "CT104",
+                    "recursive YAML alias (a node contains itself)",
+                    span_of_node(self.path, node),
                 )
             )
             return None
@@ -331,7 +345,11 @@ class _Builder:
         result = YMap(path=self.path, node=node)
         merged: set[str] = set()
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == "<<" and key_node.tag in (_PLAIN, _MERGE):
+            if (
+                isinstance(key_node, ScalarNode)
+                and key_node.value == "<<"
+                and key_node.tag in (_PLAIN, _MERGE)
+            ):
                 merged |= self.merge(result, value_node, depth)
                 continue
             if not isinstance(key_node, ScalarNode):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChainableUndefined, Template, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+if TYPE_CHECKING:  # jinja2 costs ~35 ms to import: only pay it when a template is rendered
+    from jinja2 import Environment, Template
 
 from calmtui.core.conditions.errors import ConditionSyntaxError
 
@@ -22,17 +22,23 @@ from calmtui.core.conditions.errors import ConditionSyntaxError
 PLACEHOLDER = "__calmtui_placeholder__"
 
 
-class _Placeholder(ChainableUndefined):
-    """Stands for any value: attribute and item access chain, and it renders as PLACEHOLDER."""
+@functools.cache
+def _environments() -> tuple[Environment, Environment]:
+    """(runtime, checking) sandboxes, built on first use.
 
-    __slots__ = ()
+    At runtime missing names render as "", as in Rasa; for static checks every variable is a
+    placeholder that chains attribute and item access and renders as PLACEHOLDER.
+    """
+    from jinja2 import ChainableUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    def __str__(self) -> str:
-        return PLACEHOLDER
+    class Placeholder(ChainableUndefined):
+        __slots__ = ()
 
+        def __str__(self) -> str:
+            return PLACEHOLDER
 
-_RUNTIME = ImmutableSandboxedEnvironment()  # missing names render as "", as in Rasa
-_CHECKING = ImmutableSandboxedEnvironment(undefined=_Placeholder)
+    return ImmutableSandboxedEnvironment(), ImmutableSandboxedEnvironment(undefined=Placeholder)
 
 
 def render_template(text: str, context: Mapping[str, Any]) -> str:
@@ -54,7 +60,7 @@ def render_placeholders(text: str) -> str:
     if not _is_template(text):
         return text
     try:
-        return _CHECKING.from_string(text).render()
+        return _environments()[1].from_string(text).render()
     except Exception as error:
         raise _syntax_error(error) from error
 
@@ -65,9 +71,11 @@ def _is_template(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def _compile(text: str) -> Template:
-    return _RUNTIME.from_string(text)
+    return _environments()[0].from_string(text)
 
 
 def _syntax_error(error: Exception) -> ConditionSyntaxError:
+    from jinja2 import TemplateError
+
     detail = error.message if isinstance(error, TemplateError) and error.message else str(error)
     return ConditionSyntaxError(f"the condition's Jinja template failed: {detail}", 0)

@@ -73,13 +73,19 @@ PLACEHOLDER_IDS = {"placeholder_default", "<assistant_id>", "assistant_id", ""}
 MODEL_KEYS = ("provider", "model", "api_base", "api_version", "deployment", "timeout", "model_name")
 
 
-def load_config(file: YamlFile | None, environ: Mapping[str, str]) -> tuple[Config, list[Diagnostic]]:
+def load_config(
+    file: YamlFile | None, environ: Mapping[str, str]
+) -> tuple[Config, list[Diagnostic]]:
     if file is None or file.data is None:
         return Config(path=file.path if file else None), []
     reader = Reader(file.path)
     data = file.data
     if not isinstance(data, YMap):
-        reader.error("CT109", f"config.yml must be a mapping, found {type_name(data)}", _span(data, file.path))
+        reader.error(
+            "CT109",
+            f"config.yml must be a mapping, found {type_name(data)}",
+            _span(data, file.path),
+        )
         return Config(path=file.path), reader.diagnostics
     reader.check_keys(data, CONFIG_KEYS, "config.yml")
     assistant_id = reader.string(data, "assistant_id", "config.yml")
@@ -92,14 +98,15 @@ def load_config(file: YamlFile | None, environ: Mapping[str, str]) -> tuple[Conf
         )
     pipeline = _components(reader, data, "pipeline", KNOWN_COMPONENTS, environ)
     policies = _components(reader, data, "policies", KNOWN_POLICIES, environ)
-    calmtui = reader.map_at(data, "calmtui", "'calmtui' settings") or {}
+    settings = reader.map_at(data, "calmtui", "'calmtui' settings")
+    calmtui: dict[str, Any] = dict(settings) if settings is not None else {}
     config = Config(
         recipe=reader.string(data, "recipe", "config.yml") or "default.v1",
         language=reader.string(data, "language", "config.yml") or "en",
         assistant_id=assistant_id,
         pipeline=pipeline,
         policies=policies,
-        calmtui=dict(calmtui),
+        calmtui=calmtui,
         path=file.path,
         span=data.span,
     )
@@ -111,7 +118,11 @@ def _span(data: Any, path: str) -> Span:
 
 
 def _components(
-    reader: Reader, data: YMap, key: str, known: set[str] | frozenset[str], environ: Mapping[str, str]
+    reader: Reader,
+    data: YMap,
+    key: str,
+    known: set[str] | frozenset[str],
+    environ: Mapping[str, str],
 ) -> tuple[Component, ...]:
     seq = reader.seq_at(data, key, f"{key!r} in config.yml")
     if seq is None:
@@ -131,17 +142,25 @@ def _components(
                 m.value_span("name"),
                 hint=did_you_mean(name, known),
             )
-        options = interpolate({k: v for k, v in m.items() if k != "name"}, environ, reader.diagnostics, m.span)
+        options = interpolate(
+            {k: v for k, v in m.items() if k != "name"}, environ, reader.diagnostics, m.span
+        )
         result.append(Component(name=name, options=options, span=m.span))
     return tuple(result)
 
 
-def load_endpoints(file: YamlFile | None, environ: Mapping[str, str]) -> tuple[Endpoints, list[Diagnostic]]:
+def load_endpoints(
+    file: YamlFile | None, environ: Mapping[str, str]
+) -> tuple[Endpoints, list[Diagnostic]]:
     if file is None or file.data is None:
         return Endpoints(path=file.path if file else None), []
     reader = Reader(file.path)
     if not isinstance(file.data, YMap):
-        reader.error("CT109", f"endpoints.yml must be a mapping, found {type_name(file.data)}", _span(file.data, file.path))
+        reader.error(
+            "CT109",
+            f"endpoints.yml must be a mapping, found {type_name(file.data)}",
+            _span(file.data, file.path),
+        )
         return Endpoints(path=file.path), reader.diagnostics
     data: YMap = interpolate(file.data, environ, reader.diagnostics)
     action_endpoint = _action_endpoint(reader, data)
@@ -152,7 +171,13 @@ def load_endpoints(file: YamlFile | None, environ: Mapping[str, str]) -> tuple[E
             if group is None:
                 continue
             if group.id in groups:
-                reader.error("CT234", f"model group {group.id!r} is defined twice", group.span, related=(groups[group.id].span,) if groups[group.id].span else ())
+                first = groups[group.id].span
+                reader.error(
+                    "CT234",
+                    f"model group {group.id!r} is defined twice",
+                    group.span,
+                    related=(first,) if first is not None else (),
+                )
             groups[group.id] = group
     nlg = reader.map_at(data, "nlg", "'nlg'")
     other = {k: v for k, v in data.items() if k not in ("action_endpoint", "model_groups", "nlg")}
@@ -184,7 +209,9 @@ def _action_endpoint(reader: Reader, data: YMap) -> ActionEndpoint | None:
         reader.warning("CT235", "'action_endpoint' has neither 'url' nor 'actions_module'", m.span)
     timeout = reader.number(m, "timeout", "'action_endpoint'")
     options = {k: v for k, v in m.items() if k not in ("url", "actions_module", "timeout")}
-    return ActionEndpoint(url=url, actions_module=module, timeout=timeout, options=options, span=m.span)
+    return ActionEndpoint(
+        url=url, actions_module=module, timeout=timeout, options=options, span=m.span
+    )
 
 
 def _model_group(reader: Reader, item: Any, span: Span) -> ModelGroup | None:
@@ -198,18 +225,30 @@ def _model_group(reader: Reader, item: Any, span: Span) -> ModelGroup | None:
     models: list[ModelConfig] = []
     seq = reader.seq_at(m, "models", what)
     if not seq:
-        reader.error("CT234", f"{what} has no models", m.span, hint="add 'models: [{provider: openai, model: gpt-4o-mini}]'")
+        reader.error(
+            "CT234",
+            f"{what} has no models",
+            m.span,
+            hint="add 'models: [{provider: openai, model: gpt-4o-mini}]'",
+        )
     for i, raw in enumerate(seq or []):
         mm = reader.as_map(raw, seq.item_span(i) if seq is not None else span, f"a model of {what}")
         if mm is None:
             continue
-        model = reader.string(mm, "model", f"a model of {what}") or reader.string(mm, "model_name", f"a model of {what}")
+        model = reader.string(mm, "model", f"a model of {what}") or reader.string(
+            mm, "model_name", f"a model of {what}"
+        )
         provider = reader.string(mm, "provider", f"a model of {what}")
         deployment = reader.string(mm, "deployment", f"a model of {what}")
         if not model and not deployment:
             reader.error("CT234", f"a model of {what} needs 'model'", mm.span)
         if not provider and not (model and "/" in model):
-            reader.error("CT234", f"a model of {what} needs 'provider'", mm.span, hint="e.g. 'provider: openai'")
+            reader.error(
+                "CT234",
+                f"a model of {what} needs 'provider'",
+                mm.span,
+                hint="e.g. 'provider: openai'",
+            )
         params = {k: v for k, v in mm.items() if k not in MODEL_KEYS}
         models.append(
             ModelConfig(

@@ -83,7 +83,9 @@ class _Parts:
     entities: dict[str, None] = field(default_factory=dict[str, None])
     forms: dict[str, None] = field(default_factory=dict[str, None])
     session: SessionConfig | None = None
-    first_seen: dict[tuple[str, str], Span | None] = field(default_factory=dict[tuple[str, str], Span | None])
+    first_seen: dict[tuple[str, str], Span | None] = field(
+        default_factory=dict[tuple[str, str], Span | None]
+    )
 
 
 def load_domain(files: list[YamlFile]) -> tuple[Domain, list[Diagnostic]]:
@@ -118,50 +120,84 @@ def _read_file(reader: Reader, file: YamlFile, parts: _Parts) -> None:
         )
         return
     reader.check_keys(data, DOMAIN_KEYS, "the domain")
-    if (slots := reader.map_at(data, "slots", "'slots'")) is not None:
-        for name, value in slots.items():
-            slot = read_slot(reader, name, value, slots.key_span(name), slots.value_span(name))
-            if slot is not None:
-                _remember(reader, parts, "slot", name, slot.span)
-                parts.slots[name] = slot
-    if (responses := reader.map_at(data, "responses", "'responses'")) is not None:
-        for name, value in responses.items():
-            response = _read_response(reader, name, value, responses.key_span(name), responses.value_span(name))
-            if response is not None:
-                _remember(reader, parts, "response", name, response.span)
-                parts.responses[name] = response
-    if (actions := reader.seq_at(data, "actions", "'actions'")) is not None:
-        for i, item in enumerate(actions):
-            action = _read_action(reader, item, actions.item_span(i))
-            if action is not None:
-                _remember(reader, parts, "action", action.name, action.span)
-                parts.actions[action.name] = action
-    for key, target in (("intents", parts.intents), ("entities", parts.entities)):
-        if (items := reader.seq_at(data, key, f"{key!r}")) is not None:
-            for i, item in enumerate(items):
-                name = _name_of(item)
-                if name is None:
-                    reader.wrong_type(f"an entry of {key!r}", "a name", item, items.item_span(i))
-                else:
-                    target[name] = None
-    if (forms := reader.map_at(data, "forms", "'forms'")) is not None:
-        for name in forms:
-            parts.forms[name] = None
-        if forms:
-            reader.warning(
-                "CT221",
-                "forms are ignored: CALM assistants collect information with flows",
-                data.key_span("forms"),
-                hint="move the form's required slots into a flow's collect steps",
-            )
-    if (session := reader.map_at(data, "session_config", "'session_config'")) is not None:
-        reader.check_keys(session, ("session_expiration_time", "carry_over_slots_to_new_session"), "'session_config'")
-        expiry = reader.number(session, "session_expiration_time", "'session_config'")
-        carry = reader.boolean(session, "carry_over_slots_to_new_session", "'session_config'", True)
-        parts.session = SessionConfig(
-            session_expiration_time=60.0 if expiry is None else expiry,
-            carry_over_slots_to_new_session=carry,
+    _read_slots(reader, data, parts)
+    _read_responses(reader, data, parts)
+    _read_actions(reader, data, parts)
+    _read_names(reader, data, "intents", parts.intents)
+    _read_names(reader, data, "entities", parts.entities)
+    _read_forms(reader, data, parts)
+    _read_session(reader, data, parts)
+
+
+def _read_slots(reader: Reader, data: YMap, parts: _Parts) -> None:
+    if (slots := reader.map_at(data, "slots", "'slots'")) is None:
+        return
+    for name, value in slots.items():
+        slot = read_slot(reader, name, value, slots.key_span(name), slots.value_span(name))
+        if slot is not None:
+            _remember(reader, parts, "slot", name, slot.span)
+            parts.slots[name] = slot
+
+
+def _read_responses(reader: Reader, data: YMap, parts: _Parts) -> None:
+    if (responses := reader.map_at(data, "responses", "'responses'")) is None:
+        return
+    for name, value in responses.items():
+        response = _read_response(
+            reader, name, value, responses.key_span(name), responses.value_span(name)
         )
+        if response is not None:
+            _remember(reader, parts, "response", name, response.span)
+            parts.responses[name] = response
+
+
+def _read_actions(reader: Reader, data: YMap, parts: _Parts) -> None:
+    if (actions := reader.seq_at(data, "actions", "'actions'")) is None:
+        return
+    for i, item in enumerate(actions):
+        action = _read_action(reader, item, actions.item_span(i))
+        if action is not None:
+            _remember(reader, parts, "action", action.name, action.span)
+            parts.actions[action.name] = action
+
+
+def _read_names(reader: Reader, data: YMap, key: str, target: dict[str, None]) -> None:
+    if (items := reader.seq_at(data, key, f"{key!r}")) is None:
+        return
+    for i, item in enumerate(items):
+        name = _name_of(item)
+        if name is None:
+            reader.wrong_type(f"an entry of {key!r}", "a name", item, items.item_span(i))
+        else:
+            target[name] = None
+
+
+def _read_forms(reader: Reader, data: YMap, parts: _Parts) -> None:
+    if (forms := reader.map_at(data, "forms", "'forms'")) is None:
+        return
+    for name in forms:
+        parts.forms[name] = None
+    if forms:
+        reader.warning(
+            "CT221",
+            "forms are ignored: CALM assistants collect information with flows",
+            data.key_span("forms"),
+            hint="move the form's required slots into a flow's collect steps",
+        )
+
+
+def _read_session(reader: Reader, data: YMap, parts: _Parts) -> None:
+    if (session := reader.map_at(data, "session_config", "'session_config'")) is None:
+        return
+    reader.check_keys(
+        session, ("session_expiration_time", "carry_over_slots_to_new_session"), "'session_config'"
+    )
+    expiry = reader.number(session, "session_expiration_time", "'session_config'")
+    carry = reader.boolean(session, "carry_over_slots_to_new_session", "'session_config'", True)
+    parts.session = SessionConfig(
+        session_expiration_time=60.0 if expiry is None else expiry,
+        carry_over_slots_to_new_session=carry,
+    )
 
 
 def _name_of(item: Any) -> str | None:
@@ -186,7 +222,9 @@ def _remember(reader: Reader, parts: _Parts, kind: str, name: str, span: Span | 
     parts.first_seen[key] = span
 
 
-def read_slot(reader: Reader, name: str, value: Any, key_span: Span, value_span: Span) -> Slot | None:
+def read_slot(
+    reader: Reader, name: str, value: Any, key_span: Span, value_span: Span
+) -> Slot | None:
     what = f"slot {name!r}"
     if not SLOT_NAME_RE.match(name):
         reader.error(
@@ -215,7 +253,8 @@ def read_slot(reader: Reader, name: str, value: Any, key_span: Span, value_span:
             "CT201",
             f"slot {name!r} has unknown type {raw_type!r}",
             m.value_span("type"),
-            hint=did_you_mean(raw_type, BUILTIN_SLOT_TYPES) or "use one of " + ", ".join(BUILTIN_SLOT_TYPES),
+            hint=did_you_mean(raw_type, BUILTIN_SLOT_TYPES)
+            or "use one of " + ", ".join(BUILTIN_SLOT_TYPES),
         )
         slot_type = "any"
     values: tuple[str, ...] = ()
@@ -229,9 +268,15 @@ def read_slot(reader: Reader, name: str, value: Any, key_span: Span, value_span:
                 hint="list the allowed values under 'values:'",
             )
         else:
-            values = tuple(str(v).lower() if isinstance(v, bool) else str(v) for v in listed if v is not None)
+            values = tuple(
+                str(v).lower() if isinstance(v, bool) else str(v) for v in listed if v is not None
+            )
     elif "values" in m:
-        reader.warning("CT111", f"'values' only applies to categorical slots, not {slot_type!r}", m.key_span("values"))
+        reader.warning(
+            "CT111",
+            f"'values' only applies to categorical slots, not {slot_type!r}",
+            m.key_span("values"),
+        )
     slot = Slot(
         name=name,
         type=slot_type,
@@ -293,7 +338,9 @@ def read_rejections(reader: Reader, seq: YSeq | None, what: str) -> tuple[Reject
         m = reader.as_map(item, seq.item_span(i), f"a rejection of {what}")
         if m is None:
             continue
-        reader.check_keys(m, ("if", "utter"), f"a rejection of {what}", code="CT301", severity="error")
+        reader.check_keys(
+            m, ("if", "utter"), f"a rejection of {what}", code="CT301", severity="error"
+        )
         condition = m.get("if")
         if isinstance(condition, bool):
             condition = "true" if condition else "false"
@@ -303,7 +350,14 @@ def read_rejections(reader: Reader, seq: YSeq | None, what: str) -> tuple[Reject
             continue
         if utter is None:
             continue
-        result.append(Rejection(condition=condition, utter=utter, span=m.value_span("if")))
+        result.append(
+            Rejection(
+                condition=condition,
+                utter=utter,
+                span=m.value_span("if"),
+                utter_span=m.value_span("utter"),
+            )
+        )
     return tuple(result)
 
 
@@ -312,7 +366,9 @@ def _read_validation(reader: Reader, m: YMap, what: str) -> SlotValidation | Non
     if v is None:
         return None
     reader.check_keys(v, ("rejections", "refill_utter"), f"'validation' of {what}")
-    rejections = read_rejections(reader, reader.seq_at(v, "rejections", f"'validation' of {what}"), what)
+    rejections = read_rejections(
+        reader, reader.seq_at(v, "rejections", f"'validation' of {what}"), what
+    )
     return SlotValidation(
         rejections=rejections,
         refill_utter=reader.string(v, "refill_utter", f"'validation' of {what}"),
@@ -320,13 +376,17 @@ def _read_validation(reader: Reader, m: YMap, what: str) -> SlotValidation | Non
     )
 
 
-def _read_response(reader: Reader, name: str, value: Any, key_span: Span, value_span: Span) -> Response | None:
+def _read_response(
+    reader: Reader, name: str, value: Any, key_span: Span, value_span: Span
+) -> Response | None:
     what = f"response {name!r}"
     seq = reader.as_seq(value, value_span, what)
     if seq is None:
         return None
     if not seq:
-        reader.error("CT206", f"{what} has no variations", key_span, hint="add at least one '- text: ...'")
+        reader.error(
+            "CT206", f"{what} has no variations", key_span, hint="add at least one '- text: ...'"
+        )
     variations: list[ResponseVariation] = []
     for i, item in enumerate(seq):
         variation = _read_variation(reader, item, seq.item_span(i), what)
@@ -363,9 +423,13 @@ def _read_variation(reader: Reader, item: Any, span: Span, what: str) -> Respons
             elif cm is not None:
                 reader.error("CT112", f"a condition of {what} needs a slot 'name'", cm.span)
     elif raw_condition is not None:
-        reader.wrong_type(f"'condition' of {what}", "a predicate text", raw_condition, m.value_span("condition"))
-    metadata = reader.map_at(m, "metadata", f"'metadata' of {what}") or {}
-    translation = reader.map_at(m, "translation", f"'translation' of {what}") or {}
+        reader.wrong_type(
+            f"'condition' of {what}", "a predicate text", raw_condition, m.value_span("condition")
+        )
+    metadata_map = reader.map_at(m, "metadata", f"'metadata' of {what}")
+    metadata: dict[str, Any] = dict(metadata_map) if metadata_map is not None else {}
+    translation_map = reader.map_at(m, "translation", f"'translation' of {what}")
+    translation: dict[str, Any] = dict(translation_map) if translation_map is not None else {}
     return ResponseVariation(
         text=text,
         image=reader.string(m, "image", f"a variation of {what}"),
@@ -379,9 +443,10 @@ def _read_variation(reader: Reader, item: Any, span: Span, what: str) -> Respons
         condition=condition,
         legacy_conditions=tuple(legacy),
         id=reader.string(m, "id", f"a variation of {what}"),
-        metadata=dict(metadata),
+        metadata=metadata,
         translation={str(k): str(v) for k, v in translation.items()},
         span=m.span,
+        text_span=m.value_span("text") if text is not None else None,
     )
 
 
@@ -396,7 +461,14 @@ def _read_buttons(reader: Reader, m: YMap, what: str) -> tuple[Button, ...]:
             continue
         title = reader.string(b, "title", f"a button of {what}") or ""
         payload = reader.string(b, "payload", f"a button of {what}")
-        buttons.append(Button(title=title, payload=payload, span=b.span))
+        buttons.append(
+            Button(
+                title=title,
+                payload=payload,
+                span=b.span,
+                payload_span=b.value_span("payload") if "payload" in b else None,
+            )
+        )
     return tuple(buttons)
 
 

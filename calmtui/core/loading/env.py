@@ -55,21 +55,26 @@ def interpolate(
     if isinstance(data, str):
         return _substitute(data, environ, diagnostics, span)
     if isinstance(data, YMap):
-        result = YMap(data.span)
+        result = YMap(data.span, path=data.span.path)
         result.copy_positions(data)
         for key, value in data.items():
             result[key] = interpolate(value, environ, diagnostics, data.value_span(key))
         return result
     if isinstance(data, YSeq):
-        seq = YSeq(data.span)
+        seq = YSeq(data.span, path=data.span.path)
         seq.copy_positions(data)
         for i, value in enumerate(data):
             seq.append(interpolate(value, environ, diagnostics, data.item_span(i)))
         return seq
+    if isinstance(data, dict):  # a plain dict built from a YAML mapping (e.g. component options)
+        plain: dict[Any, Any] = data  # pyright: ignore[reportUnknownVariableType]
+        return {key: interpolate(value, environ, diagnostics, span) for key, value in plain.items()}
     return data
 
 
-def _substitute(text: str, environ: Mapping[str, str], diagnostics: list[Diagnostic], span: Span | None) -> str:
+def _substitute(
+    text: str, environ: Mapping[str, str], diagnostics: list[Diagnostic], span: Span | None
+) -> str:
     if "${" not in text:
         return text
 

@@ -9,6 +9,7 @@ document order (which is what default step ids count), then every step gets its 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,15 +107,21 @@ def load_flow_file(file: YamlFile, *, builtin: bool = False) -> FlowFileResult:
     other = [k for k in data if k not in ("flows", "version")]
     for key in other:
         if key in ("nlu", "stories", "rules", "responses", "retrieval_intents"):
-            reader.info("CT222", f"{key!r} is NLU-era data and is ignored by calmtui", data.key_span(key))
+            reader.info(
+                "CT222", f"{key!r} is NLU-era data and is ignored by calmtui", data.key_span(key)
+            )
         else:
-            reader.warning("CT111", f"unknown top-level key {key!r} in a flows file", data.key_span(key))
+            reader.warning(
+                "CT111", f"unknown top-level key {key!r} in a flows file", data.key_span(key)
+            )
     flows = data.get("flows")
     if flows is None:
         reader.warning("CT113", "'flows:' is empty", data.key_span("flows"))
     elif (m := reader.as_map(flows, data.value_span("flows"), "'flows'")) is not None:
         for flow_id, value in m.items():
-            flow = _read_flow(reader, flow_id, value, m.key_span(flow_id), m.value_span(flow_id), builtin)
+            flow = _read_flow(
+                reader, flow_id, value, m.key_span(flow_id), m.value_span(flow_id), builtin
+            )
             if flow is not None:
                 result.flows.append(flow)
     result.diagnostics.extend(reader.diagnostics)
@@ -152,14 +159,17 @@ def _read_flow(
         else:
             reader.wrong_type(f"'if' of {what}", "a condition", raw_guard, m.value_span("if"))
     steps = _read_steps(reader, flow_id, m, key_span)
+    persisted = reader.string_list(m, "persisted_slots", what)
     return Flow(
         id=flow_id,
         description=description or "",
         name=reader.string(m, "name", what) or "",
         guard=guard,
+        guard_span=m.value_span("if") if "if" in m else None,
         always_include_in_prompt=reader.boolean(m, "always_include_in_prompt", what, False),
         nlu_triggers=_read_triggers(reader, m, what),
-        persisted_slots=tuple(name for name, _ in reader.string_list(m, "persisted_slots", what)),
+        persisted_slots=tuple(name for name, _ in persisted),
+        persisted_slot_spans=tuple(span for _, span in persisted),
         run_pattern_completed=reader.boolean(m, "run_pattern_completed", what, True),
         metadata=dict(reader.map_at(m, "metadata", f"'metadata' of {what}") or {}),
         translation=dict(reader.map_at(m, "translation", f"'translation' of {what}") or {}),
@@ -180,13 +190,16 @@ def _read_triggers(reader: Reader, m: YMap, what: str) -> tuple[NluTrigger, ...]
             continue
         intent = t.get("intent")
         if isinstance(intent, str):
-            triggers.append(NluTrigger(intent=intent))
+            triggers.append(NluTrigger(intent=intent, span=t.value_span("intent")))
         elif isinstance(intent, YMap) and isinstance(intent.get("name"), str):
             threshold = intent.get("confidence_threshold")
             triggers.append(
                 NluTrigger(
                     intent=intent["name"],
-                    confidence_threshold=float(threshold) if isinstance(threshold, int | float) else None,
+                    confidence_threshold=float(threshold)
+                    if isinstance(threshold, int | float)
+                    else None,
+                    span=intent.value_span("name"),
                 )
             )
         else:
@@ -201,7 +214,9 @@ def _read_steps(reader: Reader, flow_id: str, m: YMap, key_span: Span) -> tuple[
     what = f"flow {flow_id!r}"
     raw_steps = m.get("steps")
     if raw_steps is None or (isinstance(raw_steps, YSeq) and not raw_steps):
-        reader.error("CT303", f"{what} has no steps", m.key_span("steps") if "steps" in m else key_span)
+        reader.error(
+            "CT303", f"{what} has no steps", m.key_span("steps") if "steps" in m else key_span
+        )
         return ()
     seq = reader.as_seq(raw_steps, m.value_span("steps"), f"'steps' of {what}")
     if seq is None:
@@ -269,7 +284,11 @@ class _StepBuilder:
         kind = kinds[0]
         article = "an" if kind[0] in "aeiou" else "a"
         self.reader.check_keys(
-            data, (kind, *STEP_KEYS[kind]), f"{article} {kind} step of {self.what}", code="CT301", severity="error"
+            data,
+            (kind, *STEP_KEYS[kind]),
+            f"{article} {kind} step of {self.what}",
+            code="CT301",
+            severity="error",
         )
         return kind
 
@@ -290,9 +309,13 @@ class _StepBuilder:
             if isinstance(custom, str):
                 span = raw.data.value_span("id")
                 if custom in (START, END) or custom.startswith(CONTINUE_PREFIX):
-                    self.reader.error("CT305", f"step id {custom!r} is reserved", span, hint="pick another id")
+                    self.reader.error(
+                        "CT305", f"step id {custom!r} is reserved", span, hint="pick another id"
+                    )
                 elif not STEP_ID_RE.match(custom):
-                    self.reader.error("CT346", f"step id {custom!r} may not contain whitespace", span)
+                    self.reader.error(
+                        "CT346", f"step id {custom!r} may not contain whitespace", span
+                    )
                 raw.id = custom
             else:
                 raw.id = f"{self.flow_id}_{raw.index}_{self._postfix(raw)}"
@@ -366,7 +389,9 @@ class _StepBuilder:
             if m is None:
                 continue
             if "else" in m:
-                self.reader.check_keys(m, ("else",), "an else branch", code="CT301", severity="error")
+                self.reader.check_keys(
+                    m, ("else",), "an else branch", code="CT301", severity="error"
+                )
                 else_target = self.branch_target(m, "else", children)
                 if i != len(spec) - 1:
                     self.reader.error("CT307", "'else' must be the last branch", m.key_span("else"))
@@ -391,17 +416,22 @@ class _StepBuilder:
             return StaticNext(target=else_target, span=span)
         return BranchNext(branches=tuple(branches), else_target=else_target, span=span)
 
-    def branch_target(self, m: YMap, key: str, children: Any) -> str:
+    def branch_target(self, m: YMap, key: str, children: Iterator[list[_Raw]]) -> str:
         value = m.get(key)
         if isinstance(value, YSeq):
-            child: list[_Raw] = next(children, [])
+            no_steps: list[_Raw] = []
+            child = next(children, no_steps)
             if not child:
                 if not value:
-                    self.reader.error("CT304", f"'{key}' has an empty list of steps", m.value_span(key))
+                    self.reader.error(
+                        "CT304", f"'{key}' has an empty list of steps", m.value_span(key)
+                    )
                 return END
             return child[0].id
         if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.reader.error("CT112", f"'{key}' needs a step id or a list of steps", m.key_span(key))
+            self.reader.error(
+                "CT112", f"'{key}' needs a step id or a list of steps", m.key_span(key)
+            )
             return END
         return str(value)
 
@@ -414,8 +444,11 @@ class _StepBuilder:
             "next": nxt,
             "has_custom_id": "id" in data,
             "description": reader.string(data, "description", f"step {raw.id!r}"),
-            "metadata": dict(reader.map_at(data, "metadata", f"'metadata' of step {raw.id!r}") or {}),
+            "metadata": dict(
+                reader.map_at(data, "metadata", f"'metadata' of step {raw.id!r}") or {}
+            ),
             "span": raw.span,
+            "value_span": data.value_span(raw.kind),
         }
         value = data.get(raw.kind)
         what = f"step {raw.id!r}"
@@ -432,7 +465,8 @@ class _StepBuilder:
                 name = self.name_value(data, "call", what)
                 return CallStep(call=name, **common) if name else None
             case "set_slots":
-                return SetSlotsStep(slot_values=self.slot_values(data, what), **common)
+                pairs, spans = self.slot_values(data, what)
+                return SetSlotsStep(slot_values=pairs, slot_spans=spans, **common)
             case _:
                 if value is not True:
                     reader.error("CT110", "'noop' must be true", data.value_span("noop"))
@@ -451,7 +485,9 @@ class _StepBuilder:
         if slot is None:
             return None
         utter = reader.string(data, "utter", what)
-        rejections = read_rejections(reader, reader.seq_at(data, "rejections", f"'rejections' of {what}"), what)
+        rejections = read_rejections(
+            reader, reader.seq_at(data, "rejections", f"'rejections' of {what}"), what
+        )
         if "reset_after_flow_ends" in data:
             reader.warning(
                 "CT329",
@@ -463,6 +499,7 @@ class _StepBuilder:
             collect=slot,
             utter=utter or f"utter_ask_{slot}",
             has_custom_utter=utter is not None,
+            utter_span=data.value_span("utter") if utter is not None else None,
             ask_before_filling=reader.boolean(data, "ask_before_filling", what, False),
             reset_after_flow_ends=reader.boolean(data, "reset_after_flow_ends", what, True),
             force_slot_filling=reader.boolean(data, "force_slot_filling", what, False),
@@ -471,31 +508,37 @@ class _StepBuilder:
             **common,
         )
 
-    def slot_values(self, data: YMap, what: str) -> tuple[tuple[str, Any], ...]:
+    def slot_values(
+        self, data: YMap, what: str
+    ) -> tuple[tuple[tuple[str, Any], ...], tuple[Span, ...]]:
         value = data.get("set_slots")
         pairs: list[tuple[str, Any]] = []
+        spans: list[Span] = []
         if isinstance(value, YMap):  # tolerated: a plain mapping instead of a list of one-key maps
-            return tuple(value.items())
+            return tuple(value.items()), tuple(value.key_span(k) for k in value)
         seq = self.reader.as_seq(value, data.value_span("set_slots"), f"'set_slots' of {what}")
         for i, item in enumerate(seq or []):
             if isinstance(item, YMap) and len(item) == 1:
                 pairs.extend(item.items())
+                spans.extend(item.key_span(k) for k in item)
             else:
                 self.reader.error(
                     "CT347",
                     f"each entry of 'set_slots' must be one 'slot: value' pair, found {type_name(item)}",
                     seq.item_span(i) if seq is not None else None,
                 )
-        return tuple(pairs)
+        return tuple(pairs), tuple(spans)
 
     # -- structure ------------------------------------------------------------------------------
     def check_reachable(self, steps: list[Step]) -> None:
         if not steps:
             return
         ids = {s.id: s for s in steps}
+        unresolved = False
         for step in steps:
             for target in step.targets():
                 if target != END and target not in ids and not target.startswith(CONTINUE_PREFIX):
+                    unresolved = True
                     span = step.next.span or step.span
                     self.reader.error(
                         "CT311",
@@ -503,6 +546,8 @@ class _StepBuilder:
                         span,
                         hint=did_you_mean(target, ids) or "use a step id of this flow or END",
                     )
+        if unresolved:  # which steps are reachable depends on the fix: no unreachable cascade
+            return
         reached: set[str] = set()
         todo = [steps[0].id]
         while todo:

@@ -80,7 +80,9 @@ class _Files:
             raw = path.read_bytes()
         except OSError as exc:
             self.diagnostics.append(
-                Diagnostic.error("CT108", f"cannot read {rel!r}: {exc.strerror or exc}", Span(rel, 1, 1))
+                Diagnostic.error(
+                    "CT108", f"cannot read {rel!r}: {exc.strerror or exc}", Span(rel, 1, 1)
+                )
             )
             return None
         text, problem = decode_source(raw, rel)
@@ -108,7 +110,9 @@ def yaml_files_under(path: Path) -> list[Path]:
     found = [
         p
         for p in path.rglob("*")
-        if p.suffix in YAML_SUFFIXES and p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        if p.suffix in YAML_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
     ]
     return sorted(found)
 
@@ -136,11 +140,17 @@ def load_project(
     paths = paths or ProjectPaths()
     base = Path(root)
     if not base.is_dir():
-        return LoadResult(project=None, diagnostics=[_no_project(f"{os.fspath(root)!r} is not a directory")])
+        return LoadResult(
+            project=None, diagnostics=[_no_project(f"{os.fspath(root)!r} is not a directory")]
+        )
     if not looks_like_project(base) and paths == ProjectPaths():
         return LoadResult(
             project=None,
-            diagnostics=[_no_project(f"no CALM project in {os.fspath(root)!r} (no config.yml, domain or data/)")],
+            diagnostics=[
+                _no_project(
+                    f"no CALM project in {os.fspath(root)!r} (no config.yml, domain or data/)"
+                )
+            ],
         )
     files = _Files(base)
     dotenv = _read_dotenv(files, base)
@@ -150,7 +160,11 @@ def load_project(
     user_domain, domain_diags = load_domain(domain_files)
     files.diagnostics.extend(domain_diags)
 
-    flow_files = [f for f in (files.yaml(p) for p in _data_paths(base, paths)) if f is not None and is_flow_file(f)]
+    flow_files = [
+        f
+        for f in (files.yaml(p) for p in _data_paths(base, paths))
+        if f is not None and is_flow_file(f)
+    ]
     user_flows: list[Flow] = []
     for f in flow_files:
         result = load_flow_file(f)
@@ -169,7 +183,9 @@ def load_project(
     config_path = _first_existing(base, paths.config, ("config.yml", "config.yaml"))
     config, config_diags = load_config(files.yaml(config_path) if config_path else None, env)
     endpoints_path = _first_existing(base, paths.endpoints, ("endpoints.yml", "endpoints.yaml"))
-    endpoints, endpoint_diags = load_endpoints(files.yaml(endpoints_path) if endpoints_path else None, env)
+    endpoints, endpoint_diags = load_endpoints(
+        files.yaml(endpoints_path) if endpoints_path else None, env
+    )
     files.diagnostics.extend(config_diags + endpoint_diags)
 
     project = Project(
@@ -226,7 +242,12 @@ def _domain_files(files: _Files, base: Path, paths: ProjectPaths) -> list[YamlFi
     parsed = [f for f in (files.yaml(p) for p in found) if f is not None]
     if parsed and all(f.data is None and f.ok for f in parsed):
         files.diagnostics.append(
-            Diagnostic.error("CT200", "the domain is empty", Span(parsed[0].path, 1, 1), hint="add slots and responses")
+            Diagnostic.error(
+                "CT200",
+                "the domain is empty",
+                Span(parsed[0].path, 1, 1),
+                hint="add slots and responses",
+            )
         )
     return parsed
 

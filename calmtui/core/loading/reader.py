@@ -36,7 +36,12 @@ class Reader:
 
     # -- reporting ------------------------------------------------------------------------------
     def error(
-        self, code: str, message: str, span: Span | None, hint: str | None = None, related: tuple[Span, ...] = ()
+        self,
+        code: str,
+        message: str,
+        span: Span | None,
+        hint: str | None = None,
+        related: tuple[Span, ...] = (),
     ) -> None:
         self.diagnostics.append(Diagnostic.error(code, message, span, hint=hint, related=related))
 

@@ -15,6 +15,7 @@ class Button:
     title: str
     payload: str | None
     span: Span | None = None
+    payload_span: Span | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "payload": self.payload}
@@ -45,6 +46,7 @@ class ResponseVariation:
     metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
     translation: Mapping[str, str] = field(default_factory=dict[str, str])
     span: Span | None = None
+    text_span: Span | None = None
 
     @property
     def is_conditional(self) -> bool:

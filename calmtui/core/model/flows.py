@@ -54,6 +54,8 @@ class StepBase:
     description: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
     span: Span | None = None
+    # Where the step's type value is (the action, slot or flow name), for precise diagnostics.
+    value_span: Span | None = None
 
     def targets(self) -> Iterator[str]:
         """Every step id (or END) this step can continue with."""
@@ -78,6 +80,7 @@ class CollectStep(StepBase):
     collect: str
     utter: str
     has_custom_utter: bool = False
+    utter_span: Span | None = None
     ask_before_filling: bool = False
     reset_after_flow_ends: bool = True
     force_slot_filling: bool = False
@@ -101,6 +104,8 @@ class CallStep(StepBase):
 class SetSlotsStep(StepBase):
     kind: Literal["set_slots"] = "set_slots"
     slot_values: tuple[tuple[str, Any], ...] = ()
+    # One span per entry of `slot_values` (same order), where the loader knows it.
+    slot_spans: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,6 +140,7 @@ def step_postfix(step: Step) -> str:
 class NluTrigger:
     intent: str
     confidence_threshold: float | None = None
+    span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,16 +149,20 @@ class Flow:
     description: str = ""
     name: str = ""
     guard: str | bool | None = None
+    guard_span: Span | None = None
     always_include_in_prompt: bool = False
     nlu_triggers: tuple[NluTrigger, ...] = ()
     persisted_slots: tuple[str, ...] = ()
+    persisted_slot_spans: tuple[Span, ...] = ()
     run_pattern_completed: bool = True
     metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
     translation: Mapping[str, Any] = field(default_factory=dict[str, Any])
     steps: tuple[Step, ...] = ()
     span: Span | None = None
     builtin: bool = False
-    step_index: Mapping[str, Step] = field(default_factory=dict[str, Step], compare=False, repr=False)
+    step_index: Mapping[str, Step] = field(
+        default_factory=dict[str, Step], compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if not self.step_index and self.steps:

@@ -38,6 +38,7 @@ class Rejection:
     condition: str
     utter: str
     span: Span | None = None
+    utter_span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sized
 from functools import lru_cache
-from typing import Any, cast
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
-from jinja2 import Template
-from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+if TYPE_CHECKING:  # jinja2 costs ~35 ms to import: only pay it when a template is rendered
+    from jinja2 import Environment, Template
 
 # `{{` / `}}` are str.format escapes; `{name}` is a placeholder (no newline, no nested brace, the
 # exact rule Rasa's interpolator uses); a lone `{` or `}` is a stray brace.
@@ -67,23 +66,36 @@ def interpolate_text(template: str, values: Mapping[str, Any]) -> str:
     return _PLACEHOLDER.sub(lenient, template)
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, plus a size limit on `*` and `**`.
+@cache
+def _jinja() -> Environment:
+    """The sandbox, built on first use.
 
-    Immutable, because templates see the engine's own slot and context objects and must not be
-    able to change them (`context.corrected_slots.clear()`); the size limit, so that a template
-    cannot allocate gigabytes (`'x' * 10**10`) and stall the turn.
+    Jinja's immutable sandbox, plus a size limit on `*` and `**`. Immutable, because templates see
+    the engine's own slot and context objects and must not be able to change them
+    (`context.corrected_slots.clear()`); the size limit, so that a template cannot allocate
+    gigabytes (`'x' * 10**10`) and stall the turn.
+
+    Autoescape off (responses are chat text, not HTML) and the default `Undefined`, which renders
+    a missing name as "" and fails only when something is done with it (`missing.attr`): the same
+    settings as Rasa's `jinja2.Template(...)`, so `{{ context.canceled_name }}` without a context
+    renders as an empty string rather than an error.
     """
+    from jinja2.exceptions import SecurityError
+    from jinja2.runtime import Context
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    intercepted_binops = frozenset({"*", "**"})
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**":
-            if isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
-                raise SecurityError(f"the exponent {right!r} is too large")
-        elif _repeat_length(left, right) > _MAX_REPEAT or _repeat_length(right, left) > _MAX_REPEAT:
-            raise SecurityError("the repeated sequence would be too long")
-        return super().call_binop(context, operator, left, right)
+        def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                if isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
+                    raise SecurityError(f"the exponent {right!r} is too large")
+            elif _repeat_length(left, right) > _MAX_REPEAT or _repeat_length(right, left) > _MAX_REPEAT:
+                raise SecurityError("the repeated sequence would be too long")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox(autoescape=False)
 
 
 def _repeat_length(sequence: Any, times: Any) -> int:
@@ -92,18 +104,11 @@ def _repeat_length(sequence: Any, times: Any) -> int:
     return 0
 
 
-# Autoescape off (responses are chat text, not HTML) and the default `Undefined`, which renders a
-# missing name as "" and fails only when something is done with it (`missing.attr`): the same
-# settings as Rasa's `jinja2.Template(...)`, so `{{ context.canceled_name }}` without a context
-# renders as an empty string rather than an error.
-_JINJA = _Sandbox(autoescape=False)
-
-
 @lru_cache(maxsize=2048)
 def _compile_jinja(source: str) -> Template | str:
     """The compiled template, or the error message when it does not compile (cached as well)."""
     try:
-        return _JINJA.from_string(source)
+        return _jinja().from_string(source)
     except Exception as exc:  # TemplateSyntaxError, and anything else the compiler may raise
         return _describe(exc)
 

@@ -47,6 +47,5 @@ def builtin_domain() -> Domain:
     )
 
 
-
 def default_action_names() -> frozenset[str]:
     return frozenset(builtin_domain().actions)
