@@ -38,7 +38,12 @@ class ActionCall:
 
 
 class ActionRunner(Protocol):
-    """Runs custom actions. Must not raise: failures come back as `ActionOutcome(error=...)`."""
+    """Runs custom actions. Must not raise: failures come back as `ActionOutcome(error=...)`.
+
+    Implementations: `inprocess.InProcessRunner`, `http.HttpRunner`, `stubs.StubRunner`, and
+    `NoActionRunner`; `factory.make_action_runner` picks one. A runner holding resources (the
+    HTTP connection pool) also has `async aclose()`: call `factory.close_action_runner(runner)`.
+    """
 
     @property
     def kind(self) -> str: ...

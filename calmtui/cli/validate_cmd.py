@@ -63,11 +63,33 @@ def register(app: typer.Typer) -> None:
         result = load_from_options(project, config, domain, data, endpoints)
         from calmtui.core.validate import report_for
 
-        report = report_for(result, project_root(project)).ignoring(codes)
+        report = report_for(result, project_root(project))
+        report = with_custom_action_checks(report).ignoring(codes)
         code = show_report(
             report, json_output=json_output, fail_on_warnings=fail_on_warnings, verbose=verbose
         )
         raise typer.Exit(code)
+
+
+def with_custom_action_checks(report: ValidationReport) -> ValidationReport:
+    """Add CT243 for projects whose custom actions run in-process (`actions_module`).
+
+    The check imports the project's actions module — user code — so it lives in
+    `calmtui.actions.checks`, not in the pure core validator, and only runs when it applies.
+    """
+    project = report.project
+    endpoint = project.endpoints.action_endpoint if project is not None else None
+    if project is None or report.skipped_checks or endpoint is None or not endpoint.actions_module:
+        return report
+    from dataclasses import replace
+
+    from calmtui.actions.checks import find_missing_actions
+    from calmtui.core.diagnostics import sort_diagnostics
+
+    found = find_missing_actions(project)
+    if not found:
+        return report
+    return replace(report, diagnostics=tuple(sort_diagnostics([*report.diagnostics, *found])))
 
 
 def parse_ignore(values: list[str]) -> frozenset[str]:

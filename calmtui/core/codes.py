@@ -63,6 +63,7 @@ CODES: dict[str, str] = {
     "CT240": "response is never used",
     "CT241": "slot is never used",
     "CT242": "action is never used",
+    "CT243": "custom action not found in the actions module",
     # --- CT3xx: flows ---------------------------------------------------------------------------
     "CT300": "no flows found",
     "CT301": "unknown key in a flow or step",
@@ -138,6 +139,14 @@ CODES: dict[str, str] = {
     "CT422": "a pattern cannot be started by a command",
     "CT423": "clarify option is not a startable flow",
     "CT424": "only one command of this kind per turn",
+    # CT430-CT449: understanding (the command generators), see docs/understanding.md
+    "CT430": "slot value is not one of the slot's allowed values",
+    "CT431": "this command cannot come from understanding",
+    "CT432": "the language model call failed",
+    "CT433": "the language model gave an empty reply",
+    "CT434": "replay: no recording for this prompt",
+    "CT435": "the prompt template cannot be rendered",
+    "CT436": "nothing usable was understood: cannot handle",
     # --- CT5xx: e2e test files (calmtui test) -----------------------------------------------------
     "CT500": "test file has the wrong shape",
     "CT501": "unknown key in a test file",

@@ -3,6 +3,8 @@
 endpoints.yml names this package (`action_endpoint: {actions_module: actions}`); every function
 decorated with `@action` becomes the custom action of that name. An action reads the conversation
 through `tracker`, may send messages through `dispatcher`, and returns the slots to set.
+The same package also runs unchanged on a rasa_sdk action server (`python -m rasa_sdk --actions
+actions`, then `action_endpoint: {url: http://localhost:5055/webhook}`; calmtui docs: actions.md).
 
 The actions are deterministic on purpose, so the e2e tests can cover every branch: the account
 starts with a fixed balance, the balance then lives in the `current_balance` slot, and a transfer

@@ -1,0 +1,79 @@
+"""`calmtui validate`'s check of an in-process actions module (CT243).
+
+For a project with `action_endpoint.actions_module`, every custom action the engine may call —
+one named by a flow's `action:` step, or an `action_ask_<slot>` / `validate_<slot>` listed in the
+domain for a collected slot (FORMATS.md b.3) — should be defined by that module; otherwise the
+conversation reaches the step and fails with the internal-error pattern. Finding out means
+importing the user's code, which is why this lives here and not in the pure `core` validator.
+A module that cannot be imported is itself one warning, with the exception's message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+
+from calmtui.actions.module_loader import load_actions_module
+from calmtui.core.diagnostics import Diagnostic, Span
+from calmtui.core.model.flows import ActionStep
+from calmtui.core.model.project import Project
+from calmtui.core.patterns import default_action_names
+
+CODE = "CT243"
+
+
+def find_missing_actions(project: Project) -> list[Diagnostic]:
+    """Warnings for custom actions the project's in-process actions module does not define."""
+    endpoint = project.endpoints.action_endpoint
+    if endpoint is None or not endpoint.actions_module:
+        return []
+    uses = list(custom_action_uses(project))
+    if not uses:
+        return []
+    module_name = endpoint.actions_module
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        module = load_actions_module(project.root, module_name)  # user code may print
+    if module.error is not None:
+        hint = (
+            f"create it with the custom actions (e.g. {module_name.replace('.', '/')}/__init__.py), "
+            "or point action_endpoint at your action server with 'url'"
+            if module.missing
+            else "custom actions cannot run until the module imports; `calmtui shell --debug` shows the traceback"
+        )
+        return [Diagnostic.warning(CODE, module.error, endpoint.span, hint=hint)]
+    problems: list[Diagnostic] = []
+    for name, span in uses:
+        if name in module.actions:
+            continue
+        hint = module.suggestion(name) or (
+            f"define it in {module_name!r} with @action({name!r}) (calmtui.actions.sdk) "
+            "or as a rasa_sdk Action class"
+        )
+        problems.append(
+            Diagnostic.warning(
+                CODE,
+                f"custom action {name!r} is not defined in the actions module {module_name!r}",
+                span,
+                hint=hint,
+            )
+        )
+    return problems
+
+
+def custom_action_uses(project: Project) -> Iterator[tuple[str, Span | None]]:
+    """Each place a custom action is called from: flow steps, then the domain's conventions."""
+    domain = project.domain
+    custom = {name for name, a in domain.actions.items() if not a.builtin} - default_action_names()
+    collected: set[str] = set()
+    for flow in project.flows.values():
+        if flow.builtin:
+            continue
+        for step in flow.steps:
+            if isinstance(step, ActionStep) and step.action in custom:
+                yield step.action, step.value_span or step.span
+        collected.update(s.collect for s in flow.collect_steps())
+    for slot in sorted(collected):
+        for name in (f"action_ask_{slot}", f"validate_{slot}"):
+            if name in custom:
+                yield name, domain.actions[name].span

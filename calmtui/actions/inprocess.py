@@ -1,0 +1,170 @@
+"""Running custom actions in the calmtui process (`action_endpoint.actions_module`).
+
+The project's module is imported on the first call (a shell that never runs a custom action does
+not pay for it); hot reload makes a new runner, which imports the code afresh. calmtui `@action`
+functions get our `Tracker` and `Dispatcher`; `rasa_sdk.Action` classes get rasa_sdk's own,
+built from the same tracker JSON an action server would receive, so both behave as they would
+behind a server.
+
+Synchronous actions run directly on the event loop: that is what keeps a call far below a
+millisecond, and actions are expected to be quick. Long waits (network, databases) belong in
+`async def` actions, which are bounded by the endpoint's timeout. Whatever an action raises
+becomes a failed `ActionOutcome` whose `detail` is the traceback of the user's code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable
+from typing import Any
+
+from calmtui.actions.module_loader import (
+    ActionsModule,
+    SdkAction,
+    load_actions_module,
+    user_traceback,
+)
+from calmtui.actions.outcomes import (
+    ActionResultError,
+    check_events,
+    check_responses,
+    events_from_result,
+)
+from calmtui.actions.protocol import ActionRequest
+from calmtui.actions.rasa_format import domain_json, tracker_state
+from calmtui.actions.sdk import Dispatcher, NativeAction, Tracker
+from calmtui.core.engine import ActionOutcome
+from calmtui.core.model.project import Project
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class InProcessRunner:
+    """Runs the actions of one project's module, imported under its real name."""
+
+    kind = "inprocess"
+
+    def __init__(
+        self,
+        root: str,
+        module_name: str = "actions",
+        *,
+        project: Project | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.root = root
+        self.module_name = module_name
+        self.project = project
+        self.timeout = timeout
+        self._module: ActionsModule | None = None
+        self._domain_of: tuple[Project, dict[str, Any]] | None = None
+
+    def load(self) -> ActionsModule:
+        """Import the module now (done on the first call otherwise); import errors are kept."""
+        if self._module is None:
+            self._module = load_actions_module(self.root, self.module_name)
+        return self._module
+
+    async def run(self, request: ActionRequest) -> ActionOutcome:
+        module = self.load()
+        if module.error is not None:
+            return ActionOutcome(error=module.error, detail=module.detail)
+        found = module.actions.get(request.name)
+        if found is None:
+            return ActionOutcome(error=self._missing(module, request.name), detail=_known(module))
+        try:
+            match found:
+                case NativeAction():
+                    return await self._run_native(found, request)
+                case SdkAction():
+                    return await self._run_sdk(found, request)
+        except ActionResultError as exc:
+            return ActionOutcome(error=str(exc))
+        except _DeadlineError:
+            return ActionOutcome(
+                error=f"action {request.name!r} did not finish within {self.timeout:g} s",
+                detail="raise action_endpoint.timeout in endpoints.yml if it needs longer",
+            )
+        except (Exception, SystemExit) as exc:  # user code: reported, never fatal
+            return ActionOutcome(
+                error=f"action {request.name!r} raised {_describe(exc)}", detail=user_traceback(exc)
+            )
+
+    async def aclose(self) -> None:
+        """Nothing to release; here so every runner can be closed the same way."""
+
+    # -- running --------------------------------------------------------------------------------
+    async def _run_native(self, found: NativeAction, request: ActionRequest) -> ActionOutcome:
+        tracker = Tracker.from_state(tracker_state(request))
+        dispatcher = Dispatcher()
+        result = found.function(tracker, dispatcher)
+        if inspect.isawaitable(result):
+            result = await self._within_timeout(result)
+        return ActionOutcome(
+            events=events_from_result(result, found.name),
+            responses=check_responses(dispatcher.messages, f"action {found.name!r}"),
+        )
+
+    async def _run_sdk(self, found: SdkAction, request: ActionRequest) -> ActionOutcome:
+        from rasa_sdk.executor import CollectingDispatcher
+        from rasa_sdk.interfaces import Tracker as SdkTracker
+
+        tracker = SdkTracker.from_dict(tracker_state(request))  # type: ignore[arg-type]
+        dispatcher = CollectingDispatcher()
+        result = found.instance.run(dispatcher, tracker, self._domain(request))
+        if inspect.isawaitable(result):
+            result = await self._within_timeout(result)
+        source = f"action {found.name!r}"
+        if result is not None and not isinstance(result, list | tuple):
+            raise ActionResultError(
+                f"{source} returned {type(result).__name__}; a rasa_sdk action returns a list of events"
+            )
+        return ActionOutcome(
+            events=check_events(result or [], source),  # type: ignore[arg-type]
+            responses=check_responses(dispatcher.messages, source),
+        )
+
+    async def _within_timeout(self, pending: Awaitable[Any]) -> Any:
+        """Await an async action; our deadline passing is told apart from a TimeoutError the
+        action itself raised (that one is the action's failure, reported as such)."""
+        deadline = asyncio.timeout(self.timeout)
+        try:
+            async with deadline:
+                return await pending
+        except TimeoutError as exc:
+            if deadline.expired():
+                raise _DeadlineError from exc
+            raise
+
+    def _domain(self, request: ActionRequest) -> dict[str, Any]:
+        project = request.project or self.project
+        if project is None:
+            return {}
+        if self._domain_of is None or self._domain_of[0] is not project:
+            self._domain_of = (project, domain_json(project))
+        return self._domain_of[1]
+
+    def _missing(self, module: ActionsModule, name: str) -> str:
+        message = f"the actions module {module.module_name!r} has no action {name!r}"
+        hint = module.suggestion(name)
+        return f"{message}; {hint}" if hint else message
+
+
+class _DeadlineError(Exception):
+    """An async action ran past the runner's timeout."""
+
+
+def _known(module: ActionsModule) -> str:
+    names = module.names
+    if not names:
+        return (
+            f"{module.module_name!r} defines no actions: decorate functions with "
+            "@action('name') (calmtui.actions.sdk) or define rasa_sdk Action classes"
+        )
+    return "actions defined: " + ", ".join(names)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
