@@ -10,9 +10,9 @@ undoes the last turn exactly (states are immutable, so the previous one is simpl
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, overload
 
 from calmtui.actions.protocol import ActionCall, ActionRequest, ActionRunner, NoActionRunner
 from calmtui.core.commands import (
@@ -24,7 +24,8 @@ from calmtui.core.commands import (
     command_to_json,
 )
 from calmtui.core.engine import ActionOutcome, DialogueState, Engine, TurnOutcome
-from calmtui.core.engine.frames import Frame, frame_from_json, top_user_frame
+from calmtui.core.engine.frames import Frame, frame_from_json, is_primary, top_user_frame
+from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.events import (
     BotUttered,
     CommandIgnored,
@@ -35,6 +36,7 @@ from calmtui.core.events import (
     event_from_json,
     event_to_json,
 )
+from calmtui.core.model.flows import CONTINUE_PREFIX, END, START
 from calmtui.core.model.project import Project
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding.base import CommandGenerator, UnderstandingContext, UnderstandingTrace
@@ -83,9 +85,17 @@ class TurnResult:
             "events": [event_to_json(e) for e in self.events],
             "stack_before": [f.to_json() for f in self.stack_before],
             "stack_after": [f.to_json() for f in self.stack_after],
-            "slot_changes": [{"name": c.name, "old": c.old, "new": c.new} for c in self.slot_changes],
+            "slot_changes": [
+                {"name": c.name, "old": c.old, "new": c.new} for c in self.slot_changes
+            ],
             "action_calls": [
-                {"name": a.name, "runner": a.runner, "latency_ms": a.latency_ms, "error": a.error, "detail": a.detail}
+                {
+                    "name": a.name,
+                    "runner": a.runner,
+                    "latency_ms": a.latency_ms,
+                    "error": a.error,
+                    "detail": a.detail,
+                }
                 for a in self.action_calls
             ],
             "timings_ms": dict(self.timings_ms),
@@ -100,16 +110,65 @@ class TurnResult:
             turn=int(data["turn"]),
             user_text=data.get("user_text"),
             understanding=UnderstandingTrace.from_json(understanding) if understanding else None,
-            accepted_commands=tuple(command_from_json(c) for c in data.get("accepted_commands", [])),
+            accepted_commands=tuple(
+                command_from_json(c) for c in data.get("accepted_commands", [])
+            ),
             ignored=tuple(e for e in events if isinstance(e, CommandIgnored | CommandRewritten)),
             events=events,
             stack_before=tuple(frame_from_json(f) for f in data.get("stack_before", [])),
             stack_after=tuple(frame_from_json(f) for f in data.get("stack_after", [])),
-            slot_changes=tuple(SlotChange(name=c["name"], old=c["old"], new=c["new"]) for c in data.get("slot_changes", [])),
+            slot_changes=tuple(
+                SlotChange(name=c["name"], old=c["old"], new=c["new"])
+                for c in data.get("slot_changes", [])
+            ),
             action_calls=tuple(ActionCall(**a) for a in data.get("action_calls", [])),
             timings_ms=dict(data.get("timings_ms", {})),
             state=DialogueState.from_json(data.get("state", {})),
         )
+
+
+class EventLog(Sequence[Mapping[str, Any]]):
+    """The conversation's events as JSON dicts (what an action server gets), built on first use.
+
+    Most custom actions never read the history, and serialising every event for every action
+    call is the largest cost of a turn in long conversations.
+    """
+
+    def __init__(
+        self, past: Callable[[], list[dict[str, Any]]], current: tuple[Event, ...]
+    ) -> None:
+        self._past = past
+        self._current = current
+        self._items: list[dict[str, Any]] | None = None
+
+    def _all(self) -> list[dict[str, Any]]:
+        if self._items is None:
+            self._items = [*self._past(), *(event_to_json(e) for e in self._current)]
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @overload
+    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Mapping[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> Mapping[str, Any] | Sequence[Mapping[str, Any]]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Mapping[str, Any]]:
+        return iter(self._all())
+
+    def __reversed__(self) -> Iterator[Mapping[str, Any]]:
+        return reversed(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)  # pyright: ignore[reportUnknownArgumentType]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"EventLog({len(self)} events)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,8 +189,9 @@ class Session:
         sender_id: str = "default",
         seed: int = 0,
         clock: Callable[[], float] = time.perf_counter,
+        channel: str | None = None,
     ) -> None:
-        self.engine = Engine(project, seed=seed)
+        self.engine = Engine(project, seed=seed, channel=channel)
         self.generator = generator
         self.action_runner: ActionRunner = action_runner or NoActionRunner()
         self.sender_id = sender_id
@@ -139,6 +199,12 @@ class Session:
         self.state: DialogueState = self.engine.new_state()
         self.history: list[TurnResult] = []
         self._states: list[DialogueState] = []
+        # Every event so far and its JSON, serialised lazily and only once: action servers get
+        # the whole history on every call, and re-serialising it each time would make long
+        # conversations quadratic.
+        self._event_log: list[Event] = []
+        self._event_log_json: list[dict[str, Any]] = []
+        self._event_log_marks: list[int] = []
 
     @property
     def project(self) -> Project:
@@ -174,19 +240,27 @@ class Session:
         if commands is not None:
             return UnderstandingTrace(mode="commands", commands=tuple(commands))
         if not text.strip():
-            return UnderstandingTrace(mode="session", commands=(Error(error_type=ERROR_USER_INPUT_EMPTY),))
+            return UnderstandingTrace(
+                mode="session", commands=(Error(error_type=ERROR_USER_INPUT_EMPTY),)
+            )
         limit = self.max_characters()
         if 0 <= limit < len(text):
             return UnderstandingTrace(
                 mode="session",
-                commands=(Error(error_type=ERROR_USER_INPUT_TOO_LONG, info={"max_characters": limit}),),
+                commands=(
+                    Error(error_type=ERROR_USER_INPUT_TOO_LONG, info={"max_characters": limit}),
+                ),
                 notes=(f"message longer than {limit} characters: understanding not called",),
             )
         payload = parse_set_slots_payload(text)
         if payload is not None:
             return UnderstandingTrace(mode="payload", commands=tuple(payload))
         context = UnderstandingContext(
-            project=self.project, index=self.engine.index, state=self.state, turn=self.state.turn, metadata=metadata
+            project=self.project,
+            index=self.engine.index,
+            state=self.state,
+            turn=self.state.turn,
+            metadata=metadata,
         )
         return await self.generator.generate(text, context)
 
@@ -195,7 +269,11 @@ class Session:
         options = generator.options if generator else {}
         user_input = options.get("user_input")
         value = user_input.get("max_characters") if isinstance(user_input, Mapping) else None
-        return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_MAX_CHARACTERS
+        return (
+            value
+            if isinstance(value, int) and not isinstance(value, bool)
+            else DEFAULT_MAX_CHARACTERS
+        )
 
     async def _run_actions(self, machine: Any, text: str | None) -> list[ActionCall]:
         calls: list[ActionCall] = []
@@ -204,8 +282,10 @@ class Session:
             began = self.clock()
             try:
                 outcome = await self.action_runner.run(request)
-            except Exception as exc:  # noqa: BLE001 - a runner bug must not end the conversation
-                outcome = ActionOutcome(error=f"{type(exc).__name__}: {exc}", detail="the action runner raised")
+            except Exception as exc:
+                outcome = ActionOutcome(
+                    error=f"{type(exc).__name__}: {exc}", detail="the action runner raised"
+                )
             calls.append(
                 ActionCall(
                     name=pending.name,
@@ -218,17 +298,17 @@ class Session:
             machine.complete_action(pending, outcome)
         return calls
 
-    def _request(self, machine: Any, name: str, flow_id: str | None, step_id: str | None, text: str | None) -> ActionRequest:
+    def _request(
+        self, machine: Any, name: str, flow_id: str | None, step_id: str | None, text: str | None
+    ) -> ActionRequest:
         tracker = machine.tracker
-        past = [event_to_json(e) for r in self.history for e in r.events]
-        current = [event_to_json(e) for e in tracker.events]
         active = top_user_frame(tracker.stack)
         return ActionRequest(
             name=name,
             sender_id=self.sender_id,
             slots=dict(tracker.slots),
             latest_message={"text": text} if text is not None else {},
-            events=past + current,
+            events=EventLog(self._past_events_json, tuple(tracker.events)),
             stack=[f.to_json() for f in tracker.stack],
             active_flow=active.flow_id if active else None,
             flow_id=flow_id,
@@ -267,7 +347,14 @@ class Session:
         self._states.append(self.state)
         self.state = outcome.state
         self.history.append(result)
+        self._event_log_marks.append(len(self._event_log))
+        self._event_log.extend(outcome.events)
         return result
+
+    def _past_events_json(self) -> list[dict[str, Any]]:
+        done = len(self._event_log_json)
+        self._event_log_json.extend(event_to_json(e) for e in self._event_log[done:])
+        return self._event_log_json
 
     # -- changing the conversation ----------------------------------------------------------------
     def set_slots(self, values: Mapping[str, Any]) -> list[SlotSet]:
@@ -280,48 +367,102 @@ class Session:
                 continue
             slots[name] = slot.coerce(value)[0]
             events.append(SlotSet(name=name, value=slots[name]))
-        self.state = replace(self.state, slots=slots, slots_set=self.state.slots_set | {e.name for e in events})
+        self.state = replace(
+            self.state, slots=slots, slots_set=self.state.slots_set | {e.name for e in events}
+        )
         return events
+
+    def restore(self, history: Sequence[TurnResult]) -> None:
+        """Continue a saved conversation: its turns become this session's history, the last
+        turn's state the current one, and every turn can still be rewound."""
+        self.history = list(history)
+        self._states = [self.engine.new_state(), *(r.state for r in self.history[:-1])]
+        self.state = self.history[-1].state if self.history else self.engine.new_state()
+        self._event_log, self._event_log_json, self._event_log_marks = [], [], []
+        for result in self.history:
+            self._event_log_marks.append(len(self._event_log))
+            self._event_log.extend(result.events)
 
     def rewind(self) -> TurnResult | None:
         """Undo the last turn; returns the undone result (None when there is nothing to undo)."""
         if not self.history:
             return None
         self.state = self._states.pop()
+        mark = self._event_log_marks.pop()
+        del self._event_log[mark:]
+        del self._event_log_json[mark:]
         return self.history.pop()
 
     def reload(self, project: Project) -> ReloadReport:
         """Swap in a new project version, keeping the conversation.
 
-        Frames whose flow or current step vanished are dropped (with a FrameDropped event in the
-        report); the stored flow fingerprints are updated so the next turn does not treat the edit
-        as a code change.
+        Frames whose flow or current step vanished are dropped together with the frames that
+        belong to them (the question a dropped flow was asking, the flows it called, the patterns
+        it triggered), each reported as a FrameDropped; the stored flow fingerprints are updated
+        so the next turn does not treat the edit as a code change. Slots keep their values;
+        slots the new domain lacks are forgotten, new ones start at their initial value.
         """
         old = self.engine.index
         self.engine = Engine(project, seed=self.engine.seed, channel=self.engine.channel)
         new = self.engine.index
         old_ids, new_ids = set(old.flows), set(new.flows)
         changed = sorted(f for f in old_ids & new_ids if old.flow_hash(f) != new.flow_hash(f))
-        kept: list[Frame] = []
-        dropped: list[FrameDropped] = []
-        for frame in self.state.stack:
-            flow = new.flow(frame.flow_id)
-            step_id = frame.step_id.removeprefix("NEXT:")
-            if flow is None:
-                dropped.append(FrameDropped(flow_id=frame.flow_id, step_id=frame.step_id, reason="the flow was removed"))
-            elif step_id not in ("START", "END") and flow.step(step_id) is None:
-                dropped.append(FrameDropped(flow_id=frame.flow_id, step_id=frame.step_id, reason="its step was removed"))
-            else:
-                kept.append(frame)
-        slots = {name: self.state.slots.get(name, slot.initial_value) for name, slot in new.slots.items()}
+        kept, dropped = _surviving_frames(self.state.stack, new)
+        slots = {
+            name: self.state.slots.get(name, slot.initial_value) for name, slot in new.slots.items()
+        }
         hashes = {f.flow_id: new.flow_hash(f.flow_id) for f in kept}
-        self.state = replace(self.state, stack=tuple(kept), slots=slots, flow_hashes=hashes)
+        self.state = replace(
+            self.state,
+            stack=tuple(kept),
+            slots=slots,
+            slots_set=frozenset(n for n in self.state.slots_set if n in slots),
+            filled_by={k: v for k, v in self.state.filled_by.items() if k in slots},
+            flow_hashes=hashes,
+        )
         return ReloadReport(
             changed_flows=tuple(changed),
             added_flows=tuple(sorted(new_ids - old_ids)),
             removed_flows=tuple(sorted(old_ids - new_ids)),
             dropped=tuple(dropped),
         )
+
+
+def _surviving_frames(
+    stack: Sequence[Frame], index: ProjectIndex
+) -> tuple[list[Frame], list[FrameDropped]]:
+    """The frames that can go on under a new project version, and FrameDropped for the rest.
+
+    A dropped frame takes the frames above it with it up to the next flow the user started
+    (regular or interrupt): a question, a called flow or a pattern left without the flow it
+    served would otherwise run on its own.
+    """
+    kept: list[Frame] = []
+    dropped: list[FrameDropped] = []
+    dropping_for: str | None = None
+    for frame in stack:
+        if dropping_for is not None and not is_primary(frame):
+            dropped.append(
+                FrameDropped(
+                    flow_id=frame.flow_id,
+                    step_id=frame.step_id,
+                    reason=f"it belonged to {dropping_for!r}",
+                )
+            )
+            continue
+        dropping_for = None
+        flow = index.flow(frame.flow_id)
+        step_id = frame.step_id.removeprefix(CONTINUE_PREFIX)
+        if flow is None:
+            reason = "the flow was removed"
+        elif step_id not in (START, END) and flow.step(step_id) is None:
+            reason = f"its step {step_id!r} was removed"
+        else:
+            kept.append(frame)
+            continue
+        dropped.append(FrameDropped(flow_id=frame.flow_id, step_id=frame.step_id, reason=reason))
+        dropping_for = frame.flow_id
+    return kept, dropped
 
 
 def _slot_changes(before: Mapping[str, Any], events: Sequence[Event]) -> tuple[SlotChange, ...]:

@@ -180,7 +180,9 @@ def command_to_json(command: Command) -> dict[str, Any]:
         case CorrectSlots(slots=slots):
             return {
                 "kind": command.kind,
-                "slots": [{"name": s.name, "value": s.value, "extractor": s.extractor} for s in slots],
+                "slots": [
+                    {"name": s.name, "value": s.value, "extractor": s.extractor} for s in slots
+                ],
             }
         case Clarify(options=options):
             return {"kind": command.kind, "options": list(options)}

@@ -8,9 +8,9 @@ round-trippable (`to_json` / `event_from_json`): the store and recordings keep t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,7 +36,10 @@ class BotUttered:
     @property
     def buttons(self) -> list[dict[str, Any]]:
         buttons = self.data.get("buttons")
-        return list(buttons) if isinstance(buttons, list | tuple) else []
+        if not isinstance(buttons, list | tuple):
+            return []
+        items = cast(Sequence[Any], buttons)
+        return [dict(cast(Mapping[str, Any], b)) for b in items if isinstance(b, Mapping)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,17 +208,25 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
+_FIELD_NAMES: dict[type[Event], tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES.values()
+}
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """Tuples and mappings to JSON-friendly lists and dicts."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}  # type: ignore[misc]
+    if type(value) in _SCALARS:
+        return value
+    if isinstance(value, dict | Mapping):
+        return {str(k): _plain(v) for k, v in cast(Mapping[Any, Any], value).items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]  # type: ignore[misc]
+        return [_plain(v) for v in cast(Sequence[Any], value)]
     return value
 
 
 def event_to_json(event: Event) -> dict[str, Any]:
-    return {f.name: _plain(getattr(event, f.name)) for f in fields(event)}
+    return {name: _plain(getattr(event, name)) for name in _FIELD_NAMES[type(event)]}
 
 
 def event_from_json(data: Mapping[str, Any]) -> Event:

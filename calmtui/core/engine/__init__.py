@@ -4,4 +4,11 @@ from calmtui.core.engine.executor import PendingAction
 from calmtui.core.engine.state import DialogueState
 from calmtui.core.engine.turn import ActionOutcome, Engine, TurnMachine, TurnOutcome
 
-__all__ = ["ActionOutcome", "DialogueState", "Engine", "PendingAction", "TurnMachine", "TurnOutcome"]
+__all__ = [
+    "ActionOutcome",
+    "DialogueState",
+    "Engine",
+    "PendingAction",
+    "TurnMachine",
+    "TurnOutcome",
+]

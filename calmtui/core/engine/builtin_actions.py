@@ -6,23 +6,33 @@ change slots, the stack, or utter responses. The explicit table at the bottom is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from calmtui.core.conditions import condition_holds
 from calmtui.core.engine import frames as F
-from calmtui.core.engine.apply import end_frames_down_to, move_segment_to_top, segment_of
-from calmtui.core.engine.frames import FlowFrame, Frame, PatternFrame, top_user_frame
+from calmtui.core.engine import stack_ops
+from calmtui.core.engine.frames import (
+    ENDED,
+    FlowFrame,
+    Frame,
+    PatternFrame,
+    as_dict,
+    is_primary,
+    top_user_frame,
+)
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.engine.state import checkpoint_key
-from calmtui.core.events import BotUttered, FlowCancelled, FlowResumed, Restarted, SessionStarted
-from calmtui.core.model.flows import CONTINUE_PREFIX, END, START
+from calmtui.core.events import BotUttered, Restarted, SessionStarted
+from calmtui.core.model.flows import CONTINUE_PREFIX, START
 
 TYPE_REJECTIONS = {
     "bool": "utter_boolean_slot_rejection",
     "float": "utter_float_slot_rejection",
     "categorical": "utter_categorical_slot_rejection",
 }
+CONTINUE_SLOTS = ("interrupted_flow_to_continue", "continue_interrupted_flow_confirmation")
+RESTART_RESPONSE = "utter_restart"
 
 
 def _top_pattern(rt: Runtime, *flow_ids: str) -> PatternFrame | None:
@@ -31,7 +41,14 @@ def _top_pattern(rt: Runtime, *flow_ids: str) -> PatternFrame | None:
 
 
 def _set_fields(rt: Runtime, frame: PatternFrame, **changes: Any) -> None:
-    rt.tracker.update(PatternFrame(frame_id=frame.frame_id, flow_id=frame.flow_id, step_id=frame.step_id, fields={**frame.fields, **changes}))
+    rt.tracker.update(
+        PatternFrame(
+            frame_id=frame.frame_id,
+            flow_id=frame.flow_id,
+            step_id=frame.step_id,
+            fields={**frame.fields, **changes},
+        )
+    )
 
 
 def run_slot_rejections(rt: Runtime) -> None:
@@ -52,13 +69,14 @@ def run_slot_rejections(rt: Runtime) -> None:
         rt.utter_or_error(TYPE_REJECTIONS.get(slot.type, "utter_ask_rephrase"), {"value": value})
         tracker.set_slot(name, None)
         return
-    rejections = frame.fields.get("rejections") or []
     slots = {**tracker.slots, name: coerced}
-    for rejection in rejections:
-        if isinstance(rejection, Mapping) and condition_holds(
-            rejection.get("if"), slots=slots, context=rt.context()  # type: ignore[arg-type]
+    context = rt.context()
+    for rejection in (as_dict(r) for r in frame.list_field("rejections")):
+        condition = rejection.get("if")
+        if isinstance(condition, str | bool) and condition_holds(
+            condition, slots=slots, context=context
         ):
-            rt.utter_or_error(str(rejection.get("utter")), {"value": coerced})  # type: ignore[arg-type]
+            rt.utter_or_error(str(rejection.get("utter")), {"value": coerced})
             tracker.set_slot(name, None)
             return
     if coerced != value or type(coerced) is not type(value):
@@ -66,17 +84,11 @@ def run_slot_rejections(rt: Runtime) -> None:
 
 
 def cancel_flow(rt: Runtime) -> None:
-    """Let every canceled frame finish at END (slots reset as usual), reporting FlowCancelled."""
+    """Let every canceled frame finish at END (FlowCompleted, slots reset as usual)."""
     frame = _top_pattern(rt, F.CANCEL)
     if frame is None:
         return
-    canceled = set(frame.fields.get("canceled_frames") or [])
-    for f in reversed(rt.tracker.stack):
-        if f.frame_id not in canceled:
-            continue
-        if isinstance(f, FlowFrame):
-            rt.tracker.emit(FlowCancelled(flow_id=f.flow_id, step_id=f.step_id.removeprefix(CONTINUE_PREFIX)))
-        rt.tracker.update(F.with_step(f, CONTINUE_PREFIX + END))
+    stack_ops.end_frames(rt.tracker, [str(i) for i in frame.list_field("canceled_frames")])
 
 
 def correct_flow_slot(rt: Runtime) -> None:
@@ -88,15 +100,16 @@ def correct_flow_slot(rt: Runtime) -> None:
     flow_id, step_id = frame.fields.get("reset_flow_id"), frame.fields.get("reset_step_id")
     if isinstance(flow_id, str):
         _reset_stack(rt, flow_id, step_id if isinstance(step_id, str) else START)
-    values = frame.fields.get("new_slot_values") or {}
-    corrected = frame.fields.get("corrected_slots") or {}
-    for name, value in dict(values).items():
-        info = corrected.get(name) if isinstance(corrected, Mapping) else None
-        filled_by = info.get("filled_by") if isinstance(info, Mapping) else None
-        rt.tracker.set_slot(str(name), value, filled_by=str(filled_by) if filled_by else "LLM")
+    corrected = frame.map_field("corrected_slots")
+    for name, value in frame.map_field("new_slot_values").items():
+        filled_by = as_dict(corrected.get(name)).get("filled_by")
+        rt.tracker.set_slot(name, value, filled_by=str(filled_by) if filled_by else "LLM")
 
 
 def _reset_stack(rt: Runtime, flow_id: str, step_id: str) -> None:
+    """The stack becomes: what is below the corrected flow now, the corrected flow as it was
+    when it asked the question (continuing at that step), then every other current frame,
+    where called flows and open questions are told to end."""
     tracker = rt.tracker
     earlier = tracker.checkpoints.get(checkpoint_key(flow_id, step_id))
     if not earlier:
@@ -105,19 +118,20 @@ def _reset_stack(rt: Runtime, flow_id: str, step_id: str) -> None:
     if target is None or tracker.index_of(target.frame_id) < 0:
         return
     current = list(tracker.stack)
-    position = next(i for i, f in enumerate(current) if f.frame_id == target.frame_id)
+    position = tracker.index_of(target.frame_id)
     start = next(i for i, f in enumerate(earlier) if f.frame_id == target.frame_id)
     replacement: list[Frame] = [*current[:position], *earlier[start:]]
     for i in range(len(replacement) - 1, -1, -1):
         if replacement[i].step_id != START:
-            replacement[i] = F.with_step(replacement[i], CONTINUE_PREFIX + replacement[i].step_id.removeprefix(CONTINUE_PREFIX))
+            step = replacement[i].step_id.removeprefix(CONTINUE_PREFIX)
+            replacement[i] = F.with_step(replacement[i], CONTINUE_PREFIX + step)
             break
     reused = {f.frame_id for f in replacement}
     for f in current:
         if f.frame_id in reused:
             continue
         if (isinstance(f, FlowFrame) and f.frame_type == "call") or f.flow_id == F.COLLECT:
-            f = F.with_step(f, CONTINUE_PREFIX + END)
+            f = F.with_step(f, ENDED)
         replacement.append(f)
     tracker.replace_stack(replacement)
 
@@ -127,76 +141,100 @@ def clarify_flows(rt: Runtime) -> None:
     if frame is None:
         return
     limit = rt.tracker.slots.get("max_clarification_options")
-    names = list(frame.fields.get("names") or [])
+    names = [str(n) for n in frame.list_field("names")]
     if isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0:
         names = names[: int(limit)]
-    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1] if names else ""
-    _set_fields(rt, frame, names=names, clarification_options=text)
+    _set_fields(rt, frame, names=names, clarification_options=options_text(names))
 
 
-def _interrupted_frames(rt: Runtime, frame: PatternFrame) -> list[FlowFrame]:
-    ids = list(frame.fields.get("interrupted_flow_ids") or [])
-    found: list[FlowFrame] = []
-    for flow_id in ids:
-        for f in reversed(rt.tracker.stack):
-            if isinstance(f, FlowFrame) and f.flow_id == flow_id and f not in found:
-                found.append(f)
-                break
-    return found
+def options_text(names: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c' (the reference's options string)."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _paused_frame(rt: Runtime, flow_id: str) -> FlowFrame | None:
+    for f in reversed(rt.tracker.stack):
+        if isinstance(f, FlowFrame) and is_primary(f) and f.flow_id == flow_id:
+            return f
+    return None
+
+
+def _chosen_flow(rt: Runtime, frame: PatternFrame) -> str | None:
+    ids = [str(i) for i in frame.list_field("interrupted_flow_ids")]
+    names = [str(n) for n in frame.list_field("interrupted_flow_names")]
+    if not ids:
+        return None
+    if not frame.fields.get("multiple_flows_interrupted"):
+        return ids[0]
+    wanted = str(rt.tracker.slots.get("interrupted_flow_to_continue") or "").strip().casefold()
+    for flow_id, name in zip(ids, names, strict=False):
+        if wanted in (flow_id.casefold(), name.casefold()):
+            return flow_id
+    return None
 
 
 def continue_interrupted_flow(rt: Runtime) -> None:
-    frame = _top_pattern(rt, F.CONTINUE_INTERRUPTED)
+    frame = F.pattern_above_user_flow(rt.tracker.stack, F.CONTINUE_INTERRUPTED)
     if frame is None:
         return
-    candidates = _interrupted_frames(rt, frame)
-    chosen = candidates[0] if candidates else None
-    if frame.fields.get("multiple_flows_interrupted"):
-        wanted = str(rt.tracker.slots.get("interrupted_flow_to_continue") or "").strip().lower()
-        for f in candidates:
-            flow = rt.index.flow(f.flow_id)
-            names = {f.flow_id.lower(), (flow.readable_name.lower() if flow else "")}
-            if wanted in names:
-                chosen = f
-                break
-    if chosen is not None:
-        move_segment_to_top(rt.tracker, chosen, below_top=True)
-        rt.tracker.emit(FlowResumed(flow_id=chosen.flow_id, step_id=chosen.step_id))
+    chosen = _chosen_flow(rt, frame)
+    paused = _paused_frame(rt, chosen) if chosen else None
+    if paused is None:
+        options = frame.fields.get("interrupted_flow_options") or ""
+        rt.tracker.emit(
+            BotUttered(
+                text=f"You haven't selected a valid task to resume. The options are: {options}.",
+                metadata={"utter_action": None},
+            )
+        )
+        return
+    stack_ops.resume(rt.tracker, paused, below=frame)
     _reset_continue_slots(rt)
 
 
 def cancel_interrupted_flows(rt: Runtime) -> None:
-    frame = _top_pattern(rt, F.CONTINUE_INTERRUPTED)
+    frame = F.pattern_above_user_flow(rt.tracker.stack, F.CONTINUE_INTERRUPTED)
     if frame is None:
         return
-    for f in _interrupted_frames(rt, frame):
-        canceled = segment_of(rt.tracker.stack, f)
-        flow = rt.index.flow(f.flow_id)
-        fields = {
-            "canceled_name": flow.readable_name if flow else f.flow_id,
-            "canceled_frames": [c.frame_id for c in canceled],
-        }
-        rt.tracker.push(PatternFrame(frame_id=rt.tracker.new_frame_id(), flow_id=F.CANCEL, fields=fields))
+    # Every segment is taken before any cancel pattern is pushed, so that no cancellation
+    # swallows another one's pattern frame.
+    targets: list[tuple[FlowFrame, list[str]]] = []
+    for flow_id in [str(i) for i in frame.list_field("interrupted_flow_ids")]:
+        paused = _paused_frame(rt, flow_id)
+        if paused is not None:
+            segment = stack_ops.segment_of(rt.tracker.stack, paused)
+            targets.append((paused, [f.frame_id for f in segment if f.frame_id != frame.frame_id]))
+    for paused, canceled in targets:
+        stack_ops.push_cancel(rt.tracker, rt.index, paused, canceled)
     _reset_continue_slots(rt)
 
 
 def _reset_continue_slots(rt: Runtime) -> None:
-    for name in ("interrupted_flow_to_continue", "continue_interrupted_flow_confirmation"):
-        if rt.tracker.slots.get(name) is not None:
-            rt.tracker.set_slot(name, None, reset=True)
+    for name in CONTINUE_SLOTS:
+        if name in rt.index.slots:
+            rt.tracker.set_slot(name, None)
 
 
 def clean_stack(rt: Runtime) -> None:
-    if rt.tracker.stack:
-        end_frames_down_to(rt.tracker, rt.tracker.stack[0].frame_id)
+    """pattern_code_change: let every flow on the stack finish (FlowCompleted, slots reset)."""
+    stack_ops.end_frames(rt.tracker, [f.frame_id for f in rt.tracker.stack])
 
 
 def repeat_bot_messages(rt: Runtime) -> None:
+    """Say the last bot messages again, unless a question is open: asking it again is what the
+    collect pattern does next anyway (the reference skips the action then)."""
+    stack = rt.tracker.stack
+    below = [f for f in stack if f.flow_id not in (F.REPEAT, F.USER_SILENCE)]
+    if below and below[-1].flow_id == F.COLLECT:
+        return
     for message in rt.tracker.previous_bot_messages:
         rt.tracker.emit(BotUttered(text=message.text, data=message.data, metadata=message.metadata))
 
 
 def restart(rt: Runtime) -> None:
+    """Forget the conversation (slots, stack, history) and say `utter_restart` if defined."""
     tracker = rt.tracker
     tracker.emit(Restarted())
     tracker.slots = dict(rt.index.slot_defaults)
@@ -206,6 +244,8 @@ def restart(rt: Runtime) -> None:
     tracker.transcript = []
     tracker.started_flows = set()
     tracker.replace_stack([])
+    if RESTART_RESPONSE in rt.index.domain.responses:
+        rt.utter(RESTART_RESPONSE)
 
 
 def session_start(rt: Runtime) -> None:

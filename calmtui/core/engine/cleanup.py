@@ -8,8 +8,9 @@ The order of the rules follows the reference implementation, because e2e parity 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from calmtui.core.commands import (
     CANNOT_HANDLE_CHITCHAT,
@@ -32,10 +33,11 @@ from calmtui.core.dsl import to_dsl
 from calmtui.core.engine.frames import (
     CHITCHAT,
     COLLECT,
-    CONTINUE_INTERRUPTED,
     CORRECTION,
-    FlowFrame,
+    as_dict,
+    cancelable_user_frame,
     context_of,
+    is_continue_interrupted_active,
     top_flow_frame,
     top_user_frame,
 )
@@ -43,7 +45,17 @@ from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.state import Tracker
 from calmtui.core.events import CommandIgnored, CommandRewritten, Event
 from calmtui.core.model.flows import CollectStep
-from calmtui.core.model.slots import NLU_MAPPINGS, NONE_LIKE
+from calmtui.core.model.slots import NLU_MAPPINGS
+
+# The texts a SetSlot uses for "no value" (FORMATS.md d.2). Case matters, as in the reference:
+# a lowercase "none" is a value (pattern_continue_interrupted's answer for "none of them").
+NO_VALUE_TEXTS = frozenset({"", "None", "null", "undefined", "[missing]", "[missing information]"})
+
+
+def none_like(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() in NO_VALUE_TEXTS:
+        return None
+    return value
 
 
 @dataclass
@@ -56,7 +68,9 @@ class Cleaned:
 
     def rewrite(self, command: Command, new: Command, reason: str, detail: str) -> None:
         self.events.append(
-            CommandRewritten(command=to_dsl(command), rewritten_to=to_dsl(new), reason=reason, detail=detail)
+            CommandRewritten(
+                command=to_dsl(command), rewritten_to=to_dsl(new), reason=reason, detail=detail
+            )
         )
 
 
@@ -71,19 +85,17 @@ def current_collect_step(tracker: Tracker, index: ProjectIndex) -> CollectStep |
     return step if isinstance(step, CollectStep) else None
 
 
-def is_continue_interrupted_active(tracker: Tracker) -> bool:
-    top = top_flow_frame(tracker.stack)
-    return top is not None and top.flow_id == CONTINUE_INTERRUPTED
-
-
 def clean_commands(commands: Sequence[Command], tracker: Tracker, index: ProjectIndex) -> Cleaned:
     result = Cleaned()
-    valid = _validity_pass(commands, tracker, index, result)
-    if _flows_changed(tracker, index):
-        for command in valid:
-            result.ignore(command, "CT420", "flows on the stack changed since the last turn")
+    changed = _changed_flows(tracker, index)
+    if changed:
+        # The reference replaces the whole command list: the running flows are wrapped up first.
+        detail = "the flows on the stack changed since the last turn: " + ", ".join(changed)
+        for command in commands:
+            result.ignore(command, "CT420", detail)
         result.commands = [HandleCodeChange()]
         return result
+    valid = _validity_pass(commands, tracker, index, result)
     _rule_pass(valid, tracker, index, result)
     _final_pass(result)
     return result
@@ -99,7 +111,9 @@ def _validity_pass(
     context = context_of(tracker.stack)
     for command in commands:
         match command:
-            case SetSlot(name="flow_name", value=value) if isinstance(value, str) and value in index.user_flow_ids:
+            case SetSlot(name="flow_name", value=value) if (
+                isinstance(value, str) and value in index.user_flow_ids
+            ):
                 new = StartFlow(flow=value)
                 result.rewrite(command, new, "CT417", "the flow name was given as a slot")
                 command = new
@@ -110,15 +124,17 @@ def _validity_pass(
                 if not _check_start(command, flow_id, tracker, index, context, result):
                     continue
             case Clarify(options=options):
-                command = _check_clarify(command, options, index, result)
+                command = _check_clarify(command, options, tracker, index, context, result)
                 if command is None:
                     continue
-            case CancelFlow() if top_user_frame(tracker.stack, skip_call_and_link=False) is None:
+            case CancelFlow() if cancelable_user_frame(tracker.stack) is None:
                 new = CannotHandle()
                 result.rewrite(command, new, "CT412", "there is no active flow to cancel")
                 command = new
-            case SkipQuestion() if current_collect_step(tracker, index) is None:
-                result.ignore(command, "CT413", "no question is being asked")
+            case SkipQuestion() if top_user_frame(tracker.stack, skip_call_and_link=False) is None:
+                result.ignore(
+                    command, "CT413", "no flow is active, so there is no question to skip"
+                )
                 continue
             case _:
                 pass
@@ -141,17 +157,42 @@ def _check_start(
     if flow.is_pattern:
         result.ignore(command, "CT422", f"{flow_id!r} is a pattern")
         return False
-    active = top_user_frame(tracker.stack)
-    is_active = active is not None and active.flow_id == flow_id
-    if not is_active and not condition_holds(flow.guard, slots=tracker.slots, context=context):
+    if not _guard_allows(flow_id, tracker, index, context):
         result.ignore(command, "CT409", f"the guard of {flow_id!r} is false")
         return False
     return True
 
 
-def _check_clarify(command: Clarify, options: tuple[str, ...], index: ProjectIndex, result: Cleaned) -> Command | None:
-    kept = tuple(o for o in options if o in index.user_flow_ids)
-    dropped = [o for o in options if o not in index.user_flow_ids]
+def _guard_allows(
+    flow_id: str, tracker: Tracker, index: ProjectIndex, context: dict[str, object]
+) -> bool:
+    """A flow's guard holds, or the flow is already the active one (FORMATS.md c.1)."""
+    flow = index.flow(flow_id)
+    if flow is None:
+        return False
+    active = top_user_frame(tracker.stack)
+    if active is not None and active.flow_id == flow_id:
+        return True
+    return condition_holds(flow.guard, slots=tracker.slots, context=context)
+
+
+def _is_startable(
+    flow_id: str, tracker: Tracker, index: ProjectIndex, context: dict[str, object]
+) -> bool:
+    return flow_id in index.user_flow_ids and _guard_allows(flow_id, tracker, index, context)
+
+
+def _check_clarify(
+    command: Clarify,
+    options: tuple[str, ...],
+    tracker: Tracker,
+    index: ProjectIndex,
+    context: dict[str, object],
+    result: Cleaned,
+) -> Command | None:
+    """Only user flows that could be started now stay options (FORMATS.md d.2, d.4)."""
+    kept = tuple(o for o in options if _is_startable(o, tracker, index, context))
+    dropped = [o for o in options if o not in kept]
     if dropped:
         result.events.append(
             CommandRewritten(
@@ -174,27 +215,32 @@ def _force_slot_filling(
     step = current_collect_step(tracker, index)
     if step is None or not step.force_slot_filling:
         return commands
-    kept = [c for c in commands if isinstance(c, SetSlot) and c.name == step.collect]
+    kept: list[Command] = [c for c in commands if isinstance(c, SetSlot) and c.name == step.collect]
     for command in commands:
         if command not in kept:
             result.ignore(command, "CT418", f"only an answer for {step.collect!r} is accepted now")
     return kept or [CannotHandle()]
 
 
-def _flows_changed(tracker: Tracker, index: ProjectIndex) -> bool:
+def _changed_flows(tracker: Tracker, index: ProjectIndex) -> list[str]:
+    """Flows on the stack that vanished or whose definition differs from the one that ran them
+    (the `flow_hashes` check of the reference)."""
+    changed: dict[str, None] = {}
     for frame in tracker.stack:
         stored = tracker.flow_hashes.get(frame.flow_id)
-        if index.flow(frame.flow_id) is None:
-            return True
-        if stored is not None and stored != index.flow_hash(frame.flow_id):
-            return True
-    return False
+        if index.flow(frame.flow_id) is None or (
+            stored is not None and stored != index.flow_hash(frame.flow_id)
+        ):
+            changed[frame.flow_id] = None
+    return list(changed)
 
 
 # -- 2. the reference cleanup rules ------------------------------------------------------------
 
 
-def _rule_pass(commands: list[Command], tracker: Tracker, index: ProjectIndex, result: Cleaned) -> None:
+def _rule_pass(
+    commands: list[Command], tracker: Tracker, index: ProjectIndex, result: Cleaned
+) -> None:
     clean = result.commands
     for command in commands:
         match command:
@@ -206,7 +252,11 @@ def _rule_pass(commands: list[Command], tracker: Tracker, index: ProjectIndex, r
                 result.ignore(command, "CT406", "one 'cannot handle' is enough")
             case StartFlow(flow=flow_id):
                 top = top_user_frame(tracker.stack, skip_call_and_link=False)
-                if top is not None and top.flow_id == flow_id and not is_continue_interrupted_active(tracker):
+                if (
+                    top is not None
+                    and top.flow_id == flow_id
+                    and not is_continue_interrupted_active(tracker.stack)
+                ):
                     result.ignore(command, "CT401", f"{flow_id!r} is already running")
                 else:
                     clean.append(command)
@@ -218,12 +268,18 @@ def _rule_pass(commands: list[Command], tracker: Tracker, index: ProjectIndex, r
                 if all(isinstance(c, Clarify) for c in commands) and not clean:
                     clean.append(command)
                 else:
-                    result.ignore(command, "CT407", "clarification is only asked when nothing else was understood")
+                    result.ignore(
+                        command,
+                        "CT407",
+                        "clarification is only asked when nothing else was understood",
+                    )
             case _:
                 clean.append(command)
 
 
-def _clean_chitchat(command: ChitChat, clean: list[Command], index: ProjectIndex, result: Cleaned) -> None:
+def _clean_chitchat(
+    command: ChitChat, clean: list[Command], index: ProjectIndex, result: Cleaned
+) -> None:
     pattern = index.flow(CHITCHAT)
     uses_trigger = pattern is not None and any(
         getattr(s, "action", None) == "action_trigger_chitchat" for s in pattern.steps
@@ -246,13 +302,18 @@ def _clean_set_slot(
         clean.append(new)
         return
     if not _extractor_allowed(command, clean, slot.mapping_types):
-        result.ignore(command, "CT405", f"slot {command.name!r} cannot be set by {command.extractor}")
+        result.ignore(
+            command, "CT405", f"slot {command.name!r} cannot be set by {command.extractor}"
+        )
         earlier = any(isinstance(c, SetSlot) and c.name == command.name for c in clean)
         if not earlier and not any(isinstance(c, CannotHandle) for c in clean):
             clean.append(CannotHandle())
         return
     if tracker.filled_by.get(command.name) == "NLU" and command.extractor == "LLM":
-        allow = any(m.type == "from_llm" and m.options.get("allow_nlu_correction") is True for m in slot.mappings)
+        allow = any(
+            m.type == "from_llm" and m.options.get("allow_nlu_correction") is True
+            for m in slot.mappings
+        )
         if not allow:
             result.ignore(command, "CT414", f"{command.name!r} was filled by NLU")
             return
@@ -262,7 +323,7 @@ def _clean_set_slot(
         if step is not None and step.collect == command.name:
             clean.append(command)
             return
-        if _should_correct(command, current, tracker):
+        if _should_correct(command, current, tracker, slot.coerce):
             result.events.append(
                 CommandRewritten(
                     command=to_dsl(command),
@@ -278,7 +339,9 @@ def _clean_set_slot(
     clean.append(command)
 
 
-def _extractor_allowed(command: SetSlot, clean: list[Command], mapping_types: frozenset[str]) -> bool:
+def _extractor_allowed(
+    command: SetSlot, clean: list[Command], mapping_types: frozenset[str]
+) -> bool:
     """`should_slot_be_set` of the reference: which extractor may fill which mapping."""
     if command.extractor == "CommandPayloadReader":
         return True
@@ -294,16 +357,24 @@ def _extractor_allowed(command: SetSlot, clean: list[Command], mapping_types: fr
     return not ("controlled" in mapping_types and not (has_nlu or has_llm))
 
 
-def _should_correct(command: SetSlot, current: object, tracker: Tracker) -> bool:
-    new_value = None if isinstance(command.value, str) and command.value.strip().lower() in NONE_LIKE else command.value
-    if str(current) == str(new_value):
+def _should_correct(
+    command: SetSlot, current: object, tracker: Tracker, coerce: Callable[[Any], tuple[Any, bool]]
+) -> bool:
+    """A different value (compared after coercion to the slot's type, so "50" does not
+    "correct" 50.0) that a running correction is not already applying."""
+    new_value = coerce(none_like(command.value))[0]
+    if _same_value(current, new_value):
         return False
     top = top_flow_frame(tracker.stack)
     if top is not None and top.flow_id == CORRECTION:
-        already = top.context().get("new_slot_values", {})
-        if isinstance(already, dict) and command.name in already and str(already[command.name]) == str(new_value):  # type: ignore[operator]
+        already = as_dict(top.context().get("new_slot_values"))
+        if command.name in already and _same_value(already[command.name], new_value):
             return False
     return True
+
+
+def _same_value(a: object, b: object) -> bool:
+    return (type(a) is type(b) and a == b) or str(a) == str(b)
 
 
 def _merge_correction(command: SetSlot, clean: list[Command]) -> None:
@@ -346,7 +417,3 @@ def order_commands(commands: list[Command], tracker: Tracker) -> list[Command]:
             last = starts[-1]
             ordered = [c for c in commands if c is not last] + [last]
     return list(reversed(ordered))
-
-
-def user_frames(tracker: Tracker) -> list[FlowFrame]:
-    return [f for f in tracker.stack if isinstance(f, FlowFrame)]

@@ -4,24 +4,45 @@ from __future__ import annotations
 
 import hashlib
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
-from calmtui.core.model.flows import CollectStep, Flow, SetSlotsStep
+from calmtui.core.model.flows import CallStep, CollectStep, Flow, SetSlotsStep, Step
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.patterns import default_action_names
 
 
 class ProjectIndex:
+    """Per-project facts (slot defaults, collect steps with calls inlined, flow fingerprints).
+
+    `ProjectIndex.of(project)` shares one index among all engines of the same project object,
+    so a session per conversation does not recompute them.
+    """
+
+    _shared: ClassVar[dict[int, tuple[Project, ProjectIndex]]] = {}
+    _SHARED_LIMIT: ClassVar[int] = 16
+
+    @classmethod
+    def of(cls, project: Project) -> ProjectIndex:
+        found = cls._shared.get(id(project))
+        if found is not None and found[0] is project:
+            return found[1]
+        index = cls(project)
+        if len(cls._shared) >= cls._SHARED_LIMIT:
+            cls._shared.pop(next(iter(cls._shared)))
+        cls._shared[id(project)] = (project, index)
+        return index
+
     def __init__(self, project: Project) -> None:
         self.project = project
         self.flows = project.flows
         self.domain = project.domain
         self.slots: dict[str, Slot] = dict(project.domain.slots)
         self.builtin_actions = default_action_names()
-        self.custom_actions = frozenset(
-            name for name, action in project.domain.actions.items() if not action.builtin
-        ) - self.builtin_actions
+        self.custom_actions = (
+            frozenset(name for name, action in project.domain.actions.items() if not action.builtin)
+            - self.builtin_actions
+        )
         self._collects: dict[str, list[CollectStep]] = {}
         self._hashes: dict[str, str] = {}
 
@@ -37,47 +58,49 @@ class ProjectIndex:
         return self.flows.get(flow_id)
 
     def is_known_action(self, name: str) -> bool:
-        return name in self.domain.responses or name in self.domain.actions or name in self.builtin_actions
+        return (
+            name in self.domain.responses
+            or name in self.domain.actions
+            or name in self.builtin_actions
+        )
 
     def collect_steps(self, flow_id: str) -> list[CollectStep]:
-        """Collect steps of a flow with called flows inlined (FORMATS.md c.6), cycle-safe."""
+        """Collect steps of a flow with called flows inlined at their call step (FORMATS.md
+        c.6), in document order, cycle-safe."""
         cached = self._collects.get(flow_id)
-        if cached is not None:
-            return cached
-        result: list[CollectStep] = []
-        seen: set[str] = set()
-        todo = [flow_id]
-        while todo:
-            current = todo.pop(0)
-            if current in seen:
-                continue
-            seen.add(current)
-            flow = self.flows.get(current)
-            if flow is None:
-                continue
-            result.extend(flow.collect_steps())
-            todo.extend(flow.called_flow_ids())
-        self._collects[flow_id] = result
-        return result
+        if cached is None:
+            unique = {
+                id(s): s for s in self._steps_with_calls(flow_id) if isinstance(s, CollectStep)
+            }
+            cached = list(unique.values())
+            self._collects[flow_id] = cached
+        return cached
 
     def collect_slots(self, flow_id: str) -> set[str]:
         return {s.collect for s in self.collect_steps(flow_id)}
 
-    def set_slots_of(self, flow_id: str) -> set[str]:
-        """Slots set by set_slots steps of a flow and the flows it calls."""
-        names: set[str] = set()
-        seen: set[str] = set()
-        todo = [flow_id]
-        while todo:
-            current = todo.pop()
-            if current in seen or (flow := self.flows.get(current)) is None:
-                continue
-            seen.add(current)
+    def set_slots_of(self, flow_id: str) -> list[str]:
+        """Slots set by set_slots steps of a flow and the flows it calls, in order."""
+        names: dict[str, None] = {}
+        for step in self._steps_with_calls(flow_id):
+            if isinstance(step, SetSlotsStep):
+                names.update((name, None) for name, _ in step.slot_values)
+        return list(names)
+
+    def _steps_with_calls(self, flow_id: str) -> list[Step]:
+        result: list[Step] = []
+
+        def visit(current: str, path: tuple[str, ...]) -> None:
+            flow = self.flows.get(current)
+            if flow is None or current in path:
+                return
             for step in flow.steps:
-                if isinstance(step, SetSlotsStep):
-                    names.update(name for name, _ in step.slot_values)
-            todo.extend(flow.called_flow_ids())
-        return names
+                result.append(step)
+                if isinstance(step, CallStep):
+                    visit(step.call, (*path, current))
+
+        visit(flow_id, ())
+        return result
 
     def collect_action(self, slot: str) -> str | None:
         name = f"action_ask_{slot}"
@@ -100,11 +123,19 @@ class ProjectIndex:
 
 def _stable(value: Any) -> Any:
     """A value with every source position removed, so moving lines does not change a hash."""
-    names = getattr(value, "__dataclass_fields__", None)
-    if names is not None:
-        return tuple((n, _stable(getattr(value, n))) for n in names if n != "span")
+    dataclass_fields = getattr(value, "__dataclass_fields__", None)
+    if dataclass_fields is not None:
+        return tuple(
+            (name, _stable(getattr(value, name)))
+            for name, spec in dataclass_fields.items()
+            if spec.compare and not _is_position(name)
+        )
     if isinstance(value, list | tuple):
         return tuple(_stable(v) for v in value)  # type: ignore[misc]
     if isinstance(value, dict):
         return tuple(sorted((str(k), _stable(v)) for k, v in value.items()))  # type: ignore[misc]
     return value
+
+
+def _is_position(field_name: str) -> bool:
+    return field_name == "span" or field_name.endswith(("_span", "_spans"))

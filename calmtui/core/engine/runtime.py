@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from calmtui.core.engine.frames import context_of
+from calmtui.core.engine.frames import Frame, context_of
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.state import Tracker
 from calmtui.core.events import ActionExecuted, BotUttered, EngineNote
@@ -16,6 +16,9 @@ from calmtui.core.nlg import RenderedResponse, render_response
 
 INTERNAL_ERROR_RESPONSE = "utter_internal_error_rasa"
 FALLBACK_TEXT = "Sorry, something went wrong on my side."
+# Handed to responses with a single variation, which never draw from it (selection only draws
+# to pick among several); saves seeding a generator for nearly every utterance.
+_NEVER_DRAWN = random.Random(0)
 
 
 @dataclass(kw_only=True)
@@ -27,14 +30,29 @@ class Runtime:
     language: str | None = None
     utterances: int = 0
     problems: list[str] = field(default_factory=list[str])
+    _context_frames: tuple[Frame | None, Frame | None] = (None, None)
+    _context: dict[str, Any] = field(default_factory=dict[str, Any])
 
-    def rng(self) -> random.Random:
+    def rng(self, variations: int = 2) -> random.Random:
         """A fresh generator per utterance, derived from (seed, turn, utterance number)."""
         self.utterances += 1
+        if variations <= 1:
+            return _NEVER_DRAWN
         return random.Random(f"{self.seed}:{self.tracker.turn}:{self.utterances}")
 
     def context(self) -> dict[str, Any]:
-        return context_of(self.tracker.stack)
+        """The stack context (read-only). Frames are immutable, so it is cached per pair of top
+        frames: templates and conditions ask for it at nearly every step."""
+        stack = self.tracker.stack
+        top = stack[-1] if stack else None
+        below = stack[-2] if len(stack) > 1 else None
+        cached_top, cached_below = self._context_frames
+        if top is None or top is not cached_top or below is not cached_below:
+            # The cache holds the frames themselves (not their ids), so they stay alive and an
+            # identity match really means the same frames.
+            self._context_frames = (top, below)
+            self._context = context_of(stack)
+        return self._context
 
     def executed(self, name: str, flow_id: str | None = None, step_id: str | None = None) -> None:
         self.tracker.emit(ActionExecuted(name=name, flow_id=flow_id, step_id=step_id))
@@ -44,13 +62,16 @@ class Runtime:
 
     def utter(self, name: str, extra: Mapping[str, Any] | None = None) -> bool:
         """Utter a response by name; False when it does not exist or nothing is eligible."""
+        response = self.index.domain.responses.get(name)
+        if response is None:
+            return False
         rendered = render_response(
             self.index.domain,
             name,
             slots=self.tracker.slots,
             context=self.context(),
             channel=self.channel,
-            rng=self.rng(),
+            rng=self.rng(len(response.variations)),
             language=self.language,
             default_language=self.index.project.config.language,
             extra=extra,
@@ -65,7 +86,9 @@ class Runtime:
             return
         self.note("no_response", f"response {name!r} has no variation that can be used now")
         if not self.utter(INTERNAL_ERROR_RESPONSE):
-            self.tracker.emit(BotUttered(text=FALLBACK_TEXT, metadata={"utter_action": INTERNAL_ERROR_RESPONSE}))
+            self.tracker.emit(
+                BotUttered(text=FALLBACK_TEXT, metadata={"utter_action": INTERNAL_ERROR_RESPONSE})
+            )
 
     def emit_rendered(self, rendered: RenderedResponse, name: str | None) -> None:
         for problem in rendered.problems:

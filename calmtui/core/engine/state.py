@@ -67,7 +67,8 @@ class DialogueState:
             filled_by=dict(data.get("filled_by", {})),
             stack=tuple(frame_from_json(f) for f in data.get("stack", [])),
             checkpoints={
-                k: tuple(frame_from_json(f) for f in v) for k, v in data.get("checkpoints", {}).items()
+                k: tuple(frame_from_json(f) for f in v)
+                for k, v in data.get("checkpoints", {}).items()
             },
             transcript=tuple((str(r), str(t)) for r, t in data.get("transcript", [])),
             last_bot_messages=tuple(b for b in bots if isinstance(b, BotUttered)),
@@ -84,7 +85,11 @@ def checkpoint_key(flow_id: str, step_id: str) -> str:
 
 class Tracker:
     """The working copy of the state during one turn; every change goes through `emit`/stack
-    methods so the event list stays the single record of what happened."""
+    methods so the event list stays the single record of what happened.
+
+    Stack changes are recorded as one `StackChanged` per run of consecutive changes (flushed
+    before the next other event and at the end of the turn), not one per push and pop.
+    """
 
     def __init__(self, state: DialogueState) -> None:
         self.slots: dict[str, Any] = dict(state.slots)
@@ -100,9 +105,12 @@ class Tracker:
         self.flow_hashes: dict[str, str] = dict(state.flow_hashes)
         self.started_flows: set[str] = set(state.started_flows)
         self.events: list[Event] = []
+        self._stack_dirty = False
 
     # -- events -----------------------------------------------------------------------------------
     def emit(self, event: Event) -> None:
+        if self._stack_dirty:
+            self.flush_stack()
         self.events.append(event)
         match event:
             case SlotSet(name=name, value=value):
@@ -121,7 +129,9 @@ class Tracker:
         for event in events:
             self.emit(event)
 
-    def set_slot(self, name: str, value: Any, *, filled_by: str | None = None, reset: bool = False) -> None:
+    def set_slot(
+        self, name: str, value: Any, *, filled_by: str | None = None, reset: bool = False
+    ) -> None:
         self.emit(SlotSet(name=name, value=value, metadata={"reset": True} if reset else {}))
         if filled_by is not None:
             self.filled_by[name] = filled_by
@@ -142,11 +152,11 @@ class Tracker:
             self.stack.append(frame)
         else:
             self.stack.insert(index, frame)
-        self._stack_changed()
+        self._stack_dirty = True
 
     def pop(self) -> Frame:
         frame = self.stack.pop()
-        self._stack_changed()
+        self._stack_dirty = True
         return frame
 
     def remove(self, frame_ids: Iterable[str]) -> None:
@@ -154,16 +164,16 @@ class Tracker:
         before = len(self.stack)
         self.stack = [f for f in self.stack if f.frame_id not in ids]
         if len(self.stack) != before:
-            self._stack_changed()
+            self._stack_dirty = True
 
     def replace_stack(self, frames: Iterable[Frame]) -> None:
         self.stack = list(frames)
-        self._stack_changed()
+        self._stack_dirty = True
 
     def update(self, frame: Frame) -> None:
         """Replace the frame with the same id (e.g. a new step id); not a structural change."""
-        for i, existing in enumerate(self.stack):
-            if existing.frame_id == frame.frame_id:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i].frame_id == frame.frame_id:
                 self.stack[i] = frame
                 return
 
@@ -173,11 +183,40 @@ class Tracker:
                 return i
         return -1
 
-    def _stack_changed(self) -> None:
-        self.events.append(StackChanged(frames=describe(self.stack)))
+    def flush_stack(self) -> None:
+        if self._stack_dirty:
+            self._stack_dirty = False
+            self.events.append(StackChanged(frames=describe(self.stack)))
+
+    # -- undo (the circuit breaker drops what a runaway prediction did) ----------------------------
+    def savepoint(self) -> Savepoint:
+        return Savepoint(
+            events=len(self.events),
+            slots=dict(self.slots),
+            slots_set=set(self.slots_set),
+            filled_by=dict(self.filled_by),
+            stack=list(self.stack),
+            checkpoints=dict(self.checkpoints),
+            transcript=len(self.transcript),
+            bot_messages=len(self.bot_messages),
+        )
+
+    def rollback(self, point: Savepoint) -> None:
+        del self.events[point.events :]
+        self.slots = dict(point.slots)
+        self.slots_set = set(point.slots_set)
+        self.filled_by = dict(point.filled_by)
+        self.stack = list(point.stack)
+        self.checkpoints = dict(point.checkpoints)
+        del self.transcript[point.transcript :]
+        del self.bot_messages[point.bot_messages :]
+        self._stack_dirty = False
 
     # -- result -----------------------------------------------------------------------------------
-    def snapshot(self, *, next_turn: bool) -> DialogueState:
+    def snapshot(
+        self, *, next_turn: bool, flow_hashes: Mapping[str, str] | None = None
+    ) -> DialogueState:
+        self.flush_stack()
         transcript = self.transcript[-TRANSCRIPT_LIMIT:]
         return DialogueState(
             slots=dict(self.slots),
@@ -186,12 +225,28 @@ class Tracker:
             stack=tuple(self.stack),
             checkpoints=dict(self.checkpoints),
             transcript=tuple(transcript),
-            last_bot_messages=tuple(self.bot_messages) if self.bot_messages else self.previous_bot_messages,
+            last_bot_messages=tuple(self.bot_messages)
+            if self.bot_messages
+            else self.previous_bot_messages,
             turn=self.turn + (1 if next_turn else 0),
             frame_counter=self.frame_counter,
-            flow_hashes=dict(self.flow_hashes),
+            flow_hashes=dict(self.flow_hashes if flow_hashes is None else flow_hashes),
             started_flows=frozenset(self.started_flows),
         )
+
+
+@dataclass(slots=True, kw_only=True)
+class Savepoint:
+    """What `Tracker.rollback` restores."""
+
+    events: int
+    slots: dict[str, Any]
+    slots_set: set[str]
+    filled_by: dict[str, str]
+    stack: list[Frame]
+    checkpoints: dict[str, Stack]
+    transcript: int
+    bot_messages: int
 
 
 def initial_slots(slot_defaults: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,11 +17,12 @@ from typing import Any
 from calmtui.core.commands import Command, SessionStart
 from calmtui.core.dsl import to_dsl
 from calmtui.core.engine import frames as F
-from calmtui.core.engine.apply import CommandApplier, end_frames_down_to
+from calmtui.core.engine import stack_ops
+from calmtui.core.engine.apply import CommandApplier
 from calmtui.core.engine.builtin_actions import restart
 from calmtui.core.engine.cleanup import clean_commands, order_commands
 from calmtui.core.engine.executor import Executor, PendingAction
-from calmtui.core.engine.frames import PatternFrame, top_user_frame
+from calmtui.core.engine.frames import PatternFrame, as_dict, as_list
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.engine.state import DialogueState, Tracker
@@ -36,8 +37,8 @@ from calmtui.core.events import (
     SlotSet,
     UserUttered,
 )
-from calmtui.core.model.project import Project
 from calmtui.core.model.domain import Button
+from calmtui.core.model.project import Project
 from calmtui.core.nlg import RenderedResponse
 
 
@@ -74,7 +75,7 @@ class Engine:
 
     def __init__(self, project: Project, *, seed: int = 0, channel: str | None = None) -> None:
         self.project = project
-        self.index = ProjectIndex(project)
+        self.index = ProjectIndex.of(project)
         self.seed = seed
         self.channel = channel
 
@@ -121,35 +122,55 @@ class TurnMachine:
         self._finished = False
         self._process(text, commands, metadata)
 
-    def _process(self, text: str | None, commands: Sequence[Command], metadata: Mapping[str, Any]) -> None:
+    def _process(
+        self, text: str | None, commands: Sequence[Command], metadata: Mapping[str, Any]
+    ) -> None:
         tracker, index = self.tracker, self.engine.index
         cleaned = clean_commands(commands, tracker, index)
         if text is not None:
             tracker.emit(
-                UserUttered(text=text, commands=tuple(to_dsl(c) for c in cleaned.commands), metadata=dict(metadata))
+                UserUttered(
+                    text=text,
+                    commands=tuple(to_dsl(c) for c in cleaned.commands),
+                    metadata=dict(metadata),
+                )
             )
         tracker.emit_all(cleaned.events)
         self.accepted = list(cleaned.commands)
         mark = len(tracker.events)
-        applier = CommandApplier(tracker, index)
+        applier = CommandApplier(tracker, index, cleaned.commands)
         applier.apply_all(order_commands(cleaned.commands, tracker))
         self._push_slot_validations(applier.slots_set)
+        tracker.flush_stack()
         _drop_shadowed_slot_sets(tracker.events, mark)
-        for frame in tracker.stack:
-            tracker.flow_hashes[frame.flow_id] = index.flow_hash(frame.flow_id)
 
     def _push_slot_validations(self, names: list[str]) -> None:
+        """Slots with domain-level `validation:` that the commands set are checked by
+        pattern_validate_slot (unless that check is already waiting for this slot)."""
         for name in dict.fromkeys(names):
             slot = self.engine.index.slots.get(name)
             if slot is None or slot.validation is None:
+                continue
+            top = self.tracker.top
+            if (
+                isinstance(top, PatternFrame)
+                and top.flow_id == F.VALIDATE_SLOT
+                and top.fields.get("validate") == name
+            ):
                 continue
             fields = {
                 "validate": name,
                 "refill_utter": slot.validation.refill_utter or f"utter_ask_{name}",
                 "refill_action": self.engine.index.collect_action(name) or "",
-                "rejections": [{"if": r.condition, "utter": r.utter} for r in slot.validation.rejections],
+                "rejections": [
+                    {"if": r.condition, "utter": r.utter} for r in slot.validation.rejections
+                ],
             }
-            self.tracker.push(PatternFrame(frame_id=self.tracker.new_frame_id(), flow_id=F.VALIDATE_SLOT, fields=fields))
+            self.tracker.push(
+                PatternFrame(
+                    frame_id=self.tracker.new_frame_id(), flow_id=F.VALIDATE_SLOT, fields=fields
+                )
+            )
 
     # -- the loop ---------------------------------------------------------------------------------
     def advance(self) -> PendingAction | None:
@@ -165,11 +186,12 @@ class TurnMachine:
         rt = self.runtime
         rt.executed(pending.name, pending.flow_id, pending.step_id)
         if outcome.error is not None:
-            self.tracker.emit(ActionFailed(name=pending.name, error=outcome.error, detail=outcome.detail))
-            user = top_user_frame(self.tracker.stack)
-            if user is not None:
-                end_frames_down_to(self.tracker, user.frame_id)
-            self.executor.push_pattern(F.INTERNAL_ERROR, {"error_type": "rasa_internal_error_default", "info": {}})
+            # calmtui ends the flow that ran the failing action (docs/engine.md): its next steps
+            # would build on a result that never came.
+            self.tracker.emit(
+                ActionFailed(name=pending.name, error=outcome.error, detail=outcome.detail)
+            )
+            stack_ops.cancel_with_internal_error(self.tracker, self.engine.index)
             return
         for response in outcome.responses:
             self._utter_action_response(response)
@@ -181,10 +203,12 @@ class TurnMachine:
         name = response.get("response") or response.get("template")
         kwargs = {k: v for k, v in response.items() if k not in ("response", "template")}
         if isinstance(name, str) and name:
-            rt.utter_or_error(name, kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs)
+            rt.utter_or_error(
+                name, kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs
+            )
             return
         buttons = tuple(
-            _button(b) for b in response.get("buttons") or [] if isinstance(b, Mapping)
+            _button(as_dict(b)) for b in as_list(response.get("buttons")) if isinstance(b, Mapping)
         )
         rendered = RenderedResponse(
             utter_action=None,
@@ -205,7 +229,11 @@ class TurnMachine:
             name = event.get("name")
             slot = index.slots.get(name) if isinstance(name, str) else None
             if slot is None:
-                tracker.emit(EngineNote(code="unknown_slot", message=f"{action} set unknown slot {name!r}; ignored"))
+                tracker.emit(
+                    EngineNote(
+                        code="unknown_slot", message=f"{action} set unknown slot {name!r}; ignored"
+                    )
+                )
                 return
             tracker.set_slot(slot.name, slot.coerce(event.get("value"))[0], filled_by="CUSTOM")
         elif kind == "reset_slots":
@@ -226,7 +254,10 @@ class TurnMachine:
             )
         else:
             tracker.emit(
-                EngineNote(code="unsupported_event", message=f"{action} returned a {kind!r} event; calmtui ignores it in CALM flows")
+                EngineNote(
+                    code="unsupported_event",
+                    message=f"{action} returned a {kind!r} event; calmtui ignores it in CALM flows",
+                )
             )
 
     def finish(self) -> TurnOutcome:
@@ -234,7 +265,11 @@ class TurnMachine:
             raise RuntimeError("finish() called while a custom action is pending")
         next_turn = any(isinstance(e, UserUttered) for e in self.tracker.events)
         restarted = any(isinstance(e, Restarted) for e in self.tracker.events)
-        state = self.tracker.snapshot(next_turn=next_turn or restarted)
+        index = self.engine.index
+        # The fingerprints of the flows this turn left on the stack: the next turn compares them
+        # with the project it runs on to notice a code change (FORMATS.md d.1 step 4).
+        hashes = {f.flow_id: index.flow_hash(f.flow_id) for f in self.tracker.stack}
+        state = self.tracker.snapshot(next_turn=next_turn or restarted, flow_hashes=hashes)
         return TurnOutcome(
             state=state,
             events=tuple(self.tracker.events),
@@ -247,7 +282,10 @@ class TurnMachine:
 def _button(data: Mapping[str, Any]) -> Button:
     title = data.get("title")
     payload = data.get("payload")
-    return Button(title=str(title) if title is not None else "", payload=str(payload) if payload is not None else None)
+    return Button(
+        title=str(title) if title is not None else "",
+        payload=str(payload) if payload is not None else None,
+    )
 
 
 def _drop_shadowed_slot_sets(events: list[Event], start: int) -> None:
@@ -261,5 +299,3 @@ def _drop_shadowed_slot_sets(events: list[Event], start: int) -> None:
             seen.add(event.name)
         keep.append(event)
     events[start:] = list(reversed(keep))
-
-
