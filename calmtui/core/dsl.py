@@ -100,6 +100,7 @@ from calmtui.core.commands import (
     StartFlow,
 )
 from calmtui.core.diagnostics import Diagnostic
+from calmtui.core.model.slots import NO_VALUE_TEXTS
 
 DslVersion = Literal["v1", "v2", "v3"]
 
@@ -108,7 +109,6 @@ UNPARSED_LINE = "CT400"
 
 _VERSION_INDEX: dict[str, int] = {"v1": 0, "v2": 1, "v3": 2}
 _QUOTES = "\"'`"
-_NONE_LIKE = frozenset({"", "none", "null", "undefined", "[missing]", "[missing information]"})
 _OPTION_STRIP = "'\"`.,;:!?()[]{}<>"
 
 # --- building blocks of the line rules -------------------------------------------------------
@@ -225,7 +225,7 @@ def _format_slot_value(value: Any) -> str:
     if value is None:
         return "None"
     text = _one_line(value if isinstance(value, str) else str(value))
-    if text.lower() in _NONE_LIKE or _plain(text) != text:
+    if text in NO_VALUE_TEXTS or _plain(text) != text:
         return _quote(text)
     return text
 
@@ -388,7 +388,7 @@ def _slot_value(raw: str) -> str | None:
     if _is_quoted(raw):
         return raw[1:-1]
     value = _plain(raw)
-    return None if value.lower() in _NONE_LIKE else value
+    return None if value in NO_VALUE_TEXTS else value
 
 
 def _text(raw: str, default: str) -> str:
@@ -471,4 +471,4 @@ def _pair_value(text: str, pos: int) -> tuple[str | None, int] | None:
 
 def _bare_value(raw: str) -> str | None:
     value = _plain(raw.strip())
-    return None if value.lower() in _NONE_LIKE else value
+    return None if value in NO_VALUE_TEXTS else value

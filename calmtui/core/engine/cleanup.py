@@ -45,12 +45,7 @@ from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.state import Tracker
 from calmtui.core.events import CommandIgnored, CommandRewritten, Event
 from calmtui.core.model.flows import CollectStep
-from calmtui.core.model.slots import NLU_MAPPINGS
-
-# The texts a SetSlot uses for "no value" (FORMATS.md d.2). Case matters, as in the reference:
-# a lowercase "none" is a value (pattern_continue_interrupted's answer for "none of them").
-NO_VALUE_TEXTS = frozenset({"", "None", "null", "undefined", "[missing]", "[missing information]"})
-
+from calmtui.core.model.slots import NLU_MAPPINGS, NO_VALUE_TEXTS
 
 def none_like(value: Any) -> Any:
     if isinstance(value, str) and value.strip() in NO_VALUE_TEXTS:

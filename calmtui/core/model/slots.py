@@ -15,8 +15,9 @@ LLM_MAPPINGS = frozenset({"from_llm"})
 NLU_MAPPINGS = frozenset({"from_entity", "from_intent", "from_trigger_intent", "from_text"})
 SLOT_MAPPING_TYPES = LLM_MAPPINGS | NLU_MAPPINGS | {"controlled", "custom"}
 
-# Values an LLM (or a button) uses to mean "no value" (FORMATS.md d.2, SetSlot).
-NONE_LIKE = frozenset({"", "none", "null", "undefined", "[missing]", "[missing information]"})
+# The texts a SetSlot uses for "no value" (FORMATS.md d.2). Case matters, as in the reference:
+# a lowercase "none" is a value (pattern_continue_interrupted's answer for "none of them").
+NO_VALUE_TEXTS = frozenset({"", "None", "null", "undefined", "[missing]", "[missing information]"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic, Span
 from calmtui.core.model.domain import Button, Response, ResponseVariation
-from calmtui.core.model.slots import NONE_LIKE
+from calmtui.core.model.slots import NO_VALUE_TEXTS
 from calmtui.core.payloads import parse_intent_payload, parse_set_slots_payload
 from calmtui.core.validate.context import ValidationContext
 
@@ -87,7 +87,7 @@ def set_slots_of(payload: str) -> list[tuple[str, Any]] | None:
 
 
 def _none_like(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in NONE_LIKE:
+    if isinstance(value, str) and value.strip() in NO_VALUE_TEXTS:
         return None
     return value
 
