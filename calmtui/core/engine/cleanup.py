@@ -47,6 +47,7 @@ from calmtui.core.events import CommandIgnored, CommandRewritten, Event
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import NLU_MAPPINGS, NO_VALUE_TEXTS
 
+
 def none_like(value: Any) -> Any:
     if isinstance(value, str) and value.strip() in NO_VALUE_TEXTS:
         return None

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sized
-from functools import lru_cache
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # jinja2 costs ~35 ms to import: only pay it when a template is rendered
@@ -91,7 +90,10 @@ def _jinja() -> Environment:
             if operator == "**":
                 if isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
                     raise SecurityError(f"the exponent {right!r} is too large")
-            elif _repeat_length(left, right) > _MAX_REPEAT or _repeat_length(right, left) > _MAX_REPEAT:
+            elif (
+                _repeat_length(left, right) > _MAX_REPEAT
+                or _repeat_length(right, left) > _MAX_REPEAT
+            ):
                 raise SecurityError("the repeated sequence would be too long")
             return super().call_binop(context, operator, left, right)
 
