@@ -39,6 +39,8 @@ class UnderstandingTrace:
     diagnostics: tuple[Diagnostic, ...] = ()
     error: str | None = None
     notes: tuple[str, ...] = ()
+    # A stable short name for `error` ("auth", "timeout", "replay_miss", ...), for reports/tests.
+    error_kind: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +57,7 @@ class UnderstandingTrace:
             "diagnostics": [d.to_json() for d in self.diagnostics],
             "error": self.error,
             "notes": list(self.notes),
+            "error_kind": self.error_kind,
         }
 
     @classmethod
@@ -73,6 +76,7 @@ class UnderstandingTrace:
             diagnostics=tuple(Diagnostic.from_json(d) for d in data.get("diagnostics", [])),
             error=data.get("error"),
             notes=tuple(data.get("notes", [])),
+            error_kind=data.get("error_kind"),
         )
 
 

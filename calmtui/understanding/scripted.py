@@ -23,7 +23,7 @@ class ScriptedGenerator:
 
     def __init__(self, script: Iterable[str] = (), *, version: DslVersion | None = None) -> None:
         self._script: list[str] = list(script)
-        self._version = version
+        self._version: DslVersion | None = version
 
     def extend(self, entries: Sequence[str]) -> None:
         self._script.extend(entries)

@@ -1,0 +1,57 @@
+"""The seam between the LLM command generator and whatever answers its prompts.
+
+`LLMCommandGenerator` builds a `CompletionRequest` per model of its group and awaits a
+`CompletionClient`: the litellm client (`llm.py`), the recorder wrapped around it, or the
+replayer that answers from recordings (`recording.py`). A client raises `LLMError` subclasses
+only; the generator owns retries, fallbacks and turning failures into `Error` commands, so
+every mode behaves the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from calmtui.core.model.config import ModelConfig
+from calmtui.understanding.settings import DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompletionRequest:
+    """One chat completion. `params` may hold secrets (api_key): never show or store it as is;
+    `redaction.public_params` gives the part that may be shown."""
+
+    model: ModelConfig
+    messages: tuple[Mapping[str, str], ...]
+    params: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
+    turn: int = 0
+    user_message: str = ""
+
+    @property
+    def model_name(self) -> str:
+        return self.model.litellm_model
+
+    @property
+    def timeout(self) -> float:
+        return self.model.timeout if self.model.timeout is not None else DEFAULT_TIMEOUT
+
+    @property
+    def prompt(self) -> str:
+        return "\n\n".join(m.get("content", "") for m in self.messages)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Completion:
+    text: str
+    model: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost: float | None = None
+    latency_ms: float = 0.0
+    source: Literal["provider", "recording"] = "provider"
+    recording: str | None = None
+
+
+class CompletionClient(Protocol):
+    async def complete(self, request: CompletionRequest) -> Completion: ...

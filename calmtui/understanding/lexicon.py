@@ -1,0 +1,202 @@
+"""Conversation-repair phrasing the offline generator recognises without any model.
+
+Each detector takes the message's words (`text.words`) and answers a narrow question: does this
+read as "cancel", "skip", "say that again", "let me talk to a human", small talk, yes/no, or a
+correction ("actually make it 80")? The lists are deliberately short and literal; a project that
+needs more phrasing adds `metadata.examples` to its flows, or uses an LLM.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from calmtui.understanding.text import word_set
+
+# Words that may surround an otherwise recognised phrase without changing it.
+FILLERS = word_set("please pls plz thanks now then just ok okay oh um uh hmm well so")
+
+_CANCEL_PHRASES = frozenset(
+    {
+        "cancel", "stop", "abort", "quit", "never mind", "nevermind", "forget it",
+        "forget about it", "forget that", "cancel that", "cancel it", "cancel this", "stop it",
+        "stop that", "stop this", "i changed my mind", "changed my mind", "don't bother",
+        "i don't want to do this", "i don't want this anymore", "leave it", "scratch that",
+    }
+)  # fmt: skip
+_CANCEL_WORDS = ("cancel", "never mind", "nevermind", "forget it", "abort", "changed my mind")
+_SKIP_PHRASES = frozenset(
+    {
+        "skip", "skip it", "skip this", "skip that", "skip this question", "skip the question",
+        "next question", "pass", "i don't know", "don't know", "dont know", "i dont know",
+        "dunno", "no idea", "i have no idea", "not sure", "i'm not sure", "i am not sure",
+        "rather not say", "i'd rather not say", "i'd rather not",
+    }
+)  # fmt: skip
+_REPEAT_PHRASES = frozenset(
+    {
+        "repeat", "repeat that", "repeat it", "repeat please", "say that again", "say it again",
+        "can you say that again", "could you say that again", "can you repeat that",
+        "could you repeat that", "come again", "what did you say", "pardon", "pardon me",
+        "sorry what", "what was that", "again please", "one more time",
+    }
+)  # fmt: skip
+_HANDOFF_NOUNS = word_set("human agent person operator representative someone somebody staff")
+_HANDOFF_VERBS = word_set("talk speak connect chat transfer put get want need")
+_GREETINGS = frozenset(
+    {
+        "hi", "hello", "hey", "hey there", "hi there", "hello there", "howdy", "yo",
+        "good morning", "good afternoon", "good evening", "morning", "greetings",
+    }
+)  # fmt: skip
+_THANKS = frozenset(
+    {"thanks", "thank you", "thx", "cheers", "thanks a lot", "thank you very much", "great thanks"}
+)
+_SMALL_TALK = frozenset(
+    {
+        "bye", "goodbye", "see you", "see you later", "how are you", "how are you doing",
+        "how's it going", "what's up", "who are you", "are you a bot", "are you human",
+        "you're great", "nice", "cool", "great", "awesome", "lol", "haha",
+    }
+)  # fmt: skip
+_YES_PHRASES = frozenset(
+    {
+        "yes", "y", "yeah", "yea", "yep", "yup", "sure", "ok", "okay", "of course",
+        "definitely", "absolutely", "correct", "right", "that's right", "that is right",
+        "that's correct", "that is correct", "affirmative", "please do", "go ahead", "do it",
+        "sounds good", "true", "yes please", "indeed", "certainly", "alright", "all right",
+        "perfect", "confirm", "confirmed", "exactly", "i do", "it is", "it was", "yes it was",
+        "yes it is", "go for it", "let's do it", "why not", "i'd like that", "sure thing",
+    }
+)  # fmt: skip
+_NO_PHRASES = frozenset(
+    {
+        "no", "n", "nope", "nah", "not really", "no thanks", "no thank you", "not now",
+        "negative", "false", "don't", "do not", "no way", "never", "not at all",
+        "i don't think so", "wrong", "incorrect", "absolutely not", "not yet", "it wasn't",
+        "it was not", "it isn't", "it is not", "no it wasn't", "no it isn't", "i don't",
+        "i do not", "no need", "nothing", "nothing else", "that's all", "that is all",
+        "i'm good", "i'm done", "all good", "not needed",
+    }
+)  # fmt: skip
+_YES_FIRST = word_set("yes yeah yea yep yup sure ok okay absolutely definitely correct")
+_NO_FIRST = word_set("no nope nah")
+
+# "actually ...", "I meant ...", "make it ...", "change the amount to ...", "... instead".
+_CORRECTION_MARKER = re.compile(
+    r"\b(actually|i\s+meant|i\s+mean|meant|make\s+it|make\s+that|change\s+it\s+to|"
+    r"change\s+that\s+to|it\s+should\s+be|should\s+be|rather|instead|correction|"
+    r"(?:change|update|set|switch)\s+(?:the\s+|my\s+)?[\w ]+?\s+to)\b",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(
+    r"^(?:\s*(?:no|nope|sorry|oh|oops|wait|hmm|um|uh|well|actually|i\s+meant|i\s+mean|meant|"
+    r"make\s+it|make\s+that|change\s+it\s+to|change\s+that\s+to|it\s+should\s+be|should\s+be|"
+    r"rather|correction|please)\b[\s,.:;!-]*)+",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"(?:[\s,.!]*\b(?:instead|please|then|actually|thanks)\b)+[\s,.!?]*$", re.IGNORECASE
+)
+_CHANGE_TO = re.compile(
+    r"\b(?:change|update|set|switch|make)\s+(?:the\s+|my\s+)?(?P<slot>[\w ]+?)\s+to\s+(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_IS_VALUE = re.compile(
+    r"^(?:the\s+|my\s+)?(?P<slot>[a-z][\w ]{0,30}?)\s+(?:is|should\s+be|was)\s+(?P<value>.+)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A correction: the value text, and the words that name the slot if the user said them."""
+
+    value: str
+    slot_words: str | None = None
+
+
+def _core(words: list[str]) -> str:
+    """The message without filler words at either end (all of it when it is only fillers)."""
+    if len(words) > 2 and words[-2:] == ["thank", "you"]:
+        words = words[:-2]
+    start, end = 0, len(words)
+    while start < end and words[start] in FILLERS:
+        start += 1
+    while end > start and words[end - 1] in FILLERS:
+        end -= 1
+    return " ".join(words[start:end] if start < end else words)
+
+
+def is_cancel(words: list[str]) -> bool:
+    core = _core(words)
+    if core in _CANCEL_PHRASES:
+        return True
+    joined = " ".join(words)
+    return len(words) <= 8 and any(f" {w} " in f" {joined} " for w in _CANCEL_WORDS)
+
+
+def is_skip(words: list[str]) -> bool:
+    return _core(words) in _SKIP_PHRASES
+
+
+def is_repeat(words: list[str]) -> bool:
+    return _core(words) in _REPEAT_PHRASES
+
+
+def is_handoff(words: list[str]) -> bool:
+    """'talk to a human', 'a real person please', 'agent'."""
+    nouns = [w for w in words if w in _HANDOFF_NOUNS]
+    if not nouns or len(words) > 12:
+        return False
+    if len(words) <= 3:
+        return True
+    return any(w in _HANDOFF_VERBS for w in words) or "real" in words
+
+
+def small_talk_kind(words: list[str]) -> str | None:
+    """'greeting', 'thanks' or 'small talk' for short social messages, else None."""
+    core = _core(words)
+    if core in _GREETINGS:
+        return "greeting"
+    if core in _THANKS or " ".join(words) in _THANKS:
+        return "thanks"
+    if core in _SMALL_TALK:
+        return "small talk"
+    return None
+
+
+def yes_no(words: list[str]) -> tuple[bool, bool] | None:
+    """(value, whole_message): True/False for yes/no phrasing, and whether the whole message was
+    the answer (False when only its first word was, as in "yes, and also ...")."""
+    core = _core(words)
+    if core in _YES_PHRASES:
+        return True, True
+    if core in _NO_PHRASES:
+        return False, True
+    if words and words[0] in _YES_FIRST:
+        return True, False
+    if words and words[0] in _NO_FIRST:
+        return False, False
+    return None
+
+
+def correction(text: str) -> Correction | None:
+    """The correction in a message like "actually make it 80" or "change the amount to 80"."""
+    if not _CORRECTION_MARKER.search(text):
+        return None
+    stripped = text.strip()
+    change = _CHANGE_TO.search(stripped)
+    if change is not None:
+        value = _TRAILING.sub("", change["value"]).strip(" ,.!?\"'")
+        slot = change["slot"].strip()
+        if slot.lower() in ("it", "that", "this"):
+            return Correction(value=value) if value else None
+        return Correction(value=value, slot_words=slot) if value else None
+    rest = _TRAILING.sub("", _LEADING.sub("", stripped)).strip(" ,.!?\"'")
+    if not rest:
+        return None
+    named = _IS_VALUE.match(rest)
+    if named is not None and named["slot"].lower() not in ("it", "that", "this"):
+        return Correction(value=named["value"].strip(" ,.!?\"'"), slot_words=named["slot"].strip())
+    return Correction(value=rest)

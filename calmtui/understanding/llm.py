@@ -1,0 +1,272 @@
+"""The only module that talks to litellm — lazily, quietly, and through our own error types.
+
+`import litellm` costs seconds and, by default, fetches a price map from the internet and logs
+to the terminal. So litellm is imported on the first call only, after setting
+`LITELLM_LOCAL_MODEL_COST_MAP=True` (the bundled map: no network, costs still computed), with its
+loggers routed away from the terminal. litellm's own retries are off (`max_retries=0`): the
+generator retries rate limits with backoff and falls back along the model group itself, so
+every attempt is visible in the trace.
+
+Exceptions from litellm, openai and httpx are mapped to `LLMError` subclasses with a next step
+("set OPENAI_API_KEY in .env"); API keys are masked in every message (`redaction.redact`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Generator, Mapping
+from types import ModuleType
+from typing import Any, NoReturn
+
+from calmtui.understanding.client import Completion, CompletionRequest
+from calmtui.understanding.errors import (
+    LLMAuthError,
+    LLMBadRequestError,
+    LLMBadResponseError,
+    LLMConnectionError,
+    LLMError,
+    LLMModelNotFoundError,
+    LLMProviderError,
+    LLMRateLimitError,
+    LLMTimeoutError,
+)
+from calmtui.understanding.redaction import redact, secret_values
+
+# Where each provider's key is read from when the model config has no `api_key`.
+PROVIDER_KEY_ENV: Mapping[str, str] = {
+    "openai": "OPENAI_API_KEY",
+    "azure": "AZURE_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "cohere": "COHERE_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "together_ai": "TOGETHERAI_API_KEY",
+}
+# OpenAI-compatible local servers (llama.cpp, vLLM, LM Studio, Ollama's /v1) need no key, but the
+# openai client refuses to send a request without one.
+NO_KEY_PLACEHOLDER = "sk-no-key-required"
+LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm")
+_MESSAGE_LIMIT = 400
+
+log = logging.getLogger("calmtui.understanding.llm")
+log.addHandler(logging.NullHandler())
+_litellm: ModuleType | None = None
+
+
+def import_litellm() -> ModuleType:
+    """litellm, imported once, offline and silent (safe to call from a worker thread early)."""
+    global _litellm
+    if _litellm is None:
+        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+        import litellm
+
+        litellm.suppress_debug_info = True
+        for name in LITELLM_LOGGERS:
+            logger = logging.getLogger(name)
+            logger.handlers = [_Forward()]
+            logger.propagate = False
+        _litellm = litellm
+    return _litellm
+
+
+class _Forward(logging.Handler):
+    """litellm's log records, redacted, into our logger (never straight to the terminal)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = redact(record.getMessage(), secret_values())
+        except Exception:  # a log line must never break a turn
+            return
+        log.log(record.levelno, "litellm: %s", message[:_MESSAGE_LIMIT])
+
+
+class LiteLLMClient:
+    """Chat completions through `litellm.acompletion` (any provider litellm supports)."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self._environ = environ
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        return os.environ if self._environ is None else self._environ
+
+    async def complete(self, request: CompletionRequest) -> Completion:
+        kwargs = self._kwargs(request)
+        secrets = secret_values(kwargs, self.environ)
+        litellm = import_litellm()
+        started = time.perf_counter()
+        with _mapped_errors(request, secrets):
+            response = await litellm.acompletion(**kwargs)
+            text = _content(response, request.model_name)
+        latency = (time.perf_counter() - started) * 1000
+        usage = getattr(response, "usage", None)
+        return Completion(
+            text=text,
+            model=request.model_name,
+            prompt_tokens=_int(getattr(usage, "prompt_tokens", None)),
+            completion_tokens=_int(getattr(usage, "completion_tokens", None)),
+            cost=_cost(litellm, response),
+            latency_ms=latency,
+        )
+
+    def _kwargs(self, request: CompletionRequest) -> dict[str, Any]:
+        model = request.model
+        params = {k: v for k, v in request.params.items() if v is not None}
+        if "api_key" in params and not str(params["api_key"]).strip():
+            raise LLMAuthError(
+                "the api_key of this model is empty",
+                model=request.model_name,
+                next_step="set the environment variable its ${...} value in endpoints.yml refers to",
+            )
+        kwargs: dict[str, Any] = {
+            **params,
+            "model": request.model_name,
+            "messages": [dict(m) for m in request.messages],
+            "timeout": request.timeout,
+            "max_retries": 0,
+            "num_retries": 0,
+            "drop_params": True,
+        }
+        if model.api_base:
+            kwargs["api_base"] = model.api_base
+        if model.api_version:
+            kwargs["api_version"] = model.api_version
+        if "api_key" not in kwargs:
+            self._check_key(request, kwargs)
+        return kwargs
+
+    def _check_key(self, request: CompletionRequest, kwargs: dict[str, Any]) -> None:
+        provider = (request.model.provider or request.model_name.split("/", 1)[0]).lower()
+        env_name = PROVIDER_KEY_ENV.get(provider)
+        if env_name is None:
+            return
+        if key := self.environ.get(env_name, "").strip():
+            kwargs["api_key"] = key  # explicit, so an injected environment works like os.environ
+            return
+        if request.model.api_base and provider == "openai":
+            kwargs["api_key"] = NO_KEY_PLACEHOLDER
+            return
+        raise LLMAuthError(
+            f"no API key for {provider}",
+            model=request.model_name,
+            next_step=f"set {env_name} in .env or in your shell, or use --understanding offline",
+        )
+
+
+@contextlib.contextmanager
+def _mapped_errors(request: CompletionRequest, secrets: list[str]) -> Generator[None, None, None]:
+    """Any exception inside becomes an LLMError with a next step (httpx's `map_exceptions`)."""
+    try:
+        yield
+    except LLMError:
+        raise
+    except Exception as exc:
+        _raise_mapped(exc, request, secrets)
+
+
+def _raise_mapped(exc: Exception, request: CompletionRequest, secrets: list[str]) -> NoReturn:
+    model = request.model_name
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    text = redact(_clean_message(str(exc)), secrets)
+    lowered = text.lower()
+    where = request.model.api_base or (request.model.provider or model.split("/", 1)[0])
+    error: LLMError
+    if "RateLimitError" in names:
+        error = LLMRateLimitError(
+            f"rate limited: {text}",
+            model=model,
+            next_step="wait a moment, or check the plan's limits",
+        )
+    elif names & {"Timeout", "APITimeoutError", "TimeoutError", "ReadTimeout"}:
+        error = LLMTimeoutError(
+            f"no answer within {request.timeout:g}s",
+            model=model,
+            next_step="raise 'timeout' for this model in endpoints.yml, or check the server",
+        )
+    elif "AuthenticationError" in names or "missing credentials" in lowered or "api key" in lowered:
+        provider = (request.model.provider or model.split("/", 1)[0]).lower()
+        env_name = PROVIDER_KEY_ENV.get(provider, "the provider's API key variable")
+        error = LLMAuthError(
+            f"authentication failed: {text}",
+            model=model,
+            next_step=f"set {env_name} in .env or in your shell",
+        )
+    elif "NotFoundError" in names:
+        error = LLMModelNotFoundError(
+            f"model not found: {text}",
+            model=model,
+            next_step="check the model name in endpoints.yml",
+        )
+    elif "connection error" in lowered or names & {
+        "APIConnectionError",
+        "ConnectError",
+        "ConnectionError",
+    }:
+        error = LLMConnectionError(
+            f"cannot connect to {where}: {text}",
+            model=model,
+            next_step="check api_base in endpoints.yml and that the server is running",
+        )
+    elif "expecting value" in lowered or names & {
+        "JSONDecodeError",
+        "IndexError",
+        "KeyError",
+        "AttributeError",
+    }:
+        error = LLMBadResponseError(
+            f"the reply is not a chat completion: {text}",
+            model=model,
+            next_step="check that api_base points at an OpenAI-compatible server",
+        )
+    elif "BadRequestError" in names:
+        error = LLMBadRequestError(
+            f"request rejected: {text}",
+            model=model,
+            next_step="check the model's parameters in endpoints.yml",
+        )
+    else:
+        error = LLMProviderError(
+            f"{type(exc).__name__}: {text}",
+            model=model,
+            next_step="try again, or add a fallback model to the model group",
+        )
+    raise error from None
+
+
+def _clean_message(message: str) -> str:
+    """litellm repeats class names ("litellm.RateLimitError: RateLimitError: OpenAIException - x")."""
+    for marker in ("OpenAIException - ", "Exception - ", "Error: "):
+        if marker in message:
+            message = message.rsplit(marker, 1)[-1]
+    message = " ".join(message.split())
+    return message[:_MESSAGE_LIMIT] + ("..." if len(message) > _MESSAGE_LIMIT else "")
+
+
+def _content(response: Any, model: str) -> str:
+    try:
+        content = response.choices[0].message.content
+    except (AttributeError, IndexError, KeyError, TypeError):
+        raise LLMBadResponseError(
+            "the reply has no message",
+            model=model,
+            next_step="check that api_base points at an OpenAI-compatible server",
+        ) from None
+    return content if isinstance(content, str) else ""
+
+
+def _cost(litellm: ModuleType, response: Any) -> float | None:
+    try:
+        cost = litellm.completion_cost(completion_response=response)
+    except Exception:  # unknown models have no price: no cost, not an error
+        return None
+    return float(cost) if isinstance(cost, int | float) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

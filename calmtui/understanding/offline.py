@@ -1,0 +1,371 @@
+"""The embedded default: understanding without a model, a key or a network.
+
+`OfflineGenerator` answers from the project alone, in well under a millisecond for small
+projects. In order, the first rule that applies decides the turn:
+
+1. payloads: `/SetSlots(...)` and `/intent` (nlu_trigger); DSL typed by the user (`start flow x`);
+2. the question being asked, by its buttons or an exact categorical/yes-no value;
+3. conversation repair: cancel, skip, "say that again", "talk to a human" — unless a flow's own
+   phrases use those words ("cancel my subscription" in a project that has such a flow);
+4. corrections of a slot the active flow already has ("actually make it 80", "I meant Anna");
+5. the rest of the answer to the question, by slot type — except that a message that clearly
+   starts another flow is a digression, not a text answer;
+6. starting a flow (`flow_matching.rank_flows`) with the values stated in the same message; close
+   candidates ask for clarification; small talk is chit-chat; anything else cannot be handled.
+
+Every trace lists the candidate flows with scores and a note saying which rule decided and why.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from calmtui.core.commands import (
+    CancelFlow,
+    CannotHandle,
+    ChitChat,
+    Clarify,
+    Command,
+    HumanHandoff,
+    RepeatBotMessages,
+    SetSlot,
+    SkipQuestion,
+    StartFlow,
+)
+from calmtui.core.diagnostics import Diagnostic
+from calmtui.core.dsl import parse_dsl
+from calmtui.core.model.slots import Slot
+from calmtui.core.payloads import parse_set_slots_payload
+from calmtui.understanding import lexicon
+from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
+from calmtui.understanding.corrections import resolve_correction
+from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
+from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.parsing import check_commands
+from calmtui.understanding.situation import AskedSlot, Situation, situation_of
+from calmtui.understanding.slot_filling import (
+    Filled,
+    button_match,
+    button_values,
+    categorical_value,
+    clean_text_value,
+    fill_slot,
+    values_for_new_flow,
+)
+from calmtui.understanding.text import content_tokens, normalize, word_set, words
+from calmtui.understanding.triggers import intent_commands
+from calmtui.understanding.user_input import max_characters, user_input_error
+
+MODE = "offline"
+START_THRESHOLD = 0.5  # a flow this likely is started
+DIGRESSION_THRESHOLD = 0.75  # ...and while a text slot is asked, only this likely
+CLARIFY_MARGIN = 0.15  # candidates this close to the best are offered together
+MAX_CLARIFY_OPTIONS = 3
+SHORT_ANSWER_WORDS = 4  # an unreadable short answer is passed on for the slot's type check
+# What the user may type as DSL directly (not the system's own commands).
+TYPED_KINDS = frozenset(
+    {"start_flow", "set_slot", "correct_slots", "clarify", "cancel_flow", "chitchat", "knowledge",
+     "skip_question", "repeat", "human_handoff"}
+)  # fmt: skip
+_NONE_ANSWERS = word_set("none neither no nope nothing")
+
+
+@dataclass(slots=True)
+class Decision:
+    commands: list[Command]
+    notes: list[str] = field(default_factory=list[str])
+    diagnostics: list[Diagnostic] = field(default_factory=list[Diagnostic])
+    candidates: list[Candidate] = field(default_factory=list[Candidate])
+
+
+class OfflineGenerator:
+    """Deterministic, local understanding (see the module docstring for the rules)."""
+
+    mode = MODE
+
+    def __init__(self, *, origin: str = "default") -> None:
+        self.origin = origin
+
+    def describe(self) -> str:
+        return "offline (no LLM)"
+
+    async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
+        started = time.perf_counter()
+        decision = understand(text, context)
+        return UnderstandingTrace(
+            mode=MODE,
+            commands=tuple(decision.commands),
+            retrieved_flows=tuple((c.flow_id, c.score) for c in decision.candidates),
+            diagnostics=tuple(decision.diagnostics),
+            notes=tuple(decision.notes),
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
+
+def understand(text: str, context: UnderstandingContext) -> Decision:
+    """The commands for one message (pure: the same inputs always give the same decision)."""
+    rejected = user_input_error(text, max_characters(context.project))
+    if rejected is not None:
+        return Decision([rejected[0]], [rejected[1]])
+    message = text.strip()
+    catalog = catalog_for(context.project)
+    situation = situation_of(context)
+    direct = _payload_or_typed(message, context, situation)
+    if direct is not None:
+        return direct
+    tokens = words(message)
+    asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
+    if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
+        return _set(asked.name, exact)
+    candidates = rank_flows(message, catalog, allowed=situation.can_start)
+    repair = _repair(tokens, candidates, catalog, situation)
+    if repair is not None:
+        repair.candidates = candidates
+        return repair
+    fixed = resolve_correction(message, situation)
+    if fixed is not None:
+        return Decision(
+            [SetSlot(name=fixed[0], value=fixed[1].value)],
+            [f"correction of {fixed[0]!r}: {fixed[1].how}"],
+            candidates=candidates,
+        )
+    if asked is not None:
+        answer = _answer(message, tokens, asked, candidates, situation, context)
+        if answer is not None:
+            answer.candidates = candidates
+            return answer
+    decision = _start_or_give_up(message, tokens, candidates, catalog, situation)
+    decision.candidates = candidates
+    return decision
+
+
+# -- 1. payloads and typed commands -------------------------------------------------------------
+
+
+def _payload_or_typed(
+    message: str, context: UnderstandingContext, situation: Situation
+) -> Decision | None:
+    payload = parse_set_slots_payload(message)
+    if payload is not None:
+        return Decision(list(payload), ["button payload /SetSlots(...)"])
+    triggered = intent_commands(message, context.project) if message.startswith("/") else None
+    if triggered is not None:
+        return Decision(list(triggered.commands), [triggered.note])
+    commands, unparsed = parse_dsl(message)
+    if not commands or unparsed or any(c.kind not in TYPED_KINDS for c in commands):
+        return None
+    asked = situation.asked.name if situation.asked else None
+    checked = check_commands(commands, context.index, asked_slot=asked)
+    kept = checked.commands or [CannotHandle()]
+    return Decision(kept, ["the message is written in the command language"], checked.diagnostics)
+
+
+# -- 2. the question's buttons and exact values ---------------------------------------------------
+
+
+def _exact_answer(message: str, asked: AskedSlot, context: UnderstandingContext) -> Filled | None:
+    slot = asked.slot
+    if slot is None:
+        return None
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    by_button = button_match(message, buttons)
+    if by_button is not None:
+        return by_button
+    normalized = normalize(message)
+    if slot.type == "categorical":
+        for value in slot.values:
+            if normalize(str(value)) == normalized:
+                return Filled(value, f"the value {value!r}")
+    if slot.type == "bool":
+        answer = lexicon.yes_no(words(message))
+        if answer is not None and answer[1]:
+            return Filled(answer[0], "yes/no phrasing")
+    return None
+
+
+# -- 3. conversation repair -----------------------------------------------------------------------
+
+
+def _repair(
+    tokens: list[str], candidates: list[Candidate], catalog: FlowCatalog, situation: Situation
+) -> Decision | None:
+    if lexicon.is_cancel(tokens) and not _flow_owns_words(candidates, catalog, tokens):
+        return Decision([CancelFlow()], ["cancel phrasing"])
+    if situation.asked is not None and lexicon.is_skip(tokens):
+        return Decision([SkipQuestion()], ["skip phrasing"])
+    if lexicon.is_repeat(tokens):
+        return Decision([RepeatBotMessages()], ["asked to repeat"])
+    if lexicon.is_handoff(tokens):
+        if (
+            candidates
+            and candidates[0].score >= START_THRESHOLD
+            and _flow_owns_words(candidates, catalog, tokens)
+        ):
+            top = candidates[0]
+            return Decision([StartFlow(flow=top.flow_id)], [f"flow {top.flow_id!r} {top.reason}"])
+        return Decision([HumanHandoff()], ["asked for a human"])
+    return None
+
+
+def _flow_owns_words(candidates: list[Candidate], catalog: FlowCatalog, tokens: list[str]) -> bool:
+    """Does the best flow match because of the repair words themselves ("cancel my plan")?"""
+    if not candidates or candidates[0].score < DIGRESSION_THRESHOLD:
+        return False
+    vocabulary = catalog.by_id[candidates[0].flow_id].vocabulary
+    return any(t in vocabulary for t in content_tokens(" ".join(tokens)))
+
+
+# -- 5. answering the question ------------------------------------------------------------------
+
+
+def _answer(
+    message: str,
+    tokens: list[str],
+    asked: AskedSlot,
+    candidates: list[Candidate],
+    situation: Situation,
+    context: UnderstandingContext,
+) -> Decision | None:
+    slot = asked.slot
+    if slot is None:
+        return None
+    other = _other_flow(candidates, situation)
+    if asked.name == "interrupted_flow_to_continue":
+        return _which_interrupted_flow(message, tokens, asked)
+    if slot.type in ("text", "any"):
+        if other is not None and other.score >= DIGRESSION_THRESHOLD:
+            return None  # a digression: flow start below
+        if lexicon.small_talk_kind(tokens) is not None and len(tokens) <= 2:
+            return None
+        stated = _stated_values(message, asked, situation)
+        if any(name == asked.name for name, _ in stated):
+            return Decision(
+                [SetSlot(name=name, value=filled.value) for name, filled in stated],
+                [f"answer for {name!r}: {filled.how}" for name, filled in stated],
+            )
+        value = clean_text_value(message)
+        return _set(asked.name, Filled(value, "the message as text")) if value else None
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    filled = fill_slot(slot, message, buttons)
+    if filled is not None:
+        starts_other = other is not None and other.score >= START_THRESHOLD
+        if slot.type == "bool" and starts_other and len(tokens) > 2:
+            return None  # "no, I want to check my balance": the flow wins
+        return _set(asked.name, filled)
+    no_flow = other is None or other.score < START_THRESHOLD
+    if (
+        no_flow
+        and 0 < len(tokens) <= SHORT_ANSWER_WORDS
+        and lexicon.small_talk_kind(tokens) is None
+    ):
+        # Pass the unreadable answer on: the engine's type check explains what is expected
+        # ("Sorry, 'lots' doesn't look like a number").
+        return Decision(
+            [SetSlot(name=asked.name, value=clean_text_value(message))],
+            [f"no {slot.type} value found for {asked.name!r}: passed on for the slot's type check"],
+        )
+    return None
+
+
+def _stated_values(
+    message: str, asked: AskedSlot, situation: Situation
+) -> list[tuple[str, Filled]]:
+    """Values for the active flow's slots in an answer ("send 30 to Anna" when asked who)."""
+    flow_id = situation.active_flow
+    if flow_id is None:
+        return []
+    steps = situation.index.collect_steps(flow_id)
+    if all(step.collect != asked.name for step in steps):
+        return []
+    entry = catalog_for(situation.index.project).by_id.get(flow_id)
+    numbers = entry.identity_numbers if entry is not None else frozenset[str]()
+    return values_for_new_flow(message, steps, situation.index.slots, numbers)
+
+
+def _which_interrupted_flow(message: str, tokens: list[str], asked: AskedSlot) -> Decision | None:
+    """Answers to "which flow would you like to continue?" (pattern_continue_interrupted)."""
+    ids = _strings(asked.asking_context.get("interrupted_flow_ids"))
+    names = _strings(asked.asking_context.get("interrupted_flow_names"))
+    if tokens and (tokens[0] in _NONE_ANSWERS or lexicon.yes_no(tokens) == (False, True)):
+        return _set(asked.name, Filled("none", "declined every interrupted flow"))
+    pseudo = _options_slot(ids, names)
+    found = categorical_value(pseudo, message) if pseudo is not None else None
+    if found is None:
+        return None
+    flow_id = ids[names.index(found.value)] if found.value in names else str(found.value)
+    return _set(asked.name, Filled(flow_id, f"chose the interrupted flow {flow_id!r}"))
+
+
+def _strings(value: object) -> list[str]:
+    return [str(item) for item in cast(list[Any], value)] if isinstance(value, list | tuple) else []
+
+
+def _options_slot(ids: Sequence[str], names: Sequence[str]) -> Slot | None:
+    """The interrupted flows as a categorical slot, to reuse the value matcher."""
+    values = tuple(dict.fromkeys([*names, *ids]))
+    return (
+        Slot(name="interrupted_flow_to_continue", type="categorical", values=values)
+        if values
+        else None
+    )
+
+
+# -- 6. starting a flow -----------------------------------------------------------------------------
+
+
+def _start_or_give_up(
+    message: str,
+    tokens: list[str],
+    candidates: list[Candidate],
+    catalog: FlowCatalog,
+    situation: Situation,
+) -> Decision:
+    top = candidates[0] if candidates else None
+    if top is None or top.score < START_THRESHOLD:
+        if lexicon.small_talk_kind(tokens) is not None:
+            return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: no flow matches"])
+        best = f" (best: {top.flow_id!r} {top.score:.2f})" if top else ""
+        return Decision(
+            [CannotHandle()], [f"no flow matches well enough{best}; threshold {START_THRESHOLD}"]
+        )
+    close = [
+        c
+        for c in candidates
+        if c.score >= top.score - CLARIFY_MARGIN and c.score >= START_THRESHOLD - CLARIFY_MARGIN
+    ]
+    if len(close) > 1 and top.score < 1.0:
+        options = tuple(c.flow_id for c in close[:MAX_CLARIFY_OPTIONS])
+        scores = ", ".join(f"{c.flow_id} {c.score:.2f}" for c in close[:MAX_CLARIFY_OPTIONS])
+        return Decision(
+            [Clarify(options=options)], [f"several flows match about equally well: {scores}"]
+        )
+    commands: list[Command] = [StartFlow(flow=top.flow_id)]
+    notes = [f"flow {top.flow_id!r} {top.reason}"]
+    if top.exact and top.phrase is not None and top.phrase.kind == "example":
+        # The message is one of the flow's examples: a way to ask for the flow, not a value.
+        return Decision(commands, notes)
+    entry = catalog.by_id[top.flow_id]
+    steps = situation.index.collect_steps(top.flow_id)
+    for name, filled in values_for_new_flow(
+        message, steps, situation.index.slots, entry.identity_numbers
+    ):
+        commands.append(SetSlot(name=name, value=filled.value))
+        notes.append(f"{name} = {filled.value!r}: {filled.how}")
+    return Decision(commands, notes)
+
+
+def _other_flow(candidates: list[Candidate], situation: Situation) -> Candidate | None:
+    """The best candidate that is not the flow asking the question."""
+    for candidate in candidates:
+        if candidate.flow_id != situation.active_flow:
+            return candidate
+    return None
+
+
+def _set(name: str, filled: Filled) -> Decision:
+    return Decision(
+        [SetSlot(name=name, value=filled.value)], [f"answer for {name!r}: {filled.how}"]
+    )

@@ -1,0 +1,192 @@
+"""Reading a slot value out of a message, by slot type, without a model.
+
+* the buttons of the question: a message that reads like a button's title ("debit card",
+  "No, it's damaged") means that button's `/SetSlots(...)` value;
+* bool: yes/no phrasing ("yep", "not really");
+* float: the first number ("$1,200.50", "-20", "fifty");
+* categorical: a value named in the message, exactly or fuzzily ("expresso" -> espresso);
+* text / any: the message itself, without lead-ins such as "my name is" or "to".
+
+`values_for_new_flow` extracts what is cheap and safe from a message that starts a flow ("send
+50 to Anna"): one number for the flow's only float slot, categorical values named outright, and a
+capitalised name after "to"/"for" for a text slot that asks for a person. Everything returned
+carries a short `how`, which ends up in the trace's notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from calmtui.core.model.domain import Response
+from calmtui.core.model.flows import CollectStep
+from calmtui.core.model.slots import Slot
+from calmtui.core.payloads import parse_set_slots_payload
+from calmtui.understanding.amounts import find_numbers, format_number
+from calmtui.understanding.lexicon import yes_no
+from calmtui.understanding.text import STOPWORDS, normalize, words
+
+FUZZY_VALUE_CUTOFF = 85.0
+FUZZY_BUTTON_CUTOFF = 90.0
+_LEAD_IN = re.compile(
+    r"^(?:my\s+name\s+is|my\s+name's|name\s+is|the\s+name\s+is|i\s+am|i'm|it's|it\s+is|"
+    r"this\s+is|call\s+me|it's\s+for|for|to|send\s+it\s+to|send\s+to|the\s+recipient\s+is)\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_TRAILING_FILLER = re.compile(r"(?:[\s,]+(?:please|thanks|thank\s+you))+\s*$", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\b(?:to|for)\s+(?P<name>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)")
+_PERSON_WORDS = frozenset(
+    {"recipient", "name", "person", "who", "payee", "beneficiary", "contact", "friend",
+     "customer", "receiver", "people", "someone"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Filled:
+    value: Any
+    how: str
+
+
+def button_values(
+    responses: Mapping[str, Response], utter: str | None, slot: str
+) -> list[tuple[str, Any]]:
+    """(title, value) of every button of the question that sets `slot`."""
+    response = responses.get(utter) if utter else None
+    if response is None:
+        return []
+    result: list[tuple[str, Any]] = []
+    for variation in response.variations:
+        for button in variation.buttons:
+            commands = parse_set_slots_payload(button.payload or "") or []
+            for command in commands:
+                if command.name == slot and button.title:
+                    result.append((button.title, command.value))
+    return result
+
+
+def fill_slot(slot: Slot, text: str, buttons: Sequence[tuple[str, Any]] = ()) -> Filled | None:
+    """The value of `slot` in an answer to its question, or None when the message has none."""
+    by_button = button_match(text, buttons)
+    if by_button is not None:
+        return by_button
+    match slot.type:
+        case "bool":
+            answer = yes_no(words(text))
+            return Filled(answer[0], "yes/no phrasing") if answer is not None else None
+        case "float":
+            numbers = find_numbers(text)
+            return (
+                Filled(format_number(numbers[0].value), f"the number {numbers[0].text!r}")
+                if numbers
+                else None
+            )
+        case "categorical":
+            return categorical_value(slot, text)
+        case "text" | "any":
+            value = clean_text_value(text)
+            return Filled(value, "the message as text") if value else None
+        case _:
+            return None
+
+
+def clean_text_value(text: str) -> str:
+    """The answer without lead-ins ("my name is Sam" -> "Sam") or trailing fillers."""
+    value = _TRAILING_FILLER.sub("", text.strip()).strip()
+    for _ in range(2):  # "it's for Kim": two lead-ins
+        lead = _LEAD_IN.match(value)
+        if lead is None or len(lead["rest"].split()) > 5:
+            break
+        value = lead["rest"]
+    return value.strip().rstrip(".!").strip()
+
+
+def categorical_value(slot: Slot, text: str) -> Filled | None:
+    """A value of a categorical slot named in the message: exact words first, then fuzzy."""
+    normalized = f" {normalize(text)} "
+    named = [v for v in slot.values if f" {normalize(str(v))} " in normalized]
+    if len(named) == 1:
+        return Filled(named[0], f"the value {named[0]!r}")
+    if len(named) > 1:
+        return None
+    best: tuple[float, str] | None = None
+    candidates = [normalize(text), *(w for w in words(text) if len(w) >= 3)]
+    for value in slot.values:
+        target = normalize(str(value))
+        score = max((fuzz.ratio(c, target) for c in candidates), default=0.0)
+        if score >= FUZZY_VALUE_CUTOFF and (best is None or score > best[0]):
+            best = (score, value)
+    if best is None:
+        return None
+    return Filled(best[1], f"the value {best[1]!r} (fuzzy {best[0] / 100:.2f})")
+
+
+def button_match(text: str, buttons: Sequence[tuple[str, Any]]) -> Filled | None:
+    """The value of the button whose title the message reads like (fuzzy, cutoff 90)."""
+    normalized = normalize(text)
+    if not normalized:
+        return None
+    best: tuple[float, str, Any] | None = None
+    for title, value in buttons:
+        score = fuzz.ratio(normalized, normalize(title))
+        if score >= FUZZY_BUTTON_CUTOFF and (best is None or score > best[0]):
+            best = (score, title, value)
+    if best is None:
+        return None
+    return Filled(best[2], f"the button {best[1]!r}")
+
+
+def values_for_new_flow(
+    text: str,
+    steps: Sequence[CollectStep],
+    slots: Mapping[str, Slot],
+    identity_numbers: frozenset[str],
+) -> list[tuple[str, Filled]]:
+    """Slot values stated in the message that starts a flow: (slot name, value)."""
+    usable: dict[str, Slot] = {}
+    for step in steps:
+        slot = slots.get(step.collect)
+        if slot is not None and slot.llm_fillable and not step.ask_before_filling:
+            usable.setdefault(step.collect, slot)
+    found: list[tuple[str, Filled]] = []
+    floats = [name for name, slot in usable.items() if slot.type == "float"]
+    numbers = [
+        n for n in find_numbers(text) if n.text.lstrip("+-$\u20ac\u00a3 ") not in identity_numbers
+    ]
+    if len(floats) == 1 and numbers:
+        found.append(
+            (floats[0], Filled(format_number(numbers[0].value), f"the number {numbers[0].text!r}"))
+        )
+    normalized = f" {normalize(text)} "
+    for name, slot in usable.items():
+        if slot.type != "categorical":
+            continue
+        named = [
+            v for v in slot.values
+            if str(v).lower() not in STOPWORDS and f" {normalize(str(v))} " in normalized
+        ]  # fmt: skip
+        if len(named) == 1:
+            found.append((name, Filled(named[0], f"the value {named[0]!r}")))
+    person_slots = [
+        name
+        for name, slot in usable.items()
+        if slot.type == "text" and _asks_for_person(name, steps)
+    ]
+    match = _NAME_AFTER.search(text)
+    if match is not None and len(person_slots) == 1:
+        found.append(
+            (
+                person_slots[0],
+                Filled(match["name"], f"the name after {match.group(0).split()[0]!r}"),
+            )
+        )
+    return found
+
+
+def _asks_for_person(slot: str, steps: Sequence[CollectStep]) -> bool:
+    described = " ".join(s.description or "" for s in steps if s.collect == slot)
+    return bool(_PERSON_WORDS & {*words(slot.replace("_", " ")), *words(described)})

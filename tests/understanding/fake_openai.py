@@ -1,0 +1,167 @@
+"""A scripted OpenAI-compatible chat server on 127.0.0.1 (stdlib only), for the real litellm client.
+
+    server.script(Reply.ok("start flow x"), Reply.status(429), Reply.stall(5))
+
+Each request takes the next scripted reply (or `default` when the script is empty) and is
+recorded with its path, headers and JSON body, so tests can check what litellm really sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+Kind = Literal["ok", "status", "stall", "garbage", "no_choices"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: Kind = "ok"
+    content: str = ""
+    status: int = 200
+    seconds: float = 0.0
+    message: str = "scripted failure"
+
+    @classmethod
+    def ok(cls, content: str) -> Reply:
+        return cls("ok", content)
+
+    @classmethod
+    def error(cls, status: int, message: str = "scripted failure") -> Reply:
+        return cls("status", status=status, message=message)
+
+    @classmethod
+    def stall(cls, seconds: float) -> Reply:
+        return cls("stall", seconds=seconds)
+
+    @classmethod
+    def garbage(cls) -> Reply:
+        return cls("garbage")
+
+    @classmethod
+    def no_choices(cls) -> Reply:
+        return cls("no_choices")
+
+
+@dataclass
+class Seen:
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    @property
+    def prompt(self) -> str:
+        return "\n".join(str(m.get("content", "")) for m in self.body.get("messages", []))
+
+
+@dataclass
+class FakeOpenAI:
+    default: Reply = field(default_factory=lambda: Reply.ok("cannot handle"))
+    requests: list[Seen] = field(default_factory=list[Seen])
+    _script: deque[Reply] = field(default_factory=deque[Reply])
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def script(self, *replies: Reply) -> None:
+        with self._lock:
+            self._script.extend(replies)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._script.clear()
+            self.requests.clear()
+            self.default = Reply.ok("cannot handle")
+
+    def start(self) -> None:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with fake._lock:
+                    fake.requests.append(
+                        Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                    )
+                    reply = fake._script.popleft() if fake._script else fake.default
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    fake._answer(self, reply, body)  # the client may have given up (timeouts)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def _answer(self, handler: BaseHTTPRequestHandler, reply: Reply, body: dict[str, Any]) -> None:
+        match reply.kind:
+            case "stall":
+                self._stop.wait(reply.seconds)
+                _send(handler, 200, _completion(body, "cannot handle"))
+            case "status":
+                _send(
+                    handler, reply.status, {"error": {"message": reply.message, "type": "scripted"}}
+                )
+            case "garbage":
+                _send_raw(handler, 200, b"<html>this is not json")
+            case "no_choices":
+                _send(handler, 200, {**_completion(body, ""), "choices": []})
+            case "ok":
+                _send(handler, 200, _completion(body, reply.content))
+
+
+def _completion(body: dict[str, Any], content: str) -> dict[str, Any]:
+    prompt = "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": len(prompt) // 4,
+            "completion_tokens": 5,
+            "total_tokens": len(prompt) // 4 + 5,
+        },
+    }
+
+
+def _send(handler: BaseHTTPRequestHandler, status: int, data: dict[str, Any]) -> None:
+    _send_raw(handler, status, json.dumps(data).encode())
+
+
+def _send_raw(handler: BaseHTTPRequestHandler, status: int, data: bytes) -> None:
+    handler.send_response(status)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
