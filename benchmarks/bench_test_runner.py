@@ -1,0 +1,310 @@
+"""`calmtui test` speed (issue "E2E test runner"), measured through the real CLI.
+
+Targets:
+  1. 1,000 test cases of `gen_project.py --flows 200 --tests 1000`, offline understanding,
+     stubbed actions: under 10 s wall (process start to exit), and the cases/s.
+  2. A fake LLM server answering after 300 ms, 200 cases of ~4 turns: under 15 s wall with
+     `-n 16`; and the speed-up against `-n 1` (measured on a subset and scaled by the number of
+     turns, because a sequential full run takes minutes — printed as such). 2b runs the same
+     cases in-process with a generator that just waits 300 ms, to separate the runner's own
+     concurrency from the cost of the HTTP/litellm client path.
+
+    python benchmarks/bench_test_runner.py [--runs 3] [--skip-llm] [--skip-offline]
+        [--gen /path/to/gen_project.py] [--fake-llm /path/to/fake_llm.py] [--keep DIR]
+
+Each figure is the median of `--runs` fresh `calmtui test` processes. The projects are generated
+into a temporary directory. Notes:
+* The generated cases check, after their last message, slots that were set in *earlier* turns;
+  Rasa's step semantics look at the last turn only, where the flow's end has reset those slots, so
+  most cases fail by design of the generator. Every turn is still sent (a case only stops after
+  its failing turn), so the timing covers the whole conversations; pass/fail counts are printed.
+* For the LLM run the project gets a minimal prompt template (its conversation only): fake_llm.py
+  finds the answer by locating the case's user messages in the prompt, and the default prompt's
+  fixed text ("No flow is active", "yes/no slot") and flow list would mislead that lookup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+TOOLS = REPO.parent / "shared" / "tools"
+OFFLINE_TARGET_S = 10.0
+LLM_TARGET_S = 15.0
+LATENCY_S = 0.3
+SUBSET = 20
+BENCH_PROMPT = """Conversation so far:
+{{ current_conversation }}
+Answer with commands for the latest message.
+"""
+
+
+def calmtui(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    env = {**os.environ, "NO_COLOR": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    env.pop("GITHUB_ACTIONS", None)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "calmtui", "test", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - started, done
+
+
+def report(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def turns_of(data: dict[str, Any]) -> int:
+    return sum(len(case["turns"]) for case in data["cases"])
+
+
+def litellm_import_seconds() -> float:
+    """How long the first LLM call waits for `import litellm` (a fresh process, median of 3)."""
+    code = "import time; t = time.perf_counter(); from calmtui.understanding.llm import import_litellm; import_litellm(); print(time.perf_counter() - t)"
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    return statistics.median(runs)
+
+
+def generate(gen: Path, out: Path, flows: int, tests: int) -> None:
+    subprocess.run(
+        [sys.executable, str(gen), str(out), "--flows", str(flows), "--tests", str(tests)],
+        check=True,
+        capture_output=True,
+    )
+
+
+def check(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+# -- 1. offline -------------------------------------------------------------------------------
+def bench_offline(gen: Path, work: Path, runs: int) -> None:
+    project = work / "offline"
+    generate(gen, project, 200, 1000)
+    walls: list[float] = []
+    data: dict[str, Any] = {}
+    for _ in range(runs):
+        wall, done = calmtui(["-q", "--json", str(work / "offline.json")], project)
+        if done.returncode not in (0, 1):
+            raise SystemExit(
+                f"calmtui test failed (exit {done.returncode}):\n{done.stderr[-2000:]}"
+            )
+        walls.append(wall)
+        data = report(work / "offline.json")
+    wall = statistics.median(walls)
+    summary = data["summary"]
+    cases = summary["total"]
+    print("1) offline understanding, stubbed actions (gen_project --flows 200 --tests 1000)")
+    print(f"   cases: {cases} ({summary['line']}), user turns: {turns_of(data)}")
+    print(
+        f"   wall (process start to exit), median of {runs}: {wall:.2f} s   target < {OFFLINE_TARGET_S:.0f} s   {check(wall < OFFLINE_TARGET_S)}"
+    )
+    print(
+        f"   cases/s (wall): {cases / wall:.0f}    run phase only: {summary['duration_s']:.2f} s = {cases / summary['duration_s']:.0f} cases/s"
+    )
+    print(f"   all runs: {', '.join(f'{w:.2f}' for w in walls)} s")
+
+
+# -- 2. fake LLM ----------------------------------------------------------------------------
+def start_fake_llm(fake: Path, oracle: Path, work: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port_file = work / "fake_llm.port"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(fake),
+            str(oracle),
+            "--latency",
+            str(LATENCY_S),
+            "--port-file",
+            str(port_file),
+            "--max-seconds",
+            "1800",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if port_file.exists() and port_file.read_text().strip():
+            return process, int(port_file.read_text().strip())
+        time.sleep(0.05)
+    process.kill()
+    raise SystemExit("fake_llm.py did not start")
+
+
+def prepare_llm_project(project: Path, port: int) -> None:
+    (project / "bench_prompt.jinja2").write_text(BENCH_PROMPT, encoding="utf-8")
+    config = yaml.safe_load((project / "config.yml").read_text())
+    config["pipeline"][0]["prompt_template"] = "bench_prompt.jinja2"
+    config["pipeline"][0]["flow_retrieval"] = {"active": False}
+    (project / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    endpoints = yaml.safe_load((project / "endpoints.yml").read_text())
+    for group in endpoints["model_groups"]:
+        for model in group["models"]:
+            model["api_base"] = f"http://127.0.0.1:{port}/v1"
+            model["timeout"] = 30
+    (project / "endpoints.yml").write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    first = yaml.safe_load((project / "tests" / "e2e_test_cases" / "cases_000.yml").read_text())
+    subset = {
+        "stub_custom_actions": first["stub_custom_actions"],
+        "test_cases": first["test_cases"][:SUBSET],
+    }
+    (project / "subset").mkdir()
+    (project / "subset" / "subset.yml").write_text(yaml.safe_dump(subset, sort_keys=False))
+
+
+def bench_llm(gen: Path, fake: Path, work: Path, runs: int) -> None:
+    project = work / "llm"
+    generate(gen, project, 50, 200)
+    process, port = start_fake_llm(fake, project / "oracle.json", work)
+    try:
+        prepare_llm_project(project, port)
+        walls: list[float] = []
+        data: dict[str, Any] = {}
+        for _ in range(runs):
+            wall, done = calmtui(
+                ["-u", "llm", "-n", "16", "-q", "--json", str(work / "llm16.json"), "tests"],
+                project,
+            )
+            if done.returncode not in (0, 1):
+                raise SystemExit(
+                    f"calmtui test failed (exit {done.returncode}):\n{done.stderr[-2000:]}"
+                )
+            walls.append(wall)
+            data = report(work / "llm16.json")
+        _, done = calmtui(
+            ["-u", "llm", "-n", "1", "-q", "--json", str(work / "llm1.json"), "subset"], project
+        )
+        sequential = report(work / "llm1.json")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    wall = statistics.median(walls)
+    summary = data["summary"]
+    turns = turns_of(data)
+    sub_turns = turns_of(sequential)
+    import_s = litellm_import_seconds()
+    # The first LLM call of a run waits for `import litellm`; the subset's per-turn time must
+    # not carry that one-off cost into the scaled estimate.
+    sequential_s = max(0.0, sequential["summary"]["duration_s"] - import_s)
+    estimated_n1 = sequential_s * turns / max(1, sub_turns) + import_s
+    print(
+        f"2) fake LLM answering after {LATENCY_S * 1000:.0f} ms (gen_project --flows 50 --tests 200), -n 16"
+    )
+    print(
+        f"   cases: {summary['total']} ({summary['line']}), user turns (= LLM calls): {turns} ({turns / summary['total']:.2f} per case)"
+    )
+    print(
+        f"   wall, median of {runs}: {wall:.2f} s   target < {LLM_TARGET_S:.0f} s   {check(wall < LLM_TARGET_S)}"
+    )
+    print(
+        f"   run phase: {summary['duration_s']:.2f} s incl. waiting for the litellm import "
+        f"(ideal {turns * LATENCY_S / 16:.2f} s = turns x {LATENCY_S} s / 16)"
+    )
+    print(
+        f"   -n 1 on {sequential['summary']['total']} cases ({sub_turns} turns): {sequential['summary']['duration_s']:.2f} s, "
+        f"of which importing litellm {import_s:.2f} s; scaled to {turns} turns: {estimated_n1:.1f} s (estimate)"
+    )
+    print(
+        f"   speed-up -n 16 vs -n 1 (run phase, estimate): {estimated_n1 / summary['duration_s']:.1f}x"
+    )
+    print(f"   all runs: {', '.join(f'{w:.2f}' for w in walls)} s")
+
+
+# -- 2b. the runner alone -------------------------------------------------------------------
+def bench_runner_only(project: Path) -> None:
+    """The same cases in-process with a generator that waits 300 ms and answers from the oracle:
+    what the runner and the engine achieve without an HTTP client in the way."""
+    import asyncio
+
+    from calmtui.core.dsl import parse_dsl
+    from calmtui.core.loading.project_loader import load_project
+    from calmtui.testing.environment import build_wiring
+    from calmtui.testing.loader import load_suite
+    from calmtui.testing.runner import RunOptions, run_suite_sync
+    from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
+
+    cases = json.loads((project / "oracle.json").read_text())["cases"]
+    replies: dict[tuple[str, ...], str] = {}
+    for case in cases:
+        for k in range(len(case["users"])):
+            replies.setdefault(tuple(case["users"][: k + 1]), case["replies"][k])
+
+    class WaitingOracle:
+        mode = "oracle"
+
+        async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
+            await asyncio.sleep(LATENCY_S)
+            said = (*tuple(line for role, line in context.state.transcript if role == "user"), text)
+            commands, _ = parse_dsl(replies.get(said, "cannot handle"))
+            return UnderstandingTrace(mode=self.mode, commands=tuple(commands))
+
+    loaded = load_project(project)
+    assert loaded.project is not None
+    suite = load_suite(loaded.project, project, [])
+    wiring = build_wiring(loaded.project, generator=WaitingOracle())
+    started = time.perf_counter()
+    result = run_suite_sync(suite.cases, wiring.env, RunOptions(workers=16))
+    elapsed = time.perf_counter() - started
+    turns = sum(len(r.conversation.turns) for r in result.results if r.conversation is not None)
+    print(
+        f"2b) the runner alone, in-process, a generator that waits {LATENCY_S * 1000:.0f} ms, -n 16"
+    )
+    print(
+        f"   {len(result.results)} cases ({result.summary_line()}), {turns} turns: {elapsed:.2f} s (ideal {turns * LATENCY_S / 16:.2f} s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--gen", type=Path, default=TOOLS / "gen_project.py")
+    parser.add_argument("--fake-llm", type=Path, default=TOOLS / "fake_llm.py")
+    parser.add_argument("--skip-offline", action="store_true")
+    parser.add_argument("--skip-llm", action="store_true")
+    parser.add_argument("--keep", type=Path, help="generate the projects here and keep them")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="calmtui-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+    )
+    try:
+        if not args.skip_offline:
+            bench_offline(args.gen, work, args.runs)
+        if not args.skip_llm:
+            bench_llm(args.gen, args.fake_llm, work, args.runs)
+            bench_runner_only(work / "llm")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

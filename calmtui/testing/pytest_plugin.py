@@ -1,0 +1,251 @@
+"""A pytest plugin: e2e test cases as pytest items, so they run inside pytest (and pytest-xdist).
+
+Opt in (the plugin is installed with calmtui and must not collect anybody's YAML by accident):
+
+    pytest --calmtui tests/e2e_test_cases          # or, in pytest.ini / pyproject:
+    [tool.pytest.ini_options]
+    calmtui = true
+    calmtui_project = "."                          # default: found upwards from each test file
+    calmtui_understanding = "offline"
+
+Every YAML file with a top-level `test_cases:` becomes a collector and every test case an item
+whose `reportinfo()` points at the case's line. A broken test file or project is a collection
+error showing the diagnostics; a failing case shows calmtui's failure block. All cases of a
+pytest process share one event loop, one project load and one command generator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from calmtui.testing import CONFTEST_NAMES, YAML_SUFFIXES
+
+if TYPE_CHECKING:  # the runner is imported only when a calmtui file is collected
+    from calmtui.core.diagnostics import Diagnostic
+    from calmtui.core.model.project import Project
+    from calmtui.testing.environment import Wiring
+    from calmtui.testing.results import CaseResult
+    from calmtui.testing.spec import TestCase
+
+_MARKER = b"test_cases"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("calmtui", "calmtui e2e test cases")
+    group.addoption(
+        "--calmtui",
+        action="store_true",
+        default=None,
+        help="collect calmtui/Rasa e2e test YAML files",
+    )
+    group.addoption(
+        "--calmtui-project",
+        metavar="DIR",
+        default=None,
+        help="the assistant project (default: found upwards)",
+    )
+    group.addoption(
+        "--calmtui-understanding",
+        metavar="MODE",
+        default=None,
+        help="offline, llm, record or replay",
+    )
+    parser.addini(
+        "calmtui", type="bool", default=False, help="collect calmtui/Rasa e2e test YAML files"
+    )
+    parser.addini("calmtui_project", default="", help="the assistant project directory")
+    parser.addini("calmtui_understanding", default="", help="understanding mode for e2e test cases")
+
+
+def _option(config: pytest.Config, name: str) -> Any:
+    value = config.getoption(f"--{name.replace('_', '-')}")
+    return value if value is not None else config.getini(name)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_STATE] = _State()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None:
+        state.close()
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    config = parent.config
+    if not _option(config, "calmtui"):
+        return None
+    if file_path.suffix not in YAML_SUFFIXES or file_path.name in CONFTEST_NAMES:
+        return None
+    try:
+        if _MARKER not in file_path.read_bytes():
+            return None
+    except OSError:
+        return None
+    return CalmtuiFile.from_parent(parent, path=file_path)
+
+
+@dataclass(slots=True)
+class _Project:
+    project: Project
+    wiring: Wiring
+
+
+@dataclass(slots=True)
+class _State:
+    """Per pytest process: one loop, and each project loaded and wired once."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+    projects: dict[str, _Project | BaseException] = field(default_factory=dict)
+
+    def run(self, coroutine: Any) -> Any:
+        if self.loop is None:
+            self.loop = asyncio.new_event_loop()
+        return self.loop.run_until_complete(coroutine)
+
+    def close(self) -> None:
+        for loaded in self.projects.values():
+            if isinstance(loaded, _Project):
+                self.run(loaded.wiring.aclose())
+        if self.loop is not None:
+            self.loop.close()
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+class CalmtuiError(Exception):
+    """A project or test file that cannot be used; shown as the collection error."""
+
+
+class CaseFailed(Exception):
+    def __init__(self, result: CaseResult) -> None:
+        super().__init__(result.failure.first_message if result.failure else "failed")
+        self.result = result
+
+
+def find_project_root(start: Path) -> Path | None:
+    for directory in [start, *start.parents]:
+        if any(
+            (directory / marker).exists()
+            for marker in ("config.yml", "config.yaml", "domain.yml", "domain")
+        ):
+            return directory
+    return None
+
+
+def _load(config: pytest.Config, test_file: Path) -> tuple[Path, _Project]:
+    given = _option(config, "calmtui_project")
+    root = (
+        (Path(str(config.rootpath)) / given).resolve()
+        if given
+        else find_project_root(test_file.parent)
+    )
+    if root is None:
+        raise CalmtuiError(
+            f"no assistant project found above {test_file} (set calmtui_project or --calmtui-project)"
+        )
+    state = config.stash[_STATE]
+    key = os.fspath(root)
+    if key not in state.projects:
+        state.projects[key] = _load_project(root, _option(config, "calmtui_understanding") or None)
+    loaded = state.projects[key]
+    if isinstance(loaded, BaseException):
+        raise loaded
+    return root, loaded
+
+
+def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
+    from calmtui.core.loading.project_loader import load_project
+    from calmtui.core.validate import report_for
+    from calmtui.testing.environment import build_wiring, make_generator, make_judge
+
+    report = report_for(load_project(root), root)
+    errors = [d for d in report.diagnostics if d.is_error]
+    if report.project is None or errors:
+        return CalmtuiError(_render(errors, report.sources) or f"no assistant project in {root}")
+    project = report.project
+    from calmtui.understanding.errors import UnderstandingConfigError
+
+    try:
+        generator = make_generator(project, mode, root)
+    except UnderstandingConfigError as exc:
+        return CalmtuiError(str(exc))
+    wiring = build_wiring(
+        project, generator=generator, judge_factory=lambda judge: make_judge(judge, project)
+    )
+    return _Project(project=project, wiring=wiring)
+
+
+def _render(diagnostics: list[Diagnostic], sources: Mapping[str, str]) -> str:
+    lines: list[str] = []
+    for d in diagnostics:
+        lines.append(d.headline())
+        if d.span is not None and d.span.path in sources:
+            text = sources[d.span.path].splitlines()
+            if 1 <= d.span.line <= len(text):
+                lines.append(f"  {d.span.line:>4} | {text[d.span.line - 1]}")
+        if d.hint:
+            lines.append(f"  hint: {d.hint}")
+    return "\n".join(lines)
+
+
+class CalmtuiFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        from calmtui.testing.loader import Target, load_suite
+
+        root, loaded = _load(self.config, self.path)
+        suite = load_suite(loaded.project, root, [Target(path=self.path)])
+        errors = [d for d in suite.diagnostics if d.is_error]
+        if errors:
+            raise CalmtuiError(_render(errors, suite.sources))
+        for case in suite.cases:
+            yield CalmtuiItem.from_parent(
+                self, name=case.name, case=case, loaded=loaded, sources=suite.sources
+            )
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, CalmtuiError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class CalmtuiItem(pytest.Item):
+    def __init__(
+        self, *, case: TestCase, loaded: _Project, sources: dict[str, str], **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+        self.loaded = loaded
+        self.sources = sources
+
+    def runtest(self) -> None:
+        from calmtui.testing.case_runner import run_case
+
+        state = self.config.stash[_STATE]
+        result: CaseResult = state.run(run_case(self.case, self.loaded.wiring.env))
+        if result.status == "failed":
+            raise CaseFailed(result)
+        if result.status == "skipped":
+            pytest.skip("; ".join(result.skip_reasons))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, CaseFailed):
+            from calmtui.testing.report.console import failure_lines, plain_text
+
+            hidden = frozenset(n for n, s in self.loaded.project.domain.slots.items() if s.builtin)
+            return plain_text(
+                failure_lines(excinfo.value.result, self.sources, hidden_slots=hidden)
+            ).rstrip()
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.case.line - 1, f"{self.case.path}::{self.case.name}"
