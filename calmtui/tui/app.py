@@ -1,0 +1,61 @@
+"""`CalmApp`: owns the conversation and shows it on the chat or the inspector screen.
+
+Everything else lives in the screens (workers, actions), the widgets (views) and
+`Conversation` (session + store). Run it from the CLI (`calmtui shell` / `calmtui inspect`),
+or in tests: `CalmApp(ShellConfig(...)).run_test()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from calmtui.tui.config import ShellConfig
+from calmtui.tui.conversation import Conversation
+from calmtui.tui.screens.chat import ChatScreen
+from calmtui.tui.screens.inspector import InspectorScreen
+
+
+class CalmApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "calmtui"
+
+    def __init__(self, config: ShellConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.warnings: list[str] = []
+        self.conversation = Conversation(
+            config.project,
+            config.assistant,
+            store=config.store,
+            conversation_id=config.conversation_id,
+            on_warning=self._warn,
+        )
+        self.sub_title = "inspect" if config.inspector else "shell"
+
+    def get_default_screen(self) -> Screen[None]:
+        screen = InspectorScreen if self.config.inspector else ChatScreen
+        return screen(self.config, self.conversation)
+
+    def _warn(self, message: str) -> None:
+        """Store and resume problems: shown as a notification, kept for the exit summary."""
+        self.warnings.append(message)
+        self.notify(message, severity="warning", markup=False, timeout=8)
+
+    async def action_quit(self) -> None:
+        """Quit, but not while the inspector's panels are still mounting (a TabbedContent
+        removed half-mounted raises in Textual); that takes a fraction of a second at most."""
+        screen = self.screen
+        if isinstance(screen, InspectorScreen):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(screen.deck.ready.wait(), timeout=2)
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, ChatScreen):
+            yield from screen.palette_commands()

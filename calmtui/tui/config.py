@@ -1,0 +1,53 @@
+"""What the app needs to run one conversation; built by the CLI (or a test) and passed in."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from calmtui.core.diagnostics import Diagnostic
+from calmtui.core.loading.project_loader import ProjectPaths
+from calmtui.core.model.project import Project
+from calmtui.store.base import Store
+from calmtui.tui.conversation import Assistant
+
+ProblemFormatter = Callable[[Sequence[Diagnostic], Mapping[str, str]], str]
+
+
+def format_problems_plainly(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) -> str:
+    """Headline and hint per problem; the CLI passes its compiler-style renderer instead."""
+    lines: list[str] = []
+    for d in diagnostics:
+        lines.append(d.headline())
+        if d.hint:
+            lines.append(f"  hint: {d.hint}")
+    return "\n".join(lines)
+
+
+def local_time() -> str:
+    return time.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShellConfig:
+    project: Project
+    assistant: Assistant
+    store: Store | None = None
+    conversation_id: str | None = None
+    inspector: bool = False
+    # --debug: the shell shows each turn's commands under the user's message.
+    debug: bool = False
+    # Hot reload: watch the project and reload it from these paths; False in tests/snapshots.
+    watch: bool = True
+    paths: ProjectPaths = field(default_factory=ProjectPaths)
+    # The diagnostics of the first load (warnings only: a project with errors does not start).
+    diagnostics: tuple[Diagnostic, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict[str, str])
+    format_problems: ProblemFormatter = format_problems_plainly
+    # Hot reload waits until the files were quiet this long (one save storm, one reload).
+    debounce_ms: int = 50
+    # The time written into saved test cases (a fixed value keeps tests deterministic).
+    now: Callable[[], str] = local_time
+    # Where screenshots go (default: the current directory).
+    screenshot_dir: str | None = None

@@ -1,0 +1,79 @@
+"""Hot reload: watch the project's files and load + validate each new version off the UI thread.
+
+`project_changes` wraps `watchfiles.awatch`: only the files a project is made of (YAML under the
+project, `.env`), never `.calmtui/` (the conversation database is written every turn) or
+`tests/` (saved test cases). watchfiles groups a save storm: it yields once the files have been
+quiet for `quiet_ms`, so one editor save (write, rename, chmod) is one reload.
+The screen's reload worker iterates it, validates with `load_version`, and applies a version
+only when it has no errors — otherwise the last good one keeps running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from calmtui.core.loading.project_loader import ProjectPaths
+from calmtui.core.validate import ValidationReport, check
+
+PROJECT_SUFFIXES = (".yml", ".yaml")
+IGNORED_TOP_LEVEL = frozenset(
+    {"tests", "e2e_coverage_results", "actions", "__pycache__", "node_modules"}
+)
+MAX_GROUPING_MS = 1_600  # a long save storm (git checkout) still reloads within this
+
+
+def is_project_file(root: str | os.PathLike[str]) -> Callable[[object, str], bool]:
+    """A watchfiles filter accepting the files a project version is read from."""
+    base = Path(os.path.abspath(root))
+
+    def accept(change: object, path: str) -> bool:
+        try:
+            parts = Path(path).relative_to(base).parts
+        except ValueError:
+            return False
+        if not parts or parts[0] in IGNORED_TOP_LEVEL:
+            return False
+        if any(part.startswith(".") for part in parts[:-1]):
+            return False
+        name = parts[-1]
+        if name == ".env":
+            return True
+        return not name.startswith(".") and name.endswith(PROJECT_SUFFIXES)
+
+    return accept
+
+
+async def project_changes(
+    root: str | os.PathLike[str],
+    *,
+    quiet_ms: int = 50,
+    stop: threading.Event | None = None,
+) -> AsyncIterator[list[str]]:
+    """Yield the changed project files (relative paths, sorted) for each group of changes."""
+    from watchfiles import awatch
+
+    base = Path(os.path.abspath(root))
+    async for changes in awatch(
+        base,
+        watch_filter=is_project_file(base),
+        debounce=MAX_GROUPING_MS,
+        step=quiet_ms,
+        stop_event=stop,
+        rust_timeout=1_000,
+    ):
+        yield sorted({Path(path).relative_to(base).as_posix() for _, path in changes})
+
+
+def load_version(root: str | os.PathLike[str], paths: ProjectPaths) -> ValidationReport:
+    """Load and validate the project as it is on disk now (pure CPU and file reads)."""
+    return check(root, paths)
+
+
+async def load_version_in_thread(
+    root: str | os.PathLike[str], paths: ProjectPaths
+) -> ValidationReport:
+    return await asyncio.to_thread(load_version, root, paths)

@@ -1,0 +1,1 @@
+"""Screens: the chat (shell), the inspector (chat plus panels), and small dialogs."""

@@ -1,0 +1,148 @@
+"""Commands: how one turn was understood — mode and model, the flows offered to the LLM with
+their scores, the prompt and the raw reply (collapsed), the accepted commands, the ignored or
+rewritten ones with their reasons, and tokens, cost and latency per stage."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Collapsible, Static
+
+from calmtui.core.codes import CODES
+from calmtui.core.dsl import to_dsl
+from calmtui.core.events import CommandRewritten
+from calmtui.tui.widgets.status_bar import turn_metrics
+
+if TYPE_CHECKING:
+    from calmtui.session import TurnResult
+
+STAGES = ("understanding", "engine", "actions", "total")
+
+
+def summary_text(result: TurnResult) -> Text:
+    trace = result.understanding
+    text = Text()
+    if trace is None:
+        text.append("session start", style="bold")
+        text.append(" · no user message, nothing to understand")
+        return text
+    text.append("understanding: ", style="bold")
+    text.append(" ".join(p for p in (trace.mode, trace.model) if p))
+    text.append(f" · {trace.latency_ms:,.0f} ms" if trace.latency_ms else "")
+    metrics = turn_metrics(result).split(" · ", 1)
+    if len(metrics) > 1:
+        text.append(f" · {metrics[1]}")
+    if trace.retrieved_flows:
+        text.append("\nflows offered: ", style="bold")
+        text.append(
+            "  ".join(
+                f"{flow} {score:.2f}".replace(" 0.", " .") for flow, score in trace.retrieved_flows
+            )
+        )
+    return text
+
+
+def commands_text(result: TurnResult) -> Text:
+    text = Text()
+    for command in result.accepted_commands:
+        text.append("✓ ", style="bold green")
+        text.append(to_dsl(command) + "\n")
+    for event in result.ignored:
+        reason = CODES.get(event.reason, "")
+        detail = f": {event.detail}" if event.detail else ""
+        if isinstance(event, CommandRewritten):
+            text.append("↻ ", style="bold yellow")
+            text.append(f"{event.command} → {event.rewritten_to}")
+        else:
+            text.append("✗ ", style="bold red")
+            text.append(event.command)
+        text.append(f"  {reason} ({event.reason}){detail}\n", style="dim")
+    trace = result.understanding
+    if trace is not None:
+        for d in trace.diagnostics:
+            text.append("! ", style="bold red")
+            text.append(f"{d.message} ({d.code})\n")
+        if trace.error:
+            text.append("! understanding failed: ", style="bold red")
+            text.append(trace.error + "\n")
+        for note in trace.notes:
+            text.append(f"· {note}\n", style="dim")
+    if not result.accepted_commands and not result.ignored and trace is not None:
+        text.append("no commands\n", style="dim")
+    for call in result.action_calls:
+        mark, style = ("✗ ", "bold red") if call.error else ("✓ ", "bold green")
+        text.append(mark, style=style)
+        text.append(f"action {call.name} · {call.runner} · {call.latency_ms:,.0f} ms")
+        text.append(f"  {call.error}\n" if call.error else "\n", style="red" if call.error else "")
+    text.rstrip()
+    return text
+
+
+def timings_text(result: TurnResult) -> Text:
+    parts = [
+        f"{stage} {result.timings_ms[stage]:,.0f} ms"
+        for stage in STAGES
+        if stage in result.timings_ms
+    ]
+    return Text(" · ".join(parts), style="dim")
+
+
+def _lines(text: str) -> str:
+    count = len(text.splitlines()) or 1
+    return f"{count} line{'' if count == 1 else 's'}"
+
+
+class CommandsPanel(VerticalScroll):
+    """Children are made up front and updated in place, so a turn can be shown before the
+    panel (mounted lazily, or recomposed) has finished mounting."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="panel")
+        self.border_title = "Commands"
+        self.result: TurnResult | None = None
+        self.summary = Static(Text("No turn yet.", style="dim"), id="commands-summary")
+        self.prompt_text = Static(id="commands-prompt-text")
+        self.prompt = Collapsible(self.prompt_text, title="prompt", id="commands-prompt")
+        self.raw_text = Static(id="commands-raw-text")
+        self.raw = Collapsible(self.raw_text, title="raw reply", id="commands-raw")
+        self.commands = Static(id="commands-list")
+        self.timings = Static(id="commands-timings")
+        self.prompt.display = self.raw.display = False
+
+    def compose(self) -> ComposeResult:
+        yield from (self.summary, self.prompt, self.raw, self.commands, self.timings)
+
+    def show(self, result: TurnResult) -> None:
+        self.result = result
+        self.border_title = f"Commands · turn {result.turn}"
+        trace = result.understanding
+        self.summary.update(summary_text(result))
+        self.prompt.display = bool(trace and trace.prompt)
+        if trace and trace.prompt:
+            tokens = (
+                f"{trace.prompt_tokens:,} tokens" if trace.prompt_tokens else _lines(trace.prompt)
+            )
+            self.prompt.title = f"prompt ({tokens})"
+            self.prompt_text.update(Text(trace.prompt))
+        self.raw.display = bool(trace and trace.raw_output)
+        if trace and trace.raw_output:
+            self.raw.title = f"raw reply ({_lines(trace.raw_output)})"
+            self.raw_text.update(Text(trace.raw_output))
+        self.commands.update(commands_text(result))
+        self.timings.update(timings_text(result))
+
+    def copy_text(self) -> str | None:
+        """The prompt or the raw reply when focus is in it, else the commands."""
+        if self.result is None:
+            return None
+        trace = self.result.understanding
+        focused = self.app.focused
+        if trace is not None and focused is not None:
+            if trace.prompt and (focused is self.prompt or self.prompt in focused.ancestors):
+                return trace.prompt
+            if trace.raw_output and (focused is self.raw or self.raw in focused.ancestors):
+                return trace.raw_output
+        return commands_text(self.result).plain

@@ -1,0 +1,71 @@
+"""Problems: the diagnostics of the last (re)load — warnings of a good version, or the errors
+of a broken edit while the last good version keeps running."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from calmtui.core.diagnostics import Diagnostic
+from calmtui.tui.config import ProblemFormatter, format_problems_plainly
+
+
+def count_line(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = sum(1 for d in diagnostics if d.severity == "warning")
+    parts = [f"{errors} error{'' if errors == 1 else 's'}"] if errors else []
+    if warnings:
+        parts.append(f"{warnings} warning{'' if warnings == 1 else 's'}")
+    return ", ".join(parts) or "no problems"
+
+
+class ProblemsPanel(VerticalScroll):
+    def __init__(
+        self, *, id: str | None = None, formatter: ProblemFormatter = format_problems_plainly
+    ) -> None:
+        super().__init__(id=id, classes="panel")
+        self.border_title = "Problems"
+        self.formatter = formatter
+        self.diagnostics: tuple[Diagnostic, ...] = ()
+        self.headline = ""
+        self._text = ""
+        self._headline = Static(id="problems-headline")
+        self._body = Static(id="problems-body")
+
+    def compose(self) -> ComposeResult:
+        yield self._headline
+        yield self._body
+
+    def on_mount(self) -> None:
+        self._refresh_body()
+
+    def show(
+        self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], *, headline: str
+    ) -> None:
+        shown = [d for d in diagnostics if d.severity != "info"]
+        self.diagnostics = tuple(shown)
+        self.headline = headline
+        self._text = self.formatter(shown, sources) if shown else ""
+        self._refresh_body()
+
+    def _refresh_body(self) -> None:
+        errors = sum(1 for d in self.diagnostics if d.is_error)
+        self.border_title = (
+            f"Problems ({count_line(self.diagnostics)})" if self.diagnostics else "Problems"
+        )
+        self.set_class(errors > 0, "-errors")
+        headline = Text(self.headline, style="bold red" if errors else "dim")
+        self._headline.update(headline)
+        body = (
+            Text.from_ansi(self._text)
+            if self._text
+            else Text("No problems in the project.", style="dim")
+        )
+        self._body.update(body)
+
+    def copy_text(self) -> str | None:
+        return Text.from_ansi(self._text).plain if self._text else None

@@ -1,0 +1,31 @@
+"""The inspector's header line: which turn the panels show, with earlier/later/live links."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+
+class TurnSelector(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.turn: int | None = None
+        self.last: int | None = None
+
+    def show(self, turn: int | None, last: int | None) -> None:
+        self.turn = turn
+        self.last = last
+        self.set_class(turn is not None and turn != last, "-history")
+        self.update(self.line())
+
+    def line(self) -> Content:
+        if self.turn is None or self.last is None:
+            return Content("no turn yet")
+        where = "latest" if self.turn == self.last else "earlier turn"
+        markup = (
+            f"turn [b]{self.turn}[/b] of {self.last} ({where})   "
+            "[@click=screen.select_earlier]< earlier[/]  "
+            "[@click=screen.select_later]later >[/]  "
+            "[@click=screen.select_latest]latest >>[/]"
+        )
+        return Content.from_markup(markup)
