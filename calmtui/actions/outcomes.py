@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from calmtui.core.engine import ActionOutcome
+from calmtui.core.engine.outcome import ActionOutcome
 
 
 class ActionResultError(ValueError):

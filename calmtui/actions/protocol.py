@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from calmtui.core.engine import ActionOutcome
+from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.model.project import Project
 
 

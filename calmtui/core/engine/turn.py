@@ -24,6 +24,7 @@ from calmtui.core.engine.cleanup import clean_commands, order_commands
 from calmtui.core.engine.executor import Executor, PendingAction
 from calmtui.core.engine.frames import PatternFrame, as_dict, as_list
 from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.engine.state import DialogueState, Tracker
 from calmtui.core.events import (
@@ -40,17 +41,6 @@ from calmtui.core.events import (
 from calmtui.core.model.domain import Button
 from calmtui.core.model.project import Project
 from calmtui.core.nlg import RenderedResponse
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActionOutcome:
-    """What a custom action returned, in the action-server format (events and responses), or
-    why it failed. `error` set means failure: the internal-error pattern follows."""
-
-    events: Sequence[Mapping[str, Any]] = ()
-    responses: Sequence[Mapping[str, Any]] = ()
-    error: str | None = None
-    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,7 +9,6 @@ from typing import Any
 from calmtui.core.diagnostics import Diagnostic, Span
 from calmtui.core.model.domain import Button, Response, ResponseVariation
 from calmtui.core.model.slots import NO_VALUE_TEXTS
-from calmtui.core.payloads import parse_intent_payload, parse_set_slots_payload
 from calmtui.core.validate.context import ValidationContext
 
 # `{name}` is filled from slot values; `{{ ... }}` (Jinja) and `{ name }` are left alone.
@@ -76,6 +75,10 @@ def set_slots_of(payload: str) -> list[tuple[str, Any]] | None:
     None when the payload is not a SetSlots payload; raises ValueError when it starts like one
     but cannot be read, or sets nothing. Values the engine treats as "no value" become None.
     """
+    from calmtui.core.payloads import (
+        parse_set_slots_payload,  # only projects with buttons pay for it
+    )
+
     commands = parse_set_slots_payload(payload)
     if commands is None:
         if payload.lstrip().startswith("/SetSlots"):
@@ -124,6 +127,8 @@ def _check_button(
         )
         return
     if assignments is None:
+        from calmtui.core.payloads import parse_intent_payload
+
         intent = parse_intent_payload(payload)
         if intent is not None and intent[0] not in ctx.known_intents:
             name = intent[0]
