@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -106,8 +107,15 @@ class ShellRequest:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("shell")
-    def shell_command(
+    app.command("shell", help="Chat with the assistant (a terminal chat; line-based in pipes).")(
+        chat_command(inspector=False)
+    )
+
+
+def chat_command(*, inspector: bool) -> Callable[..., None]:
+    """The body of `shell` and `inspect`, which share every option and differ in the screen."""
+
+    def command(
         project: ProjectOption = None,
         config: ConfigOption = None,
         domain: DomainOption = None,
@@ -121,7 +129,6 @@ def register(app: typer.Typer) -> None:
         debug: DebugOption = False,
         stub_actions: StubOption = None,
     ) -> None:
-        """Chat with the assistant (a terminal chat; line-based in pipes)."""
         request = ShellRequest(
             project=project,
             config=config,
@@ -136,7 +143,10 @@ def register(app: typer.Typer) -> None:
             debug=debug,
             stub_actions=stub_actions,
         )
-        raise typer.Exit(run(request, inspector=False))
+        raise typer.Exit(run(request, inspector=inspector))
+
+    command.__name__ = "inspect_command" if inspector else "shell_command"
+    return command
 
 
 # -- the shared command body -------------------------------------------------------------------

@@ -16,7 +16,9 @@ Lines and columns are converted from PyYAML's 0-based marks to 1-based here and 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import yaml
@@ -44,6 +46,7 @@ _FLOAT_RE = re.compile(
 _NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
+YAML_SUFFIXES = (".yml", ".yaml")
 MAX_DEPTH = 200
 MAX_ALIASES = 2000
 
@@ -190,6 +193,42 @@ class YamlFile:
 def span_of_node(path: str, node: Node) -> Span:
     start, end = node.start_mark, node.end_mark
     return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def read_bytes(path: Path, rel: str, *, max_bytes: int) -> tuple[bytes | None, Diagnostic | None]:
+    """A file's bytes, or the one diagnostic that says why not (too large CT107, unreadable CT108)."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            limit = max_bytes // (1024 * 1024)
+            return None, Diagnostic.error(
+                "CT107",
+                f"file is too large to be a project file ({size / 1e6:.1f} MB, limit {limit} MB)",
+                Span(rel, 1, 1),
+            )
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, Diagnostic.error(
+            "CT108", f"cannot read {rel!r}: {exc.strerror or exc}", Span(rel, 1, 1)
+        )
+
+
+def yaml_files_under(path: Path, *, skip_names: Collection[str] = ()) -> list[Path]:
+    """`path` itself if it is a file, else every YAML file below it, sorted; hidden folders and
+    files (`.calmtui/`, `.git/`) and names in `skip_names` are left out."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    found = [
+        p
+        for p in path.rglob("*")
+        if p.suffix in YAML_SUFFIXES
+        and p.name not in skip_names
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and p.is_file()
+    ]
+    return sorted(found)
 
 
 def decode_source(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:

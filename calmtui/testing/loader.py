@@ -34,8 +34,8 @@ from calmtui.core.diagnostics import (
     sort_diagnostics,
 )
 from calmtui.core.model.project import Project
-from calmtui.core.source import decode_source, parse_yaml
-from calmtui.testing import CONFTEST_NAMES, YAML_SUFFIXES
+from calmtui.core.source import decode_source, parse_yaml, read_bytes, yaml_files_under
+from calmtui.testing import CONFTEST_NAMES
 from calmtui.testing.parse import (
     FixtureDef,
     MetadataDef,
@@ -98,7 +98,7 @@ def load_suite(
     files = _Files(base)
     wanted: dict[str, set[str] | None] = {}
     for target in targets:
-        for path in _test_file_candidates(target.path):
+        for path in yaml_files_under(target.path, skip_names=CONFTEST_NAMES):
             rel = files.rel(path)
             previous = wanted.get(rel, set())
             if target.case is None or previous is None:
@@ -122,22 +122,6 @@ def load_suite(
     return suite
 
 
-def _test_file_candidates(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        return []
-    found = [
-        p
-        for p in path.rglob("*")
-        if p.suffix in YAML_SUFFIXES
-        and p.name not in CONFTEST_NAMES
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        and p.is_file()
-    ]
-    return sorted(found)
-
-
 class _Files:
     """Reads test files and conftests once, relative to the project root."""
 
@@ -151,22 +135,10 @@ class _Files:
         return Path(os.path.relpath(path, self.root)).as_posix()
 
     def read(self, rel: str, *, must_be_tests: bool) -> str | None:
-        path = self.root / rel
-        try:
-            if path.stat().st_size > MAX_TEST_FILE_BYTES:
-                self.diagnostics.append(
-                    Diagnostic.error(
-                        "CT107", "test file is too large (over 16 MB)", Span(rel, 1, 1)
-                    )
-                )
-                return None
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.diagnostics.append(
-                Diagnostic.error(
-                    "CT108", f"cannot read {rel!r}: {exc.strerror or exc}", Span(rel, 1, 1)
-                )
-            )
+        raw, problem = read_bytes(self.root / rel, rel, max_bytes=MAX_TEST_FILE_BYTES)
+        if raw is None:
+            if problem is not None:
+                self.diagnostics.append(problem)
             return None
         text, problem = decode_source(raw, rel)
         if problem is not None or text is None:

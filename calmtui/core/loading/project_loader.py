@@ -22,10 +22,9 @@ from calmtui.core.model.domain import Domain
 from calmtui.core.model.flows import Flow
 from calmtui.core.model.project import Project
 from calmtui.core.patterns import builtin_domain, builtin_flows
-from calmtui.core.source import YamlFile, decode_source, parse_yaml
+from calmtui.core.source import YamlFile, decode_source, parse_yaml, read_bytes, yaml_files_under
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
-YAML_SUFFIXES = (".yml", ".yaml")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,30 +65,14 @@ class _Files:
 
     def read(self, path: Path) -> str | None:
         rel = self.rel(path)
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.diagnostics.append(
-                    Diagnostic.error(
-                        "CT107",
-                        f"file is too large to be a project file ({size / 1e6:.1f} MB, limit {MAX_FILE_BYTES // (1024 * 1024)} MB)",
-                        Span(rel, 1, 1),
-                    )
-                )
-                return None
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.diagnostics.append(
-                Diagnostic.error(
-                    "CT108", f"cannot read {rel!r}: {exc.strerror or exc}", Span(rel, 1, 1)
-                )
-            )
+        raw, problem = read_bytes(path, rel, max_bytes=MAX_FILE_BYTES)
+        text = None
+        if raw is not None:
+            text, problem = decode_source(raw, rel)
+        if problem is not None or text is None:
+            if problem is not None:
+                self.diagnostics.append(problem)
             return None
-        text, problem = decode_source(raw, rel)
-        if problem is not None:
-            self.diagnostics.append(problem)
-            return None
-        assert text is not None
         self.sources[rel] = text
         return text
 
@@ -100,21 +83,6 @@ class _Files:
         parsed = parse_yaml(text, self.rel(path))
         self.diagnostics.extend(parsed.diagnostics)
         return parsed
-
-
-def yaml_files_under(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        return []
-    found = [
-        p
-        for p in path.rglob("*")
-        if p.suffix in YAML_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    ]
-    return sorted(found)
 
 
 def find_domain_paths(root: Path, given: str | None) -> list[Path]:
