@@ -13,6 +13,7 @@ import sys
 import typer
 
 from calmtui import __version__
+from calmtui.core.errors import CalmtuiError
 from calmtui.cli import fast_params, init_cmd, inspect_cmd, shell_cmd, test_cmd, validate_cmd
 
 app = typer.Typer(
@@ -65,6 +66,9 @@ def run() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except CalmtuiError as exc:  # a problem we can explain: no traceback, exit 1
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(1)
     except Exception as exc:  # the last line of defence: never a raw traceback by default
         if verbose or os.environ.get("CALMTUI_VERBOSE") == "1":
             import traceback

@@ -20,6 +20,7 @@ import yaml
 
 import calmtui
 from calmtui.core.diagnostics import Diagnostic, closest
+from calmtui.core.errors import CalmtuiError
 from calmtui.core.loading.project_loader import load_project
 from calmtui.schemas import SCHEMA_KINDS, SchemaKind, schema_filename, schema_text
 
@@ -33,7 +34,7 @@ _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 _IGNORED_IN_TARGET = frozenset({".git"})
 
 
-class InitError(Exception):
+class InitError(CalmtuiError):
     """A problem the user can fix (bad template name, occupied directory): exit 2, no traceback."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:

@@ -12,8 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from calmtui.core.errors import CalmtuiError
 
-class StoreError(Exception):
+
+class StoreError(CalmtuiError):
     """The conversation database cannot be read or written; the message says why and where."""
 
 

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from calmtui.core.errors import CalmtuiError
 from calmtui.core.events import BotUttered
 from calmtui.testing.assertions import ORDER_NOTE, Check, TurnView
 from calmtui.testing.spec import GenerativeAssertion
@@ -53,7 +54,7 @@ class Judge(Protocol):
     ) -> Verdict: ...
 
 
-class JudgeError(Exception):
+class JudgeError(CalmtuiError):
     """The judge could not produce a score (provider error, unreadable reply)."""
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from calmtui.core.errors import CalmtuiError
 from calmtui.testing import CONFTEST_NAMES, YAML_SUFFIXES
 
 if TYPE_CHECKING:  # the runner is imported only when a calmtui file is collected
@@ -122,7 +123,7 @@ class _State:
 _STATE = pytest.StashKey[_State]()
 
 
-class CalmtuiError(Exception):
+class ProjectUnusableError(CalmtuiError):
     """A project or test file that cannot be used; shown as the collection error."""
 
 
@@ -150,7 +151,7 @@ def _load(config: pytest.Config, test_file: Path) -> tuple[Path, _Project]:
         else find_project_root(test_file.parent)
     )
     if root is None:
-        raise CalmtuiError(
+        raise ProjectUnusableError(
             f"no assistant project found above {test_file} (set calmtui_project or --calmtui-project)"
         )
     state = config.stash[_STATE]
@@ -171,14 +172,16 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
     report = report_for(load_project(root), root)
     errors = [d for d in report.diagnostics if d.is_error]
     if report.project is None or errors:
-        return CalmtuiError(_render(errors, report.sources) or f"no assistant project in {root}")
+        return ProjectUnusableError(
+            _render(errors, report.sources) or f"no assistant project in {root}"
+        )
     project = report.project
     from calmtui.understanding.errors import UnderstandingConfigError
 
     try:
         generator = make_generator(project, mode, root)
     except UnderstandingConfigError as exc:
-        return CalmtuiError(str(exc))
+        return ProjectUnusableError(str(exc))
     wiring = build_wiring(
         project, generator=generator, judge_factory=lambda judge: make_judge(judge, project)
     )
@@ -206,14 +209,14 @@ class CalmtuiFile(pytest.File):
         suite = load_suite(loaded.project, root, [Target(path=self.path)])
         errors = [d for d in suite.diagnostics if d.is_error]
         if errors:
-            raise CalmtuiError(_render(errors, suite.sources))
+            raise ProjectUnusableError(_render(errors, suite.sources))
         for case in suite.cases:
             yield CalmtuiItem.from_parent(
                 self, name=case.name, case=case, loaded=loaded, sources=suite.sources
             )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, CalmtuiError):
+        if isinstance(excinfo.value, ProjectUnusableError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 

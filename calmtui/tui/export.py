@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
+from calmtui.core.errors import CalmtuiError
 from calmtui.core.events import BotUttered, FlowCancelled, FlowCompleted, FlowStarted, SlotSet
 from calmtui.core.model.flows import PATTERN_PREFIX
 
@@ -29,7 +30,7 @@ NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../.calmtui/schemas/e2e.schema.json"
 
 
-class ExportError(Exception):
+class ExportError(CalmtuiError):
     """The test case cannot be written; the message says why."""
 
 

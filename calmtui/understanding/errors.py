@@ -10,8 +10,10 @@ raised by `make_generator`, before the first turn, for the CLI to print.
 
 from __future__ import annotations
 
+from calmtui.core.errors import CalmtuiError
 
-class UnderstandingError(Exception):
+
+class UnderstandingError(CalmtuiError):
     """Base of every error this package raises on purpose."""
 
 

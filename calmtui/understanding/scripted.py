@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 
 from calmtui.core.commands import CannotHandle
 from calmtui.core.dsl import DslVersion, parse_dsl
+from calmtui.core.errors import CalmtuiError
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 
 
-class ScriptExhaustedError(Exception):
+class ScriptExhaustedError(CalmtuiError):
     pass
 
 

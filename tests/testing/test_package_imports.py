@@ -39,4 +39,8 @@ def test_pytest_plugin_import_is_light() -> None:
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
-    assert out.strip() == "['calmtui', 'calmtui.testing', 'calmtui.testing.pytest_plugin']"
+    # calmtui.core and calmtui.core.errors are a docstring and one exception class.
+    assert out.strip() == (
+        "['calmtui', 'calmtui.core', 'calmtui.core.errors', 'calmtui.testing', "
+        "'calmtui.testing.pytest_plugin']"
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from calmtui.core.errors import CalmtuiError
 
-class ConditionSyntaxError(Exception):
+
+class ConditionSyntaxError(CalmtuiError):
     """A condition (or its Jinja template) that cannot be read.
 
     `offset` is the 0-based character position of the problem in the text that was parsed, so
