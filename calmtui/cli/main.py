@@ -13,8 +13,8 @@ import sys
 import typer
 
 from calmtui import __version__
-from calmtui.core.errors import CalmtuiError
 from calmtui.cli import fast_params, init_cmd, inspect_cmd, shell_cmd, test_cmd, validate_cmd
+from calmtui.core.errors import CalmtuiError
 
 app = typer.Typer(
     name="calmtui",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calmtui.understanding.text import word_set
+from calmtui.understanding.text import word_set, words
 
 # Words that may surround an otherwise recognised phrase without changing it.
 FILLERS = word_set("please pls plz thanks now then just ok okay oh um uh hmm well so")
@@ -24,6 +24,8 @@ _CANCEL_PHRASES = frozenset(
         "i don't want to do this", "i don't want this anymore", "leave it", "scratch that",
     }
 )  # fmt: skip
+# "stop, I don't want to pay now": a cancel phrase as the first clause of a longer message.
+_CLAUSE_BREAK = re.compile(r"[,;:.!?]|\s[-\u2013\u2014]\s")
 _CANCEL_WORDS = ("cancel", "never mind", "nevermind", "forget it", "abort", "changed my mind")
 _SKIP_PHRASES = frozenset(
     {
@@ -41,6 +43,10 @@ _REPEAT_PHRASES = frozenset(
         "sorry what", "what was that", "again please", "one more time",
     }
 )  # fmt: skip
+_QUESTION_WORDS = word_set(
+    "what what's whats how how's when where where's why which who who's whom whose "
+    "can could do does did is are was were will would should may"
+)
 _HANDOFF_NOUNS = word_set("human agent person operator representative someone somebody staff")
 _HANDOFF_VERBS = word_set("talk speak connect chat transfer put get want need")
 _GREETINGS = frozenset(
@@ -134,6 +140,21 @@ def is_cancel(words: list[str]) -> bool:
         return True
     joined = " ".join(words)
     return len(words) <= 8 and any(f" {w} " in f" {joined} " for w in _CANCEL_WORDS)
+
+
+def cancels_first(text: str) -> bool:
+    """'Stop, I don't want to pay now', 'never mind - I'll call you': the first clause cancels."""
+    parts = _CLAUSE_BREAK.split(text.strip(), maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        return False
+    return _core(words(parts[0])) in _CANCEL_PHRASES
+
+
+def is_question(text: str) -> bool:
+    """A question ('How long does delivery take?'): a question word first and a '?' at the end."""
+    stripped = text.strip()
+    tokens = words(stripped)
+    return stripped.endswith("?") and bool(tokens) and tokens[0] in _QUESTION_WORDS
 
 
 def is_skip(words: list[str]) -> bool:

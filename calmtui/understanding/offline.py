@@ -11,7 +11,8 @@ projects. In order, the first rule that applies decides the turn:
 5. the rest of the answer to the question, by slot type — except that a message that clearly
    starts another flow is a digression, not a text answer;
 6. starting a flow (`flow_matching.rank_flows`) with the values stated in the same message; close
-   candidates ask for clarification; small talk is chit-chat; anything else cannot be handled.
+   candidates ask for clarification; a question in a project with knowledge search is `search
+   and reply`; small talk is chit-chat; anything else cannot be handled.
 
 Every trace lists the candidate flows with scores and a note saying which rule decided and why.
 """
@@ -30,6 +31,7 @@ from calmtui.core.commands import (
     Clarify,
     Command,
     HumanHandoff,
+    KnowledgeAnswer,
     RepeatBotMessages,
     SetSlot,
     SkipQuestion,
@@ -37,6 +39,8 @@ from calmtui.core.commands import (
 )
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.dsl import parse_dsl
+from calmtui.core.model.flows import ActionStep
+from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding import lexicon
@@ -121,7 +125,7 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
         return _set(asked.name, exact)
     candidates = rank_flows(message, catalog, allowed=situation.can_start)
-    repair = _repair(tokens, candidates, catalog, situation)
+    repair = _repair(message, tokens, candidates, catalog, situation)
     if repair is not None:
         repair.candidates = candidates
         return repair
@@ -151,7 +155,11 @@ def _payload_or_typed(
     payload = parse_set_slots_payload(message)
     if payload is not None:
         return Decision(list(payload), ["button payload /SetSlots(...)"])
-    triggered = intent_commands(message, context.project) if message.startswith("/") else None
+    triggered = (
+        intent_commands(message, context.project, active_flow=situation.active_flow)
+        if message.startswith("/")
+        else None
+    )
     if triggered is not None:
         return Decision(list(triggered.commands), [triggered.note])
     commands, unparsed = parse_dsl(message)
@@ -190,9 +198,14 @@ def _exact_answer(message: str, asked: AskedSlot, context: UnderstandingContext)
 
 
 def _repair(
-    tokens: list[str], candidates: list[Candidate], catalog: FlowCatalog, situation: Situation
+    message: str,
+    tokens: list[str],
+    candidates: list[Candidate],
+    catalog: FlowCatalog,
+    situation: Situation,
 ) -> Decision | None:
-    if lexicon.is_cancel(tokens) and not _flow_owns_words(candidates, catalog, tokens):
+    cancels = lexicon.is_cancel(tokens) or lexicon.cancels_first(message)
+    if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
     if situation.asked is not None and lexicon.is_skip(tokens):
         return Decision([SkipQuestion()], ["skip phrasing"])
@@ -238,8 +251,9 @@ def _answer(
     if slot.type in ("text", "any"):
         if other is not None and other.score >= DIGRESSION_THRESHOLD:
             return None  # a digression: flow start below
-        if lexicon.small_talk_kind(tokens) is not None and len(tokens) <= 2:
-            return None
+        small_talk = lexicon.small_talk_kind(tokens) is not None and len(tokens) <= 2
+        if small_talk or (lexicon.is_question(message) and knowledge_search(context.project)):
+            return None  # not the answer; a question goes to the knowledge base (rule 6)
         stated = _stated_values(message, asked, situation)
         if any(name == asked.name for name, _ in stated):
             return Decision(
@@ -325,6 +339,8 @@ def _start_or_give_up(
 ) -> Decision:
     top = candidates[0] if candidates else None
     if top is None or top.score < START_THRESHOLD:
+        if lexicon.is_question(message) and knowledge_search(situation.index.project):
+            return Decision([KnowledgeAnswer()], ["a question no flow handles: knowledge search"])
         if lexicon.small_talk_kind(tokens) is not None:
             return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: no flow matches"])
         best = f" (best: {top.flow_id!r} {top.score:.2f})" if top else ""
@@ -355,6 +371,18 @@ def _start_or_give_up(
         commands.append(SetSlot(name=name, value=filled.value))
         notes.append(f"{name} = {filled.value!r}: {filled.how}")
     return Decision(commands, notes)
+
+
+def knowledge_search(project: Project) -> bool:
+    """Does the project answer questions from documents (pattern_search runs the search action,
+    or EnterpriseSearchPolicy is configured)? Then an unmatched question is `search and reply`."""
+    if any(p.name == "EnterpriseSearchPolicy" for p in project.config.policies):
+        return True
+    search = project.flows.get("pattern_search")
+    return search is not None and any(
+        isinstance(step, ActionStep) and step.action == "action_trigger_search"
+        for step in search.steps
+    )
 
 
 def _other_flow(candidates: list[Candidate], situation: Situation) -> Candidate | None:

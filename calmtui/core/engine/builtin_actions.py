@@ -25,6 +25,7 @@ from calmtui.core.engine.runtime import Runtime
 from calmtui.core.engine.state import checkpoint_key
 from calmtui.core.events import BotUttered, Restarted, SessionStarted
 from calmtui.core.model.flows import CONTINUE_PREFIX, START
+from calmtui.core.model.slots import ROUTING_SLOT
 
 TYPE_REJECTIONS = {
     "bool": "utter_boolean_slot_rejection",
@@ -256,6 +257,12 @@ def session_start(rt: Runtime) -> None:
         tracker.slots_set = set()
 
 
+def reset_routing(rt: Runtime) -> None:
+    """Coexistence: the router decides again on the next message (None, not the initial value)."""
+    if ROUTING_SLOT in rt.index.slots:
+        rt.tracker.set_slot(ROUTING_SLOT, None)
+
+
 def trigger_search(rt: Runtime) -> None:
     rt.utter_or_error("utter_no_knowledge_base")
 
@@ -286,6 +293,6 @@ BUILTIN_ACTIONS: dict[str, Callable[[Runtime], None]] = {
     "action_extract_slots": _nothing,
     "action_default_fallback": _nothing,
     "action_deactivate_loop": _nothing,
-    "action_reset_routing": _nothing,
+    "action_reset_routing": reset_routing,
     "action_default_capabilities": _nothing,
 }

@@ -40,6 +40,7 @@ from calmtui.core.events import (
 )
 from calmtui.core.model.domain import Button
 from calmtui.core.model.project import Project
+from calmtui.core.model.slots import ROUTING_SLOT
 from calmtui.core.nlg import RenderedResponse
 
 
@@ -126,6 +127,8 @@ class TurnMachine:
                 )
             )
         tracker.emit_all(cleaned.events)
+        if text is not None:
+            self._route_to_calm()
         self.accepted = list(cleaned.commands)
         mark = len(tracker.events)
         applier = CommandApplier(tracker, index, cleaned.commands)
@@ -133,6 +136,19 @@ class TurnMachine:
         self._push_slot_validations(applier.slots_set)
         tracker.flush_stack()
         _drop_shadowed_slot_sets(tracker.events, mark)
+
+    def _route_to_calm(self) -> None:
+        """Coexistence: a project that defines the router's slot keeps a session routed to CALM.
+
+        Rasa's command generators add `set slot route_session_to_calm True` to every message they
+        handle; calmtui handles every message with CALM, so the slot becomes True on the first
+        message and again after `action_reset_routing` set it back to None.
+        """
+        if (
+            ROUTING_SLOT in self.engine.index.slots
+            and self.tracker.slots.get(ROUTING_SLOT) is not True
+        ):
+            self.tracker.set_slot(ROUTING_SLOT, True)
 
     def _push_slot_validations(self, names: list[str]) -> None:
         """Slots with domain-level `validation:` that the commands set are checked by

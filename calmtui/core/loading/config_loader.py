@@ -163,11 +163,13 @@ def load_endpoints(
         )
         return Endpoints(path=file.path), reader.diagnostics
     data: YMap = interpolate(file.data, environ, reader.diagnostics)
+    # Values whose ${VARIABLE} is not set here: given, just not known until the model is called.
+    from_env = {d.span for d in reader.diagnostics if d.code == "CT121" and d.span is not None}
     action_endpoint = _action_endpoint(reader, data)
     groups: dict[str, ModelGroup] = {}
     if (seq := reader.seq_at(data, "model_groups", "'model_groups'")) is not None:
         for i, item in enumerate(seq):
-            group = _model_group(reader, item, seq.item_span(i))
+            group = _model_group(reader, item, seq.item_span(i), from_env)
             if group is None:
                 continue
             if group.id in groups:
@@ -214,7 +216,9 @@ def _action_endpoint(reader: Reader, data: YMap) -> ActionEndpoint | None:
     )
 
 
-def _model_group(reader: Reader, item: Any, span: Span) -> ModelGroup | None:
+def _model_group(
+    reader: Reader, item: Any, span: Span, from_env: set[Span] | None = None
+) -> ModelGroup | None:
     m = reader.as_map(item, span, "a model group")
     if m is None:
         return None
@@ -240,9 +244,10 @@ def _model_group(reader: Reader, item: Any, span: Span) -> ModelGroup | None:
         )
         provider = reader.string(mm, "provider", f"a model of {what}")
         deployment = reader.string(mm, "deployment", f"a model of {what}")
-        if not model and not deployment:
+        unset = {k for k in mm if k in MODEL_KEYS and mm.value_span(k) in (from_env or set())}
+        if not model and not deployment and not unset & {"model", "model_name", "deployment"}:
             reader.error("CT234", f"a model of {what} needs 'model'", mm.span)
-        if not provider and not (model and "/" in model):
+        if not provider and not (model and "/" in model) and "provider" not in unset:
             reader.error(
                 "CT234",
                 f"a model of {what} needs 'provider'",

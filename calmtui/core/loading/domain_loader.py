@@ -81,7 +81,7 @@ class _Parts:
     actions: dict[str, Action] = field(default_factory=dict[str, Action])
     intents: dict[str, None] = field(default_factory=dict[str, None])
     entities: dict[str, None] = field(default_factory=dict[str, None])
-    forms: dict[str, None] = field(default_factory=dict[str, None])
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict[str, tuple[str, ...]])
     session: SessionConfig | None = None
     first_seen: dict[tuple[str, str], Span | None] = field(
         default_factory=dict[tuple[str, str], Span | None]
@@ -102,6 +102,7 @@ def load_domain(files: list[YamlFile]) -> tuple[Domain, list[Diagnostic]]:
         intents=tuple(parts.intents),
         entities=tuple(parts.entities),
         forms=tuple(parts.forms),
+        form_slots=dict(parts.forms),
         session_config=parts.session or SessionConfig(),
         files=tuple(f.path for f in files),
     )
@@ -175,8 +176,10 @@ def _read_names(reader: Reader, data: YMap, key: str, target: dict[str, None]) -
 def _read_forms(reader: Reader, data: YMap, parts: _Parts) -> None:
     if (forms := reader.map_at(data, "forms", "'forms'")) is None:
         return
-    for name in forms:
-        parts.forms[name] = None
+    for name, form in forms.items():
+        required = form.get("required_slots") if isinstance(form, YMap) else None
+        slots = [_name_of(s) for s in required] if isinstance(required, YSeq) else []
+        parts.forms[name] = tuple(s for s in slots if s is not None)
     if forms:
         reader.warning(
             "CT221",

@@ -18,6 +18,7 @@ from calmtui.core.loading.config_loader import load_config, load_endpoints
 from calmtui.core.loading.domain_loader import load_domain
 from calmtui.core.loading.env import parse_dotenv
 from calmtui.core.loading.flow_loader import is_flow_file, load_flow_file
+from calmtui.core.loading.nlu_data_loader import read_nlu_data
 from calmtui.core.model.domain import Domain
 from calmtui.core.model.flows import Flow
 from calmtui.core.model.project import Project
@@ -128,11 +129,8 @@ def load_project(
     user_domain, domain_diags = load_domain(domain_files)
     files.diagnostics.extend(domain_diags)
 
-    flow_files = [
-        f
-        for f in (files.yaml(p) for p in _data_paths(base, paths))
-        if f is not None and is_flow_file(f)
-    ]
+    data_files = [f for f in (files.yaml(p) for p in _data_paths(base, paths)) if f is not None]
+    flow_files = [f for f in data_files if is_flow_file(f)]
     user_flows: list[Flow] = []
     for f in flow_files:
         result = load_flow_file(f)
@@ -163,6 +161,7 @@ def load_project(
         config=config,
         endpoints=endpoints,
         files=tuple(files.sources),
+        nlu_data=read_nlu_data(data_files),
     )
     return LoadResult(
         project=project,
@@ -268,6 +267,7 @@ def merge_domains(base: Domain, override: Domain) -> Domain:
         intents=tuple(dict.fromkeys((*base.intents, *override.intents))),
         entities=tuple(dict.fromkeys((*base.entities, *override.entities))),
         forms=override.forms,
+        form_slots=override.form_slots,
         session_config=override.session_config,
         files=override.files,
     )

@@ -87,6 +87,7 @@ class Domain:
     intents: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     forms: tuple[str, ...] = ()
+    form_slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict[str, tuple[str, ...]])
     session_config: SessionConfig = field(default_factory=SessionConfig)
     files: tuple[str, ...] = ()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from calmtui.core.model.config import Config, Endpoints
 from calmtui.core.model.domain import Domain
 from calmtui.core.model.flows import Flow
+from calmtui.core.model.nlu_data import NluData
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -18,6 +19,7 @@ class Project:
     config: Config = field(default_factory=Config)
     endpoints: Endpoints = field(default_factory=Endpoints)
     files: tuple[str, ...] = ()
+    nlu_data: NluData = field(default_factory=NluData)
 
     @property
     def user_flows(self) -> list[Flow]:

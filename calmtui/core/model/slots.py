@@ -15,6 +15,10 @@ LLM_MAPPINGS = frozenset({"from_llm"})
 NLU_MAPPINGS = frozenset({"from_entity", "from_intent", "from_trigger_intent", "from_text"})
 SLOT_MAPPING_TYPES = LLM_MAPPINGS | NLU_MAPPINGS | {"controlled", "custom"}
 
+# Coexistence (CALM next to an NLU-based bot): the router's decision lives in this slot, which the
+# project defines itself: None = not routed yet, True = CALM handles the session, False = NLU.
+ROUTING_SLOT = "route_session_to_calm"
+
 # The texts a SetSlot uses for "no value" (FORMATS.md d.2). Case matters, as in the reference:
 # a lowercase "none" is a value (pattern_continue_interrupted's answer for "none of them").
 NO_VALUE_TEXTS = frozenset({"", "None", "null", "undefined", "[missing]", "[missing information]"})

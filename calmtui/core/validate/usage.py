@@ -16,6 +16,7 @@ from pathlib import Path
 
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.model.flows import ActionStep, BranchNext, CollectStep, Flow, SetSlotsStep
+from calmtui.core.model.slots import ROUTING_SLOT
 from calmtui.core.validate.context import ValidationContext
 from calmtui.core.validate.responses import PLACEHOLDER_RE, set_slots_of
 
@@ -50,6 +51,7 @@ def collect_usage(ctx: ValidationContext) -> Usage:
     usage.actions.update(f"action_ask_{slot}" for slot in collected)
     usage.actions.update(f"validate_{slot}" for slot in collected)
     _domain_usage(ctx, usage)
+    _nlu_based_usage(ctx, usage)
     usage.responses |= set(ctx.builtin_domain.responses) | IMPLICIT_RESPONSES
     usage.slots |= set(ctx.builtin_domain.slots)
     usage.actions |= set(ctx.builtin_domain.actions)
@@ -104,6 +106,21 @@ def _domain_usage(ctx: ValidationContext, usage: Usage) -> None:
                 usage.slots.update(_text_names(variation.text, jinja=variation.uses_jinja))
             for button in variation.buttons:
                 usage.slots.update(_payload_slots(button.payload))
+
+
+def _nlu_based_usage(ctx: ValidationContext, usage: Usage) -> None:
+    """Coexistence: forms, stories and rules use names too, and the router has its slot."""
+    for form, slots in ctx.domain.form_slots.items():
+        usage.actions.update((form, f"validate_{form}"))
+        for slot in slots:
+            usage.slots.add(slot)
+            usage.responses.update((f"utter_ask_{slot}", f"utter_ask_{form}_{slot}"))
+            usage.actions.update((f"action_ask_{slot}", f"action_ask_{form}_{slot}"))
+    nlu = ctx.project.nlu_data
+    usage.actions |= nlu.actions
+    usage.responses |= nlu.actions
+    usage.slots |= nlu.slots
+    usage.slots.add(ROUTING_SLOT)
 
 
 def _text_names(text: str, *, jinja: bool) -> Iterator[str]:

@@ -1,0 +1,57 @@
+"""Reads the parts of stories and rules that tell what they use (see `model/nlu_data.py`).
+
+Lenient on purpose: calmtui does not run this data, so a shape it does not understand is skipped
+without a diagnostic (Rasa's own validator owns that format). Flow files may hold stories and
+rules too; every data file is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
+
+from calmtui.core.model.nlu_data import NluData
+from calmtui.core.source import YamlFile, YMap
+
+STORY_KEYS = ("stories", "rules")
+
+
+def read_nlu_data(files: Iterable[YamlFile]) -> NluData:
+    actions: set[str] = set()
+    slots: set[str] = set()
+    paths: list[str] = []
+    for file in files:
+        if not isinstance(file.data, YMap) or not any(k in file.data for k in STORY_KEYS):
+            continue
+        paths.append(file.path)
+        for key in STORY_KEYS:
+            for entry in _maps(file.data.get(key)):
+                for step in (*_maps(entry.get("condition")), *_maps(entry.get("steps"))):
+                    _read_step(step, actions, slots)
+    return NluData(actions=frozenset(actions), slots=frozenset(slots), files=tuple(paths))
+
+
+def _read_step(step: dict[str, Any], actions: set[str], slots: set[str]) -> None:
+    action = step.get("action")
+    if isinstance(action, str):
+        actions.add(action)
+    loop = step.get("active_loop")
+    if isinstance(loop, str):
+        actions.add(loop)  # a form is run as an action of the same name
+    for item in _list(step.get("slot_was_set")):
+        if isinstance(item, str):
+            slots.add(item)
+        elif isinstance(item, dict):
+            slots.update(str(k) for k in cast(dict[Any, Any], item))
+    for item in _maps(step.get("or")):
+        _read_step(item, actions, slots)
+
+
+def _list(value: Any) -> list[Any]:
+    return cast(list[Any], value) if isinstance(value, list) else []
+
+
+def _maps(value: Any) -> Iterator[dict[str, Any]]:
+    for item in _list(value):
+        if isinstance(item, dict):
+            yield cast(dict[str, Any], item)
