@@ -190,8 +190,16 @@ class Session:
         seed: int = 0,
         clock: Callable[[], float] = time.perf_counter,
         channel: str | None = None,
+        engine: Engine | None = None,
     ) -> None:
-        self.engine = Engine(project, seed=seed, channel=channel)
+        """`engine` shares one engine between sessions of the same project (its index caches
+        flow hashes and collect steps once, not once per conversation); it must have been built
+        for `project`, and then its `seed` and `channel` apply."""
+        if engine is None:
+            engine = Engine(project, seed=seed, channel=channel)
+        elif engine.project is not project:
+            raise ValueError("the shared engine was built for another project")
+        self.engine = engine
         self.generator = generator
         self.action_runner: ActionRunner = action_runner or NoActionRunner()
         self.sender_id = sender_id

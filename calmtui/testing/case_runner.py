@@ -96,9 +96,8 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
         action_runner=env.action_runner_for(case),
         sender_id=case.name,
         seed=env.seed,
+        engine=env.engine,
     )
-    if env.engine is not None:
-        session.engine = env.engine
     run = _Run(case=case, env=env, session=session)
     try:
         await session.start()

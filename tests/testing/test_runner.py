@@ -11,7 +11,7 @@ from calmtui.core.events import UserUttered
 from calmtui.testing.case_runner import run_case
 from calmtui.testing.environment import build_wiring
 from calmtui.testing.judge import Verdict
-from calmtui.testing.runner import RunOptions, run_suite, run_suite_sync
+from calmtui.testing.runner import RunOptions, run_suite, run_suite_sync, start_order
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from tests.testing.conftest import (
     PhraseGenerator,
@@ -513,3 +513,80 @@ def test_bot_uttered_exactly_reports_the_whole_turn(bank: Path) -> None:
     (mismatch,) = case.failure.mismatches
     assert mismatch.expected == ('BotUttered "Who gets it?"',)
     assert mismatch.actual == ('BotUttered utter_ask_recipient "Who should get the money?"',)
+
+
+class IndexSpy(PhraseGenerator):
+    """Remembers which engine index each conversation's understanding saw."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        super().__init__(table)
+        self.indexes: set[int] = set()
+
+    async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
+        self.indexes.add(id(context.index))
+        return await super().generate(text, context)
+
+
+def test_every_case_runs_on_the_runs_one_engine(bank: Path) -> None:
+    cases = "".join(
+        f"- test_case: case_{i}\n  steps:\n    - user: send {i}\n    - utter: utter_ask_recipient\n"
+        for i in range(6)
+    )
+    write_project(bank, {"tests/cases.yml": cases_yaml(cases)})
+    spy = IndexSpy({f"send {i}": "start flow transfer_money" for i in range(6)})
+    env = environment(bank, spy)
+    assert env.engine is not None
+    result = run_suite_sync(suite_of(bank).cases, env, RunOptions(workers=4))
+    assert [r.status for r in result.results] == ["passed"] * 6
+    assert spy.calls == 6
+    assert spy.indexes == {id(env.engine.index)}
+
+
+def test_a_session_refuses_an_engine_built_for_another_project(bank: Path) -> None:
+    from calmtui.core.engine import Engine
+    from calmtui.session import Session
+
+    project, other = load(bank), load(bank)
+    shared = Engine(project, seed=7)
+    session = Session(project, generator=PhraseGenerator({}), engine=shared)
+    assert session.engine is shared
+    assert session.state == shared.new_state()
+    with pytest.raises(ValueError, match="another project"):
+        Session(other, generator=PhraseGenerator({}), engine=shared)
+
+
+def _cases_with_turns(turns: list[int]) -> str:
+    return "".join(
+        f"- test_case: case_{i}\n  steps:\n"
+        + "".join(f"    - user: case {i} message {k}\n" for k in range(n))
+        for i, n in enumerate(turns)
+    )
+
+
+def test_longer_cases_start_first_and_results_keep_the_input_order(bank: Path) -> None:
+    write_project(bank, {"tests/cases.yml": cases_yaml(_cases_with_turns([1, 3, 2, 3, 1]))})
+    spy = PhraseGenerator({})
+    seen: list[str] = []
+
+    class Recording(PhraseGenerator):
+        async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
+            if text.endswith("message 0"):
+                seen.append(text.split(" message")[0])
+            return await spy.generate(text, context)
+
+    result = run(bank, Recording({}), workers=1)
+    assert seen == ["case 1", "case 3", "case 2", "case 0", "case 4"]
+    assert [r.case.name for r in result.results] == [f"case_{i}" for i in range(5)]
+
+
+def test_fail_fast_starts_cases_in_the_input_order(bank: Path) -> None:
+    failing_first = "    - utter: utter_ask_recipient\n"  # never said: case_0 fails
+    cases = _cases_with_turns([1, 3, 2]).replace("message 0\n", "message 0\n" + failing_first, 1)
+    write_project(bank, {"tests/cases.yml": cases_yaml(cases)})
+    loaded = suite_of(bank).cases
+    assert start_order(loaded) == [1, 2, 0]
+    assert start_order(loaded, keep_input_order=True) == [0, 1, 2]
+    result = run(bank, workers=1, fail_fast=True)
+    assert [r.case.name for r in result.results] == ["case_0"]
+    assert result.results[0].status == "failed"
+    assert result.not_run == 2

@@ -54,6 +54,7 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    arrived: float = 0.0  # time.monotonic() when the request was read
 
     @property
     def prompt(self) -> str:
@@ -100,7 +101,12 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with fake._lock:
                     fake.requests.append(
-                        Seen(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                        Seen(
+                            self.path,
+                            {k.lower(): v for k, v in self.headers.items()},
+                            body,
+                            time.monotonic(),
+                        )
                     )
                     reply = fake._script.popleft() if fake._script else fake.default
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
