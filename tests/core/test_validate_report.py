@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-
-import pytest
 
 from calmtui.core.codes import CODES
 from calmtui.core.validate import CHECKS, check, validate_project
@@ -102,14 +99,11 @@ def generated_project(flows: int) -> tuple[str, str]:
     return "\n".join(domain + responses) + "\n", "\n".join(body) + "\n"
 
 
-@pytest.mark.slow
-def test_validation_is_fast(tmp_path: Path) -> None:
+def test_a_500_flow_project_validates_cleanly(tmp_path: Path) -> None:
+    """Large projects produce no spurious findings (speed is measured by benchmarks/bench_cli.py)."""
     domain, flows = generated_project(500)
     write(tmp_path, {"domain.yml": domain, "data/flows.yml": flows})
     report = check(tmp_path)
     assert report.diagnostics == ()
     assert report.project is not None
-    start = time.perf_counter()
-    validate_project(report.project)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 0.5, f"validating 500 flows took {elapsed:.2f}s"
+    assert validate_project(report.project) == []

@@ -3,15 +3,14 @@ own cost is reused instead of computed twice, and importing litellm freezes its 
 the garbage collector's full collections.
 
 The pacer is tested with a fake clock (first come first served, no wait for a lone call, slots
-reserved before the first await) and through the real litellm client against the fake server:
-concurrent calls reach the server at least `spacing` apart.
+reserved before the first await); with the real litellm client against the fake server, every
+call asks the pacer before it starts. Nothing here measures wall-clock time.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
-import itertools
 from types import SimpleNamespace
 from typing import Any
 
@@ -94,21 +93,31 @@ def _request(url: str, index: int) -> CompletionRequest:
     return CompletionRequest(model=model, messages=({"role": "user", "content": f"hello {index}"},))
 
 
+class CountingPacer(RequestPacer):
+    """A pacer that never sleeps and counts the calls that asked it when to start."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0)
+        self.waits = 0
+
+    async def wait(self) -> float:
+        self.waits += 1
+        return await super().wait()
+
+
 @pytest.mark.anyio
-async def test_concurrent_calls_reach_the_server_spaced(fake_llm: FakeOpenAI) -> None:
-    spacing = 0.08
-    client = LiteLLMClient({}, pacer=RequestPacer(spacing))
-    await client.complete(_request(fake_llm.url, 99))  # the first call's one-off set-up
-    fake_llm.reset()
+async def test_every_call_asks_the_pacer_before_it_starts(fake_llm: FakeOpenAI) -> None:
+    # The spacing itself is checked above with a fake clock; timing the real server would make
+    # this test flaky on a busy machine, so here only the wiring is checked.
+    counting = CountingPacer()
+    client = LiteLLMClient({}, pacer=counting)
     fake_llm.script(*(Reply.ok("start flow check_balance") for _ in range(4)))
     completions = await asyncio.gather(
         *(client.complete(_request(fake_llm.url, i)) for i in range(4))
     )
     assert [c.text for c in completions] == ["start flow check_balance"] * 4
-    arrivals = sorted(seen.arrived for seen in fake_llm.requests)
-    assert len(arrivals) == 4
-    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
-    assert min(gaps) > spacing * 0.75, gaps  # unpaced, all four arrive within a few ms
+    assert counting.waits == 4
+    assert len(fake_llm.requests) == 4
 
 
 @pytest.mark.anyio
