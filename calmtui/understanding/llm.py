@@ -2,10 +2,10 @@
 
 `import litellm` costs seconds and, by default, fetches a price map from the internet and logs
 to the terminal. So litellm is imported on the first call only, after setting
-`LITELLM_LOCAL_MODEL_COST_MAP=True` (the bundled map: no network, costs still computed), with its
-loggers routed away from the terminal. litellm's own retries are off (`max_retries=0`): the
-generator retries rate limits with backoff and falls back along the model group itself, so
-every attempt is visible in the trace.
+`LITELLM_LOCAL_MODEL_COST_MAP=True` (the bundled map: no network, costs still computed) and
+`LITELLM_MODE=PRODUCTION` (no stray `.env` loaded), with its loggers routed away from the
+terminal. litellm's own retries are off (`max_retries=0`): the generator retries rate limits with
+backoff and falls back along the model group itself, so every attempt is visible in the trace.
 
 Per call, the client stays cheap for the one event loop it shares with every conversation: request
 starts are spaced (`pacing.RequestPacer`: concurrent calls otherwise move in a convoy), and the
@@ -72,6 +72,10 @@ def import_litellm() -> ModuleType:
     global _litellm
     if _litellm is None:
         os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+        # In its default "DEV" mode litellm's import loads the first `.env` python-dotenv finds
+        # (walking up from the working directory or the caller's file) into os.environ: keys of
+        # some other project could leak in. The project's `.env` is read by calmtui itself (core/loading), so keep it off.
+        os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
         import litellm
 
         litellm.suppress_debug_info = True

@@ -9,7 +9,11 @@ on), a missing API key (a next step, no network), and API keys never reaching th
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -286,3 +290,25 @@ async def test_an_intent_payload_is_answered_without_the_model(
     assert trace.commands == (SessionStart(),)
     assert "minimize_num_calls: the LLM was not called" in trace.notes
     assert fake_llm.requests == []
+
+
+def test_importing_litellm_loads_no_stray_dotenv(tmp_path: Path) -> None:
+    """litellm's DEV mode loads the first `.env` it finds into os.environ; calmtui reads the
+    project's `.env` itself, so a file in the working directory must not leak into the process."""
+    (tmp_path / ".env").write_text("CALMTUI_STRAY_SECRET=leaked\n")
+    code = (
+        "import os\n"
+        "from calmtui.understanding.llm import import_litellm\n"
+        "import_litellm()\n"
+        "print(os.environ.get('CALMTUI_STRAY_SECRET'), os.environ['LITELLM_MODE'])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("LITELLM_MODE", "CALMTUI_STRAY_SECRET")}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["None", "PRODUCTION"]
