@@ -169,8 +169,9 @@ def summary_line(report: ValidationReport, *, fail_on_warnings: bool, verbose: b
         line = f"{counts} in {plural(report.files, 'file')}"
     else:
         s = report.stats
+        patterns = f"{plural(s.patterns, 'pattern')}, " if s.patterns else ""
         line = (
-            f"project is valid: {plural(s.flows, 'flow')}, {plural(s.slots, 'slot')}, "
+            f"project is valid: {plural(s.flows, 'flow')}, {patterns}{plural(s.slots, 'slot')}, "
             f"{plural(s.responses, 'response')}, {plural(s.actions, 'action')}"
         )
         if report.warnings:
@@ -191,6 +192,7 @@ def summary_data(
         "ignored": report.ignored,
         "files": report.files,
         "flows": s.flows,
+        "patterns": s.patterns,
         "slots": s.slots,
         "responses": s.responses,
         "actions": s.actions,

@@ -26,6 +26,20 @@ def test_valid_project_exits_0_with_summary(project: Path) -> None:
     assert result.stdout == "project is valid: 1 flow, 2 slots, 3 responses, 0 actions\n"
 
 
+def test_overridden_patterns_are_counted_apart_from_user_flows(tmp_path: Path) -> None:
+    pattern = (
+        "  pattern_chitchat:\n"
+        "    description: small talk\n"
+        "    steps:\n"
+        "      - action: utter_ask_amount\n"
+    )
+    write_project(tmp_path, {"data/flows.yml": FLOWS + pattern})
+    result = run("--project", str(tmp_path))
+    assert result.stdout.splitlines()[-1].startswith("project is valid: 1 flow, 1 pattern, 2 slots")
+    document = json.loads(run("--project", str(tmp_path), "--json").stdout)
+    assert (document["summary"]["flows"], document["summary"]["patterns"]) == (1, 1)
+
+
 def test_errors_exit_1_and_show_place_caret_and_hint(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,6 +98,7 @@ def test_json_document_shape(tmp_path: Path) -> None:
         "ignored": 0,
         "files": 4,
         "flows": 1,
+        "patterns": 0,
         "slots": 2,
         "responses": 3,
         "actions": 0,

@@ -11,9 +11,13 @@ from calmtui.core.model.project import Project
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProjectStats:
-    """What the user defined (built-in patterns, slots, responses and actions not counted)."""
+    """What the user defined (built-in patterns, slots, responses and actions not counted).
+
+    `flows` are the user flows (what `calmtui init` announces); `patterns` the project's own
+    pattern flows, i.e. overridden defaults."""
 
     flows: int = 0
+    patterns: int = 0
     slots: int = 0
     responses: int = 0
     actions: int = 0
@@ -22,7 +26,8 @@ class ProjectStats:
     def of(cls, project: Project) -> ProjectStats:
         domain = project.domain
         return cls(
-            flows=sum(1 for f in project.flows.values() if not f.builtin),
+            flows=sum(1 for f in project.user_flows if not f.builtin),
+            patterns=sum(1 for f in project.patterns if not f.builtin),
             slots=sum(1 for s in domain.slots.values() if not s.builtin),
             responses=sum(1 for r in domain.responses.values() if not r.builtin),
             actions=sum(1 for a in domain.actions.values() if not a.builtin),
