@@ -139,6 +139,7 @@ CODES: dict[str, str] = {
     "CT422": "a pattern cannot be started by a command",
     "CT423": "clarify option is not a startable flow",
     "CT424": "only one command of this kind per turn",
+    "CT425": "several flows to start: clarify instead",
     # CT430-CT449: understanding (the command generators), see docs/understanding.md
     "CT430": "slot value is not one of the slot's allowed values",
     "CT431": "this command cannot come from understanding",

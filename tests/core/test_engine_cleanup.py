@@ -6,6 +6,8 @@ cleanup must keep (in order) and which reason codes it must record for what it d
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from calmtui.core.commands import CorrectSlots, SetSlot, StartFlow
@@ -254,6 +256,58 @@ def test_code_change_replaces_every_command() -> None:
     )
     assert [to_dsl(c) for c in result.commands] == ["handle code change"]
     assert [e.reason for e in result.events if isinstance(e, CommandIgnored)] == ["CT420", "CT420"]
+
+
+CLARIFYING_ENGINE = Engine(
+    replace(PROJECT, config=replace(PROJECT.config, clarify_on_multiple_start_flows=True))
+)
+
+
+@pytest.mark.parametrize(
+    ("turns", "dsl", "kept", "reasons"),
+    [
+        (
+            [],
+            "start flow transfer\nset slot account x\nstart flow balance",
+            ["disambiguate flows transfer balance", "set slot account x"],
+            ["CT425", "CT425"],
+        ),
+        # One flow twice is not a choice (the second start is a no-op later, as without it).
+        (
+            [],
+            "start flow transfer\nstart flow transfer",
+            ["start flow transfer", "start flow transfer"],
+            [],
+        ),
+        ([], "start flow balance", ["start flow balance"], []),
+        # Only on an empty stack: in a flow, the second flow interrupts as usual.
+        (IN_TRANSFER, "start flow balance", ["start flow balance"], []),
+    ],
+)
+def test_clarify_on_multiple_start_flows(
+    turns: list[str], dsl: str, kept: list[str], reasons: list[str]
+) -> None:
+    state = ENGINE.new_state()
+    for line in turns:
+        state = run_turn(CLARIFYING_ENGINE, state, parse_dsl(line)[0]).state
+    result = clean_commands(parse_dsl(dsl)[0], Tracker(state), CLARIFYING_ENGINE.index)
+    got = [e.reason for e in result.events if isinstance(e, CommandIgnored | CommandRewritten)]
+    assert ([to_dsl(c) for c in result.commands], got) == (kept, reasons)
+
+
+def test_several_starts_without_the_switch_start_them_all() -> None:
+    kept, reasons = clean([], "start flow transfer\nstart flow balance")
+    assert (kept, reasons) == (["start flow transfer", "start flow balance"], [])
+
+
+def test_the_switch_asks_which_flow_in_a_whole_turn() -> None:
+    outcome = run_turn(
+        CLARIFYING_ENGINE,
+        CLARIFYING_ENGINE.new_state(),
+        parse_dsl("start flow transfer\nstart flow balance")[0],
+    )
+    assert [m.utter_action for m in outcome.bot_messages] == ["utter_clarification_options_rasa"]
+    assert not any(isinstance(c, StartFlow) for c in outcome.accepted_commands)
 
 
 ORDERING = [

@@ -336,6 +336,30 @@ def test_env_interpolation_and_dotenv(tmp_path: Path) -> None:
     assert found["CT120"].span.line == 4
 
 
+@pytest.mark.parametrize(
+    ("dotenv", "environ", "expected"),
+    [
+        ("", {}, False),
+        ("CLARIFY_ON_MULTIPLE_START_FLOWS=true\n", {}, True),
+        ("CLARIFY_ON_MULTIPLE_START_FLOWS=True\n", {}, True),
+        (
+            "CLARIFY_ON_MULTIPLE_START_FLOWS=true\n",
+            {"CLARIFY_ON_MULTIPLE_START_FLOWS": "no"},
+            False,
+        ),
+        ("", {"CLARIFY_ON_MULTIPLE_START_FLOWS": "true"}, True),
+        ("CLARIFY_ON_MULTIPLE_START_FLOWS=1\n", {}, False),  # the reference compares to "true"
+    ],
+)
+def test_clarify_on_multiple_start_flows_switch(
+    tmp_path: Path, dotenv: str, environ: dict[str, str], expected: bool
+) -> None:
+    write(tmp_path, {"domain.yml": DOMAIN, "data/flows.yml": FLOWS, ".env": dotenv})
+    project = load(tmp_path, environ=environ).project
+    assert project is not None
+    assert project.config.clarify_on_multiple_start_flows is expected
+
+
 @pytest.mark.parametrize("name", ["config.yml", "endpoints.yml"])
 def test_wrong_top_level_shape(tmp_path: Path, name: str) -> None:
     write(tmp_path, {"domain.yml": DOMAIN, "data/flows.yml": FLOWS, name: "- just\n- a list\n"})

@@ -93,6 +93,8 @@ def clean_commands(commands: Sequence[Command], tracker: Tracker, index: Project
         return result
     valid = _validity_pass(commands, tracker, index, result)
     _rule_pass(valid, tracker, index, result)
+    if index.project.config.clarify_on_multiple_start_flows and not tracker.stack:
+        _clarify_multiple_starts(result)
     _final_pass(result)
     return result
 
@@ -380,6 +382,28 @@ def _merge_correction(command: SetSlot, clean: list[Command]) -> None:
             clean[i] = CorrectSlots(slots=(*existing.slots, corrected))
             return
     clean.append(CorrectSlots(slots=(corrected,)))
+
+
+def _clarify_multiple_starts(result: Cleaned) -> None:
+    """`CLARIFY_ON_MULTIPLE_START_FLOWS=true`: with an empty stack, several flows to start become
+    one Clarify between them (in the position of the first). Other commands, e.g. slots the user
+    gave, are kept: they apply whichever flow the user then picks."""
+    starts = [c for c in result.commands if isinstance(c, StartFlow)]
+    flows = list(dict.fromkeys(c.flow for c in starts))
+    if len(flows) < 2:
+        return
+    clarify = Clarify(options=tuple(flows))
+    detail = "CLARIFY_ON_MULTIPLE_START_FLOWS is set and several flows were to start"
+    kept: list[Command] = []
+    for command in result.commands:
+        if command is starts[0]:
+            result.rewrite(command, clarify, "CT425", detail)
+            kept.append(clarify)
+        elif isinstance(command, StartFlow):
+            result.rewrite(command, clarify, "CT425", detail)
+        else:
+            kept.append(command)
+    result.commands = kept
 
 
 # -- 3. limits ----------------------------------------------------------------------------------

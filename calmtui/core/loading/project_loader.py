@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from calmtui.core.diagnostics import Diagnostic, Span, sort_diagnostics
@@ -26,6 +26,8 @@ from calmtui.core.patterns import builtin_domain, builtin_flows
 from calmtui.core.source import YamlFile, decode_source, parse_yaml, read_bytes, yaml_files_under
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+# The reference's environment switch: several flows started on an empty stack become a Clarify.
+CLARIFY_ON_MULTIPLE_START_FLOWS = "CLARIFY_ON_MULTIPLE_START_FLOWS"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +150,8 @@ def load_project(
 
     config_path = _first_existing(base, paths.config, ("config.yml", "config.yaml"))
     config, config_diags = load_config(files.yaml(config_path) if config_path else None, env)
+    if env.get(CLARIFY_ON_MULTIPLE_START_FLOWS, "false").strip().lower() == "true":
+        config = replace(config, clarify_on_multiple_start_flows=True)
     endpoints_path = _first_existing(base, paths.endpoints, ("endpoints.yml", "endpoints.yaml"))
     endpoints, endpoint_diags = load_endpoints(
         files.yaml(endpoints_path) if endpoints_path else None, env

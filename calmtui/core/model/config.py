@@ -40,6 +40,9 @@ class Config:
     calmtui: Mapping[str, Any] = field(default_factory=dict[str, Any])
     path: str | None = None
     span: Span | None = None
+    # The reference's environment switch `CLARIFY_ON_MULTIPLE_START_FLOWS=true` (read from the
+    # environment and the project's `.env` when the project is loaded).
+    clarify_on_multiple_start_flows: bool = False
 
     @property
     def command_generator(self) -> Component | None:
