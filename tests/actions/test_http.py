@@ -15,6 +15,8 @@ from calmtui.actions.http import HttpRunner, display_url
 from calmtui.actions.protocol import ActionRequest
 from calmtui.core.model.project import Project
 from tests.actions.conftest import (
+    DOMAIN,
+    FLOWS,
     SDK_ACTIONS,
     ActionServer,
     free_port,
@@ -144,19 +146,53 @@ async def test_validate_slot_action_over_http(bank: tuple[Project, ActionServer]
 async def test_rasa_sdk_classes_get_the_domain_over_http(
     tmp_path: Path, start_action_server: Callable[..., ActionServer]
 ) -> None:
-    root = write_project(tmp_path / "sdk_bank", actions=SDK_ACTIONS)
+    root = write_project(
+        tmp_path / "sdk_bank",
+        actions=SDK_ACTIONS + THEN_CHAT_ACTION,
+        domain=DOMAIN.replace("  - action_reset\n", "  - action_reset\n  - action_then_chat\n"),
+        flows=FLOWS + THEN_CHAT_FLOW,
+    )
     server = start_action_server(root)
     project = load(root)
     runner = HttpRunner(server.url, project=project)
-    balance, greet = await converse(
-        project, runner, [("b", "start flow check_balance"), ("hello", "start flow greet")]
+    balance, greet, followed = await converse(
+        project,
+        runner,
+        [
+            ("b", "start flow check_balance"),
+            ("hello", "start flow greet"),
+            ("chat then balance", "start flow then_chat"),
+        ],
     )
     assert slots_set(balance) == {
         "balance": 99.0,
         "approved": True,
     }  # SetBalance asserts the domain arrived
     assert texts(greet)[:2] == ["Hello anna!", "latest: hello"]
+    # rasa_sdk's FollowupAction runs right after the action, before the flow's next step
+    assert utterances(followed)[:2] == ["utter_chat", "utter_balance"]
     await runner.aclose()
+
+
+THEN_CHAT_ACTION = """
+
+from rasa_sdk.events import FollowupAction
+
+
+class ThenChat(Action):
+    def name(self):
+        return "action_then_chat"
+
+    def run(self, dispatcher, tracker, domain):
+        return [FollowupAction("utter_chat")]
+"""
+THEN_CHAT_FLOW = """\
+  then_chat:
+    description: an action that asks for a follow-up
+    steps:
+      - action: action_then_chat
+      - action: utter_balance
+"""
 
 
 async def test_server_stopped_mid_conversation(

@@ -178,3 +178,84 @@ def test_the_next_turn_can_tell_which_flow_definitions_ran() -> None:
 def test_action_names_are_rendered_from_context_and_slots(template: str, expected: str) -> None:
     context = {"collect": "amount", "utter": "utter_ask_amount", "none": None}
     assert render_names(template, context, {"tier": "gold"}) == expected
+
+
+def _followup(name: str) -> ActionOutcome:
+    return ActionOutcome(events=[{"event": "followup", "name": name}])
+
+
+def _confirm_with_audit() -> tuple[Engine, object]:
+    domain = DOMAIN.replace("  - action_transfer\n", "  - action_transfer\n  - action_audit\n")
+    engine = Engine(build(domain=domain, flows=FLOWS))
+    commands = [
+        StartFlow(flow="transfer"),
+        SetSlot(name="recipient", value="Ann"),
+        SetSlot(name="amount", value="5"),
+        SetSlot(name="account", value="checking"),
+    ]
+    return engine, run_turn(engine, engine.new_state(), commands).state
+
+
+def test_a_followup_response_is_said_right_after_the_action_before_the_flow_goes_on() -> None:
+    engine, state = _transfer_waiting_for_confirmation()
+    machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
+    pending = machine.advance()
+    assert pending is not None
+    machine.complete_action(pending, _followup("utter_ask_amount"))
+    assert machine.advance() is None
+    outcome = machine.finish()
+    names = [e.name for e in outcome.events if isinstance(e, ActionExecuted)]
+    start = names.index("action_transfer")
+    assert names[start : start + 3] == ["action_transfer", "utter_ask_amount", "utter_done"]
+    followed = next(
+        e for e in outcome.events if isinstance(e, ActionExecuted) and e.name == "utter_ask_amount"
+    )
+    assert (followed.flow_id, followed.step_id) == (pending.flow_id, pending.step_id)
+
+
+def test_a_followup_custom_action_is_run_next_at_the_same_step() -> None:
+    engine, state = _confirm_with_audit()
+    machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
+    first = machine.advance()
+    assert first is not None
+    machine.complete_action(first, _followup("action_audit"))
+    second = machine.advance()
+    assert second == PendingAction(
+        name="action_audit", flow_id=first.flow_id, step_id=first.step_id
+    )
+    machine.complete_action(second, ActionOutcome())
+    assert machine.advance() is None
+    utters = [m.utter_action for m in machine.finish().bot_messages]
+    assert utters[0] == "utter_done"
+
+
+def test_followups_that_loop_trip_the_circuit_breaker() -> None:
+    engine, state = _confirm_with_audit()
+    machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
+    runs = 0
+    while (pending := machine.advance()) is not None:
+        runs += 1
+        machine.complete_action(pending, _followup("action_audit"))
+    outcome = machine.finish()
+    # every action of the turn counts, the flow's own steps included
+    assert MAX_ACTIONS_PER_TURN - 5 <= runs <= MAX_ACTIONS_PER_TURN
+    assert any(isinstance(e, EngineNote) and e.code == "circuit_breaker" for e in outcome.events)
+    assert "utter_internal_error_rasa" in [m.utter_action for m in outcome.bot_messages]
+    last = outcome.events[-1]
+    assert isinstance(last, ActionExecuted)
+    assert last.name == "action_listen"
+    assert all(f.flow_id != "transfer" for f in outcome.state.stack)
+
+
+@pytest.mark.parametrize("name", ["action_listen", "action_nobody_defined", None])
+def test_a_followup_that_cannot_run_is_a_visible_note(name: str | None) -> None:
+    engine, state = _transfer_waiting_for_confirmation()
+    machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
+    pending = machine.advance()
+    assert pending is not None
+    machine.complete_action(pending, ActionOutcome(events=[{"event": "followup", "name": name}]))
+    assert machine.advance() is None
+    outcome = machine.finish()
+    notes = [e.message for e in outcome.events if isinstance(e, EngineNote)]
+    assert any(f"follow up with {name!r}" in n and "ignored" in n for n in notes)
+    assert outcome.bot_messages[0].utter_action == "utter_done"

@@ -121,6 +121,8 @@ class Executor:
         self.rt = runtime
         self.actions_run = 0
         self.trips = 0
+        # Actions a custom action asked to run next (`followup` events), before the flows go on.
+        self.followups: list[PendingAction] = []
 
     @property
     def tracker(self) -> Tracker:
@@ -138,6 +140,11 @@ class Executor:
                 self._recover_from_loop(str(exc))
 
     def _advance(self) -> PendingAction | None:
+        while self.followups:
+            follow = self.followups.pop(0)
+            pending = self._dispatch(follow.name, follow.flow_id, follow.step_id)
+            if pending is not None:
+                return pending
         steps = 0
         tracker = self.tracker
         while True:
@@ -291,28 +298,33 @@ class Executor:
         if name == LISTEN:
             self.rt.executed(LISTEN, flow.id, step.id)
             return _LISTENED
-        index = self.rt.index
-        if not index.is_known_action(name):
+        if not self.rt.index.is_known_action(name):
             if not templated:  # conventions such as validate_<slot>: absent means "nothing to do"
                 self.rt.note(
                     "unknown_action",
                     f"{flow.id}: step {step.id!r} names unknown action {name!r}; skipped",
                 )
             return None
+        return self._dispatch(name, flow.id, step.id) or _ACTED
+
+    def _dispatch(
+        self, name: str, flow_id: str | None, step_id: str | None
+    ) -> PendingAction | None:
+        """Run a known action: built-ins and responses here, custom actions by the caller."""
         self._count_action()
         builtin = BUILTIN_ACTIONS.get(name)
         if builtin is not None:
-            self.rt.executed(name, flow.id, step.id)
+            self.rt.executed(name, flow_id, step_id)
             builtin(self.rt)
-            return _ACTED
-        if name in index.domain.responses:
-            self.rt.executed(name, flow.id, step.id)
+            return None
+        if name in self.rt.index.domain.responses:
+            self.rt.executed(name, flow_id, step_id)
             self.rt.utter_or_error(name)
-            return _ACTED
-        if name in index.builtin_actions:
-            self.rt.executed(name, flow.id, step.id)
-            return _ACTED
-        return PendingAction(name=name, flow_id=flow.id, step_id=step.id)
+            return None
+        if name in self.rt.index.builtin_actions:
+            self.rt.executed(name, flow_id, step_id)
+            return None
+        return PendingAction(name=name, flow_id=flow_id, step_id=step_id)
 
     def _count_action(self) -> None:
         self.actions_run += 1

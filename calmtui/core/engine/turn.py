@@ -21,7 +21,7 @@ from calmtui.core.engine import stack_ops
 from calmtui.core.engine.apply import CommandApplier
 from calmtui.core.engine.builtin_actions import restart
 from calmtui.core.engine.cleanup import clean_commands, order_commands
-from calmtui.core.engine.executor import Executor, PendingAction
+from calmtui.core.engine.executor import LISTEN, Executor, PendingAction
 from calmtui.core.engine.frames import PatternFrame, as_dict, as_list
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.outcome import ActionOutcome
@@ -202,7 +202,7 @@ class TurnMachine:
         for response in outcome.responses:
             self._utter_action_response(response)
         for event in outcome.events:
-            self._apply_action_event(pending.name, event)
+            self._apply_action_event(pending, event)
 
     def _utter_action_response(self, response: Mapping[str, Any]) -> None:
         rt = self.runtime
@@ -228,8 +228,9 @@ class TurnMachine:
         )
         rt.emit_rendered(rendered, None)
 
-    def _apply_action_event(self, action: str, event: Mapping[str, Any]) -> None:
+    def _apply_action_event(self, pending: PendingAction, event: Mapping[str, Any]) -> None:
         tracker, index = self.tracker, self.engine.index
+        action = pending.name
         kind = event.get("event")
         if kind == "slot":
             name = event.get("name")
@@ -258,6 +259,8 @@ class TurnMachine:
                     metadata={"utter_action": None},
                 )
             )
+        elif kind == "followup":
+            self._queue_followup(pending, event.get("name"))
         else:
             tracker.emit(
                 EngineNote(
@@ -265,6 +268,26 @@ class TurnMachine:
                     message=f"{action} returned a {kind!r} event; calmtui ignores it in CALM flows",
                 )
             )
+
+    def _queue_followup(self, action: PendingAction, name: object) -> None:
+        """As in the reference, a `followup` action runs right after the action that asked for it,
+        before the flow continues (at the same step); `action_listen` and unknown names cannot."""
+        if (
+            not isinstance(name, str)
+            or name == LISTEN
+            or not self.engine.index.is_known_action(name)
+        ):
+            why = "the flow decides when to listen" if name == LISTEN else "not a known action"
+            self.tracker.emit(
+                EngineNote(
+                    code="unsupported_event",
+                    message=f"{action.name} asked to follow up with {name!r} ({why}); ignored",
+                )
+            )
+            return
+        self.executor.followups.append(
+            PendingAction(name=name, flow_id=action.flow_id, step_id=action.step_id)
+        )
 
     def finish(self) -> TurnOutcome:
         while self.advance() is not None:  # pragma: no cover - callers must run actions first
