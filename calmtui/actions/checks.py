@@ -6,13 +6,18 @@ domain for a collected slot (FORMATS.md b.3) — should be defined by that modul
 conversation reaches the step and fails with the internal-error pattern. Finding out means
 importing the user's code, which is why this lives here and not in the pure `core` validator.
 A module that cannot be imported is itself one warning, with the exception's message.
+
+Hot reload asks `actions_import_problem` after a `.py` file of the package changed: code that no
+longer imports is an error there (CT244), so the last good actions keep running.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from calmtui.actions.module_loader import load_actions_module
 from calmtui.core.diagnostics import Diagnostic, Span
@@ -21,6 +26,8 @@ from calmtui.core.model.project import Project
 from calmtui.core.patterns import default_action_names
 
 CODE = "CT243"
+IMPORT_CODE = "CT244"
+_FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
 
 
 def find_missing_actions(project: Project) -> list[Diagnostic]:
@@ -77,3 +84,34 @@ def custom_action_uses(project: Project) -> Iterator[tuple[str, Span | None]]:
         for name in (f"action_ask_{slot}", f"validate_{slot}"):
             if name in custom:
                 yield name, domain.actions[name].span
+
+
+def actions_import_problem(project: Project) -> Diagnostic | None:
+    """An error when the project's in-process actions package does not import (None when it
+    does, or when the project has no such package), placed at the failing line of user code."""
+    endpoint = project.endpoints.action_endpoint
+    if endpoint is None or not endpoint.actions_module:
+        return None
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        module = load_actions_module(project.root, endpoint.actions_module)
+    if module.error is None:
+        return None
+    return Diagnostic.error(
+        IMPORT_CODE,
+        module.error,
+        _user_code_span(project.root, module.detail) or endpoint.span,
+        hint="the last good version of the actions keeps running; fix the code and save again",
+    )
+
+
+def _user_code_span(root: str, detail: str) -> Span | None:
+    """The innermost traceback frame in the project's own files."""
+    base = Path(root).resolve()
+    found: Span | None = None
+    for match in _FRAME.finditer(detail):
+        try:
+            relative = Path(match["path"]).resolve().relative_to(base)
+        except ValueError:
+            continue
+        found = Span(path=relative.as_posix(), line=int(match["line"]), col=1)
+    return found

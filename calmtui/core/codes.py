@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "CT241": "slot is never used",
     "CT242": "action is never used",
     "CT243": "custom action not found in the actions module",
+    "CT244": "the changed actions code cannot be imported",
     # --- CT3xx: flows ---------------------------------------------------------------------------
     "CT300": "no flows found",
     "CT301": "unknown key in a flow or step",

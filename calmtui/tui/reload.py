@@ -1,8 +1,8 @@
 """Hot reload: watch the project's files and load + validate each new version off the UI thread.
 
 `project_changes` wraps `watchfiles.awatch`: only the files a project is made of (YAML under the
-project, `.env`), never `.calmtui/` (the conversation database is written every turn) or
-`tests/` (saved test cases). watchfiles groups a save storm: it yields once the files have been
+project, `.env`, and the `.py` files of an in-process actions package, `code_dirs`), never
+`.calmtui/` (the conversation database is written every turn) or `tests/` (saved test cases). watchfiles groups a save storm: it yields once the files have been
 quiet for `quiet_ms`, so one editor save (write, rename, chmod) is one reload.
 The screen's reload worker iterates it, validates with `load_version`, and applies a version
 only when it has no errors — otherwise the last good one keeps running.
@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from pathlib import Path
 
 from calmtui.core.loading.project_loader import ProjectPaths
+from calmtui.core.model.project import Project
 from calmtui.core.validate import ValidationReport, check
 
 PROJECT_SUFFIXES = (".yml", ".yaml")
@@ -26,8 +27,11 @@ IGNORED_TOP_LEVEL = frozenset(
 MAX_GROUPING_MS = 1_600  # a long save storm (git checkout) still reloads within this
 
 
-def is_project_file(root: str | os.PathLike[str]) -> Callable[[object, str], bool]:
-    """A watchfiles filter accepting the files a project version is read from."""
+def is_project_file(
+    root: str | os.PathLike[str], code_dirs: Collection[str] = ()
+) -> Callable[[object, str], bool]:
+    """A watchfiles filter accepting the files a project version is read from; `code_dirs` are
+    top-level directories whose `.py` files count too (the in-process actions package)."""
     base = Path(os.path.abspath(root))
 
     def accept(change: object, path: str) -> bool:
@@ -35,16 +39,30 @@ def is_project_file(root: str | os.PathLike[str]) -> Callable[[object, str], boo
             parts = Path(path).relative_to(base).parts
         except ValueError:
             return False
-        if not parts or parts[0] in IGNORED_TOP_LEVEL:
+        if not parts or any(part.startswith(".") for part in parts[:-1]):
             return False
-        if any(part.startswith(".") for part in parts[:-1]):
+        top, name, depth = parts[0], parts[-1], len(parts)
+        if name.startswith("."):
+            return name == ".env" and depth == 1
+        if top in code_dirs and depth > 1 and "__pycache__" not in parts:
+            return name.endswith(".py")
+        if top in IGNORED_TOP_LEVEL:
             return False
-        name = parts[-1]
-        if name == ".env":
-            return True
-        return not name.startswith(".") and name.endswith(PROJECT_SUFFIXES)
+        return name.endswith(PROJECT_SUFFIXES)
 
     return accept
+
+
+def code_dirs_of(project: Project) -> tuple[str, ...]:
+    """The directory of the project's in-process actions package, if it has one."""
+    endpoint = project.endpoints.action_endpoint
+    if endpoint is None or not endpoint.actions_module:
+        return ()
+    return (endpoint.actions_module.split(".", 1)[0],)
+
+
+def changed_code(changed: Sequence[str]) -> bool:
+    return any(path.endswith(".py") for path in changed)
 
 
 async def project_changes(
@@ -52,6 +70,7 @@ async def project_changes(
     *,
     quiet_ms: int = 50,
     stop: threading.Event | None = None,
+    code_dirs: Collection[str] = (),
 ) -> AsyncIterator[list[str]]:
     """Yield the changed project files (relative paths, sorted) for each group of changes."""
     from watchfiles import awatch
@@ -59,7 +78,7 @@ async def project_changes(
     base = Path(os.path.abspath(root))
     async for changes in awatch(
         base,
-        watch_filter=is_project_file(base),
+        watch_filter=is_project_file(base, code_dirs),
         debounce=MAX_GROUPING_MS,
         step=quiet_ms,
         stop_event=stop,

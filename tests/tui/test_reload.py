@@ -11,11 +11,11 @@ from textual.pilot import Pilot
 
 from calmtui.tui.app import CalmApp
 from calmtui.tui.messages import ProjectReloaded, ReloadFailed
-from calmtui.tui.reload import is_project_file
+from calmtui.tui.reload import code_dirs_of, is_project_file
 from calmtui.tui.screens.inspector import InspectorScreen
 from calmtui.tui.widgets.chat_log import Notice
 from calmtui.tui.widgets.problems_panel import ProblemsPanel
-from tests.tui.conftest import FLOWS, TRANSFER_SCRIPT, idle, make_app, wait_for
+from tests.tui.conftest import FLOWS, TRANSFER_SCRIPT, idle, load, make_app, wait_for, write_project
 
 pytestmark = pytest.mark.anyio
 
@@ -163,3 +163,96 @@ def test_only_project_files_trigger_a_reload(tmp_path: Path) -> None:
     assert [p for p in yes if not accept(None, str(tmp_path / p))] == []
     assert [p for p in no if accept(None, str(tmp_path / p))] == []
     assert not accept(None, "/elsewhere/data/flows.yml")
+
+
+def test_actions_code_triggers_a_reload_only_when_run_in_process(tmp_path: Path) -> None:
+    accept = is_project_file(tmp_path, code_dirs=("actions",))
+    assert accept(None, str(tmp_path / "actions" / "__init__.py"))
+    assert accept(None, str(tmp_path / "actions" / "bank" / "api.py"))
+    assert accept(None, str(tmp_path / "data" / "flows.yml"))
+    for other in ("actions/__pycache__/x.py", "actions/notes.yml", "actions.py", "tests/t.py"):
+        assert not accept(None, str(tmp_path / other)), other
+    with_module = write_project(
+        tmp_path / "p", {"endpoints.yml": "action_endpoint:\n  actions_module: actions.bank\n"}
+    )
+    assert code_dirs_of(load(with_module)) == ("actions",)
+    server = write_project(
+        tmp_path / "s", {"endpoints.yml": "action_endpoint:\n  url: http://127.0.0.1:1/webhook\n"}
+    )
+    assert code_dirs_of(load(server)) == ()
+
+
+ACTIONS_CODE = """\
+from calmtui.actions.sdk import action
+
+
+@action("action_do_transfer")
+def do_transfer(tracker, dispatcher):
+    dispatcher.utter_message(text="{said}")
+    return {{"transfer_ok": True}}
+"""
+ENDPOINTS = "action_endpoint:\n  actions_module: actions\n"
+PAY = [
+    "start flow transfer_money\nset slot recipient Anna\nset slot amount 5\nset slot confirm true"
+]
+
+
+async def test_saving_actions_code_reimports_it_and_broken_code_keeps_the_last_good(
+    tmp_path: Path,
+) -> None:
+    from calmtui.actions.factory import make_action_runner
+    from calmtui.tui.config import ShellConfig
+    from calmtui.tui.conversation import Assistant
+    from calmtui.understanding.scripted import ScriptedGenerator
+
+    code = tmp_path / "bank" / "actions" / "__init__.py"
+    root = write_project(
+        tmp_path / "bank",
+        {"endpoints.yml": ENDPOINTS, "actions/__init__.py": ACTIONS_CODE.format(said="version 1")},
+    )
+    generator = ScriptedGenerator(PAY * 3)
+    config = ShellConfig(
+        project=load(root),
+        assistant=Assistant(
+            make_generator=lambda project: generator,
+            make_action_runner=lambda project: make_action_runner(project),
+            clock=lambda: 0.0,
+        ),
+        inspector=True,
+        watch=True,
+        debounce_ms=20,
+        now=lambda: "2026-01-02 03:04",
+        screenshot_dir=str(root),
+    )
+    app = CalmApp(config)
+    seen: list[object] = []
+
+    def said() -> list[str | None]:
+        return [m.text for m in app.conversation.results[-1].bot_messages]
+
+    async with app.run_test(size=(120, 40), message_hook=seen.append, notifications=True) as pilot:
+        await say(pilot, "pay")
+        assert "version 1" in said()
+
+        reloads = sum(isinstance(m, ProjectReloaded) for m in seen)
+        code.write_text(ACTIONS_CODE.format(said="version 2"), encoding="utf-8")
+        await wait_for(
+            lambda: sum(isinstance(m, ProjectReloaded) for m in seen) > reloads, timeout=10
+        )
+        reloaded = [m for m in seen if isinstance(m, ProjectReloaded)][-1]
+        assert reloaded.changed_files == ("actions/__init__.py",)
+        await pilot.pause()
+        note = "reloaded actions/__init__.py (custom actions re-imported; 0 flows changed)"
+        assert note in notices(app)
+        await say(pilot, "pay")
+        assert "version 2" in said()
+
+        code.write_text(ACTIONS_CODE.format(said="version 3") + "def broken(:\n", encoding="utf-8")
+        await wait_for(lambda: any(isinstance(m, ReloadFailed) for m in seen), timeout=10)
+        failed = next(m for m in seen if isinstance(m, ReloadFailed))
+        assert [(d.code, str(d.span)) for d in failed.errors] == [
+            ("CT244", "actions/__init__.py:8:1")
+        ]
+        assert "SyntaxError" in failed.errors[0].message
+        await say(pilot, "pay")  # the last good actions still run
+        assert "version 2" in said()

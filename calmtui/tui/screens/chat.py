@@ -10,9 +10,11 @@ middle of a turn. Workers report with messages (`calmtui.tui.messages`); handler
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,6 +26,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from calmtui.core.diagnostics import Diagnostic
+from calmtui.core.validate import ValidationReport
 from calmtui.tui import export
 from calmtui.tui.config import ShellConfig
 from calmtui.tui.conversation import Conversation
@@ -35,7 +38,12 @@ from calmtui.tui.messages import (
     TurnCompleted,
     TurnFailed,
 )
-from calmtui.tui.reload import load_version_in_thread, project_changes
+from calmtui.tui.reload import (
+    changed_code,
+    code_dirs_of,
+    load_version_in_thread,
+    project_changes,
+)
 from calmtui.tui.screens.save_test import SaveTestScreen
 from calmtui.tui.widgets.chat_input import ChatInput
 from calmtui.tui.widgets.chat_log import ChatLog
@@ -60,6 +68,8 @@ def reload_summary(message: ProjectReloaded) -> str:
     parts = [
         f"{len(report.changed_flows)} flow{'' if len(report.changed_flows) == 1 else 's'} changed"
     ]
+    if changed_code(message.changed_files):
+        parts.insert(0, "custom actions re-imported")
     if report.added_flows:
         parts.append(f"added {', '.join(report.added_flows)}")
     if report.removed_flows:
@@ -192,6 +202,7 @@ class ChatScreen(Screen[None]):
                 self.conversation.project.root,
                 quiet_ms=self.config.debounce_ms,
                 stop=self.stop_watching,
+                code_dirs=code_dirs_of(self.conversation.project),
             ):
                 await self.reload_project(changed)
         except Exception as exc:  # e.g. the OS ran out of file watches
@@ -212,6 +223,8 @@ class ChatScreen(Screen[None]):
                 f"reload failed: {type(exc).__name__}: {exc}", severity="error", markup=False
             )
             return
+        if report.project is not None and report.is_valid() and changed_code(changed):
+            report = await self._check_actions_code(report)
         if report.project is None or not report.is_valid():
             self.post_message(ReloadFailed(report, changed))
             return
@@ -224,6 +237,21 @@ class ChatScreen(Screen[None]):
                 )
                 return
         self.post_message(ProjectReloaded(outcome, report, changed))
+
+    async def _check_actions_code(self, report: ValidationReport) -> ValidationReport:
+        """Changed actions code must import before the new version replaces the running one."""
+        from calmtui.actions.checks import actions_import_problem
+
+        assert report.project is not None
+        problem = await asyncio.to_thread(actions_import_problem, report.project)
+        if problem is None:
+            return report
+        sources = dict(report.sources)
+        if problem.span is not None and problem.span.path.endswith(".py"):
+            with contextlib.suppress(OSError, UnicodeDecodeError):  # shown with its source line
+                path = Path(report.project.root) / problem.span.path
+                sources[problem.span.path] = path.read_text(encoding="utf-8")
+        return replace(report, diagnostics=(*report.diagnostics, problem), sources=sources)
 
     # -- sending ----------------------------------------------------------------------------------
     async def send(self, text: str, title: str | None = None) -> None:
