@@ -157,6 +157,34 @@ def is_question(text: str) -> bool:
     return stripped.endswith("?") and bool(tokens) and tokens[0] in _QUESTION_WORDS
 
 
+_WH_WORDS = word_set("what what's whats how how's when where where's why which who who's")
+
+
+def asks_something(text: str) -> bool:
+    """A question even without its '?' ("what can you do"): a wh-word and more words, or any
+    question word first and a '?' at the end. Names and other short answers are not."""
+    tokens = words(text)
+    if not tokens:
+        return False
+    if text.strip().endswith("?"):
+        return tokens[0] in _QUESTION_WORDS
+    return tokens[0] in _WH_WORDS and len(tokens) >= 2
+
+
+# Text slots that may well be answered with a question ("what is your question?").
+_FREE_TEXT_WORDS = word_set(
+    "question questions query message feedback comment comments issue problem reason details "
+    "description note notes request text answer topic concern"
+)
+
+
+def expects_free_text(*labels: str | None) -> bool:
+    """Do the slot's name or descriptions say that any sentence, a question included, fits?"""
+    return any(
+        t in _FREE_TEXT_WORDS for label in labels if label for t in words(label.replace("_", " "))
+    )
+
+
 def is_skip(words: list[str]) -> bool:
     return _core(words) in _SKIP_PHRASES
 

@@ -9,7 +9,8 @@ projects. In order, the first rule that applies decides the turn:
    phrases use those words ("cancel my subscription" in a project that has such a flow);
 4. corrections of a slot the active flow already has ("actually make it 80", "I meant Anna");
 5. the rest of the answer to the question, by slot type — except that a message that clearly
-   starts another flow is a digression, not a text answer;
+   starts another flow, or a question, is not a text answer (unless the slot asks for free text
+   such as a question or feedback);
 6. starting a flow (`flow_matching.rank_flows`) with the values stated in the same message; close
    candidates ask for clarification; a question in a project with knowledge search is `search
    and reply`; small talk is chit-chat; anything else cannot be handled.
@@ -251,9 +252,8 @@ def _answer(
     if slot.type in ("text", "any"):
         if other is not None and other.score >= DIGRESSION_THRESHOLD:
             return None  # a digression: flow start below
-        small_talk = lexicon.small_talk_kind(tokens) is not None and len(tokens) <= 2
-        if small_talk or (lexicon.is_question(message) and knowledge_search(context.project)):
-            return None  # not the answer; a question goes to the knowledge base (rule 6)
+        if _not_a_text_answer(message, tokens, asked, context):
+            return None  # rule 6 decides
         stated = _stated_values(message, asked, situation)
         if any(name == asked.name for name, _ in stated):
             return Decision(
@@ -282,6 +282,20 @@ def _answer(
             [f"no {slot.type} value found for {asked.name!r}: passed on for the slot's type check"],
         )
     return None
+
+
+def _not_a_text_answer(
+    message: str, tokens: list[str], asked: AskedSlot, context: UnderstandingContext
+) -> bool:
+    """Small talk, a question for the knowledge base, or a question where no question fits
+    ("what can you do" is not a name) — unless the slot says any sentence will do."""
+    if lexicon.small_talk_kind(tokens) is not None and len(tokens) <= 2:
+        return True
+    if lexicon.is_question(message) and knowledge_search(context.project):
+        return True
+    return lexicon.asks_something(message) and not lexicon.expects_free_text(
+        asked.name, asked.step.description if asked.step else None
+    )
 
 
 def _stated_values(

@@ -112,3 +112,40 @@ def test_corrections(text: str, value: str, slot_words: str | None) -> None:
 @pytest.mark.parametrize("text", ["no", "Anna", "50", "yes please", "I want to send money"])
 def test_not_corrections(text: str) -> None:
     assert lexicon.correction(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("what can you do", True),
+        ("what can you do?", True),
+        ("how does this work", True),
+        ("Who are you?", True),
+        ("can you help me?", True),
+        ("is it safe?", True),
+        ("Anna", False),
+        ("Anna?", False),
+        ("Ben Smith", False),
+        ("Will Smith", False),
+        ("May", False),
+        ("what", False),
+        ("to my sister", False),
+        ("", False),
+    ],
+)
+def test_asks_something(text: str, asks: bool) -> None:
+    assert lexicon.asks_something(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("labels", "free"),
+    [
+        (("support_question", None), True),
+        (("details", "anything else we should know"), True),
+        (("recipient", "the person who gets the money"), False),
+        (("customer_name", None), False),
+        (("x", "the user's feedback"), True),
+    ],
+)
+def test_expects_free_text(labels: tuple[str, str | None], free: bool) -> None:
+    assert lexicon.expects_free_text(*labels) is free

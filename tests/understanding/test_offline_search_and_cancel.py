@@ -74,8 +74,12 @@ async def test_without_a_knowledge_base_questions_are_not_searched(tmp_path: Pat
     project = make(tmp_path, search=False)
     found = await commands_for(project, "How long does express delivery take?")
     assert found == [(CannotHandle(),)]
+    # Nor is a question the order number being asked for: the user did not understand or
+    # digresses, so the assistant says it cannot handle that and asks again.
     found = await commands_for(project, "track my order", "how long do refunds take?")
-    assert found[1] == (SetSlot(name="order_number", value="how long do refunds take?"),)
+    assert found[1] == (CannotHandle(),)
+    found = await commands_for(project, "track my order", "A-1234")
+    assert found[1] == (SetSlot(name="order_number", value="A-1234"),)
 
 
 async def test_a_leading_cancel_clause_cancels(tmp_path: Path) -> None:
