@@ -330,7 +330,7 @@ def _github(diagnostics: list[Diagnostic], show_path: PathDisplay) -> None:
 def _run_suite(
     project: Project, suite: TestSuite, show_path: PathDisplay, options: _Options
 ) -> int:
-    from calmtui.cli.diagnostics_view import emit, should_color
+    from calmtui.cli.diagnostics_view import emit, plural, should_color
     from calmtui.testing.environment import build_wiring, make_generator
     from calmtui.understanding.errors import UnderstandingConfigError
 
@@ -344,7 +344,10 @@ def _run_suite(
     color = should_color(sys.stdout)
     if not options.quiet:
         files = len({c.path for c in suite.cases})
-        header = f"running {len(suite.cases)} test cases from {files} files · understanding: {wiring.mode or '?'} · {options.workers} workers"
+        header = (
+            f"running {plural(len(suite.cases), 'test case')} from {plural(files, 'file')} · "
+            f"understanding: {wiring.mode or '?'} · {plural(options.workers, 'worker')}"
+        )
         if options.repeat > 1:
             header += f" · each {options.repeat} times"
         sys.stdout.write(emit([[(header, "dim")]], color=color))
@@ -450,6 +453,7 @@ def _report_lines(
     options: _Options,
     coverage: CoverageReport | None,
 ) -> list[Line]:
+    from calmtui.cli.diagnostics_view import plural
     from calmtui.testing.report import console
 
     hidden = frozenset(name for name, slot in project.domain.slots.items() if slot.builtin)
@@ -484,7 +488,8 @@ def _report_lines(
         lines.append(
             [
                 (
-                    f"{len(result.results)} test cases in {result.duration_s:.2f} s ({rate:.0f} cases/s)",
+                    f"{plural(len(result.results), 'test case')} in {result.duration_s:.2f} s "
+                    f"({rate:.0f} cases/s)",
                     "dim",
                 )
             ]

@@ -53,7 +53,7 @@ def test_all_passing_exits_0_and_ends_with_the_summary(bank: Path) -> None:
     result = run(bank)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("running 2 test cases from 1 files · understanding: offline")
+    assert lines[0].startswith("running 2 test cases from 1 file · understanding: offline")
     assert lines[-1] == "2 passed, 0 failed"
     assert "accuracy by assertion type" in result.stdout
 
