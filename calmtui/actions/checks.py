@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from calmtui.actions.module_loader import load_actions_module
+from calmtui.actions.module_loader import ActionsModule, load_actions_module
 from calmtui.core.diagnostics import Diagnostic, Span
 from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project
@@ -39,8 +39,7 @@ def find_missing_actions(project: Project) -> list[Diagnostic]:
     if not uses:
         return []
     module_name = endpoint.actions_module
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        module = load_actions_module(project.root, module_name)  # user code may print
+    module = _import_quietly(project.root, module_name)
     if module.error is not None:
         hint = (
             f"create it with the custom actions (e.g. {module_name.replace('.', '/')}/__init__.py), "
@@ -92,8 +91,7 @@ def actions_import_problem(project: Project) -> Diagnostic | None:
     endpoint = project.endpoints.action_endpoint
     if endpoint is None or not endpoint.actions_module:
         return None
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        module = load_actions_module(project.root, endpoint.actions_module)
+    module = _import_quietly(project.root, endpoint.actions_module)
     if module.error is None:
         return None
     return Diagnostic.error(
@@ -102,6 +100,12 @@ def actions_import_problem(project: Project) -> Diagnostic | None:
         _user_code_span(project.root, module.detail) or endpoint.span,
         hint="the last good version of the actions keeps running; fix the code and save again",
     )
+
+
+def _import_quietly(root: str, module_name: str) -> ActionsModule:
+    """Import the user's package; what its top-level code prints stays out of our output."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return load_actions_module(root, module_name)
 
 
 def _user_code_span(root: str, detail: str) -> Span | None:

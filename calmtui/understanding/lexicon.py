@@ -163,12 +163,10 @@ _WH_WORDS = word_set("what what's whats how how's when where where's why which w
 def asks_something(text: str) -> bool:
     """A question even without its '?' ("what can you do"): a wh-word and more words, or any
     question word first and a '?' at the end. Names and other short answers are not."""
-    tokens = words(text)
-    if not tokens:
-        return False
     if text.strip().endswith("?"):
-        return tokens[0] in _QUESTION_WORDS
-    return tokens[0] in _WH_WORDS and len(tokens) >= 2
+        return is_question(text)
+    tokens = words(text)
+    return len(tokens) >= 2 and tokens[0] in _WH_WORDS
 
 
 # Text slots that may well be answered with a question ("what is your question?").
@@ -180,9 +178,7 @@ _FREE_TEXT_WORDS = word_set(
 
 def expects_free_text(*labels: str | None) -> bool:
     """Do the slot's name or descriptions say that any sentence, a question included, fits?"""
-    return any(
-        t in _FREE_TEXT_WORDS for label in labels if label for t in words(label.replace("_", " "))
-    )
+    return any(t in _FREE_TEXT_WORDS for label in labels if label for t in words(label))
 
 
 def is_skip(words: list[str]) -> bool:
