@@ -114,6 +114,7 @@ CODES: dict[str, str] = {
     "CT345": "NLU trigger intent not in the domain",
     "CT346": "invalid step id",
     "CT347": "invalid set_slots entry",
+    "CT350": "extra key in a collect step's rejection is ignored",
     # --- CT4xx: commands and LLM output (also the reasons of ignored/rewritten commands) -------
     "CT400": "a line of the LLM's answer is not a command",
     "CT401": "the flow is already active",

@@ -324,6 +324,10 @@ class Executor:
         if name in self.rt.index.builtin_actions:
             self.rt.executed(name, flow_id, step_id)
             return None
+        if name in self.rt.index.domain.forms and name not in self.rt.index.custom_actions:
+            # A form is an action name, but its loop belongs to NLU-based assistants.
+            self.rt.note("form_not_run", f"form {name!r} is not run by calmtui; skipped")
+            return None
         return PendingAction(name=name, flow_id=flow_id, step_id=step_id)
 
     def _count_action(self) -> None:

@@ -62,6 +62,7 @@ class ProjectIndex:
             name in self.domain.responses
             or name in self.domain.actions
             or name in self.builtin_actions
+            or name in self.domain.forms
         )
 
     def collect_steps(self, flow_id: str) -> list[CollectStep]:
