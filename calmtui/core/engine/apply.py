@@ -39,7 +39,7 @@ from calmtui.core.engine.frames import FlowFrame, Frame, is_primary, top_flow_fr
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.state import Tracker
 from calmtui.core.events import CommandIgnored, FlowInterrupted
-from calmtui.core.model.flows import CONTINUE_PREFIX, CollectStep, Flow
+from calmtui.core.model.flows import CONTINUE_PREFIX, CallStep, CollectStep, Flow
 
 _SIMPLE_PATTERNS: dict[type[Command], str] = {
     ChitChat: F.CHITCHAT,
@@ -226,7 +226,7 @@ class CommandApplier:
             self._ignore(command, "CT411", where)
             return
         user = top_user_frame(tracker.stack)
-        reset_step = earliest_collect_step(index, user, set(proposed)) if user else None
+        reset = earliest_collect_step(index, tracker.stack, user, set(proposed)) if user else None
         fields: dict[str, Any] = {
             "is_reset_only": all(
                 s.ask_before_filling
@@ -238,8 +238,8 @@ class CommandApplier:
                 n: {"value": v, "filled_by": filled_by[n]} for n, v in proposed.items()
             },
             "new_slot_values": dict(proposed),
-            "reset_flow_id": user.flow_id if user else None,
-            "reset_step_id": reset_step.id if reset_step else None,
+            "reset_flow_id": reset[0] if reset else (user.flow_id if user else None),
+            "reset_step_id": reset[1].id if reset else None,
         }
         insert_at: int | None = None
         if top.flow_id == F.CORRECTION:
@@ -260,20 +260,73 @@ class CommandApplier:
 
 
 def earliest_collect_step(
-    index: ProjectIndex, frame: FlowFrame, slots: set[str]
-) -> CollectStep | None:
-    """The earliest collect step up to the frame's current step that asks for one of `slots`."""
-    flow = index.flow(frame.flow_id)
-    if flow is None:
-        return None
-    for step in previous_collect_steps(flow, frame.step_id.removeprefix(CONTINUE_PREFIX)):
+    index: ProjectIndex, stack: Sequence[Frame], frame: FlowFrame, slots: set[str]
+) -> tuple[str, CollectStep] | None:
+    """The earliest collect step up to the frame's current step that asks for one of `slots`,
+    with the id of the flow it belongs to. Steps of flows the frame called count as its own
+    (FORMATS.md c.6): a finished call contributes all its questions, a running one those up to
+    its current step."""
+    for flow_id, step in collect_steps_before(index, stack, frame, ()):
         if step.collect in slots:
-            return step
+            return flow_id, step
+    return None
+
+
+def collect_steps_before(
+    index: ProjectIndex, stack: Sequence[Frame], frame: FlowFrame, path: tuple[str, ...]
+) -> list[tuple[str, CollectStep]]:
+    """Collect steps that can lead to the frame's current step, in flow order, calls inlined."""
+    flow = index.flow(frame.flow_id)
+    if flow is None or flow.id in path:
+        return []
+    current = frame.step_id.removeprefix(CONTINUE_PREFIX)
+    seen = _steps_leading_to(flow, current)
+    result: list[tuple[str, CollectStep]] = []
+    for step in flow.steps:
+        if step.id not in seen:
+            continue
+        if isinstance(step, CollectStep):
+            result.append((flow.id, step))
+        elif isinstance(step, CallStep):
+            running = _call_frame_above(stack, frame, step.call) if step.id == current else None
+            if running is not None:
+                result.extend(collect_steps_before(index, stack, running, (*path, flow.id)))
+            else:
+                result.extend(_all_collect_steps(index, step.call, (*path, flow.id)))
+    return result
+
+
+def _all_collect_steps(
+    index: ProjectIndex, flow_id: str, path: tuple[str, ...]
+) -> list[tuple[str, CollectStep]]:
+    flow = index.flow(flow_id)
+    if flow is None or flow_id in path:
+        return []
+    result: list[tuple[str, CollectStep]] = []
+    for step in flow.steps:
+        if isinstance(step, CollectStep):
+            result.append((flow_id, step))
+        elif isinstance(step, CallStep):
+            result.extend(_all_collect_steps(index, step.call, (*path, flow_id)))
+    return result
+
+
+def _call_frame_above(stack: Sequence[Frame], frame: FlowFrame, flow_id: str) -> FlowFrame | None:
+    """The frame a `call` step of `frame` started, if it is still running."""
+    position = next((i for i, f in enumerate(stack) if f.frame_id == frame.frame_id), len(stack))
+    for above in stack[position + 1 :]:
+        if isinstance(above, FlowFrame) and above.frame_type == "call":
+            return above if above.flow_id == flow_id else None
     return None
 
 
 def previous_collect_steps(flow: Flow, step_id: str) -> list[CollectStep]:
     """Collect steps that can lead to `step_id` (including it), in flow order."""
+    seen = _steps_leading_to(flow, step_id)
+    return [s for s in flow.steps if isinstance(s, CollectStep) and s.id in seen]
+
+
+def _steps_leading_to(flow: Flow, step_id: str) -> set[str]:
     predecessors: dict[str, set[str]] = {}
     for step in flow.steps:
         for target in step.targets():
@@ -286,4 +339,4 @@ def previous_collect_steps(flow: Flow, step_id: str) -> list[CollectStep]:
             continue
         seen.add(current)
         todo.extend(predecessors.get(current, ()))
-    return [s for s in flow.steps if isinstance(s, CollectStep) and s.id in seen]
+    return seen

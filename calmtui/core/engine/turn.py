@@ -133,7 +133,7 @@ class TurnMachine:
         mark = len(tracker.events)
         applier = CommandApplier(tracker, index, cleaned.commands)
         applier.apply_all(order_commands(cleaned.commands, tracker))
-        self._push_slot_validations(applier.slots_set)
+        stack_ops.push_slot_validations(tracker, index, applier.slots_set)
         tracker.flush_stack()
         _drop_shadowed_slot_sets(tracker.events, mark)
 
@@ -149,34 +149,6 @@ class TurnMachine:
             and self.tracker.slots.get(ROUTING_SLOT) is not True
         ):
             self.tracker.set_slot(ROUTING_SLOT, True)
-
-    def _push_slot_validations(self, names: list[str]) -> None:
-        """Slots with domain-level `validation:` that the commands set are checked by
-        pattern_validate_slot (unless that check is already waiting for this slot)."""
-        for name in dict.fromkeys(names):
-            slot = self.engine.index.slots.get(name)
-            if slot is None or slot.validation is None:
-                continue
-            top = self.tracker.top
-            if (
-                isinstance(top, PatternFrame)
-                and top.flow_id == F.VALIDATE_SLOT
-                and top.fields.get("validate") == name
-            ):
-                continue
-            fields = {
-                "validate": name,
-                "refill_utter": slot.validation.refill_utter or f"utter_ask_{name}",
-                "refill_action": self.engine.index.collect_action(name) or "",
-                "rejections": [
-                    {"if": r.condition, "utter": r.utter} for r in slot.validation.rejections
-                ],
-            }
-            self.tracker.push(
-                PatternFrame(
-                    frame_id=self.tracker.new_frame_id(), flow_id=F.VALIDATE_SLOT, fields=fields
-                )
-            )
 
     # -- the loop ---------------------------------------------------------------------------------
     def advance(self) -> PendingAction | None:
@@ -198,11 +170,13 @@ class TurnMachine:
                 ActionFailed(name=pending.name, error=outcome.error, detail=outcome.detail)
             )
             stack_ops.cancel_with_internal_error(self.tracker, self.engine.index)
+            self.executor.custom_action_done(failed=True)
             return
         for response in outcome.responses:
             self._utter_action_response(response)
         for event in outcome.events:
             self._apply_action_event(pending, event)
+        self.executor.custom_action_done(failed=False)
 
     def _utter_action_response(self, response: Mapping[str, Any]) -> None:
         rt = self.runtime
