@@ -11,7 +11,7 @@ The core stays synchronous and free of I/O; `calmtui.session` drives this loop a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from calmtui.core.commands import Command, SessionStart
@@ -182,14 +182,16 @@ class TurnMachine:
         rt = self.runtime
         name = response.get("response") or response.get("template")
         kwargs = {k: v for k, v in response.items() if k not in ("response", "template")}
-        if isinstance(name, str) and name:
-            rt.utter_or_error(
-                name, kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs
-            )
-            return
         buttons = tuple(
             _button(as_dict(b)) for b in as_list(response.get("buttons")) if isinstance(b, Mapping)
         )
+        if isinstance(name, str) and name:
+            extra = kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs
+            rendered = rt.render(name, extra)
+            if rendered is not None:
+                rendered = _with_message_parts(rendered, response, buttons)
+            rt.send_or_error(rendered, name)
+            return
         rendered = RenderedResponse(
             utter_action=None,
             text=response.get("text") if isinstance(response.get("text"), str) else None,
@@ -280,6 +282,25 @@ class TurnMachine:
             stack_before=self.stack_before,
             slots_before=self.slots_before,
         )
+
+
+_MESSAGE_PARTS = ("text", "image", "custom", "attachment", "elements", "quick_replies")
+
+
+def _with_message_parts(
+    rendered: RenderedResponse, message: Mapping[str, Any], buttons: tuple[Button, ...]
+) -> RenderedResponse:
+    """A custom action's message that names a response: the response, plus the message's own
+    buttons after the response's, plus every other non-empty part the response does not set
+    (the reference's `_utter_responses`)."""
+    parts: dict[str, Any] = {}
+    for key in _MESSAGE_PARTS:
+        value = message.get(key)
+        if key in ("text", "image") and not isinstance(value, str):
+            continue
+        if value and not getattr(rendered, key):
+            parts[key] = value
+    return replace(rendered, buttons=(*rendered.buttons, *buttons), **parts)
 
 
 def _button(data: Mapping[str, Any]) -> Button:
