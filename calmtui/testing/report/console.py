@@ -79,6 +79,9 @@ def failure_lines(
     lines += source_lines(case, failure, sources)
     if result.flaky is not None:
         lines.append([("  flaky: ", _LABEL), (flaky_text(result), None)])
+    if result.conversation_id and _called_actions(result):
+        # what the action server saw as sender_id: the key to its logs for this run
+        lines.append([("  conversation id: ", _LABEL), (result.conversation_id, None)])
     lines += context_lines(failure, hidden_slots=hidden_slots, verbose=verbose)
     if failure.error:
         lines.append([("  error: ", _HEADER), (failure.error, None)])
@@ -90,6 +93,11 @@ def failure_lines(
         for text in mismatch.actual:
             lines.append([("  + actual    ", _ACTUAL), (text, None)])
     return lines
+
+
+def _called_actions(result: CaseResult) -> bool:
+    conversation = result.conversation
+    return conversation is not None and any(t.result.action_calls for t in conversation.turns)
 
 
 def _last_line(span: Span, lines: Sequence[str]) -> int:

@@ -68,6 +68,7 @@ def case_json(result: CaseResult) -> dict[str, Any]:
         "id": case.node_id,
         "status": result.status,
         "duration_ms": round(result.duration_ms, 2),
+        "conversation_id": result.conversation_id,
         "failure": failure_json(result.failure) if result.failure else None,
         "skipped": result.skip_reasons,
         "flaky": None,
