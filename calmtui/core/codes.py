@@ -142,6 +142,7 @@ CODES: dict[str, str] = {
     "CT423": "clarify option is not a startable flow",
     "CT424": "only one command of this kind per turn",
     "CT425": "several flows to start: clarify instead",
+    "CT426": "nothing the message asked for could be done: cannot handle",
     # CT430-CT449: understanding (the command generators), see docs/understanding.md
     "CT430": "slot value is not one of the slot's allowed values",
     "CT431": "this command cannot come from understanding",

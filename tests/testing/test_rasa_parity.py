@@ -21,8 +21,6 @@ forms:
 """
 
 
-
-
 # -- names in assertions (r3) ----------------------------------------------------------------------
 NAMES = """\
 - test_case: asks_for_the_recipient
@@ -47,7 +45,9 @@ NAMES = """\
 
 
 def test_a_form_name_is_an_action_and_an_unknown_name_only_fails_its_case(bank: Path) -> None:
-    write_project(bank, {"domain.yml": DOMAIN + FORM_DOMAIN_EXTRA, "tests/cases.yml": cases_yaml(NAMES)})
+    write_project(
+        bank, {"domain.yml": DOMAIN + FORM_DOMAIN_EXTRA, "tests/cases.yml": cases_yaml(NAMES)}
+    )
     suite = suite_of(bank)
     assert suite.ok
     # the form is an action name (no diagnostic); the misspelt one is a warning at its line
@@ -143,7 +143,7 @@ def test_a_rejection_resets_the_slot_before_its_message(bank: Path) -> None:
 
 
 # -- a new conversation per run (r9) -------------------------------------------------------------------
-COUNTING_ACTION = '''\
+COUNTING_ACTION = """\
 import json
 from pathlib import Path
 
@@ -159,7 +159,7 @@ def check_balance(tracker: Tracker, dispatcher: Dispatcher) -> dict[str, object]
     visits[tracker.sender_id] = visits.get(tracker.sender_id, 0) + 1
     STATE.write_text(json.dumps(visits))
     return {"balance": float(visits[tracker.sender_id])}
-'''
+"""
 FIRST_VISIT = """\
 - test_case: first_visit
   steps:

@@ -67,20 +67,21 @@ class CommandApplier:
         self.slots_set: list[str] = []
         self._interrupted = False
 
-    def apply_all(self, commands: Sequence[Command]) -> None:
-        for command in commands:
-            self.apply(command)
+    def apply_all(self, commands: Sequence[Command]) -> int:
+        """Apply the commands in order; the number of them that changed something."""
+        return sum(1 for command in commands if self.apply(command))
 
-    def apply(self, command: Command) -> None:
+    def apply(self, command: Command) -> bool:
+        """Apply one command; False when it was ignored (recorded) or does nothing."""
         match command:
             case StartFlow(flow=flow_id):
-                self.start_flow(command, flow_id)
+                return self.start_flow(command, flow_id)
             case SetSlot():
-                self.set_slot(command)
+                return self.set_slot(command)
             case CorrectSlots():
-                self.correct_slots(command)
+                return self.correct_slots(command)
             case CancelFlow():
-                self.cancel_flow()
+                return self.cancel_flow()
             case Clarify(options=options):
                 names = [self._name(o) for o in options]
                 stack_ops.push_pattern(
@@ -99,9 +100,10 @@ class CommandApplier:
                     self.tracker, F.INTERNAL_ERROR, {"error_type": error_type, "info": dict(info)}
                 )
             case ChangeFlow() | Noop():
-                return
+                return False
             case _:
                 stack_ops.push_pattern(self.tracker, _SIMPLE_PATTERNS[type(command)], {})
+        return True
 
     def _name(self, flow_id: str) -> str:
         flow = self.index.flow(flow_id)
@@ -111,7 +113,7 @@ class CommandApplier:
         self.tracker.emit(CommandIgnored(command=to_dsl(command), reason=reason, detail=detail))
 
     # -- start flow ---------------------------------------------------------------------------
-    def start_flow(self, command: StartFlow, flow_id: str) -> None:
+    def start_flow(self, command: StartFlow, flow_id: str) -> bool:
         """FORMATS.md d.2 StartFlow (rasa-pro 3.21 semantics)."""
         tracker = self.tracker
         stack_ops.remove_patterns(tracker, (F.COMPLETED,))
@@ -119,7 +121,7 @@ class CommandApplier:
         if original is not None and original.flow_id == flow_id:
             if not F.is_continue_interrupted_active(tracker.stack):
                 self._ignore(command, "CT401", f"{flow_id!r} is already running")
-                return
+                return False
             # Answering "continue with X?" by asking for X again continues it.
             stack_ops.remove_patterns(tracker, (F.CONTINUE_INTERRUPTED,))
             frame = next(
@@ -127,7 +129,7 @@ class CommandApplier:
             )
             if frame is not None and isinstance(frame, FlowFrame):
                 stack_ops.resume(tracker, frame)
-            return
+            return True
         on_stack = [f for f in tracker.stack if isinstance(f, FlowFrame) and f.flow_id == flow_id]
         if on_stack and original is not None:
             paused = [f for f in on_stack if is_primary(f)]
@@ -135,11 +137,11 @@ class CommandApplier:
                 self._ignore(
                     command, "CT401", f"{flow_id!r} is already running as part of another flow"
                 )
-                return
+                return False
             stack_ops.remove_patterns(tracker, (F.CONTINUE_INTERRUPTED,))
             stack_ops.resume(tracker, paused[-1])
             self._interrupt(original)
-            return
+            return True
         stack_ops.remove_patterns(tracker, (F.CONTINUE_INTERRUPTED,))
         frame_type = "regular"
         if original is not None:
@@ -149,6 +151,7 @@ class CommandApplier:
             FlowFrame(frame_id=tracker.new_frame_id(), flow_id=flow_id, frame_type=frame_type)
         )
         tracker.started_flows.add(flow_id)
+        return True
 
     def _interrupt(self, frame: FlowFrame) -> None:
         if not self._interrupted:  # one FlowInterrupted per message, however many flows start
@@ -156,23 +159,24 @@ class CommandApplier:
             self.tracker.emit(FlowInterrupted(flow_id=frame.flow_id, step_id=frame.step_id))
 
     # -- slots --------------------------------------------------------------------------------
-    def set_slot(self, command: SetSlot) -> None:
+    def set_slot(self, command: SetSlot) -> bool:
         tracker = self.tracker
         slot = self.index.slots.get(command.name)
         if slot is None:  # cleanup already turned these into CannotHandle
-            return
+            return False
         value, _valid = slot.coerce(none_like(command.value))
         current = tracker.slots.get(command.name)
         if current == value and type(current) is type(value):
             self._ignore(command, "CT410", f"{command.name!r} already is {value!r}")
-            return
+            return False
         if command.extractor != "CUSTOM":
             allowed, why = self.may_fill(command.name)
             if not allowed:
                 self._ignore(command, why[0], why[1])
-                return
+                return False
         tracker.set_slot(command.name, value, filled_by=command.extractor)
         self.slots_set.append(command.name)
+        return True
 
     def may_fill(self, name: str) -> tuple[bool, tuple[str, str]]:
         """Understanding may fill the slot being asked, the collect slots of the active flow
@@ -202,7 +206,7 @@ class CommandApplier:
         where = ", ".join(dict.fromkeys([*active, *self.predicted_flows])) or "no flow is active"
         return False, ("CT402", f"{name!r} is not collected by the active flow ({where})")
 
-    def correct_slots(self, command: CorrectSlots) -> None:
+    def correct_slots(self, command: CorrectSlots) -> bool:
         tracker, index = self.tracker, self.index
         top = top_flow_frame(tracker.stack)
         on_stack = {f.flow_id for f in tracker.stack}
@@ -224,7 +228,7 @@ class CommandApplier:
                 repr(s.name) for s in command.slots
             )
             self._ignore(command, "CT411", where)
-            return
+            return False
         user = top_user_frame(tracker.stack)
         reset = earliest_collect_step(index, tracker.stack, user, set(proposed)) if user else None
         fields: dict[str, Any] = {
@@ -248,15 +252,17 @@ class CommandApplier:
             insert_at = tracker.index_of(top.frame_id)
             stack_ops.end_frames_down_to(tracker, top.frame_id)
         stack_ops.push_pattern(tracker, F.CORRECTION, fields, insert_at)
+        return True
 
     # -- cancel ---------------------------------------------------------------------------------
-    def cancel_flow(self) -> None:
+    def cancel_flow(self) -> bool:
         user = F.cancelable_user_frame(self.original_stack)
         if user is None:  # cleanup turns this into CannotHandle
-            return
+            return False
         stack_ops.push_cancel(
             self.tracker, self.index, user, stack_ops.canceled_frames(self.original_stack)
         )
+        return True
 
 
 def earliest_collect_step(

@@ -105,9 +105,7 @@ class ProjectIndex:
 
     def called_flows(self, flow_id: str) -> list[str]:
         """Flows a flow calls, directly or through the flows it calls (cycle-safe)."""
-        return [
-            s.call for s in self._steps_with_calls(flow_id) if isinstance(s, CallStep)
-        ]
+        return [s.call for s in self._steps_with_calls(flow_id) if isinstance(s, CallStep)]
 
     def collect_action(self, slot: str) -> str | None:
         name = f"action_ask_{slot}"

@@ -142,7 +142,9 @@ def push_slot_validations(tracker: Tracker, index: ProjectIndex, names: Sequence
             "validate": name,
             "refill_utter": slot.validation.refill_utter or f"utter_ask_{name}",
             "refill_action": index.collect_action(name) or "",
-            "rejections": [{"if": r.condition, "utter": r.utter} for r in slot.validation.rejections],
+            "rejections": [
+                {"if": r.condition, "utter": r.utter} for r in slot.validation.rejections
+            ],
         }
         push_pattern(tracker, F.VALIDATE_SLOT, fields)
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from calmtui.core.commands import Command, SessionStart
+from calmtui.core.commands import CannotHandle, Command, SessionStart
 from calmtui.core.dsl import to_dsl
 from calmtui.core.engine import frames as F
 from calmtui.core.engine import stack_ops
@@ -22,19 +22,22 @@ from calmtui.core.engine.apply import CommandApplier
 from calmtui.core.engine.builtin_actions import restart
 from calmtui.core.engine.cleanup import clean_commands, order_commands
 from calmtui.core.engine.executor import LISTEN, Executor, PendingAction
-from calmtui.core.engine.frames import PatternFrame, as_dict, as_list
+from calmtui.core.engine.frames import as_dict, as_list
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.engine.state import DialogueState, Tracker
 from calmtui.core.events import (
+    ActionExecuted,
     ActionFailed,
     BotUttered,
     CommandIgnored,
     CommandRewritten,
     EngineNote,
     Event,
+    FlowStarted,
     Restarted,
+    SessionStarted,
     SlotSet,
     UserUttered,
 )
@@ -110,6 +113,9 @@ class TurnMachine:
         )
         self.executor = Executor(self.runtime)
         self.accepted: list[Command] = []
+        self.given = tuple(commands)
+        self._text = text
+        self._spoke_up = False
         self._finished = False
         self._process(text, commands, metadata)
 
@@ -132,10 +138,47 @@ class TurnMachine:
         self.accepted = list(cleaned.commands)
         mark = len(tracker.events)
         applier = CommandApplier(tracker, index, cleaned.commands)
-        applier.apply_all(order_commands(cleaned.commands, tracker))
+        applied = applier.apply_all(order_commands(cleaned.commands, tracker))
+        self._decide_cannot_handle(cleaned.deferred, applier, applied)
         stack_ops.push_slot_validations(tracker, index, applier.slots_set)
         tracker.flush_stack()
         _drop_shadowed_slot_sets(tracker.events, mark)
+
+    def _decide_cannot_handle(
+        self, deferred: list[Command], applier: CommandApplier, applied: int
+    ) -> None:
+        """CT408, decided after all the other cleanup: a `cannot handle` given with other
+        commands is dropped only if one of those was applied; otherwise it runs (as when the
+        LLM tried to set a slot no active flow collects along with it)."""
+        if not deferred:
+            return
+        if applied:
+            for command in deferred:
+                self.tracker.emit(
+                    CommandIgnored(
+                        command=to_dsl(command),
+                        reason="CT408",
+                        detail="other commands were understood and applied",
+                    )
+                )
+            return
+        applier.apply(deferred[0])
+        self._accept(deferred[0])
+        for command in deferred[1:]:
+            self.tracker.emit(
+                CommandIgnored(
+                    command=to_dsl(command), reason="CT406", detail="one 'cannot handle' is enough"
+                )
+            )
+
+    def _accept(self, command: Command) -> None:
+        """A command accepted after the message was recorded: the `user` event lists it too."""
+        self.accepted.append(command)
+        events = self.tracker.events
+        for i, event in enumerate(events):
+            if isinstance(event, UserUttered):
+                events[i] = replace(event, commands=(*event.commands, to_dsl(command)))
+                break
 
     def _route_to_calm(self) -> None:
         """Coexistence: a project that defines the router's slot keeps a session routed to CALM.
@@ -156,9 +199,54 @@ class TurnMachine:
         if self._finished:
             return None
         pending = self.executor.advance()
+        if pending is None and self._is_silent():
+            self._speak_up()
+            pending = self.executor.advance()
         if pending is None:
             self._finished = True
         return pending
+
+    def _is_silent(self) -> bool:
+        """A user message after which the bot said nothing and nothing changed."""
+        if self._text is None or self._spoke_up:
+            return False
+        tracker = self.tracker
+        for event in tracker.events:
+            match event:
+                case BotUttered() | Restarted() | SessionStarted() | FlowStarted():
+                    return False
+                case ActionExecuted(name=name) if name != LISTEN:
+                    return False
+                case _:
+                    pass
+        if tuple(tracker.stack) != tuple(self.stack_before):
+            return False
+        before = self.slots_before
+        return all(
+            tracker.slots.get(name) == before.get(name)
+            for name in {*tracker.slots, *before}
+            if name != ROUTING_SLOT
+        )
+
+    def _speak_up(self) -> None:
+        """Never end a turn in silence: when nothing the message asked for could be done, the
+        assistant asks to rephrase (pattern_cannot_handle), and CT426 says why."""
+        self._spoke_up = True
+        events = self.tracker.events
+        if events and isinstance(events[-1], ActionExecuted) and events[-1].name == LISTEN:
+            events.pop()  # the turn listens after the answer instead
+        given = " | ".join(to_dsl(c) for c in self.given) or "(no command)"
+        command = CannotHandle()
+        self.tracker.emit(
+            CommandRewritten(
+                command=given,
+                rewritten_to=to_dsl(command),
+                reason="CT426",
+                detail="nothing the message asked for changed the conversation",
+            )
+        )
+        stack_ops.push_pattern(self.tracker, F.CANNOT_HANDLE, {"reason": command.reason})
+        self._accept(command)
 
     def complete_action(self, pending: PendingAction, outcome: ActionOutcome) -> None:
         rt = self.runtime

@@ -190,17 +190,12 @@ def context_lines(
             for number, raw_line in enumerate(raw[:MAX_RAW_LINES]):
                 label = "  raw reply: " if number == 0 else "             "
                 lines.append([(label, _LABEL), (short(raw_line, 160), _DIM)])
+        # what reading the reply dropped (unknown flow or slot, not startable), then the engine's
+        lines.extend(_dropped_line(e, " by understanding") for e in trace.dropped)
     for event in turn.events:
         match event:
-            case CommandIgnored(command=command, reason=reason, detail=detail):
-                lines.append(
-                    [
-                        ("  ignored: ", _LABEL),
-                        (f"{command} ({reason}{': ' + detail if detail else ''})", None),
-                    ]
-                )
-            case CommandRewritten(command=command, rewritten_to=to, reason=reason):
-                lines.append([("  rewritten: ", _LABEL), (f"{command} -> {to} ({reason})", None)])
+            case CommandIgnored() | CommandRewritten():
+                lines.append(_dropped_line(event))
             case ActionFailed(name=name, error=error):
                 lines.append(
                     [("  action failed: ", _HEADER), (f"{name}: {short(error, 200)}", None)]
@@ -216,6 +211,14 @@ def context_lines(
         [("  stack after: ", _LABEL), (" > ".join(describe(turn.stack_after)) or "(empty)", None)]
     )
     return lines
+
+
+def _dropped_line(event: CommandIgnored | CommandRewritten, stage: str = "") -> Line:
+    if isinstance(event, CommandRewritten):
+        text = f"{event.command} -> {event.rewritten_to} ({event.reason})"
+        return [(f"  rewritten{stage}: ", _LABEL), (text, None)]
+    detail = f": {event.detail}" if event.detail else ""
+    return [(f"  ignored{stage}: ", _LABEL), (f"{event.command} ({event.reason}{detail})", None)]
 
 
 def flaky_text(result: CaseResult) -> str:
