@@ -114,6 +114,7 @@ CODES: dict[str, str] = {
     "CT345": "NLU trigger intent not in the domain",
     "CT346": "invalid step id",
     "CT347": "invalid set_slots entry",
+    "CT350": "extra key in a collect step's rejection is ignored",
     # --- CT4xx: commands and LLM output (also the reasons of ignored/rewritten commands) -------
     "CT400": "a line of the LLM's answer is not a command",
     "CT401": "the flow is already active",
@@ -141,6 +142,7 @@ CODES: dict[str, str] = {
     "CT423": "clarify option is not a startable flow",
     "CT424": "only one command of this kind per turn",
     "CT425": "several flows to start: clarify instead",
+    "CT426": "nothing the message asked for could be done: cannot handle",
     # CT430-CT449: understanding (the command generators), see docs/understanding.md
     "CT430": "slot value is not one of the slot's allowed values",
     "CT431": "this command cannot come from understanding",

@@ -20,6 +20,7 @@ from calmtui.core.events import SlotSet
 from calmtui.core.model.project import Project
 from calmtui.session import Session
 from calmtui.testing.conversation import Conversation, TurnRecord, turn_slice
+from calmtui.testing.conversation_ids import new_conversation_id
 from calmtui.testing.evaluate import evaluate_step
 from calmtui.testing.judge import Judge
 from calmtui.testing.results import CaseResult, CheckOutcome, Failure, Mismatch, Status
@@ -41,6 +42,8 @@ class RunEnvironment:
     action_runner_for: Callable[[TestCase], ActionRunner]
     judge_for: Callable[[TestCase], Judge | None] = _no_judge
     seed: int = 0
+    # The conversation (sender) id of each run of a case: unique per run, as in Rasa.
+    conversation_id: Callable[[str], str] = new_conversation_id
     # One engine for all cases: its project index caches (flow hashes, collect steps) are
     # then computed once per run instead of once per conversation.
     engine: Engine | None = None
@@ -90,11 +93,12 @@ class _Run:
 
 async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
     began = time.perf_counter()
+    conversation_id = env.conversation_id(case.name)
     session = Session(
         env.project,
         generator=env.generator_for(case),
         action_runner=env.action_runner_for(case),
-        sender_id=case.name,
+        sender_id=conversation_id,
         seed=env.seed,
         engine=env.engine,
     )
@@ -116,6 +120,7 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
         outcomes=tuple(run.outcomes),
         conversation=run.conversation(),
         duration_ms=(time.perf_counter() - began) * 1000,
+        conversation_id=conversation_id,
     )
 
 

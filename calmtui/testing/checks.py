@@ -1,8 +1,11 @@
 """Checking test cases against the project: every flow, slot, response, action and stub a test
-names must exist, so a typo fails loudly at load time instead of passing or failing mysteriously.
+names should exist, so a typo is pointed out at load time instead of failing mysteriously.
 
-Unknown names in `commands:` lines are warnings, not errors: a test may deliberately give the
-engine a command it must ignore (it records a CommandIgnored event for it).
+Names in assertions and in step-style checks are warnings, not errors: Rasa's e2e loader never
+checks them (an `action_executed` of something that never runs simply fails that case at run
+time), and one misspelt name must not stop the other cases. Unknown names in `commands:` lines
+are warnings too: a test may deliberately give the engine a command it must ignore (it records a
+CommandIgnored event for it). Stubs and fixtures name things the run itself uses: errors.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ UNKNOWN_NAME = "CT512"
 UNKNOWN_STUB_ACTION = "CT513"
 UNKNOWN_STUB_CASE = "CT514"
 BAD_JUDGE = "CT521"
+CHECK_NOTE = ": this check can only fail"
+COMMAND_NOTE = " (the engine will ignore this command)"
 
 
 class _Checker:
@@ -52,17 +57,15 @@ class _Checker:
         self.index = ProjectIndex(project)
         self.out: list[Diagnostic] = []
 
-    def flow(self, flow_id: str, span: Span | None, *, warn: bool = False) -> bool:
+    def flow(self, flow_id: str, span: Span | None, *, command: bool = False) -> bool:
         if flow_id in self.project.flows:
             return True
         hint = did_you_mean(flow_id, self.project.flows)
-        message = f"the project has no flow {flow_id!r}"
+        why = COMMAND_NOTE if command else CHECK_NOTE
         self.out.append(
             Diagnostic.warning(
-                UNKNOWN_FLOW, message + " (the engine will ignore this command)", span, hint=hint
+                UNKNOWN_FLOW, f"the project has no flow {flow_id!r}{why}", span, hint=hint
             )
-            if warn
-            else Diagnostic.error(UNKNOWN_FLOW, message, span, hint=hint)
         )
         return False
 
@@ -74,25 +77,35 @@ class _Checker:
             f"steps of {flow_id!r}: {', '.join(s.id for s in flow.steps)}"
         )
         self.out.append(
-            Diagnostic.error(
-                UNKNOWN_FLOW, f"flow {flow_id!r} has no step {step_id!r}", span, hint=hint
+            Diagnostic.warning(
+                UNKNOWN_FLOW,
+                f"flow {flow_id!r} has no step {step_id!r}{CHECK_NOTE}",
+                span,
+                hint=hint,
             )
         )
 
-    def slot(self, name: str, span: Span | None, *, warn: bool = False) -> None:
+    def slot(
+        self, name: str, span: Span | None, *, warn: bool = True, command: bool = False
+    ) -> None:
         if name in self.project.domain.slots:
             return
         hint = did_you_mean(name, self.project.domain.slots)
         message = f"the project has no slot {name!r}"
-        make = Diagnostic.warning if warn else Diagnostic.error
-        self.out.append(make(UNKNOWN_SLOT, message, span, hint=hint))
+        if not warn:
+            self.out.append(Diagnostic.error(UNKNOWN_SLOT, message, span, hint=hint))
+            return
+        why = COMMAND_NOTE if command else CHECK_NOTE
+        self.out.append(Diagnostic.warning(UNKNOWN_SLOT, message + why, span, hint=hint))
 
     def response(self, name: str | None, span: Span | None) -> None:
         if name is None or name in self.project.domain.responses:
             return
         hint = did_you_mean(name, self.project.domain.responses)
         self.out.append(
-            Diagnostic.error(UNKNOWN_NAME, f"the project has no response {name!r}", span, hint=hint)
+            Diagnostic.warning(
+                UNKNOWN_NAME, f"the project has no response {name!r}{CHECK_NOTE}", span, hint=hint
+            )
         )
 
     def action(self, name: str, span: Span | None) -> None:
@@ -101,12 +114,16 @@ class _Checker:
         known = [
             *self.project.domain.actions,
             *self.project.domain.responses,
+            *self.project.domain.forms,
             *self.index.builtin_actions,
         ]
         hint = did_you_mean(name, known)
         self.out.append(
-            Diagnostic.error(
-                UNKNOWN_NAME, f"the project has no action or response {name!r}", span, hint=hint
+            Diagnostic.warning(
+                UNKNOWN_NAME,
+                f"the project has no action or response {name!r}{CHECK_NOTE}",
+                span,
+                hint=hint,
             )
         )
 
@@ -120,8 +137,11 @@ class _Checker:
                     "this list form takes readable flow names; use flow_ids for ids"
                 )
                 self.out.append(
-                    Diagnostic.error(
-                        UNKNOWN_FLOW, f"no flow is named {name!r}", assertion.span, hint=hint
+                    Diagnostic.warning(
+                        UNKNOWN_FLOW,
+                        f"no flow is named {name!r}{CHECK_NOTE}",
+                        assertion.span,
+                        hint=hint,
                     )
                 )
 
@@ -129,12 +149,12 @@ class _Checker:
         for command in commands:
             match command:
                 case StartFlow(flow=flow):
-                    self.flow(flow, span, warn=True)
+                    self.flow(flow, span, command=True)
                 case SetSlot(name=name):
-                    self.slot(name, span, warn=True)
+                    self.slot(name, span, command=True)
                 case CorrectSlots(slots=slots):
                     for corrected in slots:
-                        self.slot(corrected.name, span, warn=True)
+                        self.slot(corrected.name, span, command=True)
                 case _:
                     pass
 
@@ -146,7 +166,7 @@ def check_cases(
     checker = _Checker(project)
     for case in cases:
         for slot, _ in case.fixture_slots:
-            checker.slot(slot, case.span)
+            checker.slot(slot, case.span, warn=False)
         for step in case.steps:
             match step:
                 case UserStep():

@@ -255,15 +255,20 @@ def _case(item: Any, span: Span, r: FileReader) -> ParsedCase | None:
 
 
 def _style(name: str, steps: list[Step], r: FileReader) -> StepStyle:
-    """A case using `assertions:` may have only user steps (FORMATS.md g.3)."""
+    """A case with `assertions:` on any step is judged by its assertions (FORMATS.md g.3).
+
+    Rasa accepts `bot`/`utter`/`slot_was_set`/`slot_was_not_set` steps beside them and skips
+    them when it evaluates such a case; calmtui does the same and says so (CT504, a warning).
+    """
     if not any(isinstance(s, UserStep) and s.assertions for s in steps):
         return "steps"
     seen: set[tuple[str, str | None]] = set()
     for step in steps:
         if not isinstance(step, UserStep):
-            r.error(
+            r.warning(
                 MIXED_STYLES,
-                f"test case {name!r} uses assertions, so it cannot also have a {step.kind!r} step",
+                f"the {step.kind!r} step of test case {name!r} is not checked, as in Rasa: "
+                "the case uses assertions, and they decide its result",
                 step.span,
                 "move this check into the `assertions:` of the user step before it",
             )

@@ -79,6 +79,7 @@ class CaseResult:
     conversation: Conversation | None = None
     duration_ms: float = 0.0
     flaky: Flakiness | None = None
+    conversation_id: str = ""  # the sender id custom actions saw (`<case>_<timestamp>`)
 
     @property
     def skip_reasons(self) -> list[str]:

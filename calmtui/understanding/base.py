@@ -12,6 +12,7 @@ from calmtui.core.commands import Command, command_from_json, command_to_json
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.state import DialogueState
+from calmtui.core.events import CommandIgnored, CommandRewritten, event_from_json, event_to_json
 from calmtui.core.model.project import Project
 
 
@@ -41,6 +42,10 @@ class UnderstandingTrace:
     notes: tuple[str, ...] = ()
     # A stable short name for `error` ("auth", "timeout", "replay_miss", ...), for reports/tests.
     error_kind: str | None = None
+    # Commands dropped or rewritten while reading the reply (unknown flow or slot, not
+    # startable, ...), in the engine's event shape: reports and the inspector list them next to
+    # what the engine's cleanup dropped.
+    dropped: tuple[CommandIgnored | CommandRewritten, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +63,7 @@ class UnderstandingTrace:
             "error": self.error,
             "notes": list(self.notes),
             "error_kind": self.error_kind,
+            "dropped": [event_to_json(e) for e in self.dropped],
         }
 
     @classmethod
@@ -77,6 +83,11 @@ class UnderstandingTrace:
             error=data.get("error"),
             notes=tuple(data.get("notes", [])),
             error_kind=data.get("error_kind"),
+            dropped=tuple(
+                e
+                for e in (event_from_json(d) for d in data.get("dropped", []))
+                if isinstance(e, CommandIgnored | CommandRewritten)
+            ),
         )
 
 

@@ -155,6 +155,7 @@ class LLMCommandGenerator:
             cost=completion.cost,
             latency_ms=_ms(started),
             diagnostics=tuple(checked.diagnostics),
+            dropped=tuple(checked.dropped),
             notes=tuple(notes),
         )
 

@@ -40,6 +40,7 @@ from calmtui.core.commands import (
 )
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.dsl import parse_dsl
+from calmtui.core.events import CommandIgnored, CommandRewritten
 from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
@@ -84,6 +85,9 @@ class Decision:
     notes: list[str] = field(default_factory=list[str])
     diagnostics: list[Diagnostic] = field(default_factory=list[Diagnostic])
     candidates: list[Candidate] = field(default_factory=list[Candidate])
+    dropped: list[CommandIgnored | CommandRewritten] = field(
+        default_factory=list[CommandIgnored | CommandRewritten]
+    )
 
 
 class OfflineGenerator:
@@ -105,6 +109,7 @@ class OfflineGenerator:
             commands=tuple(decision.commands),
             retrieved_flows=tuple((c.flow_id, c.score) for c in decision.candidates),
             diagnostics=tuple(decision.diagnostics),
+            dropped=tuple(decision.dropped),
             notes=tuple(decision.notes),
             latency_ms=(time.perf_counter() - started) * 1000,
         )
@@ -169,7 +174,12 @@ def _payload_or_typed(
     asked = situation.asked.name if situation.asked else None
     checked = check_commands(commands, context.index, asked_slot=asked)
     kept = checked.commands or [CannotHandle()]
-    return Decision(kept, ["the message is written in the command language"], checked.diagnostics)
+    return Decision(
+        kept,
+        ["the message is written in the command language"],
+        checked.diagnostics,
+        dropped=checked.dropped,
+    )
 
 
 # -- 2. the question's buttons and exact values ---------------------------------------------------

@@ -25,6 +25,7 @@ from calmtui.core.commands import (
 from calmtui.core.diagnostics import Diagnostic, did_you_mean
 from calmtui.core.dsl import DslVersion, parse_dsl, to_dsl
 from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.events import CommandIgnored, CommandRewritten
 from calmtui.core.model.flows import Flow
 
 # What a command generator may produce. Error, Restart, SessionStart/End, HandleCodeChange and
@@ -50,19 +51,29 @@ LLM_COMMAND_KINDS = frozenset(
 
 @dataclass(slots=True)
 class Checked:
-    """Commands that survived, and a diagnostic for each one that did not (or was rewritten)."""
+    """Commands that survived, and a diagnostic for each one that did not (or was rewritten);
+    `dropped` says the same as events, for the trace (UnderstandingTrace.dropped)."""
 
     commands: list[Command] = field(default_factory=list[Command])
     diagnostics: list[Diagnostic] = field(default_factory=list[Diagnostic])
+    dropped: list[CommandIgnored | CommandRewritten] = field(
+        default_factory=list[CommandIgnored | CommandRewritten]
+    )
 
     def drop(self, command: Command, code: str, why: str, hint: str | None = None) -> None:
         self.diagnostics.append(
             Diagnostic.warning(code, f"ignored {to_dsl(command)!r}: {why}", hint=hint)
         )
+        self.dropped.append(CommandIgnored(command=to_dsl(command), reason=code, detail=why))
 
     def rewrite(self, command: Command, new: Command, code: str, why: str) -> None:
         self.diagnostics.append(
             Diagnostic.info(code, f"{to_dsl(command)!r} became {to_dsl(new)!r}: {why}")
+        )
+        self.dropped.append(
+            CommandRewritten(
+                command=to_dsl(command), rewritten_to=to_dsl(new), reason=code, detail=why
+            )
         )
 
 

@@ -118,11 +118,13 @@ CASES = [
         ["CT405", "CT405"],
     ),
     (
-        "cannot handle dropped when others remain",
+        # set aside, not dropped yet: CT408 is decided once the others are applied
+        # (tests/core/test_engine_never_silent.py)
+        "cannot handle set aside when others remain",
         IN_TRANSFER,
         "set slot amount 5\ncannot handle",
         ["set slot amount 5"],
-        ["CT408"],
+        [],
     ),
     ("duplicate cannot handle", [], "cannot handle\ncannot handle", ["cannot handle"], ["CT406"]),
     ("duplicate cancel", IN_TRANSFER, "cancel flow\ncancel flow", ["cancel flow"], ["CT406"]),

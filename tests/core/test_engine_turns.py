@@ -117,6 +117,35 @@ def test_the_machine_pauses_for_custom_actions_and_applies_their_outcome() -> No
     assert outcome.state.slots["recipient"] is None  # reset_slots
 
 
+def test_a_message_naming_a_response_keeps_its_own_buttons_and_other_parts() -> None:
+    """Rasa parity (r7): the response is rendered, the message's buttons come after the
+    response's, its other non-empty parts are kept where the response sets none."""
+    engine, state = _transfer_waiting_for_confirmation()
+    machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
+    pending = machine.advance()
+    assert pending is not None
+    machine.complete_action(
+        pending,
+        ActionOutcome(
+            responses=[
+                {
+                    "response": "utter_done",
+                    "text": "ignored: the response has a text",
+                    "image": "https://example.com/receipt.png",
+                    "custom": {},
+                    "buttons": [{"title": "Receipt", "payload": "/SetSlots(confirm=true)"}],
+                }
+            ]
+        ),
+    )
+    assert machine.advance() is None
+    done = next(m for m in machine.finish().bot_messages if m.utter_action == "utter_done")
+    assert done.text == "Done."
+    assert done.buttons == [{"title": "Receipt", "payload": "/SetSlots(confirm=true)"}]
+    assert done.data["image"] == "https://example.com/receipt.png"
+    assert "custom" not in done.data
+
+
 def test_a_failed_action_is_recorded_and_the_turn_still_listens() -> None:
     engine, state = _transfer_waiting_for_confirmation()
     machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from calmtui.core.loading.flow_loader import load_flow_file
 from calmtui.core.loading.project_loader import LoadResult, ProjectPaths, load_project
 from calmtui.core.model.flows import END, BranchNext, CollectStep, StaticNext
+from calmtui.core.source import parse_yaml
 
 FLOWS = """\
 flows:
@@ -364,3 +366,28 @@ def test_clarify_on_multiple_start_flows_switch(
 def test_wrong_top_level_shape(tmp_path: Path, name: str) -> None:
     write(tmp_path, {"domain.yml": DOMAIN, "data/flows.yml": FLOWS, name: "- just\n- a list\n"})
     assert "CT109" in codes(load(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("branch", "line", "column"),
+    [
+        pytest.param("then: typo_step\n          - else: END", 8, 19, id="then"),
+        pytest.param("then: END\n          - else: typo_step", 9, 19, id="else"),
+    ],
+)
+def test_a_branch_to_a_missing_step_is_reported_at_the_target(
+    branch: str, line: int, column: int
+) -> None:
+    text = (
+        "flows:\n"
+        "  f:\n"
+        "    description: d\n"
+        "    steps:\n"
+        "      - action: utter_a\n"
+        "        next:\n"
+        f"          - if: slots.x\n            {branch}\n"
+    )
+    loaded = load_flow_file(parse_yaml(text, "flows.yml"))
+    [found] = [d for d in loaded.diagnostics if d.code == "CT311"]
+    assert found.span is not None
+    assert (found.span.line, found.span.col) == (line, column)

@@ -235,12 +235,11 @@ def test_github_actions_annotations_and_step_summary(bank: Path, tmp_path: Path)
 
 
 def test_test_file_diagnostics_are_annotated_on_github(bank: Path) -> None:
-    write_project(
-        bank, {"tests/cases.yml": cases_yaml(PASSING.replace("utter_balance", "utter_balanse"))}
-    )
+    broken = PASSING.replace("- test_case: balance\n", "- test_case: balance\n  fixtures: [rch]\n")
+    write_project(bank, {"tests/cases.yml": cases_yaml(broken)})
     result = run(bank, env={"GITHUB_ACTIONS": "true"})
     assert result.exit_code == 2
-    assert "::error file=tests/cases.yml,line=18" in result.stdout
+    assert "::error file=tests/cases.yml,line=14" in result.stdout
 
 
 def test_help_does_not_import_litellm_or_textual() -> None:

@@ -99,15 +99,6 @@ BAD_FILES = [
         None,
     ),
     (
-        "mixed_styles",
-        CASE
-        + "      - user: hi\n        assertions:\n          - flow_started: transfer_money\n      - utter: utter_ask_amount\n",
-        "CT504",
-        7,
-        "cannot also have a 'utter' step",
-        None,
-    ),
-    (
         "order_without_assertions",
         CASE + "      - user: hi\n        assertion_order_enabled: true\n",
         "CT506",
@@ -192,6 +183,54 @@ BAD_FILES = [
         None,
     ),
     (
+        "stub_for_missing_action",
+        "stub_custom_actions:\n  action_trasnfer:\n    events: []\n" + CASE + "      - user: hi\n",
+        "CT513",
+        2,
+        "stub for 'action_trasnfer', which does not exist",
+        "did you mean 'action_transfer'?",
+    ),
+    (
+        "stub_for_a_response",
+        "stub_custom_actions:\n  utter_done:\n    events: []\n" + CASE + "      - user: hi\n",
+        "CT513",
+        2,
+        "is not a custom action",
+        None,
+    ),
+    (
+        "bad_stub_event",
+        "stub_custom_actions:\n  action_transfer:\n    events: [{name: x}]\n"
+        + CASE
+        + "      - user: hi\n",
+        "CT112",
+        3,
+        "needs an 'event' name",
+        None,
+    ),
+    (
+        "bad_mocked_datetime",
+        "fixtures:\n  - t:\n      - mocked_datetime: next tuesday\ntest_cases:\n  - test_case: c\n    fixtures: [t]\n    steps: [{user: hi}]\n",
+        "CT516",
+        3,
+        "is not a date and time",
+        "2024-01-15",
+    ),
+    (
+        "fixture_unknown_slot",
+        "fixtures:\n  - t:\n      - balanse: 1\ntest_cases:\n  - test_case: c\n    fixtures: [t]\n    steps: [{user: hi}]\n",
+        "CT511",
+        5,
+        "no slot 'balanse'",
+        "did you mean 'balance'?",
+    ),
+]
+
+
+# Names in assertions and step-style checks: Rasa's loader never checks them, so these are
+# warnings (the case runs and fails at its check), with the line and a did-you-mean.
+UNKNOWN_NAMES = [
+    (
         "unknown_flow",
         CASE + "      - user: hi\n        assertions:\n          - flow_started: transfer_mony\n",
         "CT510",
@@ -242,49 +281,29 @@ BAD_FILES = [
         "no action or response 'action_transfr'",
         "did you mean 'action_transfer'?",
     ),
-    (
-        "stub_for_missing_action",
-        "stub_custom_actions:\n  action_trasnfer:\n    events: []\n" + CASE + "      - user: hi\n",
-        "CT513",
-        2,
-        "stub for 'action_trasnfer', which does not exist",
-        "did you mean 'action_transfer'?",
-    ),
-    (
-        "stub_for_a_response",
-        "stub_custom_actions:\n  utter_done:\n    events: []\n" + CASE + "      - user: hi\n",
-        "CT513",
-        2,
-        "is not a custom action",
-        None,
-    ),
-    (
-        "bad_stub_event",
-        "stub_custom_actions:\n  action_transfer:\n    events: [{name: x}]\n"
-        + CASE
-        + "      - user: hi\n",
-        "CT112",
-        3,
-        "needs an 'event' name",
-        None,
-    ),
-    (
-        "bad_mocked_datetime",
-        "fixtures:\n  - t:\n      - mocked_datetime: next tuesday\ntest_cases:\n  - test_case: c\n    fixtures: [t]\n    steps: [{user: hi}]\n",
-        "CT516",
-        3,
-        "is not a date and time",
-        "2024-01-15",
-    ),
-    (
-        "fixture_unknown_slot",
-        "fixtures:\n  - t:\n      - balanse: 1\ntest_cases:\n  - test_case: c\n    fixtures: [t]\n    steps: [{user: hi}]\n",
-        "CT511",
-        5,
-        "no slot 'balanse'",
-        "did you mean 'balance'?",
-    ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line", "message", "hint"),
+    [c[1:] for c in UNKNOWN_NAMES],
+    ids=[c[0] for c in UNKNOWN_NAMES],
+)
+def test_unknown_names_in_checks_are_warnings_and_the_case_runs(
+    bank: Path, text: str, code: str, line: int, message: str, hint: str
+) -> None:
+    write_project(bank, {"tests/cases.yml": text})
+    suite = load_suite(load(bank), bank)
+    assert suite.ok, [d.headline() for d in suite.diagnostics if d.is_error]
+    [d] = [d for d in suite.diagnostics if d.code == code]
+    assert (d.severity, d.span.path if d.span else None) == ("warning", "tests/cases.yml")
+    assert d.span is not None
+    assert d.span.line == line, d.headline()
+    assert message in d.message
+    assert "this check can only fail" in d.message
+    assert d.hint is not None
+    assert hint in d.hint
+    assert suite.cases
 
 
 @pytest.mark.parametrize(
@@ -312,6 +331,13 @@ def test_bad_test_file_gives_one_clear_error(
 
 
 WARNINGS = [
+    (
+        "mixed_styles",
+        CASE
+        + "      - user: hi\n        assertions:\n          - flow_started: transfer_money\n      - utter: utter_ask_amount\n",
+        "CT504",
+        7,
+    ),
     ("empty_user", CASE + "      - user: '  '\n      - user: hi\n", "CT518", 4),
     (
         "duplicate_case_names",

@@ -70,14 +70,14 @@ def test_plugin_collects_only_when_asked_and_reports_yaml_lines(bank: Path) -> N
 
 @pytest.mark.slow
 def test_plugin_reports_broken_files_as_collection_errors(bank: Path) -> None:
-    write_project(bank, {"tests/cases.yml": cases_yaml(CASES.replace("utter_done", "utter_dome"))})
+    broken = CASES.replace("- test_case: wrong\n", "- test_case: wrong\n  fixtures: [rch]\n")
+    write_project(
+        bank, {"tests/cases.yml": cases_yaml(broken) + "fixtures:\n  - rich:\n      - balance: 1\n"}
+    )
     result = pytest_run(bank, "--calmtui", "tests")
     assert result.returncode == 2
-    assert (
-        "tests/cases.yml:24:13: error[CT512]: the project has no response 'utter_dome'"
-        in result.stdout
-    )
-    assert "hint: did you mean 'utter_done'?" in result.stdout
+    assert "tests/cases.yml:20:16: error[CT508]: unknown fixture 'rch'" in result.stdout
+    assert "hint: did you mean 'rich'?" in result.stdout
 
 
 @pytest.mark.slow

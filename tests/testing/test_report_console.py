@@ -3,6 +3,7 @@ accuracy table, the coverage table and the final line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from calmtui.testing.coverage import coverage_of
@@ -53,6 +54,7 @@ tests/cases.yml:19: 'wrong_amount' failed at turn 3
    26 |                 value: 90
    27 |           - bot_uttered:
    28 |               utter_name: utter_ask_amount
+  conversation id: wrong_amount_2025-06-01 10:00:00
   state before: flow transfer_money at step transfer_money_1_collect_amount; slots recipient='Anna'
   understanding (commands): set slot amount 80 | start flow check_balance
   ignored: set slot amount 80 (CT402: 'amount' is not collected by the active flow (check_balance))
@@ -72,7 +74,8 @@ tests/cases.yml:19: 'wrong_amount' failed at turn 3
 def test_failure_block_golden(bank: Path) -> None:
     write_project(bank, {"tests/cases.yml": cases_yaml(CASES)})
     suite = suite_of(bank)
-    result = run_suite_sync(suite.cases, environment(bank))
+    env = replace(environment(bank), conversation_id=lambda name: f"{name}_2025-06-01 10:00:00")
+    result = run_suite_sync(suite.cases, env)
     project = load(bank)
     hidden = frozenset(n for n, s in project.domain.slots.items() if s.builtin)
     failed = result.results[0]

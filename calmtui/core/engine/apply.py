@@ -39,7 +39,7 @@ from calmtui.core.engine.frames import FlowFrame, Frame, is_primary, top_flow_fr
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.state import Tracker
 from calmtui.core.events import CommandIgnored, FlowInterrupted
-from calmtui.core.model.flows import CONTINUE_PREFIX, CollectStep, Flow
+from calmtui.core.model.flows import CONTINUE_PREFIX, CallStep, CollectStep, Flow
 
 _SIMPLE_PATTERNS: dict[type[Command], str] = {
     ChitChat: F.CHITCHAT,
@@ -67,20 +67,21 @@ class CommandApplier:
         self.slots_set: list[str] = []
         self._interrupted = False
 
-    def apply_all(self, commands: Sequence[Command]) -> None:
-        for command in commands:
-            self.apply(command)
+    def apply_all(self, commands: Sequence[Command]) -> int:
+        """Apply the commands in order; the number of them that changed something."""
+        return sum(1 for command in commands if self.apply(command))
 
-    def apply(self, command: Command) -> None:
+    def apply(self, command: Command) -> bool:
+        """Apply one command; False when it was ignored (recorded) or does nothing."""
         match command:
             case StartFlow(flow=flow_id):
-                self.start_flow(command, flow_id)
+                return self.start_flow(command, flow_id)
             case SetSlot():
-                self.set_slot(command)
+                return self.set_slot(command)
             case CorrectSlots():
-                self.correct_slots(command)
+                return self.correct_slots(command)
             case CancelFlow():
-                self.cancel_flow()
+                return self.cancel_flow()
             case Clarify(options=options):
                 names = [self._name(o) for o in options]
                 stack_ops.push_pattern(
@@ -99,9 +100,10 @@ class CommandApplier:
                     self.tracker, F.INTERNAL_ERROR, {"error_type": error_type, "info": dict(info)}
                 )
             case ChangeFlow() | Noop():
-                return
+                return False
             case _:
                 stack_ops.push_pattern(self.tracker, _SIMPLE_PATTERNS[type(command)], {})
+        return True
 
     def _name(self, flow_id: str) -> str:
         flow = self.index.flow(flow_id)
@@ -111,7 +113,7 @@ class CommandApplier:
         self.tracker.emit(CommandIgnored(command=to_dsl(command), reason=reason, detail=detail))
 
     # -- start flow ---------------------------------------------------------------------------
-    def start_flow(self, command: StartFlow, flow_id: str) -> None:
+    def start_flow(self, command: StartFlow, flow_id: str) -> bool:
         """FORMATS.md d.2 StartFlow (rasa-pro 3.21 semantics)."""
         tracker = self.tracker
         stack_ops.remove_patterns(tracker, (F.COMPLETED,))
@@ -119,7 +121,7 @@ class CommandApplier:
         if original is not None and original.flow_id == flow_id:
             if not F.is_continue_interrupted_active(tracker.stack):
                 self._ignore(command, "CT401", f"{flow_id!r} is already running")
-                return
+                return False
             # Answering "continue with X?" by asking for X again continues it.
             stack_ops.remove_patterns(tracker, (F.CONTINUE_INTERRUPTED,))
             frame = next(
@@ -127,7 +129,7 @@ class CommandApplier:
             )
             if frame is not None and isinstance(frame, FlowFrame):
                 stack_ops.resume(tracker, frame)
-            return
+            return True
         on_stack = [f for f in tracker.stack if isinstance(f, FlowFrame) and f.flow_id == flow_id]
         if on_stack and original is not None:
             paused = [f for f in on_stack if is_primary(f)]
@@ -135,11 +137,11 @@ class CommandApplier:
                 self._ignore(
                     command, "CT401", f"{flow_id!r} is already running as part of another flow"
                 )
-                return
+                return False
             stack_ops.remove_patterns(tracker, (F.CONTINUE_INTERRUPTED,))
             stack_ops.resume(tracker, paused[-1])
             self._interrupt(original)
-            return
+            return True
         stack_ops.remove_patterns(tracker, (F.CONTINUE_INTERRUPTED,))
         frame_type = "regular"
         if original is not None:
@@ -149,6 +151,7 @@ class CommandApplier:
             FlowFrame(frame_id=tracker.new_frame_id(), flow_id=flow_id, frame_type=frame_type)
         )
         tracker.started_flows.add(flow_id)
+        return True
 
     def _interrupt(self, frame: FlowFrame) -> None:
         if not self._interrupted:  # one FlowInterrupted per message, however many flows start
@@ -156,23 +159,24 @@ class CommandApplier:
             self.tracker.emit(FlowInterrupted(flow_id=frame.flow_id, step_id=frame.step_id))
 
     # -- slots --------------------------------------------------------------------------------
-    def set_slot(self, command: SetSlot) -> None:
+    def set_slot(self, command: SetSlot) -> bool:
         tracker = self.tracker
         slot = self.index.slots.get(command.name)
         if slot is None:  # cleanup already turned these into CannotHandle
-            return
+            return False
         value, _valid = slot.coerce(none_like(command.value))
         current = tracker.slots.get(command.name)
         if current == value and type(current) is type(value):
             self._ignore(command, "CT410", f"{command.name!r} already is {value!r}")
-            return
+            return False
         if command.extractor != "CUSTOM":
             allowed, why = self.may_fill(command.name)
             if not allowed:
                 self._ignore(command, why[0], why[1])
-                return
+                return False
         tracker.set_slot(command.name, value, filled_by=command.extractor)
         self.slots_set.append(command.name)
+        return True
 
     def may_fill(self, name: str) -> tuple[bool, tuple[str, str]]:
         """Understanding may fill the slot being asked, the collect slots of the active flow
@@ -202,7 +206,7 @@ class CommandApplier:
         where = ", ".join(dict.fromkeys([*active, *self.predicted_flows])) or "no flow is active"
         return False, ("CT402", f"{name!r} is not collected by the active flow ({where})")
 
-    def correct_slots(self, command: CorrectSlots) -> None:
+    def correct_slots(self, command: CorrectSlots) -> bool:
         tracker, index = self.tracker, self.index
         top = top_flow_frame(tracker.stack)
         on_stack = {f.flow_id for f in tracker.stack}
@@ -224,9 +228,9 @@ class CommandApplier:
                 repr(s.name) for s in command.slots
             )
             self._ignore(command, "CT411", where)
-            return
+            return False
         user = top_user_frame(tracker.stack)
-        reset_step = earliest_collect_step(index, user, set(proposed)) if user else None
+        reset = earliest_collect_step(index, tracker.stack, user, set(proposed)) if user else None
         fields: dict[str, Any] = {
             "is_reset_only": all(
                 s.ask_before_filling
@@ -238,8 +242,8 @@ class CommandApplier:
                 n: {"value": v, "filled_by": filled_by[n]} for n, v in proposed.items()
             },
             "new_slot_values": dict(proposed),
-            "reset_flow_id": user.flow_id if user else None,
-            "reset_step_id": reset_step.id if reset_step else None,
+            "reset_flow_id": reset[0] if reset else (user.flow_id if user else None),
+            "reset_step_id": reset[1].id if reset else None,
         }
         insert_at: int | None = None
         if top.flow_id == F.CORRECTION:
@@ -248,32 +252,87 @@ class CommandApplier:
             insert_at = tracker.index_of(top.frame_id)
             stack_ops.end_frames_down_to(tracker, top.frame_id)
         stack_ops.push_pattern(tracker, F.CORRECTION, fields, insert_at)
+        return True
 
     # -- cancel ---------------------------------------------------------------------------------
-    def cancel_flow(self) -> None:
+    def cancel_flow(self) -> bool:
         user = F.cancelable_user_frame(self.original_stack)
         if user is None:  # cleanup turns this into CannotHandle
-            return
+            return False
         stack_ops.push_cancel(
             self.tracker, self.index, user, stack_ops.canceled_frames(self.original_stack)
         )
+        return True
 
 
 def earliest_collect_step(
-    index: ProjectIndex, frame: FlowFrame, slots: set[str]
-) -> CollectStep | None:
-    """The earliest collect step up to the frame's current step that asks for one of `slots`."""
-    flow = index.flow(frame.flow_id)
-    if flow is None:
-        return None
-    for step in previous_collect_steps(flow, frame.step_id.removeprefix(CONTINUE_PREFIX)):
+    index: ProjectIndex, stack: Sequence[Frame], frame: FlowFrame, slots: set[str]
+) -> tuple[str, CollectStep] | None:
+    """The earliest collect step up to the frame's current step that asks for one of `slots`,
+    with the id of the flow it belongs to. Steps of flows the frame called count as its own
+    (FORMATS.md c.6): a finished call contributes all its questions, a running one those up to
+    its current step."""
+    for flow_id, step in collect_steps_before(index, stack, frame, ()):
         if step.collect in slots:
-            return step
+            return flow_id, step
+    return None
+
+
+def collect_steps_before(
+    index: ProjectIndex, stack: Sequence[Frame], frame: FlowFrame, path: tuple[str, ...]
+) -> list[tuple[str, CollectStep]]:
+    """Collect steps that can lead to the frame's current step, in flow order, calls inlined."""
+    flow = index.flow(frame.flow_id)
+    if flow is None or flow.id in path:
+        return []
+    current = frame.step_id.removeprefix(CONTINUE_PREFIX)
+    seen = _steps_leading_to(flow, current)
+    result: list[tuple[str, CollectStep]] = []
+    for step in flow.steps:
+        if step.id not in seen:
+            continue
+        if isinstance(step, CollectStep):
+            result.append((flow.id, step))
+        elif isinstance(step, CallStep):
+            running = _call_frame_above(stack, frame, step.call) if step.id == current else None
+            if running is not None:
+                result.extend(collect_steps_before(index, stack, running, (*path, flow.id)))
+            else:
+                result.extend(_all_collect_steps(index, step.call, (*path, flow.id)))
+    return result
+
+
+def _all_collect_steps(
+    index: ProjectIndex, flow_id: str, path: tuple[str, ...]
+) -> list[tuple[str, CollectStep]]:
+    flow = index.flow(flow_id)
+    if flow is None or flow_id in path:
+        return []
+    result: list[tuple[str, CollectStep]] = []
+    for step in flow.steps:
+        if isinstance(step, CollectStep):
+            result.append((flow_id, step))
+        elif isinstance(step, CallStep):
+            result.extend(_all_collect_steps(index, step.call, (*path, flow_id)))
+    return result
+
+
+def _call_frame_above(stack: Sequence[Frame], frame: FlowFrame, flow_id: str) -> FlowFrame | None:
+    """The frame a `call` step of `frame` started, if it is still running."""
+    position = next((i for i, f in enumerate(stack) if f.frame_id == frame.frame_id), len(stack))
+    for above in stack[position + 1 :]:
+        if isinstance(above, FlowFrame) and above.frame_type == "call":
+            return above if above.flow_id == flow_id else None
     return None
 
 
 def previous_collect_steps(flow: Flow, step_id: str) -> list[CollectStep]:
     """Collect steps that can lead to `step_id` (including it), in flow order."""
+    seen = _steps_leading_to(flow, step_id)
+    return [s for s in flow.steps if isinstance(s, CollectStep) and s.id in seen]
+
+
+def _steps_leading_to(flow: Flow, step_id: str) -> set[str]:
     predecessors: dict[str, set[str]] = {}
     for step in flow.steps:
         for target in step.targets():
@@ -286,4 +345,4 @@ def previous_collect_steps(flow: Flow, step_id: str) -> list[CollectStep]:
             continue
         seen.add(current)
         todo.extend(predecessors.get(current, ()))
-    return [s for s in flow.steps if isinstance(s, CollectStep) and s.id in seen]
+    return seen

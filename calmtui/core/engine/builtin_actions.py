@@ -53,7 +53,12 @@ def _set_fields(rt: Runtime, frame: PatternFrame, **changes: Any) -> None:
 
 
 def run_slot_rejections(rt: Runtime) -> None:
-    """Type check and `rejections` of the slot being collected or validated (FORMATS.md c.4)."""
+    """Type check and `rejections` of the slot being collected or validated (FORMATS.md c.4).
+
+    As in the reference, the rejection is rendered with the conversation as it is, then the
+    slot is reset (SlotSet None) and then the message is sent; `value` is the value as it was
+    set (before this check's own conversion).
+    """
     frame = _top_pattern(rt, F.COLLECT, F.VALIDATE_SLOT)
     if frame is None:
         return
@@ -67,8 +72,7 @@ def run_slot_rejections(rt: Runtime) -> None:
         return
     coerced, valid = slot.coerce(value)
     if not valid:
-        rt.utter_or_error(TYPE_REJECTIONS.get(slot.type, "utter_ask_rephrase"), {"value": value})
-        tracker.set_slot(name, None)
+        _reject(rt, name, TYPE_REJECTIONS.get(slot.type, "utter_ask_rephrase"), value)
         return
     slots = {**tracker.slots, name: coerced}
     context = rt.context()
@@ -77,11 +81,16 @@ def run_slot_rejections(rt: Runtime) -> None:
         if isinstance(condition, str | bool) and condition_holds(
             condition, slots=slots, context=context
         ):
-            rt.utter_or_error(str(rejection.get("utter")), {"value": coerced})
-            tracker.set_slot(name, None)
+            _reject(rt, name, str(rejection.get("utter")), value)
             return
     if coerced != value or type(coerced) is not type(value):
         tracker.set_slot(name, coerced)
+
+
+def _reject(rt: Runtime, slot: str, response: str, value: Any) -> None:
+    message = rt.render(response, {"value": value})
+    rt.tracker.set_slot(slot, None)
+    rt.send_or_error(message, response)
 
 
 def cancel_flow(rt: Runtime) -> None:

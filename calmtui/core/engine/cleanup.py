@@ -58,6 +58,9 @@ def none_like(value: Any) -> Any:
 class Cleaned:
     commands: list[Command] = field(default_factory=list[Command])
     events: list[Event] = field(default_factory=list[Event])
+    # CannotHandle commands set aside because other commands remain: they are dropped (CT408)
+    # only if one of those others is applied; otherwise the first one runs after all.
+    deferred: list[Command] = field(default_factory=list[Command])
 
     def ignore(self, command: Command, reason: str, detail: str) -> None:
         self.events.append(CommandIgnored(command=to_dsl(command), reason=reason, detail=detail))
@@ -411,9 +414,10 @@ def _clarify_multiple_starts(result: Cleaned) -> None:
 
 def _final_pass(result: Cleaned) -> None:
     commands = result.commands
-    if len(commands) > 1:
-        for command in [c for c in commands if isinstance(c, CannotHandle)]:
-            result.ignore(command, "CT408", "other commands were understood")
+    if len(commands) > 1 and not all(isinstance(c, CannotHandle) for c in commands):
+        # Whether the others survive is known only once they are applied (a slot the active
+        # flow does not collect, a flow already running): the turn machine decides CT408 then.
+        result.deferred = [c for c in commands if isinstance(c, CannotHandle)]
         commands = [c for c in commands if not isinstance(c, CannotHandle)]
     limited: list[Command] = []
     seen: set[type[Command]] = set()

@@ -22,7 +22,7 @@ from calmtui.core.engine.builtin_actions import BUILTIN_ACTIONS, options_text
 from calmtui.core.engine.frames import FlowFrame, Frame, PatternFrame, with_step
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.engine.state import Tracker, checkpoint_key
-from calmtui.core.events import FlowCompleted, FlowStarted, FrameDropped
+from calmtui.core.events import FlowCompleted, FlowStarted, FrameDropped, SlotSet
 from calmtui.core.model.flows import (
     CONTINUE_PREFIX,
     END,
@@ -42,6 +42,7 @@ from calmtui.core.model.flows import (
 MAX_STEPS_WITHOUT_ACTION = 250  # the reference's FlowPolicy circuit breaker
 MAX_ACTIONS_PER_TURN = 1000  # the reference's MAX_NUMBER_OF_PREDICTIONS_CALM
 LISTEN = "action_listen"
+CORRECT_FLOW_SLOT = "action_correct_flow_slot"
 
 _CONTEXT_PLACEHOLDER = re.compile(r"\{\{\s*context\.([A-Za-z_]\w*)\s*\}\}")
 
@@ -123,6 +124,9 @@ class Executor:
         self.trips = 0
         # Actions a custom action asked to run next (`followup` events), before the flows go on.
         self.followups: list[PendingAction] = []
+        # Slots action_correct_flow_slot set: validated once the next action has run.
+        self.corrected: list[str] = []
+        self._validate_after_pending: list[str] = []
 
     @property
     def tracker(self) -> Tracker:
@@ -156,6 +160,7 @@ class Executor:
             top = tracker.top
             if top is None:
                 self.rt.executed(LISTEN)
+                self._validate_corrected(self._take_corrected())
                 return None
             flow = self.rt.index.flow(top.flow_id)
             if flow is None:
@@ -297,6 +302,7 @@ class Executor:
             return None
         if name == LISTEN:
             self.rt.executed(LISTEN, flow.id, step.id)
+            self._validate_corrected(self._take_corrected())
             return _LISTENED
         if not self.rt.index.is_known_action(name):
             if not templated:  # conventions such as validate_<slot>: absent means "nothing to do"
@@ -312,19 +318,50 @@ class Executor:
     ) -> PendingAction | None:
         """Run a known action: built-ins and responses here, custom actions by the caller."""
         self._count_action()
+        corrected = self._take_corrected()
         builtin = BUILTIN_ACTIONS.get(name)
         if builtin is not None:
             self.rt.executed(name, flow_id, step_id)
+            mark = len(self.tracker.events)
             builtin(self.rt)
+            if name == CORRECT_FLOW_SLOT:
+                self.corrected = [
+                    e.name for e in self.tracker.events[mark:] if isinstance(e, SlotSet)
+                ]
+            self._validate_corrected(corrected)
             return None
         if name in self.rt.index.domain.responses:
             self.rt.executed(name, flow_id, step_id)
             self.rt.utter_or_error(name)
+            self._validate_corrected(corrected)
             return None
         if name in self.rt.index.builtin_actions:
             self.rt.executed(name, flow_id, step_id)
+            self._validate_corrected(corrected)
             return None
+        if name in self.rt.index.domain.forms and name not in self.rt.index.custom_actions:
+            # A form is an action name, but its loop belongs to NLU-based assistants.
+            self.rt.note("form_not_run", f"form {name!r} is not run by calmtui; skipped")
+            self._validate_corrected(corrected)
+            return None
+        self._validate_after_pending = corrected
         return PendingAction(name=name, flow_id=flow_id, step_id=step_id)
+
+    def _take_corrected(self) -> list[str]:
+        corrected, self.corrected = self.corrected, []
+        return corrected
+
+    def _validate_corrected(self, names: list[str]) -> None:
+        """As the reference's processor does, slots that action_correct_flow_slot changed go
+        through their domain-level validation once the action after it has run."""
+        if names:
+            stack_ops.push_slot_validations(self.tracker, self.rt.index, names)
+
+    def custom_action_done(self, *, failed: bool) -> None:
+        """The caller ran the pending custom action: validations waiting for it start now."""
+        names, self._validate_after_pending = self._validate_after_pending, []
+        if not failed:
+            self._validate_corrected(names)
 
     def _count_action(self) -> None:
         self.actions_run += 1
@@ -392,7 +429,7 @@ class Executor:
                 flow_id=frame.flow_id, step_id=frame.step_id.removeprefix(CONTINUE_PREFIX)
             )
         )
-        if is_user:
+        if is_user and not is_call:  # a called flow's questions belong to its caller
             self._forget_checkpoints(frame.flow_id)
 
     def _offer_to_continue(self) -> None:
@@ -436,11 +473,15 @@ class Executor:
                 tracker.set_slot(name, slot.initial_value, reset=True)
 
     def _forget_checkpoints(self, flow_id: str) -> None:
-        if any(f.flow_id == flow_id for f in self.tracker.stack):
-            return
-        prefix = checkpoint_key(flow_id, "")
-        for key in [k for k in self.tracker.checkpoints if k.startswith(prefix)]:
-            del self.tracker.checkpoints[key]
+        """The flow ended: forget where its questions (and those of the flows it called) were
+        asked, unless another frame of the same flow is still on the stack."""
+        on_stack = {f.flow_id for f in self.tracker.stack}
+        for ended in (flow_id, *self.rt.index.called_flows(flow_id)):
+            if ended in on_stack:
+                continue
+            prefix = checkpoint_key(ended, "")
+            for key in [k for k in self.tracker.checkpoints if k.startswith(prefix)]:
+                del self.tracker.checkpoints[key]
 
     # -- loops ------------------------------------------------------------------------------------
     def _recover_from_loop(self, why: str) -> None:

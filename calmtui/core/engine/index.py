@@ -62,6 +62,7 @@ class ProjectIndex:
             name in self.domain.responses
             or name in self.domain.actions
             or name in self.builtin_actions
+            or name in self.domain.forms
         )
 
     def collect_steps(self, flow_id: str) -> list[CollectStep]:
@@ -101,6 +102,10 @@ class ProjectIndex:
 
         visit(flow_id, ())
         return result
+
+    def called_flows(self, flow_id: str) -> list[str]:
+        """Flows a flow calls, directly or through the flows it calls (cycle-safe)."""
+        return [s.call for s in self._steps_with_calls(flow_id) if isinstance(s, CallStep)]
 
     def collect_action(self, slot: str) -> str | None:
         name = f"action_ask_{slot}"

@@ -62,10 +62,18 @@ class Runtime:
 
     def utter(self, name: str, extra: Mapping[str, Any] | None = None) -> bool:
         """Utter a response by name; False when it does not exist or nothing is eligible."""
+        rendered = self.render(name, extra)
+        if rendered is None:
+            return False
+        self.emit_rendered(rendered, name)
+        return True
+
+    def render(self, name: str, extra: Mapping[str, Any] | None = None) -> RenderedResponse | None:
+        """A response filled in with the slots and context of now, not sent yet."""
         response = self.index.domain.responses.get(name)
         if response is None:
-            return False
-        rendered = render_response(
+            return None
+        return render_response(
             self.index.domain,
             name,
             slots=self.tracker.slots,
@@ -76,13 +84,14 @@ class Runtime:
             default_language=self.index.project.config.language,
             extra=extra,
         )
-        if rendered is None:
-            return False
-        self.emit_rendered(rendered, name)
-        return True
 
     def utter_or_error(self, name: str, extra: Mapping[str, Any] | None = None) -> None:
-        if self.utter(name, extra):
+        self.send_or_error(self.render(name, extra), name)
+
+    def send_or_error(self, rendered: RenderedResponse | None, name: str) -> None:
+        """Send a rendered response; when there was nothing to render, the internal error."""
+        if rendered is not None:
+            self.emit_rendered(rendered, name)
             return
         self.note("no_response", f"response {name!r} has no variation that can be used now")
         if not self.utter(INTERNAL_ERROR_RESPONSE):

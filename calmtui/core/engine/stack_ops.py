@@ -124,6 +124,31 @@ def push_pattern(
     return frame
 
 
+def push_slot_validations(tracker: Tracker, index: ProjectIndex, names: Sequence[str]) -> None:
+    """Slots with domain-level `validation:` among `names` are checked by pattern_validate_slot
+    (unless that check is already waiting for the slot)."""
+    for name in dict.fromkeys(names):
+        slot = index.slots.get(name)
+        if slot is None or slot.validation is None:
+            continue
+        top = tracker.top
+        if (
+            isinstance(top, PatternFrame)
+            and top.flow_id == F.VALIDATE_SLOT
+            and top.fields.get("validate") == name
+        ):
+            continue
+        fields = {
+            "validate": name,
+            "refill_utter": slot.validation.refill_utter or f"utter_ask_{name}",
+            "refill_action": index.collect_action(name) or "",
+            "rejections": [
+                {"if": r.condition, "utter": r.utter} for r in slot.validation.rejections
+            ],
+        }
+        push_pattern(tracker, F.VALIDATE_SLOT, fields)
+
+
 def push_cancel(
     tracker: Tracker, index: ProjectIndex, user: FlowFrame, frame_ids: list[str]
 ) -> None:

@@ -11,10 +11,10 @@ The core stays synchronous and free of I/O; `calmtui.session` drives this loop a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from calmtui.core.commands import Command, SessionStart
+from calmtui.core.commands import CannotHandle, Command, SessionStart
 from calmtui.core.dsl import to_dsl
 from calmtui.core.engine import frames as F
 from calmtui.core.engine import stack_ops
@@ -22,19 +22,22 @@ from calmtui.core.engine.apply import CommandApplier
 from calmtui.core.engine.builtin_actions import restart
 from calmtui.core.engine.cleanup import clean_commands, order_commands
 from calmtui.core.engine.executor import LISTEN, Executor, PendingAction
-from calmtui.core.engine.frames import PatternFrame, as_dict, as_list
+from calmtui.core.engine.frames import as_dict, as_list
 from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.engine.state import DialogueState, Tracker
 from calmtui.core.events import (
+    ActionExecuted,
     ActionFailed,
     BotUttered,
     CommandIgnored,
     CommandRewritten,
     EngineNote,
     Event,
+    FlowStarted,
     Restarted,
+    SessionStarted,
     SlotSet,
     UserUttered,
 )
@@ -110,6 +113,9 @@ class TurnMachine:
         )
         self.executor = Executor(self.runtime)
         self.accepted: list[Command] = []
+        self.given = tuple(commands)
+        self._text = text
+        self._spoke_up = False
         self._finished = False
         self._process(text, commands, metadata)
 
@@ -132,10 +138,47 @@ class TurnMachine:
         self.accepted = list(cleaned.commands)
         mark = len(tracker.events)
         applier = CommandApplier(tracker, index, cleaned.commands)
-        applier.apply_all(order_commands(cleaned.commands, tracker))
-        self._push_slot_validations(applier.slots_set)
+        applied = applier.apply_all(order_commands(cleaned.commands, tracker))
+        self._decide_cannot_handle(cleaned.deferred, applier, applied)
+        stack_ops.push_slot_validations(tracker, index, applier.slots_set)
         tracker.flush_stack()
         _drop_shadowed_slot_sets(tracker.events, mark)
+
+    def _decide_cannot_handle(
+        self, deferred: list[Command], applier: CommandApplier, applied: int
+    ) -> None:
+        """CT408, decided after all the other cleanup: a `cannot handle` given with other
+        commands is dropped only if one of those was applied; otherwise it runs (as when the
+        LLM tried to set a slot no active flow collects along with it)."""
+        if not deferred:
+            return
+        if applied:
+            for command in deferred:
+                self.tracker.emit(
+                    CommandIgnored(
+                        command=to_dsl(command),
+                        reason="CT408",
+                        detail="other commands were understood and applied",
+                    )
+                )
+            return
+        applier.apply(deferred[0])
+        self._accept(deferred[0])
+        for command in deferred[1:]:
+            self.tracker.emit(
+                CommandIgnored(
+                    command=to_dsl(command), reason="CT406", detail="one 'cannot handle' is enough"
+                )
+            )
+
+    def _accept(self, command: Command) -> None:
+        """A command accepted after the message was recorded: the `user` event lists it too."""
+        self.accepted.append(command)
+        events = self.tracker.events
+        for i, event in enumerate(events):
+            if isinstance(event, UserUttered):
+                events[i] = replace(event, commands=(*event.commands, to_dsl(command)))
+                break
 
     def _route_to_calm(self) -> None:
         """Coexistence: a project that defines the router's slot keeps a session routed to CALM.
@@ -150,43 +193,60 @@ class TurnMachine:
         ):
             self.tracker.set_slot(ROUTING_SLOT, True)
 
-    def _push_slot_validations(self, names: list[str]) -> None:
-        """Slots with domain-level `validation:` that the commands set are checked by
-        pattern_validate_slot (unless that check is already waiting for this slot)."""
-        for name in dict.fromkeys(names):
-            slot = self.engine.index.slots.get(name)
-            if slot is None or slot.validation is None:
-                continue
-            top = self.tracker.top
-            if (
-                isinstance(top, PatternFrame)
-                and top.flow_id == F.VALIDATE_SLOT
-                and top.fields.get("validate") == name
-            ):
-                continue
-            fields = {
-                "validate": name,
-                "refill_utter": slot.validation.refill_utter or f"utter_ask_{name}",
-                "refill_action": self.engine.index.collect_action(name) or "",
-                "rejections": [
-                    {"if": r.condition, "utter": r.utter} for r in slot.validation.rejections
-                ],
-            }
-            self.tracker.push(
-                PatternFrame(
-                    frame_id=self.tracker.new_frame_id(), flow_id=F.VALIDATE_SLOT, fields=fields
-                )
-            )
-
     # -- the loop ---------------------------------------------------------------------------------
     def advance(self) -> PendingAction | None:
         """Run the flows; returns the next custom action to run, or None when listening."""
         if self._finished:
             return None
         pending = self.executor.advance()
+        if pending is None and self._is_silent():
+            self._speak_up()
+            pending = self.executor.advance()
         if pending is None:
             self._finished = True
         return pending
+
+    def _is_silent(self) -> bool:
+        """A user message after which the bot said nothing and nothing changed."""
+        if self._text is None or self._spoke_up:
+            return False
+        tracker = self.tracker
+        for event in tracker.events:
+            match event:
+                case BotUttered() | Restarted() | SessionStarted() | FlowStarted():
+                    return False
+                case ActionExecuted(name=name) if name != LISTEN:
+                    return False
+                case _:
+                    pass
+        if tuple(tracker.stack) != tuple(self.stack_before):
+            return False
+        before = self.slots_before
+        return all(
+            tracker.slots.get(name) == before.get(name)
+            for name in {*tracker.slots, *before}
+            if name != ROUTING_SLOT
+        )
+
+    def _speak_up(self) -> None:
+        """Never end a turn in silence: when nothing the message asked for could be done, the
+        assistant asks to rephrase (pattern_cannot_handle), and CT426 says why."""
+        self._spoke_up = True
+        events = self.tracker.events
+        if events and isinstance(events[-1], ActionExecuted) and events[-1].name == LISTEN:
+            events.pop()  # the turn listens after the answer instead
+        given = " | ".join(to_dsl(c) for c in self.given) or "(no command)"
+        command = CannotHandle()
+        self.tracker.emit(
+            CommandRewritten(
+                command=given,
+                rewritten_to=to_dsl(command),
+                reason="CT426",
+                detail="nothing the message asked for changed the conversation",
+            )
+        )
+        stack_ops.push_pattern(self.tracker, F.CANNOT_HANDLE, {"reason": command.reason})
+        self._accept(command)
 
     def complete_action(self, pending: PendingAction, outcome: ActionOutcome) -> None:
         rt = self.runtime
@@ -198,24 +258,28 @@ class TurnMachine:
                 ActionFailed(name=pending.name, error=outcome.error, detail=outcome.detail)
             )
             stack_ops.cancel_with_internal_error(self.tracker, self.engine.index)
+            self.executor.custom_action_done(failed=True)
             return
         for response in outcome.responses:
             self._utter_action_response(response)
         for event in outcome.events:
             self._apply_action_event(pending, event)
+        self.executor.custom_action_done(failed=False)
 
     def _utter_action_response(self, response: Mapping[str, Any]) -> None:
         rt = self.runtime
         name = response.get("response") or response.get("template")
         kwargs = {k: v for k, v in response.items() if k not in ("response", "template")}
-        if isinstance(name, str) and name:
-            rt.utter_or_error(
-                name, kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs
-            )
-            return
         buttons = tuple(
             _button(as_dict(b)) for b in as_list(response.get("buttons")) if isinstance(b, Mapping)
         )
+        if isinstance(name, str) and name:
+            extra = kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs
+            rendered = rt.render(name, extra)
+            if rendered is not None:
+                rendered = _with_message_parts(rendered, response, buttons)
+            rt.send_or_error(rendered, name)
+            return
         rendered = RenderedResponse(
             utter_action=None,
             text=response.get("text") if isinstance(response.get("text"), str) else None,
@@ -306,6 +370,25 @@ class TurnMachine:
             stack_before=self.stack_before,
             slots_before=self.slots_before,
         )
+
+
+_MESSAGE_PARTS = ("text", "image", "custom", "attachment", "elements", "quick_replies")
+
+
+def _with_message_parts(
+    rendered: RenderedResponse, message: Mapping[str, Any], buttons: tuple[Button, ...]
+) -> RenderedResponse:
+    """A custom action's message that names a response: the response, plus the message's own
+    buttons after the response's, plus every other non-empty part the response does not set
+    (the reference's `_utter_responses`)."""
+    parts: dict[str, Any] = {}
+    for key in _MESSAGE_PARTS:
+        value = message.get(key)
+        if key in ("text", "image") and not isinstance(value, str):
+            continue
+        if value and not getattr(rendered, key):
+            parts[key] = value
+    return replace(rendered, buttons=(*rendered.buttons, *buttons), **parts)
 
 
 def _button(data: Mapping[str, Any]) -> Button:

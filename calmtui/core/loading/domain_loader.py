@@ -333,7 +333,11 @@ def _read_mappings(reader: Reader, m: YMap, what: str) -> tuple[SlotMapping, ...
     return tuple(result)
 
 
-def read_rejections(reader: Reader, seq: YSeq | None, what: str) -> tuple[Rejection, ...]:
+def read_rejections(
+    reader: Reader, seq: YSeq | None, what: str, *, lenient: bool = False
+) -> tuple[Rejection, ...]:
+    """`if`/`utter` items. Rasa's flow schema lets a collect step's rejections carry other keys
+    and ignores them (`lenient`: a CT350 warning each); its domain `validation` is strict."""
     if seq is None:
         return ()
     result: list[Rejection] = []
@@ -341,9 +345,12 @@ def read_rejections(reader: Reader, seq: YSeq | None, what: str) -> tuple[Reject
         m = reader.as_map(item, seq.item_span(i), f"a rejection of {what}")
         if m is None:
             continue
-        reader.check_keys(
-            m, ("if", "utter"), f"a rejection of {what}", code="CT301", severity="error"
-        )
+        if lenient:
+            _ignore_extra_rejection_keys(reader, m, what)
+        else:
+            reader.check_keys(
+                m, ("if", "utter"), f"a rejection of {what}", code="CT301", severity="error"
+            )
         condition = m.get("if")
         if isinstance(condition, bool):
             condition = "true" if condition else "false"
@@ -362,6 +369,19 @@ def read_rejections(reader: Reader, seq: YSeq | None, what: str) -> tuple[Reject
             )
         )
     return tuple(result)
+
+
+def _ignore_extra_rejection_keys(reader: Reader, m: YMap, what: str) -> None:
+    for key in m:
+        if key in ("if", "utter"):
+            continue
+        reader.warning(
+            "CT350",
+            f"key {key!r} in a rejection of {what} is ignored, as Rasa does",
+            m.key_span(key),
+            hint=did_you_mean(key, ("if", "utter"))
+            or "a rejection only says `utter` and asks again; branch with the step's `next:`",
+        )
 
 
 def _read_validation(reader: Reader, m: YMap, what: str) -> SlotValidation | None:

@@ -383,6 +383,7 @@ class _StepBuilder:
     def branches(self, raw: _Raw, spec: YSeq, span: Span, follower: str | None) -> Next:
         branches: list[Branch] = []
         else_target: str | None = None
+        else_span: Span | None = None
         children = iter(raw.children)
         for i, item in enumerate(spec):
             m = self.reader.as_map(item, spec.item_span(i), "a branch of 'next'")
@@ -393,6 +394,7 @@ class _StepBuilder:
                     m, ("else",), "an else branch", code="CT301", severity="error"
                 )
                 else_target = self.branch_target(m, "else", children)
+                else_span = m.value_span("else")
                 if i != len(spec) - 1:
                     self.reader.error("CT307", "'else' must be the last branch", m.key_span("else"))
                 continue
@@ -402,7 +404,14 @@ class _StepBuilder:
                 self.reader.error("CT112", "a branch needs an 'if' condition", m.span)
                 condition = False
             target = self.branch_target(m, "then", children)
-            branches.append(Branch(condition=condition, target=target, span=m.value_span("if")))
+            branches.append(
+                Branch(
+                    condition=condition,
+                    target=target,
+                    span=m.value_span("if"),
+                    target_span=m.value_span("then"),
+                )
+            )
         if else_target is None:
             if branches:
                 self.reader.error(
@@ -414,7 +423,9 @@ class _StepBuilder:
             else_target = follower or END
         if not branches:
             return StaticNext(target=else_target, span=span)
-        return BranchNext(branches=tuple(branches), else_target=else_target, span=span)
+        return BranchNext(
+            branches=tuple(branches), else_target=else_target, span=span, else_span=else_span
+        )
 
     def branch_target(self, m: YMap, key: str, children: Iterator[list[_Raw]]) -> str:
         value = m.get(key)
@@ -486,7 +497,10 @@ class _StepBuilder:
             return None
         utter = reader.string(data, "utter", what)
         rejections = read_rejections(
-            reader, reader.seq_at(data, "rejections", f"'rejections' of {what}"), what
+            reader,
+            reader.seq_at(data, "rejections", f"'rejections' of {what}"),
+            what,
+            lenient=True,
         )
         if "reset_after_flow_ends" in data:
             reader.warning(
@@ -536,10 +550,10 @@ class _StepBuilder:
         ids = {s.id: s for s in steps}
         unresolved = False
         for step in steps:
-            for target in step.targets():
+            for target, target_span in step.targets_with_spans():
                 if target != END and target not in ids and not target.startswith(CONTINUE_PREFIX):
                     unresolved = True
-                    span = step.next.span or step.span
+                    span = target_span or step.span
                     self.reader.error(
                         "CT311",
                         f"'next' points at step {target!r}, which {self.what} does not have",

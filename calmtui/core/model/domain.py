@@ -100,5 +100,6 @@ class Domain:
         return [r for r in self.responses.values() if not r.builtin]
 
     def is_known_action(self, name: str) -> bool:
-        """A listed custom action, a response, or a built-in action."""
-        return name in self.actions or name in self.responses
+        """A listed custom action, a response, a built-in action, or a form (form names are
+        action names in Rasa's domain)."""
+        return name in self.actions or name in self.responses or name in self.forms

@@ -24,7 +24,8 @@ PATTERN_PREFIX = "pattern_"
 class Branch:
     condition: str | bool
     target: str
-    span: Span | None = None
+    span: Span | None = None  # the `if` value
+    target_span: Span | None = None  # the `then` value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +41,7 @@ class BranchNext:
     branches: tuple[Branch, ...]
     else_target: str
     span: Span | None = None
+    else_span: Span | None = None  # the `else` value
 
 
 Next = StaticNext | BranchNext
@@ -59,13 +61,18 @@ class StepBase:
 
     def targets(self) -> Iterator[str]:
         """Every step id (or END) this step can continue with."""
+        for target, _span in self.targets_with_spans():
+            yield target
+
+    def targets_with_spans(self) -> Iterator[tuple[str, Span | None]]:
+        """Every target with the span of the value that names it (for diagnostics)."""
         match self.next:
-            case StaticNext(target=target):
-                yield target
-            case BranchNext(branches=branches, else_target=else_target):
+            case StaticNext(target=target, span=span):
+                yield target, span
+            case BranchNext(branches=branches, else_target=else_target, span=span):
                 for b in branches:
-                    yield b.target
-                yield else_target
+                    yield b.target, b.target_span or span
+                yield else_target, self.next.else_span or span
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

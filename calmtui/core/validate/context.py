@@ -48,6 +48,7 @@ class ValidationContext:
             frozenset(self.domain.actions)
             | frozenset(self.domain.responses)
             | frozenset(self.builtin_domain.actions)
+            | frozenset(self.domain.forms)  # form names are action names (Rasa's domain)
         )
         self.collects: list[tuple[Flow, CollectStep]] = []
         self.actions: list[tuple[Flow, ActionStep]] = []

@@ -79,6 +79,9 @@ def failure_lines(
     lines += source_lines(case, failure, sources)
     if result.flaky is not None:
         lines.append([("  flaky: ", _LABEL), (flaky_text(result), None)])
+    if result.conversation_id and _called_actions(result):
+        # what the action server saw as sender_id: the key to its logs for this run
+        lines.append([("  conversation id: ", _LABEL), (result.conversation_id, None)])
     lines += context_lines(failure, hidden_slots=hidden_slots, verbose=verbose)
     if failure.error:
         lines.append([("  error: ", _HEADER), (failure.error, None)])
@@ -90,6 +93,11 @@ def failure_lines(
         for text in mismatch.actual:
             lines.append([("  + actual    ", _ACTUAL), (text, None)])
     return lines
+
+
+def _called_actions(result: CaseResult) -> bool:
+    conversation = result.conversation
+    return conversation is not None and any(t.result.action_calls for t in conversation.turns)
 
 
 def _last_line(span: Span, lines: Sequence[str]) -> int:
@@ -182,17 +190,12 @@ def context_lines(
             for number, raw_line in enumerate(raw[:MAX_RAW_LINES]):
                 label = "  raw reply: " if number == 0 else "             "
                 lines.append([(label, _LABEL), (short(raw_line, 160), _DIM)])
+        # what reading the reply dropped (unknown flow or slot, not startable), then the engine's
+        lines.extend(_dropped_line(e, " by understanding") for e in trace.dropped)
     for event in turn.events:
         match event:
-            case CommandIgnored(command=command, reason=reason, detail=detail):
-                lines.append(
-                    [
-                        ("  ignored: ", _LABEL),
-                        (f"{command} ({reason}{': ' + detail if detail else ''})", None),
-                    ]
-                )
-            case CommandRewritten(command=command, rewritten_to=to, reason=reason):
-                lines.append([("  rewritten: ", _LABEL), (f"{command} -> {to} ({reason})", None)])
+            case CommandIgnored() | CommandRewritten():
+                lines.append(_dropped_line(event))
             case ActionFailed(name=name, error=error):
                 lines.append(
                     [("  action failed: ", _HEADER), (f"{name}: {short(error, 200)}", None)]
@@ -208,6 +211,14 @@ def context_lines(
         [("  stack after: ", _LABEL), (" > ".join(describe(turn.stack_after)) or "(empty)", None)]
     )
     return lines
+
+
+def _dropped_line(event: CommandIgnored | CommandRewritten, stage: str = "") -> Line:
+    if isinstance(event, CommandRewritten):
+        text = f"{event.command} -> {event.rewritten_to} ({event.reason})"
+        return [(f"  rewritten{stage}: ", _LABEL), (text, None)]
+    detail = f": {event.detail}" if event.detail else ""
+    return [(f"  ignored{stage}: ", _LABEL), (f"{event.command} ({event.reason}{detail})", None)]
 
 
 def flaky_text(result: CaseResult) -> str:

@@ -68,6 +68,7 @@ def case_json(result: CaseResult) -> dict[str, Any]:
         "id": case.node_id,
         "status": result.status,
         "duration_ms": round(result.duration_ms, 2),
+        "conversation_id": result.conversation_id,
         "failure": failure_json(result.failure) if result.failure else None,
         "skipped": result.skip_reasons,
         "flaky": None,
@@ -113,8 +114,12 @@ def turn_json(result: TurnResult) -> dict[str, Any]:
         "produced": [to_dsl(c) for c in trace.commands] if trace else [],
         "accepted": [to_dsl(c) for c in result.accepted_commands],
         "ignored": [
-            {"command": e.command, "reason": e.reason, "detail": e.detail}
-            for e in result.events
+            {"command": e.command, "reason": e.reason, "detail": e.detail, "stage": stage}
+            for stage, events in (
+                ("understanding", trace.dropped if trace else ()),
+                ("engine", result.events),
+            )
+            for e in events
             if isinstance(e, CommandIgnored | CommandRewritten)
         ],
         "bot": [

@@ -46,23 +46,31 @@ def summary_text(result: TurnResult) -> Text:
 
 
 def commands_text(result: TurnResult) -> Text:
+    """Accepted commands, then every dropped or rewritten one: those understanding dropped while
+    reading the reply (unknown flow or slot, not startable) next to the engine's cleanup."""
     text = Text()
     for command in result.accepted_commands:
         text.append("✓ ", style="bold green")
         text.append(to_dsl(command) + "\n")
-    for event in result.ignored:
-        reason = CODES.get(event.reason, "")
-        detail = f": {event.detail}" if event.detail else ""
-        if isinstance(event, CommandRewritten):
-            text.append("↻ ", style="bold yellow")
-            text.append(f"{event.command} → {event.rewritten_to}")
-        else:
-            text.append("✗ ", style="bold red")
-            text.append(event.command)
-        text.append(f"  {reason} ({event.reason}){detail}\n", style="dim")
     trace = result.understanding
+    parsed = trace.dropped if trace is not None else ()
+    for stage, events in (("understanding", parsed), ("", result.ignored)):
+        for event in events:
+            reason = CODES.get(event.reason, "")
+            detail = f": {event.detail}" if event.detail else ""
+            if isinstance(event, CommandRewritten):
+                text.append("↻ ", style="bold yellow")
+                text.append(f"{event.command} → {event.rewritten_to}")
+            else:
+                text.append("✗ ", style="bold red")
+                text.append(event.command)
+            where = f" · {stage}" if stage else ""
+            text.append(f"  {reason} ({event.reason}){detail}{where}\n", style="dim")
     if trace is not None:
+        shown = {(e.reason, e.command) for e in parsed}
         for d in trace.diagnostics:
+            if any(code == d.code and repr(command) in d.message for code, command in shown):
+                continue  # listed above as a dropped command
             text.append("! ", style="bold red")
             text.append(f"{d.message} ({d.code})\n")
         if trace.error:
@@ -70,7 +78,7 @@ def commands_text(result: TurnResult) -> Text:
             text.append(trace.error + "\n")
         for note in trace.notes:
             text.append(f"· {note}\n", style="dim")
-    if not result.accepted_commands and not result.ignored and trace is not None:
+    if not result.accepted_commands and not result.ignored and not parsed and trace is not None:
         text.append("no commands\n", style="dim")
     for call in result.action_calls:
         mark, style = ("✗ ", "bold red") if call.error else ("✓ ", "bold green")
