@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-HEAVY = ["textual", "rich", "litellm", "typer"]
+HEAVY = ["textual", "rich", "litellm", "typer", "numpy", "faiss"]
 
 
 def _loaded_after(code: str) -> dict[str, bool]:
@@ -46,3 +46,23 @@ def test_cli_cold_start_does_not_import_litellm_or_textual(argv: list[str]) -> N
     loaded = _loaded_after(code)
     assert not loaded["litellm"], "the CLI imported litellm on a cold start"
     assert not loaded["textual"], "the CLI imported textual on a cold start"
+    assert not loaded["numpy"], "the CLI imported numpy on a cold start"
+    assert not loaded["faiss"], "the CLI imported faiss on a cold start"
+
+
+def test_validate_of_a_knowledge_project_reads_documents_without_numpy() -> None:
+    """validate checks the search documents (CT6xx) but never builds an index."""
+    from pathlib import Path
+
+    support = Path(__file__).resolve().parents[1] / "templates" / "support"
+    code = (
+        "import sys\n"
+        f"sys.argv = ['calmtui', 'validate', '--project', {str(support)!r}]\n"
+        "from calmtui.cli.main import app\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+    loaded = _loaded_after(code)
+    assert not any(loaded[m] for m in ("litellm", "textual", "numpy", "faiss")), loaded

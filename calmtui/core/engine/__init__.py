@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from calmtui.core.engine.executor import PendingAction
-    from calmtui.core.engine.outcome import ActionOutcome
+    from calmtui.core.engine.outcome import ActionOutcome, GeneratedReply
     from calmtui.core.engine.state import DialogueState
     from calmtui.core.engine.turn import Engine, TurnMachine, TurnOutcome
 
 _EXPORTS = {
     "ActionOutcome": "calmtui.core.engine.outcome",
     "DialogueState": "calmtui.core.engine.state",
+    "GeneratedReply": "calmtui.core.engine.outcome",
     "Engine": "calmtui.core.engine.turn",
     "PendingAction": "calmtui.core.engine.executor",
     "TurnMachine": "calmtui.core.engine.turn",
@@ -29,6 +30,7 @@ __all__ = [
     "ActionOutcome",
     "DialogueState",
     "Engine",
+    "GeneratedReply",
     "PendingAction",
     "TurnMachine",
     "TurnOutcome",
