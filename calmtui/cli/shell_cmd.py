@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from calmtui.core.diagnostics import Diagnostic
     from calmtui.core.model.project import Project
     from calmtui.core.validate import ValidationReport
+    from calmtui.generation.responder import Responder
     from calmtui.store.base import Store
     from calmtui.tui.conversation import Assistant
     from calmtui.understanding.base import CommandGenerator
@@ -247,7 +248,18 @@ def make_assistant(project: Project, mode: str | None, stubs: ActionStubs | None
 
         return describe_generator(g)
 
-    return Assistant(make_generator=generator, make_action_runner=actions, describe=describe)
+    def responder(p: Project) -> Responder:
+        from calmtui.generation.factory import make_responder
+        from calmtui.understanding.modes import resolve_mode
+
+        return make_responder(p, resolve_mode(p, mode).mode, root=Path(p.root))
+
+    return Assistant(
+        make_generator=generator,
+        make_action_runner=actions,
+        describe=describe,
+        make_responder=responder,
+    )
 
 
 def open_store(root: Path) -> Store | None:
