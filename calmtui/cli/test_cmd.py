@@ -336,11 +336,11 @@ def _run_suite(
 
     try:
         generator = make_generator(project, options.understanding, project.root)
+        wiring = build_wiring(project, generator=generator, judge_factory=_judge_factory(project))
     except UnderstandingConfigError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_USAGE
     _prefetch_litellm(generator)
-    wiring = build_wiring(project, generator=generator, judge_factory=_judge_factory(project))
     color = should_color(sys.stdout)
     if not options.quiet:
         files = len({c.path for c in suite.cases})

@@ -18,6 +18,7 @@ from calmtui.actions.protocol import ActionRunner
 from calmtui.core.engine import Engine
 from calmtui.core.events import SlotSet
 from calmtui.core.model.project import Project
+from calmtui.generation.responder import Responder
 from calmtui.session import Session
 from calmtui.testing.conversation import Conversation, TurnRecord, turn_slice
 from calmtui.testing.conversation_ids import new_conversation_id
@@ -47,6 +48,9 @@ class RunEnvironment:
     # One engine for all cases: its project index caches (flow hashes, collect steps) are
     # then computed once per run instead of once per conversation.
     engine: Engine | None = None
+    # Knowledge answers, chitchat and rephrasing, shared by all cases (None: each session's
+    # offline default).
+    responder: Responder | None = None
 
 
 @dataclass(slots=True)
@@ -101,6 +105,7 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
         sender_id=conversation_id,
         seed=env.seed,
         engine=env.engine,
+        responder=env.responder,
     )
     run = _Run(case=case, env=env, session=session)
     try:

@@ -17,6 +17,7 @@ from calmtui.actions.stubs import ActionStubs
 from calmtui.core.engine import Engine
 from calmtui.core.model.config import ModelConfig
 from calmtui.core.model.project import Project
+from calmtui.generation.responder import Responder
 from calmtui.testing.case_runner import RunEnvironment
 from calmtui.testing.judge import Judge, LLMJudge
 from calmtui.testing.spec import JudgeConfig, TestCase
@@ -45,8 +46,14 @@ def build_wiring(
     action_runner: ActionRunner | None = None,
     judge_factory: Callable[[JudgeConfig], Judge | None] | None = None,
     seed: int = 0,
+    responder: Responder | None = None,
 ) -> Wiring:
+    """`responder` (knowledge answers, chitchat, rephrasing) defaults to one in the
+    generator's mode, shared by all cases (the documents are indexed once). Raises
+    UnderstandingConfigError when its LLM settings cannot be used."""
     shared = action_runner if action_runner is not None else make_action_runner(project)
+    if responder is None:
+        responder = make_responder(project, generator.mode, Path(project.root))
 
     def runner_for(case: TestCase) -> ActionRunner:
         if not case.stubs:
@@ -71,6 +78,7 @@ def build_wiring(
         judge_for=judge_for,
         seed=seed,
         engine=Engine(project, seed=seed),
+        responder=responder,
     )
 
     async def close_shared() -> None:
@@ -87,6 +95,14 @@ def make_generator(project: Project, mode: str | None, project_dir: str | Path) 
     from calmtui.understanding.modes import make_generator as understanding_generator
 
     return understanding_generator(project, mode, project_dir=project_dir)
+
+
+def make_responder(project: Project, mode: str, project_dir: str | Path) -> Responder:
+    """The responder for generated text in the understanding mode `mode` (anything that is not
+    llm, record or replay is offline, e.g. scripted test generators)."""
+    from calmtui.generation.factory import make_responder as generation_responder
+
+    return generation_responder(project, mode, root=Path(project_dir))
 
 
 def describe(generator: CommandGenerator) -> str:
