@@ -13,7 +13,15 @@ import sys
 import typer
 
 from calmtui import __version__
-from calmtui.cli import fast_params, init_cmd, inspect_cmd, shell_cmd, test_cmd, validate_cmd
+from calmtui.cli import (
+    fast_params,
+    init_cmd,
+    inspect_cmd,
+    knowledge_cmd,
+    shell_cmd,
+    test_cmd,
+    validate_cmd,
+)
 from calmtui.core.errors import CalmtuiError
 
 app = typer.Typer(
@@ -54,6 +62,7 @@ validate_cmd.register(app)
 shell_cmd.register(app)
 inspect_cmd.register(app)
 test_cmd.register(app)
+knowledge_cmd.register(app)
 
 
 def run() -> None:

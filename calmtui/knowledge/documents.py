@@ -132,7 +132,9 @@ def split_passages(text: str, source: str, limit: int = PASSAGE_CHARS) -> list[P
         heading = paragraph[0].lstrip().startswith("#")
         # A heading starts a passage, unless the passage so far is only headings (a title
         # followed by a section heading stays with the section's text).
-        only_headings = all(not line.strip() or line.lstrip().startswith("#") for _, line in current)
+        only_headings = all(
+            not line.strip() or line.lstrip().startswith("#") for _, line in current
+        )
         if current and (size + length > limit or (heading and not only_headings)):
             flush()
         for offset, line in enumerate(paragraph):
