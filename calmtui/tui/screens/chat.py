@@ -41,6 +41,8 @@ from calmtui.tui.messages import (
 from calmtui.tui.reload import (
     changed_code,
     code_dirs_of,
+    is_document,
+    knowledge_dirs_of,
     load_version_in_thread,
     project_changes,
 )
@@ -203,6 +205,7 @@ class ChatScreen(Screen[None]):
                 quiet_ms=self.config.debounce_ms,
                 stop=self.stop_watching,
                 code_dirs=code_dirs_of(self.conversation.project),
+                knowledge_dirs=knowledge_dirs_of(self.conversation.project),
             ):
                 await self.reload_project(changed)
         except Exception as exc:  # e.g. the OS ran out of file watches
@@ -216,6 +219,10 @@ class ChatScreen(Screen[None]):
 
     async def reload_project(self, changed: Sequence[str]) -> None:
         """Load and validate in a thread; apply only a version without errors."""
+        folders = knowledge_dirs_of(self.conversation.project)
+        if changed and all(is_document(path, folders) for path in changed):
+            await self._reindex(changed)
+            return
         try:
             report = await load_version_in_thread(self.conversation.project.root, self.config.paths)
         except Exception as exc:
@@ -237,6 +244,23 @@ class ChatScreen(Screen[None]):
                 )
                 return
         self.post_message(ProjectReloaded(outcome, report, changed))
+
+    async def _reindex(self, changed: Sequence[str]) -> None:
+        """Only knowledge documents changed: re-index them (the project stays as it is)."""
+        if not self.conversation.is_open:
+            return
+        responder = self.conversation.session.responder
+        report = await asyncio.to_thread(responder.refresh)
+        if report is None:
+            return
+        skipped = "".join(f"\n{s.path} {s.reason}" for s in report.skipped)
+        self.notify(
+            f"re-indexed {len(changed)} document(s): {report.documents} documents, "
+            f"{report.passages} passages in {report.seconds * 1000:,.0f} ms{skipped}",
+            title="Knowledge",
+            severity="warning" if report.skipped else "information",
+            markup=False,
+        )
 
     async def _check_actions_code(self, report: ValidationReport) -> ValidationReport:
         """Changed actions code must import before the new version replaces the running one."""
