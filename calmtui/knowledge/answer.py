@@ -127,7 +127,8 @@ def is_relevant(answer: str) -> bool:
 
 def renumber_citations(answer: str) -> str:
     """Citations numbered 1, 2, ... in order of first use; the `Sources:` list reordered to
-    match, uncited sources after the cited ones, citations to sources not listed removed."""
+    match, uncited sources numbered after the cited ones (Rasa keeps their old numbers, which can
+    collide), citations to sources not listed removed."""
     head, marker, tail = answer.rpartition("Sources:")
     if not marker:
         return answer.strip()
@@ -160,7 +161,8 @@ def renumber_citations(answer: str) -> str:
     text = re.sub(r"\s+([,.;:!?])", r"\1", _CITATION.sub(rewrite, head))
     text = re.sub(r"[ \t]+", " ", text).strip()
     listed = [f"[{renumber[old]}] {sources[old]}" for old in order]
-    listed += [f"[{n}] {s}" for n, s in sorted(sources.items()) if n not in renumber]
+    uncited = [s for n, s in sorted(sources.items()) if n not in renumber]
+    listed += [f"[{n}] {s}" for n, s in enumerate(uncited, start=len(order) + 1)]
     listed += others
     return f"{text}\nSources:\n" + "\n".join(listed) if listed else text
 
