@@ -66,7 +66,7 @@ def test_scores_do_not_depend_on_the_order_of_edits(tmp_path: Path) -> None:
     write(docs, {"a.md": "alpha beta"})
     incremental = DocumentIndex(source=docs, root=tmp_path, use_cache=False)
     incremental.refresh()
-    write(docs, {k: v for k, v in FILES.items()})
+    write(docs, dict(FILES.items()))
     incremental.refresh()
     (docs / "a.md").unlink()
     incremental.refresh()

@@ -30,7 +30,8 @@ async def test_offline_answer_with_its_sources_and_the_trace(support: SupportFac
     )
     answer = result.bot_messages[0]
     assert "paid by direct debit on the 8th" in (answer.text or "")
-    assert answer.text is not None and answer.text.endswith("\n(source: docs/billing.md:1-6)")
+    assert answer.text is not None
+    assert answer.text.endswith("\n(source: docs/billing.md:1-6)")
     assert answer.utter_action is None
     assert answer.metadata["utter_source"] == "EnterpriseSearchPolicy"
     assert answer.metadata["search_query"] == "when is my bill paid?"
@@ -64,11 +65,14 @@ async def test_llm_answer_from_the_retrieved_passages_with_citations(
         "It is paid on the 8th [1].\nSources:\n[1] docs/billing.md:1-6\n[2] docs/router-setup.txt"
     )
     prompt = fake_llm.requests[0].prompt
-    assert "source: docs/billing.md:1-6" in prompt and "paid by direct debit" in prompt
+    assert "source: docs/billing.md:1-6" in prompt
+    assert "paid by direct debit" in prompt
     assert "USER: when is my bill paid?" in prompt
     (trace,) = result.generated
-    assert trace.model == "openai/fake-chat" and trace.prompt == prompt
-    assert trace.raw_output is not None and trace.raw_output.startswith("It is paid on the 8th [2]")
+    assert trace.model == "openai/fake-chat"
+    assert trace.prompt == prompt
+    assert trace.raw_output is not None
+    assert trace.raw_output.startswith("It is paid on the 8th [2]")
 
 
 async def test_the_relevancy_check_leads_to_cannot_handle(
@@ -114,7 +118,9 @@ async def test_an_llm_error_is_the_internal_error_pattern_and_the_conversation_c
     assert "utter_internal_error_rasa" in utters(failed)
     assert any(isinstance(e, ActionFailed) for e in failed.events)
     (trace,) = failed.generated
-    assert trace.outcome == "error" and trace.error is not None and "on fire" in trace.error
+    assert trace.outcome == "error"
+    assert trace.error is not None
+    assert "on fire" in trace.error
     assert [d.code for d in trace.diagnostics] == ["CT610"]
     assert said(answered)[0] == "It is paid on the 8th.", answered.generated
 
@@ -198,7 +204,8 @@ async def test_dense_retrieval_through_the_embeddings_server(
     assert trace.retriever == "dense"
     assert trace.passages[0].source == "docs/router-setup.txt"
     scores = [p.score for p in trace.passages]
-    assert scores == sorted(scores, reverse=True) and 0 < scores[0] <= 1
+    assert scores == sorted(scores, reverse=True)
+    assert 0 < scores[0] <= 1
     passages_embedded = len(fake_llm.embedded) - 1
     assert passages_embedded == 7
     # a new session reuses the cached passage vectors: only the question is embedded
@@ -217,7 +224,8 @@ async def test_embeddings_server_down_falls_back_to_lexical_with_the_cause(
         project, ["when is my bill paid?"], responder=responder(project, root, "llm")
     )
     trace = result.generated[0]
-    assert trace.retriever == "lexical" and trace.outcome == "answered"
+    assert trace.retriever == "lexical"
+    assert trace.outcome == "answered"
     assert [d.code for d in trace.diagnostics] == ["CT605"]
     assert said(result)[0] == "Paid on the 8th."
 
