@@ -26,7 +26,7 @@ from calmtui.understanding.text import content_tokens
 from calmtui.understanding.text_llm import TextLLM
 
 UTTER_SOURCE = "IntentlessPolicy"
-MIN_OVERLAP = 0.5  # BM25 share of the best candidate's own self-score needed to pick it
+MIN_OVERLAP = 0.3  # BM25 share of the best candidate's own self-score needed to pick it
 DEFAULT_PROMPT = """\
 You are a friendly assistant having a short, casual exchange with a user. Reply to the user's
 last message in one or two sentences. Do not promise to do anything; you cannot take actions.
