@@ -253,4 +253,10 @@ def _prepare_generation(session: Session) -> list[str]:
     report = responder.refresh()
     if report is not None:
         found += report_diagnostics(report)
-    return [f"{d.severity}[{d.code}]: {d.message}" for d in found if d.severity != "info"]
+    notes = [f"{d.message} ({d.code})" for d in found if d.severity != "info"]
+    if responder.rephraser is not None and responder.rephraser.llm is None:
+        notes.append(
+            "offline: responses keep their template text; the rephraser of endpoints.yml "
+            "needs an LLM (--understanding llm) (CT611)"
+        )
+    return notes
