@@ -18,6 +18,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -77,6 +78,9 @@ class FakeOpenAI:
     embedding_dim: int = 64
     embeddings_down: bool = False
     embedded: list[str] = field(default_factory=list[str])
+    # Consulted before the script: a reply text for prompts it recognises (e.g. rephrasing),
+    # None for the others.
+    answer: Callable[[str], str | None] | None = None
 
     @property
     def port(self) -> int:
@@ -99,6 +103,7 @@ class FakeOpenAI:
             self.embedding_dim = 64
             self.embeddings_down = False
             self.embedded.clear()
+            self.answer = None
 
     def start(self) -> None:
         fake = self
@@ -115,15 +120,18 @@ class FakeOpenAI:
                         fake._embed(self, body)
                     return
                 with fake._lock:
-                    fake.requests.append(
-                        Seen(
-                            self.path,
-                            {k.lower(): v for k, v in self.headers.items()},
-                            body,
-                            time.monotonic(),
-                        )
+                    seen = Seen(
+                        self.path,
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                        time.monotonic(),
                     )
-                    reply = fake._script.popleft() if fake._script else fake.default
+                    fake.requests.append(seen)
+                    known = fake.answer(seen.prompt) if fake.answer is not None else None
+                    if known is not None:
+                        reply = Reply.ok(known)
+                    else:
+                        reply = fake._script.popleft() if fake._script else fake.default
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     fake._answer(self, reply, body)  # the client may have given up (timeouts)
 
