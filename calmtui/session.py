@@ -13,7 +13,7 @@ import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from calmtui.actions.protocol import ActionCall, ActionRequest, ActionRunner, NoActionRunner
 from calmtui.core.commands import (
@@ -42,10 +42,14 @@ from calmtui.core.model.flows import CONTINUE_PREFIX, END, START
 from calmtui.core.model.project import Project
 from calmtui.core.patterns import builtin_domain
 from calmtui.core.payloads import parse_set_slots_payload
-from calmtui.generation.responder import Responder
 from calmtui.generation.trace import GeneratedTrace
-from calmtui.knowledge.base import Conversation
+from calmtui.knowledge.conversation import Conversation
 from calmtui.understanding.base import CommandGenerator, UnderstandingContext, UnderstandingTrace
+
+if TYPE_CHECKING:
+    # Built on first use: the index, the LLM client code and the prompts load only when a
+    # project generates replies.
+    from calmtui.generation.responder import Responder
 
 DEFAULT_MAX_CHARACTERS = 420
 
@@ -265,6 +269,8 @@ class Session:
     def responder(self) -> Responder:
         """What answers knowledge questions, chitchat and rephrasing (offline by default)."""
         if self._responder is None:
+            from calmtui.generation.responder import Responder
+
             self._responder = Responder.offline(self.project)
         return self._responder
 

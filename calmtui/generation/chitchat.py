@@ -20,7 +20,7 @@ from calmtui.core.model.project import Project
 from calmtui.core.patterns import builtin_domain
 from calmtui.generation.trace import GeneratedTrace
 from calmtui.knowledge.answer import render_prompt
-from calmtui.knowledge.base import Conversation
+from calmtui.knowledge.conversation import Conversation
 from calmtui.understanding.bm25 import BM25Index
 from calmtui.understanding.text import content_tokens
 from calmtui.understanding.text_llm import TextLLM

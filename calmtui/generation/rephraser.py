@@ -25,7 +25,7 @@ from calmtui.core.model.domain import Domain
 from calmtui.generation.settings import RephraseSettings
 from calmtui.generation.trace import GeneratedTrace
 from calmtui.knowledge.answer import render_prompt
-from calmtui.knowledge.base import Conversation
+from calmtui.knowledge.conversation import Conversation
 from calmtui.understanding.text_llm import TextLLM
 
 UTTER_SOURCE = "ContextualResponseRephraser"

@@ -25,7 +25,8 @@ from calmtui.core.model.project import Project
 from calmtui.generation.chitchat import ChitchatResponder
 from calmtui.generation.rephraser import Rephraser, Rephrasing
 from calmtui.generation.trace import GeneratedTrace, RetrievedPassage
-from calmtui.knowledge.base import Conversation, KnowledgeBase, SearchResult
+from calmtui.knowledge.base import KnowledgeBase, SearchResult
+from calmtui.knowledge.conversation import Conversation
 from calmtui.knowledge.index import IndexReport
 
 

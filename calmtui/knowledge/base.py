@@ -14,13 +14,14 @@ LLM fails or the store cannot be used -> the internal-error pattern.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.knowledge import answer as answers
+from calmtui.knowledge.conversation import Conversation
 from calmtui.knowledge.dense import DenseIndex, FaissMissingError, VectorCache
 from calmtui.knowledge.documents import Passage
 from calmtui.knowledge.index import CACHE_DIR, DocumentIndex, IndexReport
@@ -33,33 +34,6 @@ TOP_K = 4
 # Offline with check_relevancy: the best passage must cover this share of the question's weight.
 MIN_COVERAGE = 0.5
 UTTER_SOURCE = "EnterpriseSearchPolicy"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Conversation:
-    """What a generated reply may look at: the messages so far (this turn's included), the
-    slots, and the user's message."""
-
-    transcript: tuple[tuple[str, str], ...]
-    slots: Mapping[str, Any] = field(default_factory=dict[str, Any])
-    user_message: str = ""
-    turn: int = 0
-    internal_slots: frozenset[str] = frozenset()
-
-    def readable(self, max_turns: int | None = None) -> str:
-        """`USER:` / `AI:` lines, the last `max_turns` user turns (all when None)."""
-        lines = list(self.transcript)
-        if max_turns is not None and max_turns > 0:
-            users = [i for i, (role, _) in enumerate(lines) if role == "user"]
-            if len(users) > max_turns:
-                lines = lines[users[-max_turns] :]
-        return "\n".join(
-            f"{'USER' if role == 'user' else 'AI'}: {' '.join(text.splitlines())}"
-            for role, text in lines
-        )
-
-    def last_messages(self, count: int) -> list[str]:
-        return [text for _, text in self.transcript[-count:]]
 
 
 @dataclass(frozen=True, slots=True)

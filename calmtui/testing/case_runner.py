@@ -13,12 +13,12 @@ import difflib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from calmtui.actions.protocol import ActionRunner
 from calmtui.core.engine import Engine
 from calmtui.core.events import SlotSet
 from calmtui.core.model.project import Project
-from calmtui.generation.responder import Responder
 from calmtui.session import Session
 from calmtui.testing.conversation import Conversation, TurnRecord, turn_slice
 from calmtui.testing.conversation_ids import new_conversation_id
@@ -28,6 +28,9 @@ from calmtui.testing.results import CaseResult, CheckOutcome, Failure, Mismatch,
 from calmtui.testing.spec import ExpectationStep, TestCase, UserStep
 from calmtui.testing.steps import actual_line, expected_line, step_holds, step_mismatch, user_line
 from calmtui.understanding.base import CommandGenerator
+
+if TYPE_CHECKING:
+    from calmtui.generation.responder import Responder
 
 
 def _no_judge(case: TestCase) -> Judge | None:

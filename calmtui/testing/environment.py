@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calmtui.actions.factory import close_action_runner, make_action_runner
 from calmtui.actions.protocol import ActionRunner
@@ -17,11 +18,13 @@ from calmtui.actions.stubs import ActionStubs
 from calmtui.core.engine import Engine
 from calmtui.core.model.config import ModelConfig
 from calmtui.core.model.project import Project
-from calmtui.generation.responder import Responder
 from calmtui.testing.case_runner import RunEnvironment
 from calmtui.testing.judge import Judge, LLMJudge
 from calmtui.testing.spec import JudgeConfig, TestCase
 from calmtui.understanding.base import CommandGenerator
+
+if TYPE_CHECKING:
+    from calmtui.generation.responder import Responder
 
 
 @dataclass(slots=True, kw_only=True)
