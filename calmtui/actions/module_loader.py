@@ -31,6 +31,8 @@ from typing import Any
 
 from calmtui.actions.sdk import ADAPTER_MARK, REGISTRY_ATTRIBUTE, NativeAction
 
+# How to get rasa_sdk: calmtui's `sdk` extra pins the version calmtui is tested with.
+SDK_INSTALL = "pip install 'calmtui[sdk]' (rasa-sdk 3.21.1)"
 _ACTIONS_PACKAGE = str(Path(__file__).resolve().parent)
 _IMPORTLIB = str(Path(importlib.__file__).resolve().parent)
 _INSTALLED = tuple(
@@ -97,6 +99,14 @@ def load_actions_module(root: str | Path, module_name: str) -> ActionsModule:
     except (Exception, SystemExit) as exc:  # user code may raise anything, even sys.exit()
         if isinstance(exc, ModuleNotFoundError) and exc.name in _prefixes(module_name):
             return _missing(module_name, root_path, exc.name)
+        if _is_missing_rasa_sdk(exc):
+            return ActionsModule(
+                module_name=module_name,
+                root=root_path,
+                error=f"cannot import the actions module {module_name!r}: it uses rasa_sdk, "
+                f"which is not installed; install it with: {SDK_INSTALL}",
+                detail=user_traceback(exc),
+            )
         return ActionsModule(
             module_name=module_name,
             root=root_path,
@@ -106,6 +116,17 @@ def load_actions_module(root: str | Path, module_name: str) -> ActionsModule:
     finally:
         _remove_path(root_path)
     return ActionsModule(module_name=module_name, root=root_path, actions=actions)
+
+
+def _is_missing_rasa_sdk(exc: BaseException) -> bool:
+    """The actions import rasa_sdk (or one of its modules) and rasa_sdk itself is not there (a
+    missing submodule of an installed rasa_sdk is the user's own error, reported as it is)."""
+    name = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    return (
+        isinstance(name, str)
+        and name.split(".")[0] == "rasa_sdk"
+        and sys.modules.get("rasa_sdk") is None
+    )
 
 
 def _missing(module_name: str, root: str, part: str) -> ActionsModule:
