@@ -94,6 +94,10 @@ def load_actions_module(root: str | Path, module_name: str) -> ActionsModule:
         return _missing(module_name, root_path, top)  # never import a same-named module elsewhere
     _forget(top)
     sys.path.insert(0, root_path)
+    # No .pyc for the project's code: a .pyc is trusted while the source's size and mtime (whole
+    # seconds) match, so an edit saved within the second of the last import, keeping the file's
+    # size ("1.0" -> "3.0"), would hot-reload the old code.
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
         actions = _collect(list(_import_all(module_name)))
     except (Exception, SystemExit) as exc:  # user code may raise anything, even sys.exit()
@@ -114,6 +118,7 @@ def load_actions_module(root: str | Path, module_name: str) -> ActionsModule:
             detail=user_traceback(exc),
         )
     finally:
+        sys.dont_write_bytecode = writes_bytecode
         _remove_path(root_path)
     return ActionsModule(module_name=module_name, root=root_path, actions=actions)
 
