@@ -21,7 +21,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -244,16 +244,7 @@ class RecordingClient:
             cost=completion.cost,
         )
         path = self.store.save(recording, secret_values(request.params))
-        return Completion(
-            text=completion.text,
-            model=completion.model,
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-            cost=completion.cost,
-            latency_ms=completion.latency_ms,
-            source="provider",
-            recording=self.store.shown(path),
-        )
+        return replace(completion, source="provider", recording=self.store.shown(path))
 
 
 class ReplayClient:
