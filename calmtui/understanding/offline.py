@@ -20,6 +20,7 @@ Every trace lists the candidate flows with scores and a note saying which rule d
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,8 +49,10 @@ from calmtui.understanding import lexicon
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.corrections import resolve_correction
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
+from calmtui.understanding.flow_choice import choose, thresholds_for
 from calmtui.understanding.flow_matching import Candidate, rank_flows
 from calmtui.understanding.parsing import check_commands
+from calmtui.understanding.semantic_model import preload, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
 from calmtui.understanding.slot_filling import (
     Filled,
@@ -65,10 +68,6 @@ from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
 
 MODE = "offline"
-START_THRESHOLD = 0.5  # a flow this likely is started
-DIGRESSION_THRESHOLD = 0.75  # ...and while a text slot is asked, only this likely
-CLARIFY_MARGIN = 0.15  # candidates this close to the best are offered together
-MAX_CLARIFY_OPTIONS = 3
 SHORT_ANSWER_WORDS = 4  # an unreadable short answer is passed on for the slot's type check
 # What the user may type as DSL directly (not the system's own commands).
 TYPED_KINDS = frozenset(
@@ -87,12 +86,21 @@ class Decision:
 
 
 class OfflineGenerator:
-    """Deterministic, local understanding (see the module docstring for the rules)."""
+    """Deterministic, local understanding (see the module docstring for the rules).
+
+    Creating one starts loading the embedded model in a background thread (and, with `warm`,
+    indexing that project's phrases), so a UI opens at once; the first message waits for it.
+    """
 
     mode = MODE
 
-    def __init__(self, *, origin: str = "default") -> None:
+    def __init__(self, *, origin: str = "default", warm: Project | None = None) -> None:
         self.origin = origin
+        preload()
+        if warm is not None:
+            threading.Thread(
+                target=_warm, args=(warm,), name="calmtui-offline-index", daemon=True
+            ).start()
 
     def describe(self) -> str:
         return "offline (no LLM)"
@@ -100,14 +108,26 @@ class OfflineGenerator:
     async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
         started = time.perf_counter()
         decision = understand(text, context)
+        notes = decision.notes
+        missing = unavailable_reason()
+        if missing is not None and decision.candidates:
+            notes = [
+                *notes,
+                f"matched by words only: the embedded model is unavailable ({missing})",
+            ]
         return UnderstandingTrace(
             mode=MODE,
             commands=tuple(decision.commands),
             retrieved_flows=tuple((c.flow_id, c.score) for c in decision.candidates),
             diagnostics=tuple(decision.diagnostics),
-            notes=tuple(decision.notes),
+            notes=tuple(notes),
             latency_ms=(time.perf_counter() - started) * 1000,
         )
+
+
+def _warm(project: Project) -> None:
+    """Build the project's catalog and phrase vectors ahead of the first message."""
+    catalog_for(project).semantic()
 
 
 def understand(text: str, context: UnderstandingContext) -> Decision:
@@ -215,7 +235,7 @@ def _repair(
     if lexicon.is_handoff(tokens):
         if (
             candidates
-            and candidates[0].score >= START_THRESHOLD
+            and candidates[0].score >= thresholds_for(candidates).start
             and _flow_owns_words(candidates, catalog, tokens)
         ):
             top = candidates[0]
@@ -226,7 +246,7 @@ def _repair(
 
 def _flow_owns_words(candidates: list[Candidate], catalog: FlowCatalog, tokens: list[str]) -> bool:
     """Does the best flow match because of the repair words themselves ("cancel my plan")?"""
-    if not candidates or candidates[0].score < DIGRESSION_THRESHOLD:
+    if not candidates or candidates[0].score < thresholds_for(candidates).digression:
         return False
     vocabulary = catalog.by_id[candidates[0].flow_id].vocabulary
     return any(t in vocabulary for t in content_tokens(" ".join(tokens)))
@@ -247,10 +267,11 @@ def _answer(
     if slot is None:
         return None
     other = _other_flow(candidates, situation)
+    limits = thresholds_for(candidates)
     if asked.name == "interrupted_flow_to_continue":
         return _which_interrupted_flow(message, tokens, asked)
     if slot.type in ("text", "any"):
-        if other is not None and other.score >= DIGRESSION_THRESHOLD:
+        if other is not None and other.score >= limits.digression:
             return None  # a digression: flow start below
         if _not_a_text_answer(message, tokens, asked, context):
             return None  # rule 6 decides
@@ -265,11 +286,11 @@ def _answer(
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
     if filled is not None:
-        starts_other = other is not None and other.score >= START_THRESHOLD
+        starts_other = other is not None and other.score >= limits.start
         if slot.type == "bool" and starts_other and len(tokens) > 2:
             return None  # "no, I want to check my balance": the flow wins
         return _set(asked.name, filled)
-    no_flow = other is None or other.score < START_THRESHOLD
+    no_flow = other is None or other.score < limits.start
     if (
         no_flow
         and 0 < len(tokens) <= SHORT_ANSWER_WORDS
@@ -351,30 +372,23 @@ def _start_or_give_up(
     catalog: FlowCatalog,
     situation: Situation,
 ) -> Decision:
-    top = candidates[0] if candidates else None
-    if top is None or top.score < START_THRESHOLD:
-        if lexicon.is_question(message) and knowledge_search(situation.index.project):
-            return Decision([KnowledgeAnswer()], ["a question no flow handles: knowledge search"])
+    question = lexicon.is_question(message) and knowledge_search(situation.index.project)
+    choice = choose(candidates, searchable_question=question)
+    if choice.kind == "none":
+        if question:
+            return Decision(
+                [KnowledgeAnswer()],
+                [f"a question no flow handles: knowledge search; {choice.note}"],
+            )
         if lexicon.small_talk_kind(tokens) is not None:
-            return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: no flow matches"])
-        best = f" (best: {top.flow_id!r} {top.score:.2f})" if top else ""
-        return Decision(
-            [CannotHandle()], [f"no flow matches well enough{best}; threshold {START_THRESHOLD}"]
-        )
-    close = [
-        c
-        for c in candidates
-        if c.score >= top.score - CLARIFY_MARGIN and c.score >= START_THRESHOLD - CLARIFY_MARGIN
-    ]
-    if len(close) > 1 and top.score < 1.0:
-        options = tuple(c.flow_id for c in close[:MAX_CLARIFY_OPTIONS])
-        scores = ", ".join(f"{c.flow_id} {c.score:.2f}" for c in close[:MAX_CLARIFY_OPTIONS])
-        return Decision(
-            [Clarify(options=options)], [f"several flows match about equally well: {scores}"]
-        )
+            return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
+        return Decision([CannotHandle()], [choice.note])
+    if choice.kind == "clarify":
+        return Decision([Clarify(options=tuple(c.flow_id for c in choice.flows))], [choice.note])
+    top = choice.flows[0]
     commands: list[Command] = [StartFlow(flow=top.flow_id)]
-    notes = [f"flow {top.flow_id!r} {top.reason}"]
-    if top.exact and top.phrase is not None and top.phrase.kind == "example":
+    notes = [choice.note]
+    if top.exact and top.phrase is not None and top.phrase.kind in ("example", "intent example"):
         # The message is one of the flow's examples: a way to ask for the flow, not a value.
         return Decision(commands, notes)
     entry = catalog.by_id[top.flow_id]
