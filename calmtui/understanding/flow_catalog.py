@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.model.flows import CollectStep, Flow
+from calmtui.core.model.flows import CallStep, CollectStep, Flow, LinkStep
 from calmtui.core.model.project import Project
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding.bm25 import BM25Index
@@ -113,10 +113,18 @@ class FlowCatalog:
         # but not so much that one unknown word drowns a clear match ("my card is broken").
         self.unknown_idf = top
         self._semantic: SemanticIndex | None = None
+        self._handoff: list[str] | None = None
         self._semantic_lock = threading.Lock()
 
     def idf(self, token: str) -> float:
         return self.index.idf.get(token, self.unknown_idf)
+
+    def handoff_flows(self) -> list[str]:
+        """Flows that hand the conversation to a person: they link to (or call)
+        pattern_human_handoff, or their name or description says human/agent/advisor/person."""
+        if self._handoff is None:
+            self._handoff = [e.id for e in self.entries if _hands_off(e.flow)]
+        return self._handoff
 
     def semantic(self) -> SemanticIndex | None:
         """The phrases' vectors (built on first use), or None without the embedded model."""
@@ -132,6 +140,22 @@ class FlowCatalog:
             if self._semantic is None:
                 self._semantic = SemanticIndex(self, model)
         return self._semantic
+
+
+_HUMAN_WORDS = frozenset(
+    {"human", "agent", "advisor", "adviser", "person", "representative", "operator", "staff"}
+)
+
+
+def _hands_off(flow: Flow) -> bool:
+    if any(
+        isinstance(step, LinkStep | CallStep)
+        and getattr(step, "link", getattr(step, "call", "")) == "pattern_human_handoff"
+        for step in flow.steps
+    ):
+        return True
+    said = {*words(flow.name), *words(identifier_words(flow.id)), *words(flow.description)}
+    return bool(_HUMAN_WORDS & said) and bool({"talk", "speak", "connect", "handoff"} & said)
 
 
 def _entry(project: Project, steps: ProjectIndex, flow: Flow) -> FlowEntry:

@@ -85,8 +85,18 @@ _NO_PHRASES = frozenset(
         "i'm good", "i'm done", "all good", "not needed",
     }
 )  # fmt: skip
-_YES_FIRST = word_set("yes yeah yea yep yup sure ok okay absolutely definitely correct")
+_YES_FIRST = word_set(
+    "yes yeah yea yep yup sure ok okay absolutely definitely correct perfect great"
+)
 _NO_FIRST = word_set("no nope nah")
+# A short reply that ends with its answer ("hmm that's too pricey, no"), or says that something
+# worked ("that worked, thanks!") / still does not ("still the same").
+_YES_LAST = word_set("yes yeah yep yup please")
+_NO_LAST = word_set("no nope nah")
+_SUCCESS = word_set("worked works working fixed sorted solved resolved")
+_NEGATIONS = word_set("not no never still nothing isn't wasn't doesn't didn't hasn't won't can't")
+_STILL_BROKEN = ("still the same", "still not", "still broken", "didn't work", "did not work")
+_SHORT_REPLY = 8
 
 # "actually ...", "I meant ...", "make it ...", "change the amount to ...", "... instead".
 _CORRECTION_MARKER = re.compile(
@@ -134,9 +144,15 @@ def _core(words: list[str]) -> str:
     return " ".join(words[start:end] if start < end else words)
 
 
+# The words that make a message a repair request (stemmed as `text.content_tokens` does).
+REPAIR_STEMS = word_set("cancel stop abort quit forget drop scrap ditch skip repeat")
+# "forget the flight", "forget about my booking": dropping what is under way.
+_FORGET = re.compile(r"^(?:forget|drop|scrap|ditch)\s+(?:about\s+)?(?:the|my|this|that)\s+\w+$")
+
+
 def is_cancel(words: list[str]) -> bool:
     core = _core(words)
-    if core in _CANCEL_PHRASES:
+    if core in _CANCEL_PHRASES or _FORGET.match(core):
         return True
     joined = " ".join(words)
     return len(words) <= 8 and any(f" {w} " in f" {joined} " for w in _CANCEL_WORDS)
@@ -219,6 +235,16 @@ def yes_no(words: list[str]) -> tuple[bool, bool] | None:
         return True, True
     if core in _NO_PHRASES:
         return False, True
+    if 1 < len(words) <= _SHORT_REPLY:
+        if words[-1] in _NO_LAST:
+            return False, False
+        if words[-1] in _YES_LAST and not _NEGATIONS & set(words):
+            return True, False
+        joined = " ".join(words)
+        if any(phrase in joined for phrase in _STILL_BROKEN):
+            return False, False
+        if _SUCCESS & set(words) and not _NEGATIONS & set(words):
+            return True, False
     if words and words[0] in _YES_FIRST:
         return True, False
     if words and words[0] in _NO_FIRST:

@@ -46,10 +46,13 @@ from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding import lexicon
+from calmtui.understanding.amounts import find_numbers
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
-from calmtui.understanding.corrections import resolve_correction
+from calmtui.understanding.buttons import pick_button, shown_buttons
+from calmtui.understanding.categorical_meaning import value_by_meaning
+from calmtui.understanding.corrections import correction_by_value, resolve_correction
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
-from calmtui.understanding.flow_choice import choose, thresholds_for
+from calmtui.understanding.flow_choice import Thresholds, choose, thresholds_for
 from calmtui.understanding.flow_matching import Candidate, rank_flows
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.semantic_model import preload, unavailable_reason
@@ -61,8 +64,8 @@ from calmtui.understanding.slot_filling import (
     categorical_value,
     clean_text_value,
     fill_slot,
-    values_for_new_flow,
 )
+from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import content_tokens, normalize, word_set, words
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
@@ -141,6 +144,12 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     direct = _payload_or_typed(message, context, situation)
     if direct is not None:
         return direct
+    picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
+    if picked is not None:
+        chosen = _payload_or_typed(picked.button.payload, context, situation)
+        if chosen is not None:
+            chosen.notes.insert(0, f"picked {picked.how}: {picked.button.payload}")
+            return chosen
     tokens = words(message)
     asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
@@ -233,23 +242,42 @@ def _repair(
     if lexicon.is_repeat(tokens):
         return Decision([RepeatBotMessages()], ["asked to repeat"])
     if lexicon.is_handoff(tokens):
+        top = candidates[0] if candidates else None
         if (
-            candidates
-            and candidates[0].score >= thresholds_for(candidates).start
+            top is not None
+            and top.flow_id not in catalog.handoff_flows()
             and _flow_owns_words(candidates, catalog, tokens)
         ):
-            top = candidates[0]
             return Decision([StartFlow(flow=top.flow_id)], [f"flow {top.flow_id!r} {top.reason}"])
+        flow = _handoff_flow(candidates, catalog)
+        if flow is not None:
+            return Decision(
+                [StartFlow(flow=flow)], [f"asked for a human: the project's flow {flow!r}"]
+            )
         return Decision([HumanHandoff()], ["asked for a human"])
     return None
 
 
+def _handoff_flow(candidates: list[Candidate], catalog: FlowCatalog) -> str | None:
+    """The project's own flow for reaching a person (it links to pattern_human_handoff, or its
+    name or description is about a human), if the project has one — the best-scored first."""
+    flows = catalog.handoff_flows()
+    if not flows:
+        return None
+    for candidate in candidates:
+        if candidate.flow_id in flows:
+            return candidate.flow_id
+    return flows[0] if len(flows) == 1 else None
+
+
 def _flow_owns_words(candidates: list[Candidate], catalog: FlowCatalog, tokens: list[str]) -> bool:
-    """Does the best flow match because of the repair words themselves ("cancel my plan")?"""
+    """Does the best flow match because of the repair words themselves ("cancel my plan" in a
+    project with a flow to cancel a plan; not "forget the flight" in one that books flights)?"""
     if not candidates or candidates[0].score < thresholds_for(candidates).digression:
         return False
     vocabulary = catalog.by_id[candidates[0].flow_id].vocabulary
-    return any(t in vocabulary for t in content_tokens(" ".join(tokens)))
+    repair = [t for t in content_tokens(" ".join(tokens)) if t in lexicon.REPAIR_STEMS]
+    return any(t in vocabulary for t in repair or content_tokens(" ".join(tokens)))
 
 
 # -- 5. answering the question ------------------------------------------------------------------
@@ -283,19 +311,48 @@ def _answer(
             )
         value = clean_text_value(message)
         return _set(asked.name, Filled(value, "the message as text")) if value else None
+    return _typed_answer(message, tokens, asked, (slot, other, limits), situation, context)
+
+
+def _typed_answer(
+    message: str,
+    tokens: list[str],
+    asked: AskedSlot,
+    match: tuple[Slot, Candidate | None, Thresholds],
+    situation: Situation,
+    context: UnderstandingContext,
+) -> Decision | None:
+    """An answer to a bool, float or categorical question — or why the message is not one.
+    `match`: the asked slot, the best other flow and the thresholds in force."""
+    slot, other, limits = match
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
+    if filled is None and slot.type == "categorical":
+        filled = value_by_meaning(message, slot, buttons)
     if filled is not None:
-        starts_other = other is not None and other.score >= limits.start
+        starts_other = other is not None and other.score >= limits.digression
         if slot.type == "bool" and starts_other and len(tokens) > 2:
             return None  # "no, I want to check my balance": the flow wins
         return _set(asked.name, filled)
+    # Not a value of the asked type: never coerced ("5000" is not a no). It may correct another
+    # slot of the flow ("oh wait, she's 27" at the confirmation), or be a question (rule 6).
+    fixed = correction_by_value(message, situation, exclude=asked.name)
+    if fixed is not None:
+        return Decision(
+            [SetSlot(name=fixed[0], value=fixed[1].value)],
+            [f"not a {slot.type} answer for {asked.name!r}; a correction of {fixed[0]!r}: "
+             f"{fixed[1].how}"],
+        )  # fmt: skip
+    if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
+        return None  # a digression: a flow, chit-chat or cannot handle (rule 6)
     no_flow = other is None or other.score < limits.start
-    if (
-        no_flow
-        and 0 < len(tokens) <= SHORT_ANSWER_WORDS
-        and lexicon.small_talk_kind(tokens) is None
-    ):
+    if slot.type == "bool" and find_numbers(message):
+        return Decision(
+            [CannotHandle()],
+            [f"{message!r} is not a yes or no for {asked.name!r}, and no slot of the flow takes "
+             "a number: the question is asked again"],
+        )  # fmt: skip
+    if no_flow and 0 < len(tokens) <= SHORT_ANSWER_WORDS:
         # Pass the unreadable answer on: the engine's type check explains what is expected
         # ("Sorry, 'lots' doesn't look like a number").
         return Decision(
@@ -331,7 +388,9 @@ def _stated_values(
         return []
     entry = catalog_for(situation.index.project).by_id.get(flow_id)
     numbers = entry.identity_numbers if entry is not None else frozenset[str]()
-    return values_for_new_flow(message, steps, situation.index.slots, numbers)
+    return stated_values(
+        message, steps, situation.index.slots, numbers, situation.index.project.domain.responses
+    )
 
 
 def _which_interrupted_flow(message: str, tokens: list[str], asked: AskedSlot) -> Decision | None:
@@ -393,8 +452,13 @@ def _start_or_give_up(
         return Decision(commands, notes)
     entry = catalog.by_id[top.flow_id]
     steps = situation.index.collect_steps(top.flow_id)
-    for name, filled in values_for_new_flow(
-        message, steps, situation.index.slots, entry.identity_numbers
+    for name, filled in stated_values(
+        message,
+        steps,
+        situation.index.slots,
+        entry.identity_numbers,
+        situation.index.project.domain.responses,
+        entry.vocabulary,
     ):
         commands.append(SetSlot(name=name, value=filled.value))
         notes.append(f"{name} = {filled.value!r}: {filled.how}")

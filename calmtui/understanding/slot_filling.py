@@ -40,6 +40,10 @@ _LEAD_IN = re.compile(
 )
 _TRAILING_FILLER = re.compile(r"(?:[\s,]+(?:please|thanks|thank\s+you))+\s*$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"\b(?:to|for)\s+(?P<name>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)")
+# "how many travellers?" - "just me"
+_JUST_ME = re.compile(
+    r"^(?:just|only|it's|it is)?\s*(?:me|myself|me alone|myself alone|i am alone)$"
+)
 _PERSON_WORDS = frozenset(
     {"recipient", "name", "person", "who", "payee", "beneficiary", "contact", "friend",
      "customer", "receiver", "people", "someone"}
@@ -80,6 +84,8 @@ def fill_slot(slot: Slot, text: str, buttons: Sequence[tuple[str, Any]] = ()) ->
             return Filled(answer[0], "yes/no phrasing") if answer is not None else None
         case "float":
             numbers = find_numbers(text)
+            if not numbers and _JUST_ME.match(normalize(text)):
+                return Filled("1", "one person (the user)")
             return (
                 Filled(format_number(numbers[0].value), f"the number {numbers[0].text!r}")
                 if numbers
