@@ -20,13 +20,13 @@ from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.text import STOPWORDS, identifier_words, stem, words
 
 MIN_SIMILARITY = 0.35
-MIN_MARGIN = 0.15
+MIN_MARGIN = 0.2
 MAX_SPAN = 4
 MAX_WORDS = 40  # a long message is read from its start only
 
 
 def spans(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
-    """Runs of one to four words, except those made only of function words or of `ignore`d
+    """Runs of one to four words, except those made only of function words or `ignore`d
     (stemmed) words."""
     tokens = words(text)[:MAX_WORDS]
     found: dict[str, None] = {}

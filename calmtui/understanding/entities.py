@@ -61,6 +61,8 @@ _NOT_NAMES = frozenset(
      "it's", "its", "that", "this", "not", "just", "also", "wait", "hang", "hold"}
 )  # fmt: skip
 _MONTH_OR_DAY = re.compile(rf"^(?:{_MONTHS}|{_DAYS})$", re.IGNORECASE)
+# "one way", "one of them": number words that count nothing.
+_IDIOM = re.compile(r"one(?:\s+|-)(?:way|of|more|thing|another|day|time)\b", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s*(?:of\s+)?([a-zA-Z]+)")
 
 
@@ -125,7 +127,7 @@ def amounts(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ign
     found = []
     for number in find_numbers(text):
         mention = Mention(number.text, number.start, number.end)
-        if any(mention.overlaps(t) for t in taken):
+        if any(mention.overlaps(t) for t in taken) or _IDIOM.match(text, number.start):
             continue
         after = text[number.end : number.end + 16]
         before = text[max(0, number.start - 3) : number.start]
@@ -156,3 +158,24 @@ def _word_before(text: str, start: int) -> str:
 
 def is_preposition(word: str) -> bool:
     return word in _PREPOSITIONS
+
+
+def without_values(text: str) -> str:
+    """The message with its dates, codes, numbers and names cut out: what is left asks for
+    something ("I want to fly from Dublin to Paris on 5 June" -> "I want to fly from to on")."""
+    mentions: list[Mention] = [*dates(text)]
+    mentions += codes(text, mentions)
+    mentions += proper_names(text, mentions)
+    mentions += list(amounts(text, mentions))
+    if not mentions:
+        return text
+    kept: list[str] = []
+    position = 0
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.start < position:
+            continue
+        kept.append(text[position : mention.start])
+        position = mention.end
+    kept.append(text[position:])
+    reduced = " ".join(" ".join(kept).split())
+    return reduced if any(ch.isalpha() for ch in reduced) else text

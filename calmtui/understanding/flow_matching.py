@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from calmtui.understanding.entities import without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
 from calmtui.understanding.text import content_tokens, normalize, stem
 
@@ -81,7 +82,9 @@ def rank_flows(
         return []  # only values ("625", "Anna"): nothing asks for a flow
     lexical = _lexical_scores(query, catalog, allowed)
     index = catalog.semantic() if semantic else None
-    meanings = index.scores(index.embed(text), also=lexical) if index is not None else {}
+    meanings = (
+        index.scores(index.embed(without_values(text)), also=lexical) if index is not None else {}
+    )
     ranked: list[Candidate] = []
     for flow_id in dict.fromkeys([*lexical, *meanings]):
         if flow_id not in lexical and not allowed(flow_id):

@@ -97,6 +97,7 @@ _SUCCESS = word_set("worked works working fixed sorted solved resolved")
 _NEGATIONS = word_set("not no never still nothing isn't wasn't doesn't didn't hasn't won't can't")
 _STILL_BROKEN = ("still the same", "still not", "still broken", "didn't work", "did not work")
 _SHORT_REPLY = 8
+_HEDGES = word_set("actually hmm hm ah wait erm er honestly")
 
 # "actually ...", "I meant ...", "make it ...", "change the amount to ...", "... instead".
 _CORRECTION_MARKER = re.compile(
@@ -164,6 +165,15 @@ def cancels_first(text: str) -> bool:
     if len(parts) < 2 or not parts[1].strip():
         return False
     return _core(words(parts[0])) in _CANCEL_PHRASES
+
+
+def cancels_last(text: str) -> bool:
+    """ "ugh, I don't have it with me, forget it": the last clause cancels."""
+    parts = _CLAUSE_BREAK.split(text.strip().rstrip(".!"))
+    if len(parts) < 2:
+        return False
+    last = _core(words(parts[-1]))
+    return last in _CANCEL_PHRASES and last not in ("stop", "quit", "cancel")
 
 
 def is_question(text: str) -> bool:
@@ -245,9 +255,11 @@ def yes_no(words: list[str]) -> tuple[bool, bool] | None:
             return False, False
         if _SUCCESS & set(words) and not _NEGATIONS & set(words):
             return True, False
-    if words and words[0] in _YES_FIRST:
+    first = words[0] if words and words[0] in _YES_FIRST | _NO_FIRST else ""
+    first = first or next((w for w in words if w not in FILLERS and w not in _HEDGES), "")
+    if first in _YES_FIRST:
         return True, False
-    if words and words[0] in _NO_FIRST:
+    if first in _NO_FIRST:
         return False, False
     return None
 

@@ -45,7 +45,7 @@ from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
-from calmtui.understanding import lexicon
+from calmtui.understanding import entities, lexicon
 from calmtui.understanding.amounts import find_numbers
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.buttons import pick_button, shown_buttons
@@ -234,7 +234,9 @@ def _repair(
     catalog: FlowCatalog,
     situation: Situation,
 ) -> Decision | None:
-    cancels = lexicon.is_cancel(tokens) or lexicon.cancels_first(message)
+    cancels = (
+        lexicon.is_cancel(tokens) or lexicon.cancels_first(message) or lexicon.cancels_last(message)
+    )
     if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
     if situation.asked is not None and lexicon.is_skip(tokens):
@@ -311,27 +313,29 @@ def _answer(
             )
         value = clean_text_value(message)
         return _set(asked.name, Filled(value, "the message as text")) if value else None
-    return _typed_answer(message, tokens, asked, (slot, other, limits), situation, context)
+    return _typed_answer(message, tokens, asked, (slot, candidates, limits), situation, context)
 
 
 def _typed_answer(
     message: str,
     tokens: list[str],
     asked: AskedSlot,
-    match: tuple[Slot, Candidate | None, Thresholds],
+    match: tuple[Slot, list[Candidate], Thresholds],
     situation: Situation,
     context: UnderstandingContext,
 ) -> Decision | None:
     """An answer to a bool, float or categorical question — or why the message is not one.
-    `match`: the asked slot, the best other flow and the thresholds in force."""
-    slot, other, limits = match
+    `match`: the asked slot, the ranked flows and the thresholds in force."""
+    slot, candidates, limits = match
+    other = _other_flow(candidates, situation)
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
     if filled is None and slot.type == "categorical":
         filled = value_by_meaning(message, slot, buttons)
+    if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
+        filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None:
-        starts_other = other is not None and other.score >= limits.digression
-        if slot.type == "bool" and starts_other and len(tokens) > 2:
+        if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
         return _set(asked.name, filled)
     # Not a value of the asked type: never coerced ("5000" is not a no). It may correct another
@@ -360,6 +364,29 @@ def _typed_answer(
             [f"no {slot.type} value found for {asked.name!r}: passed on for the slot's type check"],
         )
     return None
+
+
+def _another_flow_wins(
+    tokens: list[str],
+    other: Candidate | None,
+    candidates: list[Candidate],
+    situation: Situation,
+    limits: Thresholds,
+) -> bool:
+    """An answer with more to it ("no, I want to check my balance") starts another flow when
+    that flow matches clearly — better than the flow asking ("yes, book it" stays an answer)."""
+    if other is None or other.score < limits.digression or len(tokens) <= 2:
+        return False
+    asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
+    return asking is None or other.score > asking.score
+
+
+def _number_in_a_code(message: str, filled: Filled) -> bool:
+    """The number is part of a reference with letters or spaces ("SK 101"), not a quantity."""
+    return any(
+        str(filled.value) in m.text.split() and not m.text.isdigit()
+        for m in entities.codes(message)
+    )
 
 
 def _not_a_text_answer(

@@ -22,6 +22,7 @@ Every value carries a short `how` for the trace's notes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -37,6 +38,11 @@ from calmtui.understanding.text import STOPWORDS, normalize, stem, words
 
 _ADDRESS = re.compile(r"\baddress\s+(?:is|to|as|:)?\s*(?P<value>.+?)\s*[.!]?$", re.IGNORECASE)
 _PERSON_CUES = frozenset({"to", "for", "named", "called", "is", "add", "wife", "husband", "son"})
+# "2 adults" counts the slot that talks about passengers, travellers, guests or people.
+_PEOPLE = frozenset(
+    {"adult", "people", "person", "passenger", "traveller", "traveler", "guest", "child", "kid",
+     "pax", "persons"}
+)  # fmt: skip
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
 
 
@@ -166,6 +172,8 @@ class _Reader:
             return None
         unit = mention.unit
         match = [name for name, prof in slots if unit in prof.words or stem(unit) in prof.words]
+        if not match and unit in _PEOPLE:
+            match = [name for name, prof in slots if _PEOPLE & prof.words]
         return match[0] if len(match) == 1 else None
 
     def _categoricals(self) -> None:
@@ -195,8 +203,11 @@ class _Reader:
         for role, cues in (("origin", {"from"}), ("destination", {"to", "into"})):
             for name, _ in self._open("text", role)[:1]:
                 mention = next((m for m in names if m.before in cues), None)
+                if mention is None and role == "origin":
+                    mention = self._before_to(names)
                 if mention is not None:
-                    self._take_name(name, mention, names, f"after {mention.before!r}")
+                    why = f"after {mention.before!r}" if mention.before in cues else "before 'to'"
+                    self._take_name(name, mention, names, why)
         for name, prof in self._open("text", "place"):
             if prof.has("person"):
                 continue
@@ -211,6 +222,14 @@ class _Reader:
             if mention is not None:
                 why = f"after {mention.before!r}" if mention.before else "a name"
                 self._take_name(name, mention, names, why)
+
+    def _before_to(self, names: list[Mention]) -> Mention | None:
+        """ "Vienna to Zurich": the name right before "to <another name>" is where from."""
+        for first, second in itertools.pairwise(names):
+            between = self.text[first.end : second.start].strip().lower()
+            if between == "to" and first.before not in _PLACE_CUES:
+                return first
+        return None
 
     def _take_name(self, slot: str, mention: Mention, names: list[Mention], why: str) -> None:
         self._set(slot, mention.text, f"the name {mention.text!r} ({why})", mention)
