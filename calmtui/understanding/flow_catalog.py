@@ -105,6 +105,11 @@ class FlowCatalog:
                     if entry.id not in ids:
                         ids.append(entry.id)
         self.vocabulary: list[str] = sorted(self.index.vocabulary)
+        # Misspellings keep their first letter ("balnce"): a typo is looked up among the words
+        # with the same initial only, so the lookup does not grow with the whole vocabulary.
+        self.vocabulary_by_initial: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self.vocabulary_by_initial.setdefault(word[:1], []).append(word)
         self.known_words: frozenset[str] = frozenset(
             t for e in self.entries for t in (*e.vocabulary, *e.detail_vocabulary)
         )

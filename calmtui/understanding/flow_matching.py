@@ -8,7 +8,8 @@
      against every flow; a word only the flow's questions use counts half), and
    * *best phrase*: the cosine between the message and the flow's closest request phrase (name,
      description, example), which keeps one shared word ("money") from looking like a match.
-   Misspelt words ("balnce") are mapped to the nearest vocabulary word first (rapidfuzz).
+   Misspelt words ("balnce") are mapped to the nearest vocabulary word with the same first
+   letter first (rapidfuzz; the lookup does not grow with the whole vocabulary).
 3. *Meaning*: the embedded model (`semantic_index`) scores the flows closest in meaning, and the
    word candidates, by the cosine with their best phrase — "I lost my card" meets "replace a
    lost or damaged card", "confirm my account" meets "verify account".
@@ -171,7 +172,10 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
             continue
         lookups += 1
         match = process.extractOne(
-            token, catalog.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+            token,
+            catalog.vocabulary_by_initial.get(token[:1], ()),
+            scorer=fuzz.ratio,
+            score_cutoff=TYPO_CUTOFF,
         )
         # "broken" is not a misspelling of "broke": a word that extends another is another word.
         if match is not None and not (token.startswith(match[0]) or match[0].startswith(token)):

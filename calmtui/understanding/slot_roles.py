@@ -23,7 +23,7 @@ place); callers take the most specific one that finds a value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -100,7 +100,7 @@ class SlotProfile:
 
 
 def profile(
-    slot: str, steps: Sequence[CollectStep], responses: dict[str, Response] | None = None
+    slot: str, steps: Sequence[CollectStep], responses: Mapping[str, Response] | None = None
 ) -> SlotProfile:
     description = " ".join(s.description or "" for s in steps if s.collect == slot)
     questions: list[str] = []

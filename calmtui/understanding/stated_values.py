@@ -62,7 +62,7 @@ def stated_values(
         if slot is None or not slot.llm_fillable or step.ask_before_filling:
             continue
         if step.collect not in usable:
-            usable[step.collect] = (slot, profile(step.collect, steps, dict(responses or {})))
+            usable[step.collect] = (slot, profile(step.collect, steps, responses))
     if not usable:
         return []
     reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
