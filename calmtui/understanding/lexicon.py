@@ -65,6 +65,16 @@ _SMALL_TALK = frozenset(
         "you're great", "nice", "cool", "great", "awesome", "lol", "haha",
     }
 )  # fmt: skip
+# Asking what the assistant can do: at a question, a digression (the capabilities flow, or the
+# chit-chat pattern), never an answer.
+_HELP = frozenset(
+    {
+        "help", "help me", "help please", "i need help", "can you help me", "can you help",
+        "what can you do", "what else can you do", "what can i do", "what are my options",
+        "what are the options", "options", "menu", "show me the menu", "what do you do",
+        "how does this work", "what can you help me with", "what can you help with",
+    }
+)  # fmt: skip
 _YES_PHRASES = frozenset(
     {
         "yes", "y", "yeah", "yea", "yep", "yup", "sure", "ok", "okay", "of course",
@@ -226,7 +236,7 @@ def is_handoff(words: list[str]) -> bool:
 
 
 def small_talk_kind(words: list[str]) -> str | None:
-    """'greeting', 'thanks' or 'small talk' for short social messages, else None."""
+    """'greeting', 'thanks', 'small talk' or 'asks for help' for short social messages."""
     core = _core(words)
     if core in _GREETINGS:
         return "greeting"
@@ -234,6 +244,8 @@ def small_talk_kind(words: list[str]) -> str | None:
         return "thanks"
     if core in _SMALL_TALK:
         return "small talk"
+    if core in _HELP:
+        return "asks for help"
     return None
 
 

@@ -120,6 +120,14 @@ def _profile(slot: str, description: str, question: str) -> SlotProfile:
     asked = words(question)
     every = {*own, *described, *asked}
     roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
+    # "the city where the customer picks the car up" is a place, not a person: people words
+    # other than "name"/"who" count in the slot's own name only.
+    if (
+        "person" in roles
+        and not (_ROLE_WORDS["person"] & set(own))
+        and not ({"name", "who", "recipient", "payee", "surname"} & every)
+    ):
+        roles.discard("person")
     if "to" in own or ("to" in described and {"fly", "travel", "go", "send"} & every):
         roles.add("destination")
     if "number" in every and (_COUNT_WORDS & every or "of" in described[:3]):
