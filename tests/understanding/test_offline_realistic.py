@@ -234,7 +234,8 @@ async def test_every_decision_says_what_matched_and_the_runner_up(rental: Projec
     note = trace.notes[0]
     assert "rent_car" in note
     assert "runner-up" in note
-    assert "meaning" in note and "words" in note
+    assert "meaning" in note
+    assert "words" in note
     assert trace.retrieved_flows[0][0] == "rent_car"
 
 
