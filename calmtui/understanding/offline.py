@@ -55,7 +55,7 @@ from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
 from calmtui.understanding.flow_choice import Thresholds, choose, thresholds_for
 from calmtui.understanding.flow_matching import Candidate, rank_flows
 from calmtui.understanding.parsing import check_commands
-from calmtui.understanding.semantic_model import preload, unavailable_reason
+from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
 from calmtui.understanding.slot_filling import (
     Filled,
@@ -71,6 +71,7 @@ from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
 
 MODE = "offline"
+WARM_DELAY = 0.3  # seconds the background warm-up leaves to a UI's start before it loads
 SHORT_ANSWER_WORDS = 4  # an unreadable short answer is passed on for the slot's type check
 # What the user may type as DSL directly (not the system's own commands).
 TYPED_KINDS = frozenset(
@@ -91,24 +92,33 @@ class Decision:
 class OfflineGenerator:
     """Deterministic, local understanding (see the module docstring for the rules).
 
-    Creating one starts loading the embedded model in a background thread (and, with `warm`,
-    indexing that project's phrases), so a UI opens at once; the first message waits for it.
+    Creating one starts a background thread that, after `WARM_DELAY` (or as soon as a message
+    arrives), loads the embedded model and indexes the phrases of the `warm` project: a UI gets
+    the processor first and opens at once; the first message waits for whatever is not ready.
     """
 
     mode = MODE
 
     def __init__(self, *, origin: str = "default", warm: Project | None = None) -> None:
         self.origin = origin
-        preload()
-        if warm is not None:
+        self._needed = threading.Event()
+        if not disabled():
             threading.Thread(
-                target=_warm, args=(warm,), name="calmtui-offline-index", daemon=True
+                target=self._warm, args=(warm,), name="calmtui-offline-warm", daemon=True
             ).start()
+
+    def _warm(self, project: Project | None) -> None:
+        self._needed.wait(WARM_DELAY)
+        if project is not None:
+            catalog_for(project).semantic()
+        else:
+            shared_model()
 
     def describe(self) -> str:
         return "offline (no LLM)"
 
     async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
+        self._needed.set()
         started = time.perf_counter()
         decision = understand(text, context)
         notes = decision.notes
@@ -126,11 +136,6 @@ class OfflineGenerator:
             notes=tuple(notes),
             latency_ms=(time.perf_counter() - started) * 1000,
         )
-
-
-def _warm(project: Project) -> None:
-    """Build the project's catalog and phrase vectors ahead of the first message."""
-    catalog_for(project).semantic()
 
 
 def understand(text: str, context: UnderstandingContext) -> Decision:

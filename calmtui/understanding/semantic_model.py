@@ -12,8 +12,9 @@ safetensors layout, no `safetensors` import) and the tokenizer (`tokenizers.Toke
 downloads from a model hub when they are missing, and its inference module configures the root
 logger at import. Nothing here can reach the network: there is no code path that downloads.
 
-Loading costs ~0.3 s (numpy import, the tokenizer's JSON, 16 MB read), so `ModelLoader` loads
-once per process in a background thread; the first message that needs the model waits for it.
+Loading costs ~0.3 s (numpy import, the tokenizer's JSON, 16 MB read) and ~50 MB, once per
+process (`ModelLoader`). The offline generator starts it in a background thread a moment after
+it is created, so that a UI paints first; the first message that needs the model waits for it.
 When the package is missing or its files are unreadable, `get()` returns None with a reason and
 understanding falls back to words alone (every trace says so).
 """
@@ -142,63 +143,48 @@ def _read_safetensors_matrix(path: Path, key: str, np: Any) -> Any:
 
 
 class ModelLoader:
-    """Loads the model once, in a background thread; `get()` waits for it."""
+    """Loads the model once per process, in whichever thread asks first (the others wait)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._done = threading.Event()
+        self._done = False
         self._model: SemanticModel | None = None
         self.error: str | None = None
 
-    def start(self) -> None:
-        """Begin loading (idempotent); returns at once."""
-        with self._lock:
-            if self._thread is not None or self._done.is_set():
-                return
-            self._thread = threading.Thread(
-                target=self._load, name="calmtui-semantic-model", daemon=True
-            )
-            self._thread.start()
-
-    def _load(self) -> None:
-        try:
-            self._model = load_model()
-        except ModelUnavailable as exc:
-            self.error = str(exc)
-        finally:
-            self._done.set()
-
     def get(self) -> SemanticModel | None:
-        """The model (loading it now if nobody started it), or None when it is unavailable."""
-        self.start()
-        self._done.wait()
+        """The model (loading it now if needed), or None when it is unavailable."""
+        if self._done:
+            return self._model
+        with self._lock:
+            if not self._done:
+                try:
+                    self._model = load_model()
+                except ModelUnavailable as exc:
+                    self.error = str(exc)
+                self._done = True
         return self._model
 
     @property
     def ready(self) -> bool:
-        return self._done.is_set()
+        return self._done
 
 
 _loader = ModelLoader()
 
 
-def preload() -> None:
-    """Start loading the shared model in the background (the offline generator calls this)."""
-    if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
-        return
-    _loader.start()
+def disabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "") not in ("", "0")
 
 
 def shared_model() -> SemanticModel | None:
     """The process-wide model, or None when it is unavailable or disabled."""
-    if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
+    if disabled():
         return None
     return _loader.get()
 
 
 def unavailable_reason() -> str | None:
-    if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
+    if disabled():
         return f"{DISABLE_ENV} is set"
     return _loader.error
 

@@ -72,7 +72,7 @@ def test_a_missing_package_is_a_clear_reason(tmp_path: Path) -> None:
         load_model(tmp_path)
 
 
-def test_the_loader_loads_once_in_the_background(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_loader_loads_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
 
     def fake_load() -> object:
@@ -81,12 +81,11 @@ def test_the_loader_loads_once_in_the_background(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(semantic_model, "load_model", fake_load)
     loader = ModelLoader()
-    loader.start()
-    loader.start()
     assert loader.get() is None
     assert loader.get() is None
     assert calls == [1]
     assert loader.error == "no weights here"
+    assert loader.ready
 
 
 def test_the_package_is_found_without_importing_it() -> None:
@@ -118,3 +117,21 @@ def test_meaning_bridges_words_that_differ(banking: Project) -> None:
     assert best.meaning > 0.3
     assert best.meaning_phrase is not None
     assert best.meaning_phrase.text == "I lost my card"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import calmtui.understanding.offline, calmtui.understanding.modes",
+        "import sys; sys.argv = ['calmtui', '--help']\n"
+        "from calmtui.cli.main import app\ntry:\n    app()\nexcept SystemExit:\n    pass",
+    ],
+)
+def test_numpy_and_the_tokenizer_load_only_when_the_model_does(code: str) -> None:
+    """The meaning model is lazy: `calmtui --help` and importing understanding stay light."""
+    import json
+    import subprocess
+
+    probe = f"{code}\nimport json, sys\nprint(json.dumps([m in sys.modules for m in ('numpy', 'tokenizers', 'wordllama')]))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, False, False]
