@@ -66,8 +66,9 @@ def correction_by_value(
     """A value that cannot answer the question but fits a slot the active flow already has:
     a number at a yes/no question ("oh wait, she's 27") corrects the flow's number slot —
     the one whose words the number's unit names, or the only one."""
-    if situation.active_flow is None or not find_numbers(message):
-        return None
+    codes = entities.codes(message)
+    if situation.active_flow is None or not entities.amounts(message, codes):
+        return None  # no number, or only numbers inside references ("flight SK 101")
     index = situation.index
     steps = index.collect_steps(situation.active_flow)
     filled = [

@@ -187,10 +187,16 @@ def cancels_last(text: str) -> bool:
 
 
 def is_question(text: str) -> bool:
-    """A question ('How long does delivery take?'): a question word first and a '?' at the end."""
+    """A question ('How long does delivery take?', 'before I book, is my flight on time?'):
+    a '?' at the end and a question word first — in the message or in its last clause."""
     stripped = text.strip()
+    if not stripped.endswith("?"):
+        return False
     tokens = words(stripped)
-    return stripped.endswith("?") and bool(tokens) and tokens[0] in _QUESTION_WORDS
+    if tokens and tokens[0] in _QUESTION_WORDS:
+        return True
+    last = words(_CLAUSE_BREAK.split(stripped.rstrip("?"))[-1])
+    return bool(last) and last[0] in _QUESTION_WORDS
 
 
 _WH_WORDS = word_set("what what's whats how how's when where where's why which who who's")
@@ -274,6 +280,11 @@ def yes_no(words: list[str]) -> tuple[bool, bool] | None:
     if first in _NO_FIRST:
         return False, False
     return None
+
+
+def starts_with_yes_or_no(words: list[str]) -> bool:
+    """ "no, leave it", "yes, go ahead": the first word answers a yes/no question."""
+    return bool(words) and words[0] in _YES_FIRST | _NO_FIRST
 
 
 def correction(text: str) -> Correction | None:

@@ -241,7 +241,7 @@ def _repair(
 ) -> Decision | None:
     cancels = (
         lexicon.is_cancel(tokens) or lexicon.cancels_first(message) or lexicon.cancels_last(message)
-    )
+    ) and not _answers_yes_no(tokens, situation)
     if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
     if situation.asked is not None and lexicon.is_skip(tokens):
@@ -263,6 +263,14 @@ def _repair(
             )
         return Decision([HumanHandoff()], ["asked for a human"])
     return None
+
+
+def _answers_yes_no(tokens: list[str], situation: Situation) -> bool:
+    """ "no, leave it" at a yes/no question is a no, not a cancel."""
+    asked = situation.asked
+    if asked is None or asked.slot is None or asked.slot.type != "bool":
+        return False
+    return lexicon.starts_with_yes_or_no(tokens)
 
 
 def _handoff_flow(candidates: list[Candidate], catalog: FlowCatalog) -> str | None:
@@ -343,8 +351,10 @@ def _typed_answer(
         if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
         return _set(asked.name, filled)
-    # Not a value of the asked type: never coerced ("5000" is not a no). It may correct another
-    # slot of the flow ("oh wait, she's 27" at the confirmation), or be a question (rule 6).
+    # Not a value of the asked type: never coerced ("5000" is not a no). It may be a question
+    # (a digression: rule 7), or correct another slot of the flow ("oh wait, she's 27").
+    if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
+        return None  # a digression: a flow, chit-chat or cannot handle (rule 7)
     fixed = correction_by_value(message, situation, exclude=asked.name)
     if fixed is not None:
         return Decision(
@@ -352,8 +362,6 @@ def _typed_answer(
             [f"not a {slot.type} answer for {asked.name!r}; a correction of {fixed[0]!r}: "
              f"{fixed[1].how}"],
         )  # fmt: skip
-    if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
-        return None  # a digression: a flow, chit-chat or cannot handle (rule 6)
     no_flow = other is None or other.score < limits.start
     if slot.type == "bool" and find_numbers(message):
         return Decision(
@@ -474,27 +482,53 @@ def _start_or_give_up(
         if lexicon.small_talk_kind(tokens) is not None:
             return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
         return Decision([CannotHandle()], [choice.note])
-    if choice.kind == "clarify":
-        return Decision([Clarify(options=tuple(c.flow_id for c in choice.flows))], [choice.note])
+    values = {c.flow_id: _values_for(message, c, catalog, situation) for c in choice.flows}
     top = choice.flows[0]
-    commands: list[Command] = [StartFlow(flow=top.flow_id)]
     notes = [choice.note]
-    if top.exact and top.phrase is not None and top.phrase.kind in ("example", "intent example"):
-        # The message is one of the flow's examples: a way to ask for the flow, not a value.
-        return Decision(commands, notes)
-    entry = catalog.by_id[top.flow_id]
-    steps = situation.index.collect_steps(top.flow_id)
-    for name, filled in stated_values(
+    if choice.kind == "clarify":
+        richest = _states_most(values)
+        if richest is None:
+            return Decision([Clarify(options=tuple(values))], notes)
+        top = next(c for c in choice.flows if c.flow_id == richest)
+        notes.append(
+            f"the message states values for {richest!r} ({len(values[richest])}) more than "
+            "for the others: it starts"
+        )
+    commands: list[Command] = [StartFlow(flow=top.flow_id)]
+    for name, filled in values[top.flow_id]:
+        commands.append(SetSlot(name=name, value=filled.value))
+        notes.append(f"{name} = {filled.value!r}: {filled.how}")
+    return Decision(commands, notes)
+
+
+def _values_for(
+    message: str, candidate: Candidate, catalog: FlowCatalog, situation: Situation
+) -> list[tuple[str, Filled]]:
+    """The values the message states for the slots of the candidate flow."""
+    if (
+        candidate.exact
+        and candidate.phrase is not None
+        and candidate.phrase.kind in ("example", "intent example")
+    ):
+        return []  # one of the flow's examples: a way to ask for the flow, not a value
+    entry = catalog.by_id[candidate.flow_id]
+    return stated_values(
         message,
-        steps,
+        situation.index.collect_steps(candidate.flow_id),
         situation.index.slots,
         entry.identity_numbers,
         situation.index.project.domain.responses,
         entry.vocabulary,
-    ):
-        commands.append(SetSlot(name=name, value=filled.value))
-        notes.append(f"{name} = {filled.value!r}: {filled.how}")
-    return Decision(commands, notes)
+    )
+
+
+def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:
+    """Of flows that match about equally, the one the message gives clearly more values for
+    ("flight to Tokyo": a destination for booking, nothing for changing a booking)."""
+    counts = sorted(((len(v), f) for f, v in values.items()), reverse=True)
+    if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+        return None
+    return counts[0][1]
 
 
 def knowledge_search(project: Project) -> bool:
