@@ -70,6 +70,7 @@ class FlowEntry:
     flow: Flow
     phrases: tuple[Phrase, ...]
     vocabulary: frozenset[str]  # content tokens of the request phrases
+    name_words: frozenset[str]  # ...of its name and id only
     detail_vocabulary: frozenset[str]  # ...of the detail phrases only
     identity_numbers: frozenset[str]
 
@@ -196,6 +197,7 @@ def _entry(project: Project, steps: ProjectIndex, flow: Flow) -> FlowEntry:
         flow=flow,
         phrases=tuple(phrases),
         vocabulary=request,
+        name_words=frozenset(t for p in phrases if p.kind == "name" for t in p.tokens),
         detail_vocabulary=detail,
         identity_numbers=numbers,
     )

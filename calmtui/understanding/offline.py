@@ -52,7 +52,7 @@ from calmtui.understanding.buttons import pick_button, shown_buttons
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.corrections import correction_by_value, resolve_correction
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
-from calmtui.understanding.flow_choice import Thresholds, choose, thresholds_for
+from calmtui.understanding.flow_choice import Thresholds, choose, describe, thresholds_for
 from calmtui.understanding.flow_matching import Candidate, rank_flows
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
@@ -176,6 +176,9 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
         if answer is not None:
             answer.candidates = candidates
             return answer
+    chosen = _answer_to_clarification(message, context, catalog, situation)
+    if chosen is not None:
+        return chosen
     decision = _start_or_give_up(message, tokens, candidates, catalog, situation)
     decision.candidates = candidates
     return decision
@@ -518,7 +521,7 @@ def _values_for(
         situation.index.slots,
         entry.identity_numbers,
         situation.index.project.domain.responses,
-        entry.vocabulary,
+        entry.name_words,
     )
 
 
@@ -529,6 +532,40 @@ def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:
     if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
         return None
     return counts[0][1]
+
+
+CLARIFICATION_UTTER = "utter_clarification_options_rasa"
+
+
+def _answer_to_clarification(
+    message: str, context: UnderstandingContext, catalog: FlowCatalog, situation: Situation
+) -> Decision | None:
+    """After "which of these did you mean: check my bill or pay my bill?", the answer picks
+    among the options offered, even with a score that would not start a flow on its own."""
+    asked = [m for m in context.state.last_bot_messages if m.utter_action == CLARIFICATION_UTTER]
+    if not asked:
+        return None
+    text = normalize(asked[-1].text or "")
+    options = {
+        e.id
+        for e in catalog.entries
+        if f" {normalize(e.flow.readable_name)} " in f" {text} " and situation.can_start(e.id)
+    }
+    if len(options) < 2:
+        return None
+    ranked = rank_flows(message, catalog, allowed=lambda flow_id: flow_id in options)
+    if not ranked or ranked[0].score <= 0:
+        return None
+    if len(ranked) > 1 and ranked[1].score >= ranked[0].score * 0.95:
+        return None
+    top = ranked[0]
+    values = _values_for(message, top, catalog, situation)
+    note = f"answer to the clarification ({', '.join(sorted(options))}): {describe(top)}"
+    return Decision(
+        [StartFlow(flow=top.flow_id), *(SetSlot(name=n, value=f.value) for n, f in values)],
+        [note, *(f"{n} = {f.value!r}: {f.how}" for n, f in values)],
+        candidates=ranked,
+    )
 
 
 def knowledge_search(project: Project) -> bool:

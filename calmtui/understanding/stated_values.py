@@ -55,7 +55,8 @@ def stated_values(
     request_words: frozenset[str] = frozenset(),
 ) -> list[tuple[str, Filled]]:
     """(slot name, value) for every usable slot of `steps` the message states a value for.
-    `request_words`: the flow's own (stemmed) words, never read as a value by meaning."""
+    `request_words`: the flow's name (stemmed), never read as a value by meaning ("pay my
+    bill" is not the PayPal method)."""
     usable: dict[str, tuple[Slot, SlotProfile]] = {}
     for step in steps:
         slot = slots.get(step.collect)
