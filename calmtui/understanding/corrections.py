@@ -171,7 +171,13 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     value = clean_text_value(text)
     if not value or len(value.split()) > MAX_TEXT_WORDS:
         return None
-    for name, slot in typed:
-        if slot.type in ("text", "any"):
-            return name, Filled(value, "the corrected text")
+    texts = [(name, slot) for name, slot in typed if slot.type in ("text", "any")]
+    if entities.dates(value):
+        # "actually make it Wednesday": the slot that holds a date, not the latest text slot.
+        steps = situation.index.collect_steps(situation.active_flow or "")
+        dated = [name for name, _ in texts if profile(name, steps).has("date")]
+        if dated:
+            return dated[0], Filled(value, "the corrected date")
+    for name, _ in texts:
+        return name, Filled(value, "the corrected text")
     return None

@@ -107,10 +107,14 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
     for match in _PROPER.finditer(text):
         parts = match.group(0).split()
         start = match.start()
-        while parts and (parts[0].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[0])):
+        while parts and (
+            parts[0].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[0]) or _acronym(parts[0])
+        ):
             start += len(parts[0]) + 1
             parts = parts[1:]
-        while parts and (parts[-1].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[-1])):
+        while parts and (
+            parts[-1].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[-1]) or _acronym(parts[-1])
+        ):
             parts = parts[:-1]
         if not parts:
             continue
@@ -119,6 +123,11 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
         if not any(mention.overlaps(t) for t in taken):
             found.append(mention)
     return found
+
+
+def _acronym(word: str) -> bool:
+    """ "GP", "SUV", "ATM": short all-capital words are things, not names (even "Bob" is not)."""
+    return len(word) <= 4 and word.isupper()
 
 
 def amounts(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
