@@ -10,8 +10,9 @@ more than on an absolute threshold:
   "money" fits both flows);
 * otherwise the close candidates (from `clarify_floor`) are offered together (clarify);
 * below `start`, no flow is meant (chit-chat, knowledge search or cannot handle decide) —
-  unless the best flow reaches `weak_start` with words of its own (`weak_words`) and leads
-  clearly: "I want to leave Nimbus" shares "leave" with the cancel flow and nothing else.
+  unless the best flow reaches `weak_start` with words of its own (`weak_words`) or a value
+  of its own named or meant, and leads clearly: "I want to leave Nimbus" shares "leave" with
+  the cancel flow and nothing else; "someone stole my phone" means its reason `stolen`.
 
 Scores that include the embedded model's meaning are on another scale than words alone, so each
 has its own thresholds (`WITH_MEANING`, `WORDS_ONLY`). `explain` writes the line every trace
@@ -36,7 +37,8 @@ class Thresholds:
     digression: float  # while a text slot is asked, another flow starts only from this score
     clarify_floor: float  # a candidate is offered in a clarification only from this score
     weak_start: float = 1.0  # a clear leader with words of its own starts from this score...
-    weak_words: float = 1.0  # ...when its word score reaches this
+    weak_words: float = 1.0  # ...when its word score reaches this (or it names a value)...
+    weak_meaning: float = 0.0  # ...and its meaning this
 
 
 WORDS_ONLY = Thresholds(start=0.5, margin=0.15, close=1.0, digression=0.75, clarify_floor=0.35)
@@ -48,6 +50,7 @@ WITH_MEANING = Thresholds(
     clarify_floor=0.3,
     weak_start=0.2,
     weak_words=0.2,
+    weak_meaning=0.3,
 )
 # A question in a project that answers questions from documents is searched unless a flow
 # matches about as clearly as words alone would need ("how long does delivery take?" is not a
@@ -95,7 +98,9 @@ def _clear_weak_leader(candidates: Sequence[Candidate], limits: Thresholds, star
     top = candidates[0]
     if start > limits.start or top.score < limits.weak_start:
         return False
-    if (top.words or 0.0) < limits.weak_words:
+    if (top.words or 0.0) < limits.weak_words and not top.names_a_value:
+        return False
+    if (top.meaning or 0.0) < limits.weak_meaning:
         return False
     second = candidates[1].score if len(candidates) > 1 else 0.0
     return top.score - second >= limits.margin and second < top.score * limits.close

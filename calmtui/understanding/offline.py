@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from calmtui.core.commands import (
@@ -179,9 +179,7 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     chosen = _answer_to_clarification(message, context, catalog, situation)
     if chosen is not None:
         return chosen
-    decision = _start_or_give_up(message, tokens, candidates, catalog, situation)
-    decision.candidates = candidates
-    return decision
+    return _start_or_give_up(message, tokens, candidates, catalog, situation)
 
 
 # -- 1. payloads and typed commands -------------------------------------------------------------
@@ -475,6 +473,21 @@ def _start_or_give_up(
     situation: Situation,
 ) -> Decision:
     question = lexicon.is_question(message) and knowledge_search(situation.index.project)
+    candidates = _with_value_evidence(message, candidates, catalog, situation)
+    decision = _decide(message, tokens, candidates, catalog, situation, question=question)
+    decision.candidates = candidates
+    return decision
+
+
+def _decide(
+    message: str,
+    tokens: list[str],
+    candidates: list[Candidate],
+    catalog: FlowCatalog,
+    situation: Situation,
+    *,
+    question: bool,
+) -> Decision:
     choice = choose(candidates, searchable_question=question)
     if choice.kind == "none":
         if question:
@@ -502,6 +515,39 @@ def _start_or_give_up(
         commands.append(SetSlot(name=name, value=filled.value))
         notes.append(f"{name} = {filled.value!r}: {filled.how}")
     return Decision(commands, notes)
+
+
+VALUE_EVIDENCE = 0.15  # what naming (or meaning) one of a flow's categorical values adds
+_EVIDENCE_CANDIDATES = 5
+
+
+def _with_value_evidence(
+    message: str, candidates: list[Candidate], catalog: FlowCatalog, situation: Situation
+) -> list[Candidate]:
+    """A message that names or means one of a flow's categorical values is about that flow:
+    "someone stole my phone" describes the SIM flow's reason `stolen`, though few of its words
+    are the flow's. Only when no flow is good enough on its own (a value must not outvote a clear
+    match: "hire a car" is not about a damaged car), the best few candidates get
+    `VALUE_EVIDENCE` for it, then are ranked again."""
+    if not candidates or candidates[0].exact or candidates[0].meaning is None:
+        return candidates
+    if candidates[0].score >= thresholds_for(candidates).start:
+        return candidates
+    boosted: list[Candidate] = []
+    for position, candidate in enumerate(candidates):
+        if position < _EVIDENCE_CANDIDATES and candidate.score > 0:
+            kinds = {situation.index.slots[name].type for name, _ in
+                     _values_for(message, candidate, catalog, situation)}  # fmt: skip
+            if "categorical" in kinds:
+                candidate = replace(
+                    candidate,
+                    names_a_value=True,
+                    score=round(min(1.0, candidate.score + VALUE_EVIDENCE), 4),
+                    reason=f"{candidate.reason}, and names one of its values (+{VALUE_EVIDENCE})",
+                )
+        boosted.append(candidate)
+    boosted.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
+    return boosted
 
 
 def _values_for(

@@ -45,6 +45,8 @@ MAX_TOKENS = 128  # longer texts are cut: phrases are short, and a 10,000-charac
 
 
 _BATCH_FROM = 64
+_CACHE_SIZE = 20_000
+_CACHED_LENGTH = 80  # characters: spans, values and titles, not whole documents
 
 
 class ModelUnavailable(Exception):
@@ -59,6 +61,10 @@ class SemanticModel:
         self.tokenizer = tokenizer
         self.dimension = int(table.shape[1])
         self.source = source
+        # Short texts recur within a turn (a message's spans, a slot's values and buttons):
+        # their vectors are kept, up to `_CACHE_SIZE`, oldest dropped first.
+        self._cache: dict[str, Any] = {}
+        self._cache_lock = threading.Lock()
 
     def token_ids(self, text: str) -> list[int]:
         ids: list[int] = self.tokenizer.encode(text, add_special_tokens=False).ids
@@ -70,14 +76,17 @@ class SemanticModel:
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return result
+        cached = self._cache
+        todo = [i for i, text in enumerate(texts) if text not in cached]
         # One by one for a few texts: the batch call hands work to a thread pool, which costs
         # more than it saves below a few dozen texts (~0.7 ms against ~10 us per text).
         encodings = (
-            self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-            if len(texts) > _BATCH_FROM
-            else [self.tokenizer.encode(text, add_special_tokens=False) for text in texts]
+            self.tokenizer.encode_batch([texts[i] for i in todo], add_special_tokens=False)
+            if len(todo) > _BATCH_FROM
+            else [self.tokenizer.encode(texts[i], add_special_tokens=False) for i in todo]
         )
-        for row, encoding in enumerate(encodings):
+        fresh: dict[str, Any] = {}
+        for row, encoding in zip(todo, encodings, strict=True):
             ids = encoding.ids[:MAX_TOKENS]
             if not ids:
                 continue
@@ -85,6 +94,17 @@ class SemanticModel:
             norm = float(np.linalg.norm(vector))
             if norm > 0:
                 result[row] = vector / norm
+            if len(texts[row]) <= _CACHED_LENGTH:
+                fresh[texts[row]] = result[row]
+        for row, text in enumerate(texts):
+            hit = cached.get(text)
+            if hit is not None:
+                result[row] = hit
+        if fresh:
+            with self._cache_lock:
+                cached.update(fresh)
+                while len(cached) > _CACHE_SIZE:
+                    del cached[next(iter(cached))]
         return result
 
     def embed_one(self, text: str) -> Matrix:
