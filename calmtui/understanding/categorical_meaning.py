@@ -73,4 +73,5 @@ def value_by_meaning(
     return Filled(
         value,
         f"the value {value!r}: {span!r} means {label!r} ({score:.2f}, next {runner:.2f})",
+        similarity=score,
     )

@@ -473,6 +473,10 @@ def _start_or_give_up(
     situation: Situation,
 ) -> Decision:
     question = lexicon.is_question(message) and knowledge_search(situation.index.project)
+    if situation.active_flow is not None:
+        # A digression from a running flow asks for another one: starting the flow that is
+        # already running would only restart it.
+        candidates = [c for c in candidates if c.flow_id != situation.active_flow]
     candidates = _with_value_evidence(message, candidates, catalog, situation)
     decision = _decide(message, tokens, candidates, catalog, situation, question=question)
     decision.candidates = candidates
@@ -518,6 +522,7 @@ def _decide(
 
 
 VALUE_EVIDENCE = 0.15  # what naming (or meaning) one of a flow's categorical values adds
+EVIDENCE_SIMILARITY = 0.45  # a value meant only this clearly counts as evidence
 _EVIDENCE_CANDIDATES = 5
 
 
@@ -536,9 +541,13 @@ def _with_value_evidence(
     boosted: list[Candidate] = []
     for position, candidate in enumerate(candidates):
         if position < _EVIDENCE_CANDIDATES and candidate.score > 0:
-            kinds = {situation.index.slots[name].type for name, _ in
-                     _values_for(message, candidate, catalog, situation)}  # fmt: skip
-            if "categorical" in kinds:
+            meant = [
+                filled
+                for name, filled in _values_for(message, candidate, catalog, situation)
+                if situation.index.slots[name].type == "categorical"
+                and (filled.similarity is None or filled.similarity >= EVIDENCE_SIMILARITY)
+            ]
+            if meant:
                 candidate = replace(
                     candidate,
                     names_a_value=True,

@@ -54,6 +54,7 @@ _PERSON_WORDS = frozenset(
 class Filled:
     value: Any
     how: str
+    similarity: float | None = None  # for a value read by meaning: how close (cosine)
 
 
 def button_values(

@@ -37,7 +37,13 @@ from calmtui.understanding.slot_roles import SlotProfile, profile
 from calmtui.understanding.text import STOPWORDS, normalize, stem, words
 
 _ADDRESS = re.compile(r"\baddress\s+(?:is|to|as|:)?\s*(?P<value>.+?)\s*[.!]?$", re.IGNORECASE)
-_PERSON_CUES = frozenset({"to", "for", "named", "called", "is", "add", "wife", "husband", "son"})
+_NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
+_TO_PERSON_CUES = frozenset({"to", "for"})
+# Slots that hold whom something is for: "send 50 to Anna", "a coffee for Sam".
+_RECEIVES = frozenset(
+    {"recipient", "payee", "beneficiary", "receiver", "friend", "contact", "customer", "person",
+     "send", "for", "who"}
+)  # fmt: skip
 # "2 adults" counts the slot that talks about passengers, travellers, guests or people.
 _PEOPLE = frozenset(
     {"adult", "people", "person", "passenger", "traveller", "traveler", "guest", "child", "kid",
@@ -97,12 +103,16 @@ class _Reader:
         return list(self.found.items())
 
     def _open(self, kind: str, role: str | None = None) -> list[tuple[str, SlotProfile]]:
+        """Slots of `kind` with `role` still without a value. A date or reference slot never
+        takes a name ("the new date the traveller wants to fly on" is no destination)."""
+        strict = role in (None, "date", "code", "address")
         return [
             (name, prof)
             for name, (slot, prof) in self.usable.items()
             if name not in self.found
             and (slot.type == kind or (kind == "text" and slot.type == "any"))
             and (role is None or prof.has(role))
+            and (strict or not (prof.has("date") or (prof.has("code") and not prof.has("place"))))
         ]
 
     def _set(self, name: str, value: object, how: str, mention: Mention | None = None) -> None:
@@ -127,8 +137,6 @@ class _Reader:
 
     def _codes(self) -> None:
         slots = self._open("text", "code")
-        if not slots:
-            return
         found = [
             m
             for m in entities.codes(self.text, self.taken)
@@ -136,6 +144,9 @@ class _Reader:
         ]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the code {mention.text!r}", mention)
+        # A reference's digits are no quantity, even where no slot takes references
+        # ("is flight SK 101 on time?" books no 101 passengers).
+        self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
 
     def _numbers(self) -> None:
         slots = self._open("float")
@@ -193,9 +204,20 @@ class _Reader:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
-            found = value_by_meaning(self.text, slot, buttons, ignore=self.request_words)
+            found = value_by_meaning(self._untaken_text(), slot, buttons, ignore=self.request_words)
             if found is not None:
                 self._set(name, found.value, found.how)
+
+    def _untaken_text(self) -> str:
+        """The message without the parts already used (a date is not a value: "next week" is
+        not the weekly pack)."""
+        kept, position = [], 0
+        for mention in sorted(self.taken, key=lambda m: m.start):
+            if mention.start >= position:
+                kept.append(self.text[position : mention.start])
+                position = mention.end
+        kept.append(self.text[position:])
+        return " ".join(" ".join(kept).split())
 
     def _names(self) -> None:
         names = entities.proper_names(self.text, self.taken)
@@ -217,7 +239,9 @@ class _Reader:
                 self._take_name(name, mention, names, f"after {mention.before!r}")
         for name, prof in self._open("text", "person"):
             own = set(words(name.replace("_", " "))) | {"surname", "driver"}
-            mention = next((m for m in names if m.before in _PERSON_CUES or m.before in own), None)
+            # "to Joe" / "for Sam" names whom something goes to: the slot must say so.
+            cues = _NAMING_CUES | (_TO_PERSON_CUES if _RECEIVES & prof.words else frozenset())
+            mention = next((m for m in names if m.before in cues or m.before in own), None)
             if mention is None and len(names) == 1 and not prof.has("place"):
                 mention = names[0] if names[0].before not in _PLACE_CUES else None
             if mention is not None:

@@ -26,7 +26,7 @@ from calmtui.cli.main import app
 PROJECTS = Path(__file__).with_name("projects")
 # Cases per project, and how many pass offline (with the embedded model / words only).
 CASES = {"telecom": 28, "insurance": 27, "travel": 26}
-PASS_FLOOR = {"telecom": 21, "insurance": 19, "travel": 21}
+PASS_FLOOR = {"telecom": 21, "insurance": 20, "travel": 22}
 WORDS_ONLY_FLOOR = {"telecom": 6, "insurance": 7, "travel": 10}
 # Before issue 13 (words only, no values by role, no buttons by number): 3, 3 and 3.
 
