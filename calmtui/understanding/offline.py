@@ -23,25 +23,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from calmtui.core.commands import (
     CancelFlow,
     CannotHandle,
-    ChitChat,
-    Clarify,
-    Command,
     HumanHandoff,
-    KnowledgeAnswer,
     RepeatBotMessages,
     SetSlot,
     SkipQuestion,
     StartFlow,
 )
-from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.dsl import parse_dsl
-from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
@@ -51,9 +44,15 @@ from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.buttons import pick_button, shown_buttons
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.corrections import correction_by_value, resolve_correction
+from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
-from calmtui.understanding.flow_choice import Thresholds, choose, describe, thresholds_for
+from calmtui.understanding.flow_choice import Thresholds, thresholds_for
 from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.flow_start import (
+    answer_to_clarification,
+    knowledge_search,
+    start_or_give_up,
+)
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
@@ -79,14 +78,6 @@ TYPED_KINDS = frozenset(
      "skip_question", "repeat", "human_handoff"}
 )  # fmt: skip
 _NONE_ANSWERS = word_set("none neither no nope nothing")
-
-
-@dataclass(slots=True)
-class Decision:
-    commands: list[Command]
-    notes: list[str] = field(default_factory=list[str])
-    diagnostics: list[Diagnostic] = field(default_factory=list[Diagnostic])
-    candidates: list[Candidate] = field(default_factory=list[Candidate])
 
 
 class OfflineGenerator:
@@ -158,7 +149,7 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     tokens = words(message)
     asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
-        return _set(asked.name, exact)
+        return set_slot(asked.name, exact)
     candidates = rank_flows(message, catalog, allowed=situation.can_start)
     repair = _repair(message, tokens, candidates, catalog, situation)
     if repair is not None:
@@ -176,10 +167,10 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
         if answer is not None:
             answer.candidates = candidates
             return answer
-    chosen = _answer_to_clarification(message, context, catalog, situation)
+    chosen = answer_to_clarification(message, context, catalog, situation)
     if chosen is not None:
         return chosen
-    return _start_or_give_up(message, tokens, candidates, catalog, situation)
+    return start_or_give_up(message, tokens, candidates, catalog, situation)
 
 
 # -- 1. payloads and typed commands -------------------------------------------------------------
@@ -326,7 +317,7 @@ def _answer(
                 [f"answer for {name!r}: {filled.how}" for name, filled in stated],
             )
         value = clean_text_value(message)
-        return _set(asked.name, Filled(value, "the message as text")) if value else None
+        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
     return _typed_answer(message, tokens, asked, (slot, candidates, limits), situation, context)
 
 
@@ -351,7 +342,7 @@ def _typed_answer(
     if filled is not None:
         if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
-        return _set(asked.name, filled)
+        return set_slot(asked.name, filled)
     # Not a value of the asked type: never coerced ("5000" is not a no). It may be a question
     # (a digression: rule 7), or correct another slot of the flow ("oh wait, she's 27").
     if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
@@ -439,13 +430,13 @@ def _which_interrupted_flow(message: str, tokens: list[str], asked: AskedSlot) -
     ids = _strings(asked.asking_context.get("interrupted_flow_ids"))
     names = _strings(asked.asking_context.get("interrupted_flow_names"))
     if tokens and (tokens[0] in _NONE_ANSWERS or lexicon.yes_no(tokens) == (False, True)):
-        return _set(asked.name, Filled("none", "declined every interrupted flow"))
+        return set_slot(asked.name, Filled("none", "declined every interrupted flow"))
     pseudo = _options_slot(ids, names)
     found = categorical_value(pseudo, message) if pseudo is not None else None
     if found is None:
         return None
     flow_id = ids[names.index(found.value)] if found.value in names else str(found.value)
-    return _set(asked.name, Filled(flow_id, f"chose the interrupted flow {flow_id!r}"))
+    return set_slot(asked.name, Filled(flow_id, f"chose the interrupted flow {flow_id!r}"))
 
 
 def _strings(value: object) -> list[str]:
@@ -462,188 +453,9 @@ def _options_slot(ids: Sequence[str], names: Sequence[str]) -> Slot | None:
     )
 
 
-# -- 6. starting a flow -----------------------------------------------------------------------------
-
-
-def _start_or_give_up(
-    message: str,
-    tokens: list[str],
-    candidates: list[Candidate],
-    catalog: FlowCatalog,
-    situation: Situation,
-) -> Decision:
-    question = lexicon.is_question(message) and knowledge_search(situation.index.project)
-    if situation.active_flow is not None:
-        # A digression from a running flow asks for another one: starting the flow that is
-        # already running would only restart it.
-        candidates = [c for c in candidates if c.flow_id != situation.active_flow]
-    candidates = _with_value_evidence(message, candidates, catalog, situation)
-    decision = _decide(message, tokens, candidates, catalog, situation, question=question)
-    decision.candidates = candidates
-    return decision
-
-
-def _decide(
-    message: str,
-    tokens: list[str],
-    candidates: list[Candidate],
-    catalog: FlowCatalog,
-    situation: Situation,
-    *,
-    question: bool,
-) -> Decision:
-    choice = choose(candidates, searchable_question=question)
-    if choice.kind == "none":
-        if question:
-            return Decision(
-                [KnowledgeAnswer()],
-                [f"a question no flow handles: knowledge search; {choice.note}"],
-            )
-        if lexicon.small_talk_kind(tokens) is not None:
-            return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
-        return Decision([CannotHandle()], [choice.note])
-    values = {c.flow_id: _values_for(message, c, catalog, situation) for c in choice.flows}
-    top = choice.flows[0]
-    notes = [choice.note]
-    if choice.kind == "clarify":
-        richest = _states_most(values)
-        if richest is None:
-            return Decision([Clarify(options=tuple(values))], notes)
-        top = next(c for c in choice.flows if c.flow_id == richest)
-        notes.append(
-            f"the message states values for {richest!r} ({len(values[richest])}) more than "
-            "for the others: it starts"
-        )
-    commands: list[Command] = [StartFlow(flow=top.flow_id)]
-    for name, filled in values[top.flow_id]:
-        commands.append(SetSlot(name=name, value=filled.value))
-        notes.append(f"{name} = {filled.value!r}: {filled.how}")
-    return Decision(commands, notes)
-
-
-VALUE_EVIDENCE = 0.15  # what naming (or meaning) one of a flow's categorical values adds
-EVIDENCE_SIMILARITY = 0.45  # a value meant only this clearly counts as evidence
-_EVIDENCE_CANDIDATES = 5
-
-
-def _with_value_evidence(
-    message: str, candidates: list[Candidate], catalog: FlowCatalog, situation: Situation
-) -> list[Candidate]:
-    """A message that names or means one of a flow's categorical values is about that flow:
-    "someone stole my phone" describes the SIM flow's reason `stolen`, though few of its words
-    are the flow's. Only when no flow is good enough on its own (a value must not outvote a clear
-    match: "hire a car" is not about a damaged car), the best few candidates get
-    `VALUE_EVIDENCE` for it, then are ranked again."""
-    if not candidates or candidates[0].exact or candidates[0].meaning is None:
-        return candidates
-    if candidates[0].score >= thresholds_for(candidates).start:
-        return candidates
-    boosted: list[Candidate] = []
-    for position, candidate in enumerate(candidates):
-        if position < _EVIDENCE_CANDIDATES and candidate.score > 0:
-            meant = [
-                filled
-                for name, filled in _values_for(message, candidate, catalog, situation)
-                if situation.index.slots[name].type == "categorical"
-                and (filled.similarity is None or filled.similarity >= EVIDENCE_SIMILARITY)
-            ]
-            if meant:
-                candidate = replace(
-                    candidate,
-                    names_a_value=True,
-                    score=round(min(1.0, candidate.score + VALUE_EVIDENCE), 4),
-                    reason=f"{candidate.reason}, and names one of its values (+{VALUE_EVIDENCE})",
-                )
-        boosted.append(candidate)
-    boosted.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
-    return boosted
-
-
-def _values_for(
-    message: str, candidate: Candidate, catalog: FlowCatalog, situation: Situation
-) -> list[tuple[str, Filled]]:
-    """The values the message states for the slots of the candidate flow."""
-    if (
-        candidate.exact
-        and candidate.phrase is not None
-        and candidate.phrase.kind in ("example", "intent example")
-    ):
-        return []  # one of the flow's examples: a way to ask for the flow, not a value
-    entry = catalog.by_id[candidate.flow_id]
-    return stated_values(
-        message,
-        situation.index.collect_steps(candidate.flow_id),
-        situation.index.slots,
-        entry.identity_numbers,
-        situation.index.project.domain.responses,
-        entry.name_words,
-    )
-
-
-def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:
-    """Of flows that match about equally, the one the message gives clearly more values for
-    ("flight to Tokyo": a destination for booking, nothing for changing a booking)."""
-    counts = sorted(((len(v), f) for f, v in values.items()), reverse=True)
-    if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
-        return None
-    return counts[0][1]
-
-
-CLARIFICATION_UTTER = "utter_clarification_options_rasa"
-
-
-def _answer_to_clarification(
-    message: str, context: UnderstandingContext, catalog: FlowCatalog, situation: Situation
-) -> Decision | None:
-    """After "which of these did you mean: check my bill or pay my bill?", the answer picks
-    among the options offered, even with a score that would not start a flow on its own."""
-    asked = [m for m in context.state.last_bot_messages if m.utter_action == CLARIFICATION_UTTER]
-    if not asked:
-        return None
-    text = normalize(asked[-1].text or "")
-    options = {
-        e.id
-        for e in catalog.entries
-        if f" {normalize(e.flow.readable_name)} " in f" {text} " and situation.can_start(e.id)
-    }
-    if len(options) < 2:
-        return None
-    ranked = rank_flows(message, catalog, allowed=lambda flow_id: flow_id in options)
-    if not ranked or ranked[0].score <= 0:
-        return None
-    if len(ranked) > 1 and ranked[1].score >= ranked[0].score * 0.95:
-        return None
-    top = ranked[0]
-    values = _values_for(message, top, catalog, situation)
-    note = f"answer to the clarification ({', '.join(sorted(options))}): {describe(top)}"
-    return Decision(
-        [StartFlow(flow=top.flow_id), *(SetSlot(name=n, value=f.value) for n, f in values)],
-        [note, *(f"{n} = {f.value!r}: {f.how}" for n, f in values)],
-        candidates=ranked,
-    )
-
-
-def knowledge_search(project: Project) -> bool:
-    """Does the project answer questions from documents (pattern_search runs the search action,
-    or EnterpriseSearchPolicy is configured)? Then an unmatched question is `search and reply`."""
-    if any(p.name == "EnterpriseSearchPolicy" for p in project.config.policies):
-        return True
-    search = project.flows.get("pattern_search")
-    return search is not None and any(
-        isinstance(step, ActionStep) and step.action == "action_trigger_search"
-        for step in search.steps
-    )
-
-
 def _other_flow(candidates: list[Candidate], situation: Situation) -> Candidate | None:
     """The best candidate that is not the flow asking the question."""
     for candidate in candidates:
         if candidate.flow_id != situation.active_flow:
             return candidate
     return None
-
-
-def _set(name: str, filled: Filled) -> Decision:
-    return Decision(
-        [SetSlot(name=name, value=filled.value)], [f"answer for {name!r}: {filled.how}"]
-    )
