@@ -1,21 +1,24 @@
-"""The embedded default: understanding without a model, a key or a network.
+"""The embedded default: understanding without an LLM, a key or a network.
 
-`OfflineGenerator` answers from the project alone, in well under a millisecond for small
-projects. In order, the first rule that applies decides the turn:
+`OfflineGenerator` answers from the project alone — words (BM25, fuzzy matching) and meaning
+(an embedded static-embedding model, `semantic_model`) — in about a millisecond. In order, the
+first rule that applies decides the turn:
 
 1. payloads: `/SetSlots(...)` and `/intent` (nlu_trigger); DSL typed by the user (`start flow x`);
-2. the question being asked, by its buttons or an exact categorical/yes-no value;
-3. conversation repair: cancel, skip, "say that again", "talk to a human" — unless a flow's own
-   phrases use those words ("cancel my subscription" in a project that has such a flow);
-4. corrections of a slot the active flow already has ("actually make it 80", "I meant Anna");
-5. the rest of the answer to the question, by slot type — except that a message that clearly
-   starts another flow, or a question, is not a text answer (unless the slot asks for free text
-   such as a question or feedback);
-6. starting a flow (`flow_matching.rank_flows`) with the values stated in the same message; close
-   candidates ask for clarification; a question in a project with knowledge search is `search
-   and reply`; small talk is chit-chat; anything else cannot be handled.
+2. a button of the bot's latest message, picked by number or title (`buttons`);
+3. the question being asked, by its buttons or an exact categorical/yes-no value;
+4. conversation repair: cancel, skip, "say that again", "talk to a human" (the project's own
+   handoff flow if it has one) — unless a flow's own phrases use those words;
+5. corrections of a slot the active flow already has ("actually make it 80", "I meant Anna");
+6. the answer to the question, by slot type and role — a value of the wrong type is never
+   coerced (a number at a yes/no question corrects the flow's number slot, or the question is
+   asked again); a question or a request for help is a digression, not an answer (unless the
+   slot asks for free text such as a question or feedback);
+7. starting a flow with the values stated in the same message, asking which one, or chit-chat,
+   knowledge search, cannot handle (`flow_start`).
 
-Every trace lists the candidate flows with scores and a note saying which rule decided and why.
+Every trace lists the candidate flows with scores and a note saying which rule decided and why,
+with the runner-up's score for flow decisions.
 """
 
 from __future__ import annotations
