@@ -112,7 +112,7 @@ def make_generator(
     """
     choice = resolve_mode(project, mode, environ)
     if choice.mode == "offline":
-        return OfflineGenerator(origin=choice.source)
+        return OfflineGenerator(origin=choice.source, warm=project)
     root = Path(project_dir if project_dir is not None else project.root)
     settings = load_settings(project, root)
     template = load_template(settings, root)
