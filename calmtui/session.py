@@ -401,8 +401,15 @@ class Session:
         del self._event_log_json[mark:]
         return self.history.pop()
 
-    def reload(self, project: Project) -> ReloadReport:
-        """Swap in a new project version, keeping the conversation.
+    def reload(
+        self,
+        project: Project,
+        *,
+        generator: CommandGenerator | None = None,
+        action_runner: ActionRunner | None = None,
+    ) -> ReloadReport:
+        """Swap in a new project version, keeping the conversation; `generator` and
+        `action_runner`, when given, replace the ones built for the old version.
 
         Frames whose flow or current step vanished are dropped together with the frames that
         belong to them (the question a dropped flow was asking, the flows it called, the patterns
@@ -412,6 +419,10 @@ class Session:
         """
         old = self.engine.index
         self.engine = Engine(project, seed=self.engine.seed, channel=self.engine.channel)
+        if generator is not None:
+            self.generator = generator
+        if action_runner is not None:
+            self.action_runner = action_runner
         new = self.engine.index
         old_ids, new_ids = set(old.flows), set(new.flows)
         changed = sorted(f for f in old_ids & new_ids if old.flow_hash(f) != new.flow_hash(f))

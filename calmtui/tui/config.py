@@ -6,11 +6,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from calmtui.app.conversation import Assistant
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.loading.project_loader import ProjectPaths
 from calmtui.core.model.project import Project
 from calmtui.store.base import Store
-from calmtui.tui.conversation import Assistant
 
 ProblemFormatter = Callable[[Sequence[Diagnostic], Mapping[str, str]], str]
 

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from calmtui.app.plain import format_value
 from calmtui.core.events import FlowCompleted
 from calmtui.core.model.flows import (
     CONTINUE_PREFIX,
@@ -29,7 +30,6 @@ from calmtui.core.model.flows import (
     Step,
 )
 from calmtui.core.model.project import Project
-from calmtui.tui.plain import format_value
 
 if TYPE_CHECKING:
     from calmtui.core.engine.frames import Frame
