@@ -38,7 +38,6 @@ from calmtui.cli.project_options import (
 if TYPE_CHECKING:
     from calmtui.actions.stubs import ActionStubs
     from calmtui.app.conversation import Assistant
-    from calmtui.core.diagnostics import Diagnostic
     from calmtui.core.model.project import Project
     from calmtui.core.validate import ValidationReport
     from calmtui.store.base import Store
@@ -220,13 +219,10 @@ def load(request: ShellRequest, root: Path) -> ValidationReport:
 
 def show_load_problems(report: ValidationReport) -> None:
     """Why the shell cannot start: every problem, compiler style, on stderr."""
-    from calmtui.cli.diagnostics_view import PathDisplay, render_text, should_color
+    from calmtui.app.diagnostics_view import write_text
 
     shown = [d for d in report.diagnostics if d.severity != "info"]
-    text = render_text(
-        shown, report.sources, show_path=PathDisplay(report.root), color=should_color(sys.stderr)
-    )
-    sys.stderr.write(text)
+    write_text(sys.stderr, shown, report.sources, root=report.root)
     if report.found_project:
         errors = report.errors
         note(
@@ -238,14 +234,12 @@ def load_stubs(path: Path | None) -> ActionStubs | None:
     if path is None:
         return None
     from calmtui.actions.stubs import load_stub_file
-    from calmtui.cli.diagnostics_view import PathDisplay, render_text, should_color
+    from calmtui.app.diagnostics_view import write_text
 
     stubs, problems = load_stub_file(path)
     errors = [d for d in problems if d.is_error]
     if problems:
-        sys.stderr.write(
-            render_text(problems, {}, show_path=PathDisplay("."), color=should_color(sys.stderr))
-        )
+        write_text(sys.stderr, problems, {}, root=".")
     if errors:
         raise typer.BadParameter(
             f"the stub file {str(path)!r} has errors (see above)", param_hint="'--stub-actions'"
@@ -344,15 +338,12 @@ def run_tui(
     *,
     inspector: bool,
 ) -> ExitCode:
-    from calmtui.cli.diagnostics_view import PathDisplay, render_text
+    from calmtui.app.diagnostics_view import PathDisplay
     from calmtui.tui.app import CalmApp
     from calmtui.tui.config import ShellConfig
 
     assert report.project is not None
     root = report.project.root
-
-    def format_problems(diagnostics: list[Diagnostic], sources: dict[str, str]) -> str:
-        return render_text(diagnostics, sources, show_path=PathDisplay(root), color=True)
 
     config = ShellConfig(
         project=report.project,
@@ -366,7 +357,7 @@ def run_tui(
         ),
         diagnostics=tuple(report.diagnostics),
         sources=dict(report.sources),
-        format_problems=format_problems,  # type: ignore[arg-type]
+        show_path=PathDisplay(root),
     )
     app = CalmApp(config)
     app.run()

@@ -33,7 +33,7 @@ from calmtui.cli.project_options import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from calmtui.cli.diagnostics_view import Line, PathDisplay
+    from calmtui.app.diagnostics_view import Line, PathDisplay
     from calmtui.core.diagnostics import Diagnostic
     from calmtui.core.loading.project_loader import LoadResult
     from calmtui.core.model.project import Project
@@ -213,7 +213,7 @@ def _run(
     collect_only: bool,
     options: _Options,
 ) -> int:
-    from calmtui.cli.diagnostics_view import PathDisplay
+    from calmtui.app.diagnostics_view import PathDisplay
     from calmtui.testing.selection import KeywordError, compile_keyword
 
     if keyword is not None:
@@ -267,7 +267,7 @@ def _targets(paths: list[str], root: Path) -> list[Target]:
 
 def _valid_project(result: LoadResult, root: Path) -> Project | None:
     """The loaded project, or None after printing why it cannot be tested (exit 2)."""
-    from calmtui.cli.diagnostics_view import PathDisplay, render_text, should_color
+    from calmtui.app.diagnostics_view import PathDisplay, render_text, should_color
     from calmtui.core.validate import report_for
 
     report = report_for(result, root)
@@ -300,7 +300,7 @@ def _last_failed(root: str, enabled: bool, quiet: bool) -> list[str] | None:
 
 
 def _show_test_file_problems(suite: TestSuite, show_path: PathDisplay) -> bool:
-    from calmtui.cli.diagnostics_view import plural, render_text, should_color
+    from calmtui.app.diagnostics_view import plural, render_text, should_color
 
     if not suite.diagnostics:
         return True
@@ -321,7 +321,7 @@ def _show_test_file_problems(suite: TestSuite, show_path: PathDisplay) -> bool:
 
 def _github(diagnostics: list[Diagnostic], show_path: PathDisplay) -> None:
     if os.environ.get("GITHUB_ACTIONS") == "true" and diagnostics:
-        from calmtui.cli.diagnostics_view import render_github
+        from calmtui.app.diagnostics_view import render_github
 
         sys.stdout.write(render_github(diagnostics, show_path))
 
@@ -330,7 +330,7 @@ def _github(diagnostics: list[Diagnostic], show_path: PathDisplay) -> None:
 def _run_suite(
     project: Project, suite: TestSuite, show_path: PathDisplay, options: _Options
 ) -> int:
-    from calmtui.cli.diagnostics_view import emit, plural, should_color
+    from calmtui.app.diagnostics_view import emit, plural, should_color
     from calmtui.testing.environment import build_wiring, make_generator
     from calmtui.understanding.errors import UnderstandingConfigError
 
@@ -453,7 +453,7 @@ def _report_lines(
     options: _Options,
     coverage: CoverageReport | None,
 ) -> list[Line]:
-    from calmtui.cli.diagnostics_view import plural
+    from calmtui.app.diagnostics_view import plural
     from calmtui.testing.report import console
 
     hidden = frozenset(name for name, slot in project.domain.slots.items() if slot.builtin)
@@ -508,14 +508,13 @@ def _write_outputs(
     code: int,
     show_path: PathDisplay,
 ) -> None:
+    from calmtui.app.diagnostics_view import plain_text
     from calmtui.testing.report import console
 
     hidden = frozenset(name for name, slot in project.domain.slots.items() if slot.builtin)
 
     def failure_text(case_result: CaseResult) -> str:
-        return console.plain_text(
-            console.failure_lines(case_result, suite.sources, hidden_slots=hidden)
-        )
+        return plain_text(console.failure_lines(case_result, suite.sources, hidden_slots=hidden))
 
     written: list[str] = []
     if options.junit is not None:
@@ -568,7 +567,7 @@ def _write_coverage(
 
 
 def _github_outputs(result: SuiteResult, mode: str, show_path: PathDisplay) -> None:
-    from calmtui.cli.diagnostics_view import render_github
+    from calmtui.app.diagnostics_view import render_github
     from calmtui.testing.report.github import failure_diagnostics, step_summary
 
     sys.stdout.write(render_github(failure_diagnostics(result), show_path))

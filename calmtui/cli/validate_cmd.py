@@ -117,7 +117,7 @@ def exit_code(report: ValidationReport, *, fail_on_warnings: bool) -> ExitCode:
 def show_report(
     report: ValidationReport, *, json_output: bool, fail_on_warnings: bool, verbose: bool
 ) -> ExitCode:
-    from calmtui.cli.diagnostics_view import (
+    from calmtui.app.diagnostics_view import (
         PathDisplay,
         emit,
         render_github,
@@ -154,7 +154,7 @@ def show_report(
 
 def summary_line(report: ValidationReport, *, fail_on_warnings: bool, verbose: bool) -> str:
     """`2 errors, 1 warning in 5 files` or `project is valid: 12 flows, 30 slots, ...`."""
-    from calmtui.cli.diagnostics_view import plural
+    from calmtui.app.diagnostics_view import plural
 
     notes: list[str] = []
     if report.skipped_checks:

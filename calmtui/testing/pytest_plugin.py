@@ -189,16 +189,10 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
 
 
 def _render(diagnostics: list[Diagnostic], sources: Mapping[str, str]) -> str:
-    lines: list[str] = []
-    for d in diagnostics:
-        lines.append(d.headline())
-        if d.span is not None and d.span.path in sources:
-            text = sources[d.span.path].splitlines()
-            if 1 <= d.span.line <= len(text):
-                lines.append(f"  {d.span.line:>4} | {text[d.span.line - 1]}")
-        if d.hint:
-            lines.append(f"  hint: {d.hint}")
-    return "\n".join(lines)
+    """As `calmtui validate` shows them, without colour (pytest prints it as the error)."""
+    from calmtui.app.diagnostics_view import render_text
+
+    return render_text(diagnostics, sources, show_path=str).rstrip("\n")
 
 
 class CalmtuiFile(pytest.File):
@@ -242,7 +236,8 @@ class CalmtuiItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, CaseFailed):
-            from calmtui.testing.report.console import failure_lines, plain_text
+            from calmtui.app.diagnostics_view import plain_text
+            from calmtui.testing.report.console import failure_lines
 
             hidden = frozenset(n for n, s in self.loaded.project.domain.slots.items() if s.builtin)
             return plain_text(

@@ -78,6 +78,9 @@ def test_plugin_reports_broken_files_as_collection_errors(bank: Path) -> None:
         in result.stdout
     )
     assert "hint: did you mean 'utter_done'?" in result.stdout
+    # rendered as `calmtui validate` and `calmtui test` render it: source line and carets
+    assert "   24 |           - bot_uttered: {utter_name: utter_dome}" in result.stdout
+    assert "      |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n" in result.stdout
 
 
 @pytest.mark.slow
