@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from calmtui.core.errors import CalmtuiError
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -23,15 +25,23 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+class UsageError(CalmtuiError):
+    """The command line asks for something impossible (a path that does not exist, a `-k`
+    expression that does not parse): exit 2. `param_hint` names the option, as Typer does."""
+
+    def __init__(self, message: str, *, param_hint: str | None = None) -> None:
+        super().__init__(message)
+        self.param_hint = param_hint
+
+
 def exit_code_for(error: BaseException) -> ExitCode:
     """The exit code for an error that ends a command: Ctrl+C, a bad mode name (usage), any other
     problem calmtui can explain (`CalmtuiError`: a setting or file that cannot be used), or a bug."""
-    from calmtui.core.errors import CalmtuiError
     from calmtui.understanding.errors import UnknownModeError
 
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
-    if isinstance(error, UnknownModeError):
+    if isinstance(error, UsageError | UnknownModeError):
         return ExitCode.USAGE
     if isinstance(error, CalmtuiError):
         return ExitCode.PROBLEMS

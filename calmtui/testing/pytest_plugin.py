@@ -165,13 +165,15 @@ def _load(config: pytest.Config, test_file: Path) -> tuple[Path, _Project]:
 
 
 def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
+    from calmtui.app.policy import DEFAULT_POLICY
+    from calmtui.app.understanding import make_generator
     from calmtui.core.loading.project_loader import load_project
     from calmtui.core.validate import report_for
-    from calmtui.testing.environment import build_wiring, make_generator, make_judge
+    from calmtui.testing.environment import build_wiring, make_judge
 
     report = report_for(load_project(root), root)
-    errors = [d for d in report.diagnostics if d.is_error]
-    if report.project is None or errors:
+    errors = DEFAULT_POLICY.blocking(report.diagnostics)
+    if report.project is None or not DEFAULT_POLICY.allows(report):
         return ProjectUnusableError(
             _render(errors, report.sources) or f"no assistant project in {root}"
         )
@@ -179,7 +181,7 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
     from calmtui.understanding.errors import UnderstandingConfigError
 
     try:
-        generator = make_generator(project, mode, root)
+        generator = make_generator(project, mode)
     except UnderstandingConfigError as exc:
         return ProjectUnusableError(str(exc))
     wiring = build_wiring(
