@@ -28,9 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from calmtui.actions.outcomes import outcome_from_reply
-from calmtui.actions.protocol import ActionRequest
+from calmtui.actions.protocol import ActionOutcome, ActionRequest
 from calmtui.actions.rasa_format import RASA_VERSION, domain_digest, domain_json, tracker_state
-from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.model.project import Project
 
 DEFAULT_TIMEOUT = 10.0

@@ -31,10 +31,9 @@ from calmtui.actions.outcomes import (
     check_responses,
     events_from_result,
 )
-from calmtui.actions.protocol import ActionRequest
+from calmtui.actions.protocol import ActionOutcome, ActionRequest
 from calmtui.actions.rasa_format import domain_json, tracker_state
 from calmtui.actions.sdk import Dispatcher, NativeAction, Tracker
-from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.model.project import Project
 
 DEFAULT_TIMEOUT = 10.0

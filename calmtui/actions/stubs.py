@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from calmtui.actions.outcomes import outcome_from_reply
-from calmtui.actions.protocol import ActionRequest, ActionRunner
+from calmtui.actions.protocol import ActionOutcome, ActionRequest, ActionRunner
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
-from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.source import YMap, YSeq, decode_source, parse_yaml
 
 STUBS_KEY = "stub_custom_actions"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.model.flows import Flow
 from calmtui.core.model.project import Project
 from calmtui.understanding.bm25 import BM25Index

@@ -20,7 +20,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.sandbox import sandbox
 from calmtui.understanding.errors import PromptRenderError, UnderstandingConfigError

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.actions.protocol import ActionRequest, ActionRunner
+from calmtui.actions.protocol import ActionOutcome, ActionRequest, ActionRunner
 from calmtui.app.conversation import Assistant
-from calmtui.core.engine import ActionOutcome
 from calmtui.core.model.project import Project
 from calmtui.core.validate import check
 from calmtui.store.base import Store

@@ -24,8 +24,8 @@ from typing import Any
 
 from calmtui.app.diagnostics_view import Line
 from calmtui.core.diagnostics import Span
+from calmtui.core.dialogue.frames import describe, top_user_frame
 from calmtui.core.dsl import to_dsl
-from calmtui.core.engine.frames import describe, top_user_frame
 from calmtui.core.events import (
     ActionFailed,
     BotUttered,

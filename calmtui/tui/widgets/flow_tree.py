@@ -32,7 +32,7 @@ from calmtui.core.model.flows import (
 from calmtui.core.model.project import Project
 
 if TYPE_CHECKING:
-    from calmtui.core.engine.frames import Frame
+    from calmtui.core.dialogue.frames import Frame
     from calmtui.session import TurnResult
 
 MAX_STEPS = 500  # a guard against pathological flows; validation reports real problems
