@@ -106,8 +106,13 @@ class InProcessRunner:
         )
 
     async def _run_sdk(self, found: SdkAction, request: ActionRequest) -> ActionOutcome:
-        from rasa_sdk.executor import CollectingDispatcher
-        from rasa_sdk.interfaces import Tracker as SdkTracker
+        # rasa_sdk ships no type information: its objects are typed Any here.
+        from rasa_sdk.executor import (  # pyright: ignore[reportMissingTypeStubs]
+            CollectingDispatcher,
+        )
+        from rasa_sdk.interfaces import (  # pyright: ignore[reportMissingTypeStubs]
+            Tracker as SdkTracker,
+        )
 
         tracker = SdkTracker.from_dict(tracker_state(request))  # type: ignore[arg-type]
         dispatcher = CollectingDispatcher()

@@ -81,7 +81,8 @@ async def project_changes(
     code_dirs: Collection[str] = (),
 ) -> AsyncIterator[list[str]]:
     """Yield the changed project files (relative paths, sorted) for each group of changes."""
-    from watchfiles import awatch
+    # watchfiles types stop_event with trio's Event too, unknown without trio installed.
+    from watchfiles import awatch  # pyright: ignore[reportUnknownVariableType]
 
     base = Path(os.path.abspath(root))
     async for changes in awatch(

@@ -91,7 +91,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
             return None
     except OSError:
         return None
-    return CalmtuiFile.from_parent(parent, path=file_path)
+    # pytest's from_parent takes untyped **kwargs.
+    return CalmtuiFile.from_parent(parent, path=file_path)  # pyright: ignore[reportUnknownMemberType]
 
 
 @dataclass(slots=True)
@@ -105,7 +106,9 @@ class _State:
     """Per pytest process: one loop, and each project loaded and wired once."""
 
     loop: asyncio.AbstractEventLoop | None = None
-    projects: dict[str, _Project | BaseException] = field(default_factory=dict)
+    projects: dict[str, _Project | BaseException] = field(
+        default_factory=dict[str, "_Project | BaseException"]
+    )
 
     def run(self, coroutine: Any) -> Any:
         if self.loop is None:
@@ -207,7 +210,7 @@ class CalmtuiFile(pytest.File):
         if errors:
             raise ProjectUnusableError(_render(errors, suite.sources))
         for case in suite.cases:
-            yield CalmtuiItem.from_parent(
+            yield CalmtuiItem.from_parent(  # pyright: ignore[reportUnknownMemberType]
                 self, name=case.name, case=case, loaded=loaded, sources=suite.sources
             )
 
@@ -221,7 +224,7 @@ class CalmtuiItem(pytest.Item):
     def __init__(
         self, *, case: TestCase, loaded: _Project, sources: dict[str, str], **kwargs: Any
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # pyright: ignore[reportUnknownMemberType]
         self.case = case
         self.loaded = loaded
         self.sources = sources

@@ -70,6 +70,6 @@ class CalmApp(App[None]):
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from super().get_system_commands(screen)  # pyright: ignore[reportUnknownMemberType]
         if isinstance(screen, ChatScreen):
             yield from screen.palette_commands()

@@ -24,7 +24,7 @@ import os
 import time
 from collections.abc import Generator, Mapping
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from calmtui.understanding.client import Completion, CompletionRequest
 from calmtui.understanding.errors import (
@@ -285,7 +285,7 @@ def _cost(litellm: ModuleType, response: Any) -> float | None:
     price); computed here only for a response that has no such entry."""
     hidden = getattr(response, "_hidden_params", None)
     if isinstance(hidden, dict) and "response_cost" in hidden:
-        cost: object = hidden["response_cost"]
+        cost: object = cast(dict[str, object], hidden)["response_cost"]
         return float(cost) if isinstance(cost, int | float) else None
     try:
         cost = litellm.completion_cost(completion_response=response)

@@ -49,8 +49,10 @@ class PromptTemplate:
         environment = sandbox(
             mutable=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
         )
-        environment.filters["to_json_escaped_string"] = to_json_escaped_string
-        environment.filters["to_json"] = to_json
+        # Jinja types its filter table as dict[str, Unknown].
+        filters: dict[str, Callable[[Any], str]] = environment.filters  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
+        filters["to_json_escaped_string"] = to_json_escaped_string
+        filters["to_json"] = to_json
         try:
             self._template = environment.from_string(source)
         except TemplateError as exc:

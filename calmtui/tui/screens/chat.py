@@ -326,7 +326,7 @@ class ChatScreen(Screen[None]):
         if not self.queue:
             return
         count = self.controller.cancel_pending()
-        self.workers.cancel_group(self, "llm")
+        self.workers.cancel_group(self, "llm")  # pyright: ignore[reportUnknownMemberType]
         self.status_bar.set_waiting(0)
 
         async def drop() -> None:
@@ -359,7 +359,9 @@ class ChatScreen(Screen[None]):
                     f"{rel}\nrun it: calmtui test {rel}", title="Saved test case", markup=False
                 )
 
-        self.app.push_screen(SaveTestScreen(export.suggest_name(results, root), where, save), saved)
+        self.calm_app.push_screen(
+            SaveTestScreen(export.suggest_name(results, root), where, save), saved
+        )
 
     def action_reload(self) -> None:
         self.reload_now_worker()
@@ -369,7 +371,7 @@ class ChatScreen(Screen[None]):
         if not text:
             self.notify("nothing selected to copy", severity="warning")
             return
-        self.app.copy_to_clipboard(text)
+        self.calm_app.copy_to_clipboard(text)
         self.notify(f"copied {len(text)} characters", title="Copy")
 
     def copy_text(self) -> str | None:
@@ -378,7 +380,7 @@ class ChatScreen(Screen[None]):
         return transcript(results[-1]) if results else None
 
     def action_screenshot(self) -> None:
-        path = self.app.save_screenshot(path=self.config.screenshot_dir)
+        path = self.calm_app.save_screenshot(path=self.config.screenshot_dir)
         self.notify(path, title="Screenshot saved", markup=False)
 
     def action_focus_choices(self) -> None:
@@ -422,7 +424,8 @@ class ChatScreen(Screen[None]):
     # -- typed accessors --------------------------------------------------------------------------
     @property
     def calm_app(self) -> CalmApp:
-        return cast("CalmApp", self.app)
+        # Textual types `DOMNode.app` as `App[Unknown]`; this screen only ever runs in CalmApp.
+        return cast("CalmApp", self.app)  # pyright: ignore[reportUnknownMemberType]
 
     @property
     def chat_log(self) -> ChatLog:

@@ -47,7 +47,7 @@ class InspectorScreen(ChatScreen, inherit_bindings=False):
     ]
 
     def compose(self) -> ComposeResult:
-        compact = self.is_compact(self.app.size)
+        compact = self.is_compact(self.calm_app.size)
         self._deck = PanelDeck(id="panels", show_path=self.config.show_path, compact=compact)
         with Horizontal(id="main"):
             yield from self.compose_chat()
