@@ -24,12 +24,6 @@ MODES: tuple[Mode, ...] = ("offline", "llm", "record", "replay")
 DEFAULT_MODE: Mode = "offline"
 ENV_VAR = "CALMTUI_UNDERSTANDING"
 ModeSource = Literal["flag", "config", "env", "default"]
-MODE_HELP = (
-    "How messages are understood: offline (no LLM, the default), llm (the model group in "
-    "config.yml/endpoints.yml), record (llm, saving answers to .calmtui/recordings/) or "
-    "replay (answers from those recordings only). Default: config.yml 'calmtui: "
-    f"{{understanding: ...}}', then ${ENV_VAR}, then offline."
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,23 +252,6 @@ class Savepoint:
     bot_messages: int
 
 
-def initial_slots(slot_defaults: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(slot_defaults)
-
-
-def reset_state(state: DialogueState, slot_defaults: Mapping[str, Any]) -> DialogueState:
-    return replace(
-        state,
-        slots=dict(slot_defaults),
-        slots_set=frozenset(),
-        filled_by={},
-        stack=(),
-        checkpoints={},
-        transcript=(),
-        started_flows=frozenset(),
-    )
-
-
 def preset_slots(
     state: DialogueState, slots: Mapping[str, Slot], values: Mapping[str, Any]
 ) -> tuple[DialogueState, list[SlotSet]]:
