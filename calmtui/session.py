@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from calmtui.actions.outcomes import parse_outcome
 from calmtui.actions.protocol import (
     ActionCall,
     ActionOutcome,
@@ -22,6 +21,7 @@ from calmtui.actions.protocol import (
     ActionRunner,
     NoActionRunner,
 )
+from calmtui.actions.results import parse_outcome
 from calmtui.core.commands import (
     ERROR_USER_INPUT_TOO_LONG,
     Command,

@@ -1,33 +1,20 @@
-"""Turning what an action returned — by any runner — into one checked `ActionOutcome`, and that
-into the engine's typed `ActionResult`.
+"""Turning what an action returned — by any runner — into one checked `ActionOutcome`.
 
 Every runner ends here, so an action gives the same events and messages whether it ran
 in-process, on a rasa_sdk server or from a stub: messages are cleaned the same way (rasa_sdk's
 dispatcher fills every field with None or an empty value; we keep only what was said), and a
-malformed reply is one clear error, never a crash or a silently dropped event. `parse_outcome`
-is the boundary: past it, the engine only sees typed events and messages, never rasa-sdk JSON.
+malformed reply is one clear error, never a crash or a silently dropped event. The action SDK
+imports this module inside user code, so it stays light (`ActionOutcome` is imported only where
+one is built); `results.parse_outcome` then types the outcome for the engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-from calmtui.actions.protocol import ActionOutcome
-from calmtui.core.dialogue.outcome import (
-    ActionBotUttered,
-    ActionEvent,
-    ActionFollowup,
-    ActionMessage,
-    ActionResponse,
-    ActionRestarted,
-    ActionResult,
-    ActionSlotSet,
-    ActionSlotsReset,
-    ActionUnsupportedEvent,
-    ActionUtterance,
-)
-from calmtui.core.model.domain import Button
+if TYPE_CHECKING:
+    from calmtui.actions.protocol import ActionOutcome
 
 
 class ActionResultError(ValueError):
@@ -90,6 +77,8 @@ def clean_response(message: Mapping[str, Any]) -> dict[str, Any]:
 
 def outcome_from_reply(reply: Any, source: str) -> ActionOutcome:
     """`{"events": [...], "responses": [...]}` from a server or a stub, checked."""
+    from calmtui.actions.protocol import ActionOutcome
+
     if not isinstance(reply, Mapping):
         return ActionOutcome(
             error=f"{source} replied with {_short(reply)} instead of {{'events': [...], 'responses': [...]}}"
@@ -111,76 +100,6 @@ def outcome_from_reply(reply: Any, source: str) -> ActionOutcome:
         )
     except ActionResultError as exc:
         return ActionOutcome(error=str(exc))
-
-
-# -- the boundary: action-server JSON -> typed results ---------------------------------------------
-
-
-def parse_outcome(outcome: ActionOutcome) -> ActionResult:
-    """The engine's view of an outcome: every event and message typed (unknown event kinds
-    become `ActionUnsupportedEvent`, which the engine notes)."""
-    return ActionResult(
-        events=tuple(parse_event(e) for e in outcome.events),
-        responses=tuple(parse_response(r) for r in outcome.responses),
-        error=outcome.error,
-        detail=outcome.detail,
-    )
-
-
-def parse_event(event: Mapping[str, Any]) -> ActionEvent:
-    kind = event.get("event")
-    match kind:
-        case "slot":
-            return ActionSlotSet(name=event.get("name"), value=event.get("value"))
-        case "reset_slots":
-            return ActionSlotsReset()
-        case "restart":
-            return ActionRestarted()
-        case "bot":
-            text = event.get("text")
-            data = event.get("data")
-            return ActionBotUttered(
-                text=text if isinstance(text, str) else None,
-                data=dict(cast(Mapping[str, Any], data)) if isinstance(data, Mapping) else {},
-            )
-        case "followup":
-            return ActionFollowup(name=event.get("name"))
-        case _:
-            return ActionUnsupportedEvent(kind=str(kind))
-
-
-def parse_response(response: Mapping[str, Any]) -> ActionResponse:
-    """A response by name (`response`/`template`, with its template variables: `kwargs`, or the
-    message's other fields), else a message written by the action."""
-    name = response.get("response") or response.get("template")
-    if isinstance(name, str) and name:
-        kwargs = {k: v for k, v in response.items() if k not in ("response", "template")}
-        nested = kwargs.get("kwargs")
-        variables = cast(Mapping[str, Any], nested) if isinstance(nested, Mapping) else kwargs
-        return ActionUtterance(name=name, kwargs=dict(variables))
-    text, image, buttons = response.get("text"), response.get("image"), response.get("buttons")
-    return ActionMessage(
-        text=text if isinstance(text, str) else None,
-        buttons=tuple(
-            _button(cast(Mapping[str, Any], b))
-            for b in (cast(list[Any], buttons) if isinstance(buttons, list | tuple) else [])
-            if isinstance(b, Mapping)
-        ),
-        image=image if isinstance(image, str) else None,
-        custom=response.get("custom"),
-        attachment=response.get("attachment"),
-        elements=response.get("elements"),
-        quick_replies=response.get("quick_replies"),
-    )
-
-
-def _button(data: Mapping[str, Any]) -> Button:
-    title = data.get("title")
-    payload = data.get("payload")
-    return Button(
-        title=str(title) if title is not None else "",
-        payload=str(payload) if payload is not None else None,
-    )
 
 
 def _is_empty(value: Any) -> bool:

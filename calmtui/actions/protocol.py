@@ -1,7 +1,7 @@
 """What the session hands an action runner, and what every runner returns.
 
 Runners answer in the action-server format (`ActionOutcome`: rasa-sdk event and message dicts);
-`outcomes.parse_outcome` turns that into the engine's typed `ActionResult` at this layer's
+`results.parse_outcome` turns that into the engine's typed `ActionResult` at this layer's
 boundary.
 """
 

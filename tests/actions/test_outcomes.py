@@ -101,8 +101,8 @@ def test_outcome_from_a_malformed_reply_is_an_error(reply: object, message: str)
 
 
 def test_parse_outcome_types_every_event_and_message_at_the_boundary() -> None:
-    from calmtui.actions.outcomes import parse_outcome
     from calmtui.actions.protocol import ActionOutcome
+    from calmtui.actions.results import parse_outcome
     from calmtui.core.dialogue.outcome import (
         ActionBotUttered,
         ActionFollowup,

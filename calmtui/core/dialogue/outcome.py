@@ -2,7 +2,7 @@
 sends, or why it failed.
 
 Action runners speak the action-server format (rasa-sdk JSON: `{"event": "slot", ...}`); the
-actions layer parses that into these types at its boundary (`calmtui.actions.outcomes.
+actions layer parses that into these types at its boundary (`calmtui.actions.results.
 parse_outcome`), so the engine never interprets raw JSON. In its own module so that the action
 layer and the session can use it without importing the engine.
 """
