@@ -65,7 +65,7 @@ class Tracker:
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> Tracker:
         """From the tracker JSON of the action-server protocol (what rasa_sdk receives)."""
-        stack = state.get("stack") or []
+        stack: Sequence[Mapping[str, Any]] = state.get("stack") or []
         return cls(
             sender_id=str(state.get("sender_id", "")),
             slots=state.get("slots") or {},
@@ -138,7 +138,8 @@ def action(
     """Register a function as the custom action `name` (default: the function's name)."""
     if callable(name):
         return _register(name.__name__, name)
-    if name is not None and (not isinstance(name, str) or not name.strip()):
+    # Callers are user code, untyped: the isinstance guards a wrong argument at runtime.
+    if name is not None and (not isinstance(name, str) or not name.strip()):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(f"@action needs the action name as a non-empty string, got {name!r}")
 
     def decorate(function: ActionFunction) -> ActionFunction:
@@ -185,7 +186,7 @@ def _rasa_sdk_adapter(
         return name
 
     async def run(self: Any, dispatcher: Any, tracker: Any, domain: Any) -> list[dict[str, Any]]:
-        state = {
+        state: dict[str, Any] = {
             "sender_id": tracker.sender_id,
             "slots": tracker.slots,
             "latest_message": tracker.latest_message,

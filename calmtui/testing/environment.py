@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from calmtui.actions.factory import close_action_runner, make_action_runner
 from calmtui.actions.protocol import ActionRunner
@@ -79,20 +78,10 @@ def build_wiring(
     return Wiring(env=env, closers=[close_shared], mode=describe(generator))
 
 
-def make_generator(project: Project, mode: str | None, project_dir: str | Path) -> CommandGenerator:
-    """The understanding layer's generator for `mode` (None: the project's default mode).
-
-    Raises `UnderstandingConfigError` with a message for the user (unknown mode, unusable LLM
-    settings)."""
-    from calmtui.understanding.modes import make_generator as understanding_generator
-
-    return understanding_generator(project, mode, project_dir=project_dir)
-
-
 def describe(generator: CommandGenerator) -> str:
-    from calmtui.understanding.modes import describe_generator
+    from calmtui.app.understanding import describe as describe_understanding
 
-    return describe_generator(generator)
+    return describe_understanding(generator)
 
 
 DEFAULT_JUDGE_PROVIDER = "openai"

@@ -81,7 +81,7 @@ class Mention:
 
 
 def dates(text: str) -> list[Mention]:
-    found = []
+    found: list[Mention] = []
     for match in _DATE.finditer(text):
         value = match.group(0).strip()
         value = re.sub(r"^(?:on|in)\s+", "", value, flags=re.IGNORECASE)
@@ -92,7 +92,7 @@ def dates(text: str) -> list[Mention]:
 
 
 def codes(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
-    found = []
+    found: list[Mention] = []
     for match in _CODE.finditer(text):
         mention = Mention(
             match.group(0).strip(), match.start(), match.end(), _word_before(text, match.start())
@@ -104,7 +104,7 @@ def codes(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignor
 
 def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
     """Capitalised word runs ("New York", "Sarah Jones"), with the word before them."""
-    found = []
+    found: list[Mention] = []
     for match in _PROPER.finditer(text):
         parts = match.group(0).split()
         start = match.start()
@@ -134,7 +134,7 @@ def _acronym(word: str) -> bool:
 def amounts(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
     """Numbers outside dates and codes, each with its unit: "money" for "$20" / "30 dollars",
     else the stemmed word after it ("2 nights" -> "night", "2 people" -> "people")."""
-    found = []
+    found: list[Mention] = []
     for number in find_numbers(text):
         mention = Mention(number.text, number.start, number.end)
         if any(mention.overlaps(t) for t in taken) or _IDIOM.match(text, number.start):

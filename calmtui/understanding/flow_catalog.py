@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.model.flows import CallStep, CollectStep, Flow, LinkStep
 from calmtui.core.model.project import Project
 from calmtui.core.payloads import parse_set_slots_payload

@@ -108,7 +108,7 @@ def _clear_weak_leader(candidates: Sequence[Candidate], limits: Thresholds, star
 
 def describe(candidate: Candidate) -> str:
     """`'pay_bill' 0.41 (words 0.35, meaning 0.52)`."""
-    parts = []
+    parts: list[str] = []
     if candidate.words is not None:
         parts.append(f"words {candidate.words:.2f}")
     if candidate.meaning is not None:
@@ -122,7 +122,7 @@ def runner_up(candidates: Sequence[Candidate]) -> str:
     if not candidates:
         return ""
     top = candidates[0]
-    scores = []
+    scores: list[str] = []
     if top.words is not None:
         scores.append(f"words {top.words:.2f}")
     if top.meaning is not None:

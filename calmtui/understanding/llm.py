@@ -34,7 +34,7 @@ import weakref
 from collections.abc import Generator, Mapping
 from dataclasses import replace
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from calmtui.core.model.config import ModelConfig, ModelGroup
@@ -408,8 +408,9 @@ def _answered_by(response: Any, route: ModelGroup) -> tuple[int | None, str]:
     if not isinstance(hidden, dict):
         return None, ""
     ids = {_deployment_id(route, i): i for i in range(len(route.models))}
-    headers = hidden.get("additional_headers")
-    headers = headers if isinstance(headers, dict) else {}
+    hidden = cast(dict[str, Any], hidden)
+    raw = hidden.get("additional_headers")
+    headers = cast(dict[str, Any], raw) if isinstance(raw, dict) else {}
     parts: list[str] = []
     for header, one, many in (
         ("retries", "retry", "retries"),
@@ -435,7 +436,7 @@ def _cost(litellm: ModuleType, response: Any) -> float | None:
     price); computed here only for a response that has no such entry."""
     hidden = getattr(response, "_hidden_params", None)
     if isinstance(hidden, dict) and "response_cost" in hidden:
-        cost: object = hidden["response_cost"]
+        cost: object = cast(dict[str, object], hidden)["response_cost"]
         return float(cost) if isinstance(cost, int | float) else None
     try:
         cost = litellm.completion_cost(completion_response=response)

@@ -86,14 +86,6 @@ class LLMCommandGenerator:
     def describe(self) -> str:
         return f"{self._mode} {self.settings.describe_models()}"
 
-    def preload(self) -> None:
-        """Import litellm now (it takes seconds) instead of on the first message; a UI may call
-        this in a worker thread. Replay never needs it."""
-        if self._mode != "replay":
-            from calmtui.understanding.llm import import_litellm
-
-            import_litellm()
-
     async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
         started = time.perf_counter()
         rejected = user_input_error(text, self.settings.max_characters)

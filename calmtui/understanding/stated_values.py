@@ -211,7 +211,8 @@ class _Reader:
     def _untaken_text(self) -> str:
         """The message without the parts already used (a date is not a value: "next week" is
         not the weekly pack)."""
-        kept, position = [], 0
+        kept: list[str] = []
+        position = 0
         for mention in sorted(self.taken, key=lambda m: m.start):
             if mention.start >= position:
                 kept.append(self.text[position : mention.start])
@@ -240,7 +241,7 @@ class _Reader:
         for name, prof in self._open("text", "person"):
             own = set(words(name.replace("_", " "))) | {"surname", "driver"}
             # "to Joe" / "for Sam" names whom something goes to: the slot must say so.
-            cues = _NAMING_CUES | (_TO_PERSON_CUES if _RECEIVES & prof.words else frozenset())
+            cues = _NAMING_CUES | (_TO_PERSON_CUES if _RECEIVES & prof.words else frozenset[str]())
             mention = next((m for m in names if m.before in cues or m.before in own), None)
             if mention is None and len(names) == 1 and not prof.has("place"):
                 mention = names[0] if names[0].before not in _PLACE_CUES else None

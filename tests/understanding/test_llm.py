@@ -26,8 +26,8 @@ from calmtui.core.commands import (
     SetSlot,
     StartFlow,
 )
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.llm_generator import RetryPolicy
 from calmtui.understanding.modes import make_generator

@@ -14,8 +14,8 @@ from calmtui.core.commands import (
     Error,
     StartFlow,
 )
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.model.flows import NluTrigger
 from calmtui.core.model.project import Project
 from calmtui.session import TurnResult

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from calmtui.core.engine import frames as F
+from calmtui.core.dialogue import frames as F
+from calmtui.core.dialogue.frames import FlowFrame, Frame, PatternFrame
+from calmtui.core.dialogue.state import DialogueState, Tracker
 from calmtui.core.engine import stack_ops
-from calmtui.core.engine.frames import FlowFrame, Frame, PatternFrame
-from calmtui.core.engine.state import DialogueState, Tracker
 
 
 def flow(

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from calmtui.cli.diagnostics_view import (
+from calmtui.app.diagnostics_view import (
     PathDisplay,
     caret_width,
     github_annotation,

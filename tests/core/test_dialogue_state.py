@@ -8,8 +8,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calmtui.core.engine.frames import FlowFrame, PatternFrame
-from calmtui.core.engine.state import DialogueState, Tracker
+from calmtui.core.dialogue.frames import FlowFrame, PatternFrame
+from calmtui.core.dialogue.state import DialogueState, Tracker
 from calmtui.core.events import (
     EVENT_TYPES,
     BotUttered,

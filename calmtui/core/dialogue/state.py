@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calmtui.core.engine.frames import Frame, Stack, describe, frame_from_json
+from calmtui.core.dialogue.frames import Frame, Stack, describe, frame_from_json
 from calmtui.core.events import (
     BotUttered,
     Event,
@@ -22,6 +22,9 @@ from calmtui.core.events import (
     event_from_json,
     event_to_json,
 )
+
+if TYPE_CHECKING:
+    from calmtui.core.model.slots import Slot
 
 TRANSCRIPT_LIMIT = 100  # lines (user and bot) kept for prompts; the prompt uses the last 20 turns
 
@@ -249,18 +252,18 @@ class Savepoint:
     bot_messages: int
 
 
-def initial_slots(slot_defaults: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(slot_defaults)
-
-
-def reset_state(state: DialogueState, slot_defaults: Mapping[str, Any]) -> DialogueState:
-    return replace(
-        state,
-        slots=dict(slot_defaults),
-        slots_set=frozenset(),
-        filled_by={},
-        stack=(),
-        checkpoints={},
-        transcript=(),
-        started_flows=frozenset(),
-    )
+def preset_slots(
+    state: DialogueState, slots: Mapping[str, Slot], values: Mapping[str, Any]
+) -> tuple[DialogueState, list[SlotSet]]:
+    """Slots set before a conversation goes on (e2e fixtures): each value coerced to its slot's
+    type, names the domain does not have ignored. Returns the new state and the SlotSets."""
+    current = dict(state.slots)
+    events: list[SlotSet] = []
+    for name, value in values.items():
+        slot = slots.get(name)
+        if slot is None:
+            continue
+        current[name] = slot.coerce(value)[0]
+        events.append(SlotSet(name=name, value=current[name]))
+    preset = replace(state, slots=current, slots_set=state.slots_set | {e.name for e in events})
+    return preset, events

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from calmtui.app.conversation import Conversation
 from calmtui.core.codes import CODES
 from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandIgnored, CommandRewritten
-from calmtui.tui.conversation import Conversation
 
 if TYPE_CHECKING:
     from calmtui.session import TurnResult
@@ -115,7 +115,7 @@ def json_document(result: TurnResult, conversation_id: str) -> str:
 
 
 class PlainShell:
-    """Drives a conversation from lines of text; `run()` returns the exit code."""
+    """Drives a conversation from lines of text until they run out."""
 
     def __init__(
         self, conversation: Conversation, out: TextIO, err: TextIO, options: PlainOptions
@@ -139,7 +139,7 @@ class PlainShell:
             self._write(self.err, problem_lines(result))
         self._write(self.out, lines + bot_lines(result))
 
-    async def run(self, read_line: Callable[[], str | None]) -> int:
+    async def run(self, read_line: Callable[[], str | None]) -> None:
         results = await self.conversation.open()
         if self.conversation.resumed:
             turns = sum(1 for r in results if r.user_text is not None)
@@ -159,7 +159,6 @@ class PlainShell:
                     f"conversation saved as {self.conversation.id} (resume: --conversation-id {self.conversation.id})"
                 ],
             )
-        return 0
 
     @staticmethod
     def _write(stream: TextIO, lines: list[str]) -> None:

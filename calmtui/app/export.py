@@ -45,9 +45,12 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-_Dumper.add_representer(
-    _Quoted, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
-)
+def _quoted(dumper: yaml.SafeDumper, data: _Quoted) -> yaml.ScalarNode:
+    # PyYAML's stubs leave part of represent_scalar's signature untyped.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')  # pyright: ignore[reportUnknownMemberType]
+
+
+_Dumper.add_representer(_Quoted, _quoted)
 
 
 def _is_user_flow(flow_id: str) -> bool:

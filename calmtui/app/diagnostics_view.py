@@ -1,8 +1,10 @@
-"""How diagnostics look on a terminal, in JSON and as GitHub annotations.
+"""How diagnostics look on a terminal, in JSON and as GitHub annotations: the one renderer.
 
 Pure functions that return strings (so tests compare them exactly); rich is imported only when
-colour is asked for. Used by `calmtui validate`, and by hot reload and the test runner for
-project problems.
+colour is asked for. Every consumer renders through here: `calmtui validate`, the shell's start
+and the inspector's Problems panel (hot reload), `calmtui test` and its pytest plugin. Styled
+`Line`s (lists of `(text, style)` segments) are also what the test report is built from; `emit`
+prints them with or without colour.
 
 Text form (compiler style):
 
@@ -177,6 +179,21 @@ def emit(lines: Sequence[Line], *, color: bool) -> str:
     for line in lines:
         console.print(Text.assemble(*[(text, style or "") for text, style in line]))
     return buffer.getvalue()
+
+
+def plain_text(lines: Sequence[Line]) -> str:
+    """The lines without styles (pytest output, files, goldens)."""
+    return emit(lines, color=False)
+
+
+def write_text(
+    stream: Any, diagnostics: Iterable[Diagnostic], sources: Mapping[str, str], *, root: str
+) -> None:
+    """Diagnostics compiler style on `stream` (stderr, mostly): coloured on a terminal, paths
+    as `PathDisplay(root)` shows them."""
+    stream.write(
+        render_text(diagnostics, sources, show_path=PathDisplay(root), color=should_color(stream))
+    )
 
 
 def plural(count: int, word: str) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     # The session, the engine and understanding load in `open()`'s thread, after the first
     # paint; importing them here would make the app's start wait for them.
     from calmtui.actions.protocol import ActionRunner
+    from calmtui.actions.stubs import ActionStubs
     from calmtui.session import ReloadReport, Session, TurnResult
     from calmtui.understanding.base import CommandGenerator
 
@@ -48,6 +49,25 @@ class Assistant:
     describe: Callable[[Project, CommandGenerator], str] = _mode_only
     seed: int = 0
     clock: Callable[[], float] = field(default=time.perf_counter)
+
+
+def assistant_for(mode: str | None, stubs: ActionStubs | None = None) -> Assistant:
+    """The real wiring, as `shell` and `inspect` use it: understanding in `mode` (None: the
+    project's), custom actions as endpoints.yml says (answered from `stubs` first). Nothing is
+    built here: the conversation builds them when it opens, off the UI thread."""
+    from calmtui.app.understanding import describe, generator_factory
+
+    def actions(project: Project) -> ActionRunner:
+        from calmtui.actions.factory import make_action_runner
+
+        return make_action_runner(project, stubs=stubs)
+
+    def status(project: Project, generator: CommandGenerator) -> str:
+        return describe(generator)
+
+    return Assistant(
+        make_generator=generator_factory(mode), make_action_runner=actions, describe=status
+    )
 
 
 class Conversation:
@@ -162,10 +182,7 @@ class Conversation:
         generator, runner = await asyncio.to_thread(
             lambda: (a.make_generator(project), a.make_action_runner(project))
         )
-        report = self.session.reload(project)
-        self.session.generator = generator
-        self.session.action_runner = runner
-        return report
+        return self.session.reload(project, generator=generator, action_runner=runner)
 
     # -- persistence ------------------------------------------------------------------------------
     def _new_session(self, project: Project, sender_id: str) -> Session:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from calmtui.app.conversation import Conversation
 from calmtui.store.sqlite_store import SqliteStore
-from calmtui.tui.conversation import Conversation
 from calmtui.understanding.scripted import ScriptedGenerator
 from tests.tui.conftest import FLOWS, TRANSFER_SCRIPT, assistant, load
 

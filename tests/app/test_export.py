@@ -10,15 +10,15 @@ import jsonschema
 import pytest
 import yaml
 
-from calmtui.schemas import schema_text
-from calmtui.tui.conversation import Conversation
-from calmtui.tui.export import (
+from calmtui.app.conversation import Conversation
+from calmtui.app.export import (
     ExportError,
     render_test_file,
     save_test_case,
     suggest_name,
     turn_assertions,
 )
+from calmtui.schemas import schema_text
 from calmtui.understanding.scripted import ScriptedGenerator
 from tests.tui.conftest import TRANSFER_SCRIPT, FakeActions, assistant, load
 

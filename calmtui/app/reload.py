@@ -4,21 +4,29 @@
 project, `.env`, and the `.py` files of an in-process actions package, `code_dirs`), never
 `.calmtui/` (the conversation database is written every turn) or `tests/` (saved test cases). watchfiles groups a save storm: it yields once the files have been
 quiet for `quiet_ms`, so one editor save (write, rename, chmod) is one reload.
-The screen's reload worker iterates it, validates with `load_version`, and applies a version
-only when it has no errors — otherwise the last good one keeps running.
+The controller (`calmtui.app.controller`) iterates it and asks `check_version` whether a version
+may run: loaded, validated, its changed actions code importable, and allowed by the project
+policy — otherwise the last good one keeps running.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from calmtui.app.policy import DEFAULT_POLICY, ProjectPolicy
 from calmtui.core.loading.project_loader import ProjectPaths
 from calmtui.core.model.project import Project
 from calmtui.core.validate import ValidationReport, check
+
+if TYPE_CHECKING:
+    from calmtui.session import ReloadReport
 
 PROJECT_SUFFIXES = (".yml", ".yaml")
 IGNORED_TOP_LEVEL = frozenset(
@@ -73,7 +81,8 @@ async def project_changes(
     code_dirs: Collection[str] = (),
 ) -> AsyncIterator[list[str]]:
     """Yield the changed project files (relative paths, sorted) for each group of changes."""
-    from watchfiles import awatch
+    # watchfiles types stop_event with trio's Event too, unknown without trio installed.
+    from watchfiles import awatch  # pyright: ignore[reportUnknownVariableType]
 
     base = Path(os.path.abspath(root))
     async for changes in awatch(
@@ -96,3 +105,79 @@ async def load_version_in_thread(
     root: str | os.PathLike[str], paths: ProjectPaths
 ) -> ValidationReport:
     return await asyncio.to_thread(load_version, root, paths)
+
+
+# -- the reload policy -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReloadApplied:
+    """The new version validated and now runs the live conversation."""
+
+    report: ReloadReport
+    validation: ValidationReport
+    changed_files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReloadRejected:
+    """The new version has problems the policy does not allow: the last good one keeps running."""
+
+    validation: ValidationReport
+    changed_files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReloadNotApplied:
+    """Loading or applying the version failed unexpectedly (an OS error, model settings that
+    cannot be used); `message` says why, and the last good version keeps running."""
+
+    message: str
+    title: str | None = None
+
+
+ReloadOutcome = ReloadApplied | ReloadRejected | ReloadNotApplied
+
+
+async def check_version(
+    root: str | os.PathLike[str],
+    paths: ProjectPaths,
+    changed: Sequence[str],
+    policy: ProjectPolicy = DEFAULT_POLICY,
+) -> ValidationReport:
+    """The project on disk now, validated off the event loop; when `.py` files changed, the
+    actions code must import too (CT244) before the version may replace the running one."""
+    report = await load_version_in_thread(root, paths)
+    if policy.allows(report) and changed_code(changed):
+        report = await _with_actions_import_check(report)
+    return report
+
+
+async def _with_actions_import_check(report: ValidationReport) -> ValidationReport:
+    from calmtui.actions.checks import actions_import_problem
+
+    assert report.project is not None
+    problem = await asyncio.to_thread(actions_import_problem, report.project)
+    if problem is None:
+        return report
+    sources = dict(report.sources)
+    if problem.span is not None and problem.span.path.endswith(".py"):
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # shown with its source line
+            path = Path(report.project.root) / problem.span.path
+            sources[problem.span.path] = path.read_text(encoding="utf-8")
+    return replace(report, diagnostics=(*report.diagnostics, problem), sources=sources)
+
+
+def reload_summary(report: ReloadReport, changed_files: Sequence[str]) -> str:
+    """`reloaded data/flows.yml (1 flow changed; added check_balance)`."""
+    parts = [
+        f"{len(report.changed_flows)} flow{'' if len(report.changed_flows) == 1 else 's'} changed"
+    ]
+    if changed_code(changed_files):
+        parts.insert(0, "custom actions re-imported")
+    if report.added_flows:
+        parts.append(f"added {', '.join(report.added_flows)}")
+    if report.removed_flows:
+        parts.append(f"removed {', '.join(report.removed_flows)}")
+    files = ", ".join(changed_files) or "project"
+    return f"reloaded {files} ({'; '.join(parts)})"
