@@ -31,8 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from calmtui.actions.http import HttpRunner  # noqa: E402
 from calmtui.actions.inprocess import InProcessRunner  # noqa: E402
-from calmtui.actions.protocol import ActionRequest  # noqa: E402
-from calmtui.core.engine import ActionOutcome  # noqa: E402
+from calmtui.actions.protocol import ActionOutcome, ActionRequest  # noqa: E402
 from calmtui.core.loading.project_loader import load_project  # noqa: E402
 from calmtui.core.model.project import Project  # noqa: E402
 

@@ -34,10 +34,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from calmtui.actions.protocol import ActionRequest  # noqa: E402
+from calmtui.actions.protocol import ActionOutcome, ActionRequest  # noqa: E402
 from calmtui.core.commands import Command  # noqa: E402
 from calmtui.core.dsl import parse_dsl  # noqa: E402
-from calmtui.core.engine import ActionOutcome  # noqa: E402
 from calmtui.core.loading.project_loader import load_project  # noqa: E402
 from calmtui.core.model.project import Project  # noqa: E402
 from calmtui.session import Session  # noqa: E402

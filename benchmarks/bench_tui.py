@@ -116,7 +116,7 @@ def terminal_startup(root: Path, runs: int) -> Startup:
 
 
 async def reload_latencies(root: Path, count: int) -> list[float]:
-    from calmtui.cli.shell_cmd import make_assistant
+    from calmtui.app.conversation import assistant_for
     from calmtui.core.validate import check
     from calmtui.tui.app import CalmApp
     from calmtui.tui.config import ShellConfig
@@ -126,7 +126,7 @@ async def reload_latencies(root: Path, count: int) -> list[float]:
     assert report.project is not None
     config = ShellConfig(
         project=report.project,
-        assistant=make_assistant(report.project, "offline", None),
+        assistant=assistant_for("offline"),
         watch=True,
         inspector=True,
     )

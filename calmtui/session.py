@@ -15,43 +15,48 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, overload
 
-from calmtui.actions.protocol import ActionCall, ActionRequest, ActionRunner, NoActionRunner
+from calmtui.actions.protocol import (
+    ActionCall,
+    ActionOutcome,
+    ActionRequest,
+    ActionRunner,
+    NoActionRunner,
+)
+from calmtui.actions.results import parse_outcome
 from calmtui.core.commands import (
-    ERROR_USER_INPUT_EMPTY,
     ERROR_USER_INPUT_TOO_LONG,
     Command,
-    Error,
     command_from_json,
     command_to_json,
 )
-from calmtui.core.engine import ActionOutcome, DialogueState, Engine, TurnOutcome
-from calmtui.core.engine.frames import Frame, frame_from_json, is_primary, top_user_frame
-from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.dialogue.frames import Frame, frame_from_json, top_user_frame
+from calmtui.core.dialogue.reload import ReloadReport, carry_over
+from calmtui.core.dialogue.state import DialogueState, preset_slots
+from calmtui.core.engine import Engine, TurnMachine, TurnOutcome
 from calmtui.core.engine.retext import with_bot_texts
 from calmtui.core.events import (
     BotUttered,
     CommandIgnored,
     CommandRewritten,
     Event,
-    FrameDropped,
     SlotSet,
     event_from_json,
     event_to_json,
 )
-from calmtui.core.model.flows import CONTINUE_PREFIX, END, START
 from calmtui.core.model.project import Project
 from calmtui.core.patterns import builtin_domain
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.generation.trace import GeneratedTrace
 from calmtui.knowledge.conversation import Conversation
 from calmtui.understanding.base import CommandGenerator, UnderstandingContext, UnderstandingTrace
+from calmtui.understanding.user_input import max_characters, user_input_error
 
 if TYPE_CHECKING:
     # Built on first use: the index, the LLM client code and the prompts load only when a
     # project generates replies.
     from calmtui.generation.responder import Responder
 
-DEFAULT_MAX_CHARACTERS = 420
+__all__ = ["EventLog", "ReloadReport", "Session", "SlotChange", "TurnResult"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,14 +190,6 @@ class EventLog(Sequence[Mapping[str, Any]]):
         return f"EventLog({len(self)} events)"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReloadReport:
-    changed_flows: tuple[str, ...]
-    added_flows: tuple[str, ...]
-    removed_flows: tuple[str, ...]
-    dropped: tuple[FrameDropped, ...]
-
-
 class Session:
     def __init__(
         self,
@@ -274,7 +271,7 @@ class Session:
             self._responder = Responder.offline(self.project)
         return self._responder
 
-    def _conversation(self, machine: Any, text: str | None) -> Conversation:
+    def _conversation(self, machine: TurnMachine, text: str | None) -> Conversation:
         tracker = machine.tracker
         return Conversation(
             transcript=tuple(tracker.transcript),
@@ -312,18 +309,12 @@ class Session:
     ) -> UnderstandingTrace:
         if commands is not None:
             return UnderstandingTrace(mode="commands", commands=tuple(commands))
-        if not text.strip():
+        rejected = user_input_error(text, max_characters(self.project))
+        if rejected is not None:  # FORMATS.md d.1: answered without calling understanding
+            error, note = rejected
+            too_long = error.error_type == ERROR_USER_INPUT_TOO_LONG
             return UnderstandingTrace(
-                mode="session", commands=(Error(error_type=ERROR_USER_INPUT_EMPTY),)
-            )
-        limit = self.max_characters()
-        if 0 <= limit < len(text):
-            return UnderstandingTrace(
-                mode="session",
-                commands=(
-                    Error(error_type=ERROR_USER_INPUT_TOO_LONG, info={"max_characters": limit}),
-                ),
-                notes=(f"message longer than {limit} characters: understanding not called",),
+                mode="session", commands=(error,), notes=(note,) if too_long else ()
             )
         payload = parse_set_slots_payload(text)
         if payload is not None:
@@ -337,19 +328,8 @@ class Session:
         )
         return await self.generator.generate(text, context)
 
-    def max_characters(self) -> int:
-        generator = self.project.config.command_generator
-        options = generator.options if generator else {}
-        user_input = options.get("user_input")
-        value = user_input.get("max_characters") if isinstance(user_input, Mapping) else None
-        return (
-            value
-            if isinstance(value, int) and not isinstance(value, bool)
-            else DEFAULT_MAX_CHARACTERS
-        )
-
     async def _run_actions(
-        self, machine: Any, text: str | None, generated: list[GeneratedTrace]
+        self, machine: TurnMachine, text: str | None, generated: list[GeneratedTrace]
     ) -> list[ActionCall]:
         calls: list[ActionCall] = []
         while (pending := machine.advance()) is not None:
@@ -377,11 +357,16 @@ class Session:
                     detail=outcome.detail,
                 )
             )
-            machine.complete_action(pending, outcome)
+            machine.complete_action(pending, parse_outcome(outcome))
         return calls
 
     def _request(
-        self, machine: Any, name: str, flow_id: str | None, step_id: str | None, text: str | None
+        self,
+        machine: TurnMachine,
+        name: str,
+        flow_id: str | None,
+        step_id: str | None,
+        text: str | None,
     ) -> ActionRequest:
         tracker = machine.tracker
         active = top_user_frame(tracker.stack)
@@ -444,17 +429,7 @@ class Session:
     # -- changing the conversation ----------------------------------------------------------------
     def set_slots(self, values: Mapping[str, Any]) -> list[SlotSet]:
         """Preset slots (e2e fixtures): coerced to the slot type, unknown names ignored."""
-        slots = dict(self.state.slots)
-        events: list[SlotSet] = []
-        for name, value in values.items():
-            slot = self.engine.index.slots.get(name)
-            if slot is None:
-                continue
-            slots[name] = slot.coerce(value)[0]
-            events.append(SlotSet(name=name, value=slots[name]))
-        self.state = replace(
-            self.state, slots=slots, slots_set=self.state.slots_set | {e.name for e in events}
-        )
+        self.state, events = preset_slots(self.state, self.engine.index.slots, values)
         return events
 
     def restore(self, history: Sequence[TurnResult]) -> None:
@@ -478,84 +453,32 @@ class Session:
         del self._event_log_json[mark:]
         return self.history.pop()
 
-    def reload(self, project: Project) -> ReloadReport:
-        """Swap in a new project version, keeping the conversation.
-
-        Frames whose flow or current step vanished are dropped together with the frames that
-        belong to them (the question a dropped flow was asking, the flows it called, the patterns
-        it triggered), each reported as a FrameDropped; the stored flow fingerprints are updated
-        so the next turn does not treat the edit as a code change. Slots keep their values;
-        slots the new domain lacks are forgotten, new ones start at their initial value.
-        """
+    def reload(
+        self,
+        project: Project,
+        *,
+        generator: CommandGenerator | None = None,
+        action_runner: ActionRunner | None = None,
+    ) -> ReloadReport:
+        """Swap in a new project version, keeping the conversation; `generator` and
+        `action_runner`, when given, replace the ones built for the old version. What survives
+        the change is `calmtui.core.dialogue.reload.carry_over`'s answer (pure)."""
         old = self.engine.index
         self.engine = Engine(project, seed=self.engine.seed, channel=self.engine.channel)
         if self._responder is not None:
             self._responder = self._responder.for_project(project)
-        new = self.engine.index
-        old_ids, new_ids = set(old.flows), set(new.flows)
-        changed = sorted(f for f in old_ids & new_ids if old.flow_hash(f) != new.flow_hash(f))
-        kept, dropped = _surviving_frames(self.state.stack, new)
-        slots = {
-            name: self.state.slots.get(name, slot.initial_value) for name, slot in new.slots.items()
-        }
-        hashes = {f.flow_id: new.flow_hash(f.flow_id) for f in kept}
-        self.state = replace(
-            self.state,
-            stack=tuple(kept),
-            slots=slots,
-            slots_set=frozenset(n for n in self.state.slots_set if n in slots),
-            filled_by={k: v for k, v in self.state.filled_by.items() if k in slots},
-            flow_hashes=hashes,
-        )
-        return ReloadReport(
-            changed_flows=tuple(changed),
-            added_flows=tuple(sorted(new_ids - old_ids)),
-            removed_flows=tuple(sorted(old_ids - new_ids)),
-            dropped=tuple(dropped),
-        )
+        if generator is not None:
+            self.generator = generator
+        if action_runner is not None:
+            self.action_runner = action_runner
+        self.state, report = carry_over(self.state, old, self.engine.index)
+        return report
 
 
 @functools.cache
 def _internal_slots() -> frozenset[str]:
     """Rasa leaves its own slots out of the prompts of generated replies."""
     return frozenset(builtin_domain().slots)
-
-
-def _surviving_frames(
-    stack: Sequence[Frame], index: ProjectIndex
-) -> tuple[list[Frame], list[FrameDropped]]:
-    """The frames that can go on under a new project version, and FrameDropped for the rest.
-
-    A dropped frame takes the frames above it with it up to the next flow the user started
-    (regular or interrupt): a question, a called flow or a pattern left without the flow it
-    served would otherwise run on its own.
-    """
-    kept: list[Frame] = []
-    dropped: list[FrameDropped] = []
-    dropping_for: str | None = None
-    for frame in stack:
-        if dropping_for is not None and not is_primary(frame):
-            dropped.append(
-                FrameDropped(
-                    flow_id=frame.flow_id,
-                    step_id=frame.step_id,
-                    reason=f"it belonged to {dropping_for!r}",
-                )
-            )
-            continue
-        dropping_for = None
-        flow = index.flow(frame.flow_id)
-        step_id = frame.step_id.removeprefix(CONTINUE_PREFIX)
-        if flow is None:
-            reason = "the flow was removed"
-        elif step_id not in (START, END) and flow.step(step_id) is None:
-            reason = f"its step {step_id!r} was removed"
-        else:
-            kept.append(frame)
-            continue
-        dropped.append(FrameDropped(flow_id=frame.flow_id, step_id=frame.step_id, reason=reason))
-        dropping_for = frame.flow_id
-    return kept, dropped
 
 
 def _slot_changes(before: Mapping[str, Any], events: Sequence[Event]) -> tuple[SlotChange, ...]:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.actions.protocol import ActionRequest
-from calmtui.core.engine import ActionOutcome
-from calmtui.core.engine.frames import FlowFrame
+from calmtui.actions.protocol import ActionOutcome, ActionRequest
+from calmtui.core.dialogue.frames import FlowFrame
 from calmtui.core.events import (
     ActionFailed,
     BotUttered,

@@ -17,7 +17,7 @@ whichever runner that is. The test runner makes the project's runner once and on
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from calmtui.actions.protocol import ActionRunner, NoActionRunner
 from calmtui.actions.stubs import ActionStubs, StubRunner
@@ -83,9 +83,9 @@ def _http_options(endpoint: ActionEndpoint) -> dict[str, Any]:
         params[str(options.get("token_name") or "token")] = str(token)
     auth = options.get("basic_auth")
     return {
-        "headers": {str(k): str(v) for k, v in headers.items()}
+        "headers": {str(k): str(v) for k, v in cast(Mapping[Any, Any], headers).items()}
         if isinstance(headers, Mapping)
-        else None,  # type: ignore[misc]
+        else None,
         "params": params,
         "auth": (str(auth.get("username", "")), str(auth.get("password", "")))  # type: ignore[misc]
         if isinstance(auth, Mapping)

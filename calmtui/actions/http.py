@@ -22,15 +22,14 @@ import contextlib
 import json
 import socket
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from calmtui.actions.outcomes import outcome_from_reply
-from calmtui.actions.protocol import ActionRequest
+from calmtui.actions.protocol import ActionOutcome, ActionRequest
 from calmtui.actions.rasa_format import RASA_VERSION, domain_digest, domain_json, tracker_state
-from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.model.project import Project
 
 DEFAULT_TIMEOUT = 10.0
@@ -175,7 +174,7 @@ class HttpRunner:
 
 def _error_reply(name: str, status: int, data: Any) -> ActionOutcome:
     """`{"error": ..., "action_name": ...}` as one sentence (rasa_sdk's status codes)."""
-    error = data.get("error") if isinstance(data, Mapping) else None  # type: ignore[union-attr]
+    error = cast(Mapping[str, Any], data).get("error") if isinstance(data, Mapping) else None
     said = str(error) if error else _excerpt(json.dumps(data, default=str))
     detail = f"HTTP {status} from the action server"
     if status == 404:

@@ -31,10 +31,9 @@ from calmtui.actions.outcomes import (
     check_responses,
     events_from_result,
 )
-from calmtui.actions.protocol import ActionRequest
+from calmtui.actions.protocol import ActionOutcome, ActionRequest
 from calmtui.actions.rasa_format import domain_json, tracker_state
 from calmtui.actions.sdk import Dispatcher, NativeAction, Tracker
-from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.model.project import Project
 
 DEFAULT_TIMEOUT = 10.0
@@ -107,8 +106,13 @@ class InProcessRunner:
         )
 
     async def _run_sdk(self, found: SdkAction, request: ActionRequest) -> ActionOutcome:
-        from rasa_sdk.executor import CollectingDispatcher
-        from rasa_sdk.interfaces import Tracker as SdkTracker
+        # rasa_sdk ships no type information: its objects are typed Any here.
+        from rasa_sdk.executor import (  # pyright: ignore[reportMissingTypeStubs]
+            CollectingDispatcher,
+        )
+        from rasa_sdk.interfaces import (  # pyright: ignore[reportMissingTypeStubs]
+            Tracker as SdkTracker,
+        )
 
         tracker = SdkTracker.from_dict(tracker_state(request))  # type: ignore[arg-type]
         dispatcher = CollectingDispatcher()

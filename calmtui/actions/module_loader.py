@@ -31,6 +31,8 @@ from typing import Any
 
 from calmtui.actions.sdk import ADAPTER_MARK, REGISTRY_ATTRIBUTE, NativeAction
 
+# How to get rasa_sdk: calmtui's `sdk` extra pins the version calmtui is tested with.
+SDK_INSTALL = "pip install 'calmtui[sdk]' (rasa-sdk 3.21.1)"
 _ACTIONS_PACKAGE = str(Path(__file__).resolve().parent)
 _IMPORTLIB = str(Path(importlib.__file__).resolve().parent)
 _INSTALLED = tuple(
@@ -92,11 +94,23 @@ def load_actions_module(root: str | Path, module_name: str) -> ActionsModule:
         return _missing(module_name, root_path, top)  # never import a same-named module elsewhere
     _forget(top)
     sys.path.insert(0, root_path)
+    # No .pyc for the project's code: a .pyc is trusted while the source's size and mtime (whole
+    # seconds) match, so an edit saved within the second of the last import, keeping the file's
+    # size ("1.0" -> "3.0"), would hot-reload the old code.
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
         actions = _collect(list(_import_all(module_name)))
     except (Exception, SystemExit) as exc:  # user code may raise anything, even sys.exit()
         if isinstance(exc, ModuleNotFoundError) and exc.name in _prefixes(module_name):
             return _missing(module_name, root_path, exc.name)
+        if _is_missing_rasa_sdk(exc):
+            return ActionsModule(
+                module_name=module_name,
+                root=root_path,
+                error=f"cannot import the actions module {module_name!r}: it uses rasa_sdk, "
+                f"which is not installed; install it with: {SDK_INSTALL}",
+                detail=user_traceback(exc),
+            )
         return ActionsModule(
             module_name=module_name,
             root=root_path,
@@ -104,8 +118,20 @@ def load_actions_module(root: str | Path, module_name: str) -> ActionsModule:
             detail=user_traceback(exc),
         )
     finally:
+        sys.dont_write_bytecode = writes_bytecode
         _remove_path(root_path)
     return ActionsModule(module_name=module_name, root=root_path, actions=actions)
+
+
+def _is_missing_rasa_sdk(exc: BaseException) -> bool:
+    """The actions import rasa_sdk (or one of its modules) and rasa_sdk itself is not there (a
+    missing submodule of an installed rasa_sdk is the user's own error, reported as it is)."""
+    name = getattr(exc, "name", None) if isinstance(exc, ModuleNotFoundError) else None
+    return (
+        isinstance(name, str)
+        and name.split(".")[0] == "rasa_sdk"
+        and sys.modules.get("rasa_sdk") is None
+    )
 
 
 def _missing(module_name: str, root: str, part: str) -> ActionsModule:

@@ -3,15 +3,18 @@
 Every runner ends here, so an action gives the same events and messages whether it ran
 in-process, on a rasa_sdk server or from a stub: messages are cleaned the same way (rasa_sdk's
 dispatcher fills every field with None or an empty value; we keep only what was said), and a
-malformed reply is one clear error, never a crash or a silently dropped event.
+malformed reply is one clear error, never a crash or a silently dropped event. The action SDK
+imports this module inside user code, so it stays light (`ActionOutcome` is imported only where
+one is built); `results.parse_outcome` then types the outcome for the engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calmtui.core.engine.outcome import ActionOutcome
+if TYPE_CHECKING:
+    from calmtui.actions.protocol import ActionOutcome
 
 
 class ActionResultError(ValueError):
@@ -74,6 +77,8 @@ def clean_response(message: Mapping[str, Any]) -> dict[str, Any]:
 
 def outcome_from_reply(reply: Any, source: str) -> ActionOutcome:
     """`{"events": [...], "responses": [...]}` from a server or a stub, checked."""
+    from calmtui.actions.protocol import ActionOutcome
+
     if not isinstance(reply, Mapping):
         return ActionOutcome(
             error=f"{source} replied with {_short(reply)} instead of {{'events': [...], 'responses': [...]}}"

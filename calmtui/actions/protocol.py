@@ -1,4 +1,9 @@
-"""What the session hands an action runner, and what every runner returns."""
+"""What the session hands an action runner, and what every runner returns.
+
+Runners answer in the action-server format (`ActionOutcome`: rasa-sdk event and message dicts);
+`results.parse_outcome` turns that into the engine's typed `ActionResult` at this layer's
+boundary.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.model.project import Project
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionOutcome:
+    """What a custom action returned, in the action-server format (events and responses), or
+    why it failed. `error` set means failure: the internal-error pattern follows."""
+
+    events: Sequence[Mapping[str, Any]] = ()
+    responses: Sequence[Mapping[str, Any]] = ()
+    error: str | None = None
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

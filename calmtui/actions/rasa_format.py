@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from calmtui.actions.protocol import ActionRequest
 from calmtui.core.commands import command_to_json
@@ -33,7 +33,9 @@ def tracker_state(request: ActionRequest) -> dict[str, Any]:
     """The `tracker` of a webhook call (and of an in-process rasa_sdk `Tracker`)."""
     latest = request.latest_message
     metadata = latest.get("metadata")
-    channel = metadata.get("channel") if isinstance(metadata, Mapping) else None
+    channel = (
+        cast(Mapping[str, Any], metadata).get("channel") if isinstance(metadata, Mapping) else None
+    )
     return {
         "sender_id": request.sender_id,
         "slots": dict(request.slots),
@@ -88,7 +90,9 @@ def rasa_stack(stack: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     frames: list[dict[str, Any]] = []
     for frame in stack:
         fields = frame.get("fields")
-        flat = dict(fields) if isinstance(fields, Mapping) else {}  # type: ignore[arg-type]
+        flat: dict[str, Any] = (
+            dict(cast(Mapping[str, Any], fields)) if isinstance(fields, Mapping) else {}
+        )
         flat.update((k, v) for k, v in frame.items() if k != "fields")
         frames.append(flat)
     return frames

@@ -21,6 +21,7 @@ never imported here: in-process runs do not pay for it.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ class Tracker:
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> Tracker:
         """From the tracker JSON of the action-server protocol (what rasa_sdk receives)."""
-        stack = state.get("stack") or []
+        stack: Sequence[Mapping[str, Any]] = state.get("stack") or []
         return cls(
             sender_id=str(state.get("sender_id", "")),
             slots=state.get("slots") or {},
@@ -137,7 +138,8 @@ def action(
     """Register a function as the custom action `name` (default: the function's name)."""
     if callable(name):
         return _register(name.__name__, name)
-    if name is not None and (not isinstance(name, str) or not name.strip()):
+    # Callers are user code, untyped: the isinstance guards a wrong argument at runtime.
+    if name is not None and (not isinstance(name, str) or not name.strip()):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise TypeError(f"@action needs the action name as a non-empty string, got {name!r}")
 
     def decorate(function: ActionFunction) -> ActionFunction:
@@ -159,19 +161,32 @@ def _register(name: str, function: ActionFunction) -> ActionFunction:
     )
     sdk_interfaces = sys.modules.get("rasa_sdk.interfaces")
     if sdk_interfaces is not None:
-        adapter = _rasa_sdk_adapter(sdk_interfaces.Action, name, function, module)
-        namespace[f"__rasa_sdk_action_{name}__"] = adapter  # keeps the class alive
+        attribute = adapter_attribute(name)
+        # The class lives in the module under the name it reports as its `__qualname__`: pickle
+        # finds classes by (module, qualname), and rasa_sdk's CLI pickles the registered actions
+        # into Sanic's worker process (`python -m rasa_sdk --actions actions`).
+        namespace[attribute] = _rasa_sdk_adapter(
+            sdk_interfaces.Action, name, function, module, attribute
+        )
     return function
 
 
-def _rasa_sdk_adapter(base: type, name: str, function: ActionFunction, module: str) -> type:
+def adapter_attribute(name: str) -> str:
+    """The module attribute holding the rasa_sdk class of the action `name` (an identifier, so
+    pickle's dotted lookup finds it; it cannot clash with a name the user's code defines)."""
+    return "__rasa_sdk_action_" + re.sub(r"\W", "_", name) + "__"
+
+
+def _rasa_sdk_adapter(
+    base: type, name: str, function: ActionFunction, module: str, qualname: str
+) -> type:
     """A `rasa_sdk.Action` subclass that runs `function` with our tracker and dispatcher."""
 
     def action_name(self: Any) -> str:
         return name
 
     async def run(self: Any, dispatcher: Any, tracker: Any, domain: Any) -> list[dict[str, Any]]:
-        state = {
+        state: dict[str, Any] = {
             "sender_id": tracker.sender_id,
             "slots": tracker.slots,
             "latest_message": tracker.latest_message,
@@ -193,7 +208,7 @@ def _rasa_sdk_adapter(base: type, name: str, function: ActionFunction, module: s
             "name": action_name,
             "run": run,
             "__module__": module,
-            "__qualname__": class_name,
+            "__qualname__": qualname,
             "__doc__": f"rasa_sdk wrapper of the calmtui action {name!r}.",
             ADAPTER_MARK: True,
         },

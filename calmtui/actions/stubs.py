@@ -16,12 +16,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from calmtui.actions.outcomes import outcome_from_reply
-from calmtui.actions.protocol import ActionRequest, ActionRunner
+from calmtui.actions.protocol import ActionOutcome, ActionRequest, ActionRunner
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
-from calmtui.core.engine.outcome import ActionOutcome
 from calmtui.core.source import YMap, YSeq, decode_source, parse_yaml
 
 STUBS_KEY = "stub_custom_actions"
@@ -128,11 +127,12 @@ def parse_stubs(
         )
         return ActionStubs(), problems
     stubs: list[ActionStub] = []
-    for key, value in data.items():  # type: ignore[misc]
-        key_span = data.key_span(str(key)) if isinstance(data, YMap) else where  # type: ignore[misc]
+    entries = cast(Mapping[Any, Any], data)
+    for key, value in entries.items():
+        key_span = data.key_span(str(key)) if isinstance(data, YMap) else where
         stub = _parse_stub(
-            str(key), value, key_span, _value_span(data, str(key), key_span), problems
-        )  # type: ignore[misc]
+            str(key), value, key_span, _value_span(entries, str(key), key_span), problems
+        )
         if stub is not None:
             stubs.append(stub)
     return ActionStubs(stubs=tuple(stubs)), problems

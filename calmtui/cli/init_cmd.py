@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from calmtui.app.exit_codes import ExitCode
+
 if TYPE_CHECKING:  # scaffold is imported inside the command: `calmtui --help` stays light
     from calmtui.cli.scaffold import ProjectSummary, Template
 
@@ -57,7 +59,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {exc.message}", err=True)
             if exc.hint:
                 typer.echo(f"  hint: {exc.hint}", err=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(ExitCode.USAGE) from None
         summary = scaffold.summarize(directory)
         _print_created(directory, chosen.name, summary)
 

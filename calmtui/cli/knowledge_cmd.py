@@ -122,7 +122,7 @@ def _problems(responder: Responder, report: IndexReport) -> list[Any]:
 
 
 async def _search(responder: Responder, question: str) -> GeneratedTrace:
-    from calmtui.core.engine.index import TRIGGER_SEARCH
+    from calmtui.core.dialogue.index import TRIGGER_SEARCH
     from calmtui.knowledge.conversation import Conversation
 
     conversation = Conversation(transcript=(("user", question),), user_message=question)

@@ -1,7 +1,7 @@
 """The Typer application and the process-level error policy.
 
-Exit codes: 0 ok, 1 the project/tests have problems, 2 usage errors (Typer's default) or no
-project found, 3 internal errors. Tracebacks are only shown with `-v`/`--verbose`; locals are never
+Exit codes are `calmtui.app.exit_codes.ExitCode` (0 ok, 1 problems, 2 usage, 3 internal error,
+5 no tests, 130 interrupted). Tracebacks are only shown with `-v`/`--verbose`; locals are never
 shown because they can hold API keys.
 """
 
@@ -13,6 +13,7 @@ import sys
 import typer
 
 from calmtui import __version__
+from calmtui.app.exit_codes import ExitCode, exit_code_for
 from calmtui.cli import (
     fast_params,
     init_cmd,
@@ -72,18 +73,23 @@ def run() -> None:
         app(standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        sys.exit(exit_code_for(exc))
     except CalmtuiError as exc:  # a problem we can explain: no traceback, exit 1
         sys.stderr.write(f"error: {exc}\n")
-        sys.exit(1)
+        sys.exit(exit_code_for(exc))
     except Exception as exc:  # the last line of defence: never a raw traceback by default
-        if verbose or os.environ.get("CALMTUI_VERBOSE") == "1":
-            import traceback
+        report_internal_error(exc, verbose=verbose)
+        sys.exit(ExitCode.INTERNAL)
 
-            traceback.print_exc()
-        sys.stderr.write(
-            f"internal error: {type(exc).__name__}: {exc} (re-run with -v for the traceback)\n"
-        )
-        sys.exit(3)
+
+def report_internal_error(exc: Exception, *, verbose: bool) -> None:
+    """Print `internal error: ...` on stderr; the traceback only with -v (locals never)."""
+    if verbose or os.environ.get("CALMTUI_VERBOSE") == "1":
+        import traceback
+
+        traceback.print_exc()
+    sys.stderr.write(
+        f"internal error: {type(exc).__name__}: {exc} (re-run with -v for the traceback)\n"
+    )

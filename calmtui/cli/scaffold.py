@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 
@@ -156,9 +157,11 @@ def count_test_cases(project_dir: Path) -> int:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
-        cases = data.get("test_cases") if isinstance(data, dict) else None
+        document = cast(dict[str, Any], data) if isinstance(data, dict) else {}
+        cases = document.get("test_cases")
         if isinstance(cases, list):
-            total += sum(1 for c in cases if isinstance(c, dict) and "test_case" in c)
+            items = cast(list[Any], cases)
+            total += sum(1 for c in items if isinstance(c, dict) and "test_case" in c)
     return total
 
 
@@ -199,8 +202,10 @@ def _describe(template_dir: Path) -> str:
             data = yaml.safe_load(meta.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             data = None
-        if isinstance(data, dict) and isinstance(data.get("description"), str):
-            return " ".join(data["description"].split())
+        document = cast(dict[str, Any], data) if isinstance(data, dict) else {}
+        description = document.get("description")
+        if isinstance(description, str):
+            return " ".join(description.split())
     readme = template_dir / "README.md"
     if readme.is_file():
         for line in readme.read_text(encoding="utf-8").splitlines():

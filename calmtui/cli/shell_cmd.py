@@ -6,8 +6,10 @@
 On a terminal this opens the Textual chat; when stdin or stdout is not a terminal, or with
 `--plain`/`--json`, it runs the line-based shell (scripts, CI). Conversations are saved after
 every turn in `<project>/.calmtui/conversations.db`; `--conversation-id` resumes one, `--list`
-shows them. A project with errors does not start (exit 1, diagnostics on stderr).
-Textual and watchfiles are imported only inside the command, never by `calmtui --help`.
+shows them. A project with errors does not start (exit 1, diagnostics on stderr); neither does
+an unknown understanding mode (exit 2, before the UI opens). The conversation itself is the
+application layer's (`calmtui.app`); this module parses options, wires and maps outcomes to exit
+codes. Textual and watchfiles are imported only inside the command, never by `calmtui --help`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from calmtui.app.exit_codes import ExitCode
 from calmtui.cli.project_options import (
     ConfigOption,
     DataOption,
@@ -33,17 +36,11 @@ from calmtui.cli.project_options import (
 )
 
 if TYPE_CHECKING:
-    from calmtui.actions.protocol import ActionRunner
     from calmtui.actions.stubs import ActionStubs
-    from calmtui.core.diagnostics import Diagnostic
+    from calmtui.app.conversation import Assistant
     from calmtui.core.model.project import Project
     from calmtui.core.validate import ValidationReport
-    from calmtui.generation.responder import Responder
     from calmtui.store.base import Store
-    from calmtui.tui.conversation import Assistant
-    from calmtui.understanding.base import CommandGenerator
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 UnderstandingOption = Annotated[
     str | None,
@@ -153,18 +150,25 @@ def chat_command(*, inspector: bool) -> Callable[..., None]:
 # -- the shared command body -------------------------------------------------------------------
 
 
-def run(request: ShellRequest, *, inspector: bool) -> int:
+def run(request: ShellRequest, *, inspector: bool) -> ExitCode:
     """Load, wire and run a conversation; returns the exit code."""
+    from calmtui.app.policy import DEFAULT_POLICY
+
     root = project_root(request.project)
     if request.list_conversations:
         return list_saved(root)
     report = load(request, root)
-    if report.project is None or not report.is_valid():
+    if report.project is None or not DEFAULT_POLICY.allows(report):
         show_load_problems(report)
-        return EXIT_PROBLEMS if report.found_project else EXIT_USAGE
+        return ExitCode.PROBLEMS if report.found_project else ExitCode.USAGE
     project = report.project
     stubs = load_stubs(request.stub_actions)
-    assistant = make_assistant(project, request.understanding, stubs)
+    failure = check_understanding(project, request.understanding)
+    if failure is not None:
+        return failure
+    from calmtui.app.conversation import assistant_for
+
+    assistant = assistant_for(request.understanding, stubs)
     store = open_store(root)
     if store is not None and request.conversation_id and store.get(request.conversation_id) is None:
         note(f"no saved conversation {request.conversation_id!r}: starting a new one with that id")
@@ -182,6 +186,27 @@ def note(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def check_understanding(project: Project, flag: str | None) -> ExitCode | None:
+    """Resolve the understanding mode before anything opens; an unknown one ends the command."""
+    from calmtui.app.understanding import resolve_understanding
+    from calmtui.understanding.errors import UnderstandingConfigError
+
+    try:
+        resolve_understanding(project, flag)
+    except UnderstandingConfigError as exc:
+        return unusable(exc)
+    return None
+
+
+def unusable(error: Exception) -> ExitCode:
+    """Understanding cannot be set up: say why, and map the reason to its exit code."""
+    from calmtui.app.exit_codes import exit_code_for
+    from calmtui.app.understanding import unusable_message
+
+    note(unusable_message(error))
+    return exit_code_for(error)
+
+
 def load(request: ShellRequest, root: Path) -> ValidationReport:
     """The project as the options name it, validated."""
     from calmtui.core.validate import report_for
@@ -194,13 +219,10 @@ def load(request: ShellRequest, root: Path) -> ValidationReport:
 
 def show_load_problems(report: ValidationReport) -> None:
     """Why the shell cannot start: every problem, compiler style, on stderr."""
-    from calmtui.cli.diagnostics_view import PathDisplay, render_text, should_color
+    from calmtui.app.diagnostics_view import write_text
 
     shown = [d for d in report.diagnostics if d.severity != "info"]
-    text = render_text(
-        shown, report.sources, show_path=PathDisplay(report.root), color=should_color(sys.stderr)
-    )
-    sys.stderr.write(text)
+    write_text(sys.stderr, shown, report.sources, root=report.root)
     if report.found_project:
         errors = report.errors
         note(
@@ -212,54 +234,17 @@ def load_stubs(path: Path | None) -> ActionStubs | None:
     if path is None:
         return None
     from calmtui.actions.stubs import load_stub_file
-    from calmtui.cli.diagnostics_view import PathDisplay, render_text, should_color
+    from calmtui.app.diagnostics_view import write_text
 
     stubs, problems = load_stub_file(path)
     errors = [d for d in problems if d.is_error]
     if problems:
-        sys.stderr.write(
-            render_text(problems, {}, show_path=PathDisplay("."), color=should_color(sys.stderr))
-        )
+        write_text(sys.stderr, problems, {}, root=".")
     if errors:
         raise typer.BadParameter(
             f"the stub file {str(path)!r} has errors (see above)", param_hint="'--stub-actions'"
         )
     return stubs
-
-
-def make_assistant(project: Project, mode: str | None, stubs: ActionStubs | None) -> Assistant:
-    """Wire understanding and actions. Nothing is built here: the conversation builds them when
-    it opens (off the UI thread, after the screen is up), and a mode or LLM setting that cannot
-    work is reported then (exit 2 for an unknown mode, 1 for the project's settings)."""
-    from calmtui.tui.conversation import Assistant
-
-    def generator(p: Project) -> CommandGenerator:
-        from calmtui.understanding.modes import make_generator
-
-        return make_generator(p, mode, project_dir=p.root)
-
-    def actions(p: Project) -> ActionRunner:
-        from calmtui.actions.factory import make_action_runner
-
-        return make_action_runner(p, stubs=stubs)
-
-    def describe(p: Project, g: CommandGenerator) -> str:
-        from calmtui.understanding.modes import describe_generator
-
-        return describe_generator(g)
-
-    def responder(p: Project) -> Responder:
-        from calmtui.generation.factory import make_responder
-        from calmtui.understanding.modes import resolve_mode
-
-        return make_responder(p, resolve_mode(p, mode).mode, root=Path(p.root))
-
-    return Assistant(
-        make_generator=generator,
-        make_action_runner=actions,
-        describe=describe,
-        make_responder=responder,
-    )
 
 
 def open_store(root: Path) -> Store | None:
@@ -273,7 +258,7 @@ def open_store(root: Path) -> Store | None:
         return None
 
 
-def list_saved(root: Path) -> int:
+def list_saved(root: Path) -> ExitCode:
     from calmtui.store.base import StoreError
     from calmtui.store.sqlite_store import SqliteStore, default_database
 
@@ -282,7 +267,7 @@ def list_saved(root: Path) -> int:
         note(
             f"no saved conversations in {root} (they are saved in .calmtui/{path.name} as you chat)"
         )
-        return EXIT_OK
+        return ExitCode.OK
     try:
         store = SqliteStore(path)
         try:
@@ -291,17 +276,17 @@ def list_saved(root: Path) -> int:
             store.close()
     except StoreError as exc:
         note(f"error: {exc}")
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     if not saved:
         note(f"no saved conversations in {root}")
-        return EXIT_OK
+        return ExitCode.OK
     width = max(len(c.id) for c in saved)
     typer.echo(f"{'ID':<{width}}  {'UPDATED':<16}  {'TURNS':>5}  FIRST MESSAGE")
     for c in saved:
         updated = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.updated))
         typer.echo(f"{c.id:<{width}}  {updated:<16}  {c.turns:>5}  {c.title}")
     note(f"resume one with: calmtui shell --conversation-id {saved[0].id}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def run_plain(
@@ -311,10 +296,10 @@ def run_plain(
     store: Store | None,
     *,
     debug: bool,
-) -> int:
-    from calmtui.tui.conversation import Conversation
-    from calmtui.tui.plain import PlainOptions, PlainShell
-    from calmtui.understanding.errors import UnderstandingConfigError, UnknownModeError
+) -> ExitCode:
+    from calmtui.app.conversation import Conversation
+    from calmtui.app.plain import PlainOptions, PlainShell
+    from calmtui.understanding.errors import UnderstandingConfigError
 
     conversation = Conversation(
         project,
@@ -339,10 +324,10 @@ def run_plain(
     try:
         import asyncio  # only when a plain shell actually runs: ~30 ms off every `calmtui` start
 
-        return asyncio.run(shell.run(read_line))
+        asyncio.run(shell.run(read_line))
     except UnderstandingConfigError as exc:
-        note(f"error: cannot understand messages this way: {exc}")
-        return EXIT_USAGE if isinstance(exc, UnknownModeError) else EXIT_PROBLEMS
+        return unusable(exc)
+    return ExitCode.OK
 
 
 def run_tui(
@@ -352,16 +337,13 @@ def run_tui(
     store: Store | None,
     *,
     inspector: bool,
-) -> int:
-    from calmtui.cli.diagnostics_view import PathDisplay, render_text
+) -> ExitCode:
+    from calmtui.app.diagnostics_view import PathDisplay
     from calmtui.tui.app import CalmApp
     from calmtui.tui.config import ShellConfig
 
     assert report.project is not None
     root = report.project.root
-
-    def format_problems(diagnostics: list[Diagnostic], sources: dict[str, str]) -> str:
-        return render_text(diagnostics, sources, show_path=PathDisplay(root), color=True)
 
     config = ShellConfig(
         project=report.project,
@@ -375,15 +357,17 @@ def run_tui(
         ),
         diagnostics=tuple(report.diagnostics),
         sources=dict(report.sources),
-        format_problems=format_problems,  # type: ignore[arg-type]
+        show_path=PathDisplay(root),
     )
     app = CalmApp(config)
     app.run()
-    if app.return_code:  # the conversation could not start; the app printed why
-        return app.return_code
+    if app.failure is not None:  # the conversation could not start
+        return unusable(app.failure)
+    if app.return_code:  # Textual ended on an error of its own (and printed it)
+        return ExitCode.PROBLEMS
     conversation = app.conversation
     if store is not None and conversation.store is not None and conversation.id:
         note(
             f"conversation saved as {conversation.id} (resume: calmtui {'inspect' if inspector else 'shell'} --conversation-id {conversation.id})"
         )
-    return EXIT_OK
+    return ExitCode.OK

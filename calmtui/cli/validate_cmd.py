@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from calmtui.app.exit_codes import ExitCode
 from calmtui.cli.project_options import (
     ConfigOption,
     DataOption,
@@ -28,8 +29,6 @@ from calmtui.cli.project_options import (
 
 if TYPE_CHECKING:
     from calmtui.core.validate import ValidationReport
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def register(app: typer.Typer) -> None:
@@ -124,16 +123,19 @@ def parse_ignore(values: list[str]) -> frozenset[str]:
     return frozenset(codes)
 
 
-def exit_code(report: ValidationReport, *, fail_on_warnings: bool) -> int:
+def exit_code(report: ValidationReport, *, fail_on_warnings: bool) -> ExitCode:
+    from calmtui.app.policy import ProjectPolicy
+
     if not report.found_project:
-        return EXIT_USAGE
-    return EXIT_OK if report.is_valid(fail_on_warnings=fail_on_warnings) else EXIT_PROBLEMS
+        return ExitCode.USAGE
+    policy = ProjectPolicy(fail_on_warnings=fail_on_warnings)
+    return ExitCode.OK if policy.allows(report) else ExitCode.PROBLEMS
 
 
 def show_report(
     report: ValidationReport, *, json_output: bool, fail_on_warnings: bool, verbose: bool
-) -> int:
-    from calmtui.cli.diagnostics_view import (
+) -> ExitCode:
+    from calmtui.app.diagnostics_view import (
         PathDisplay,
         emit,
         render_github,
@@ -163,14 +165,14 @@ def show_report(
     color = should_color(sys.stdout)
     sys.stdout.write(render_text(shown, report.sources, show_path=show_path, color=color))
     line = summary_line(report, fail_on_warnings=fail_on_warnings, verbose=verbose)
-    style = "bold green" if code == EXIT_OK else "bold red"
+    style = "bold green" if code == ExitCode.OK else "bold red"
     sys.stdout.write(emit([[(line, style)]], color=color))
     return code
 
 
 def summary_line(report: ValidationReport, *, fail_on_warnings: bool, verbose: bool) -> str:
     """`2 errors, 1 warning in 5 files` or `project is valid: 12 flows, 30 slots, ...`."""
-    from calmtui.cli.diagnostics_view import plural
+    from calmtui.app.diagnostics_view import plural
 
     notes: list[str] = []
     if report.skipped_checks:

@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "CT234": "invalid model group",
     "CT235": "action endpoint misconfigured",
     "CT236": "invalid component option",
+    "CT237": "model group router missing or invalid",
     "CT240": "response is never used",
     "CT241": "slot is never used",
     "CT242": "action is never used",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from calmtui.core.diagnostics import Diagnostic, Span
-from calmtui.core.engine.index import TRIGGER_SEARCH
+from calmtui.core.dialogue.index import TRIGGER_SEARCH
 from calmtui.core.model.config import ENTERPRISE_SEARCH_POLICY
 from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project

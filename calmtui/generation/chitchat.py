@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic
-from calmtui.core.engine.outcome import GeneratedReply
+from calmtui.core.dialogue.outcome import GeneratedReply
 from calmtui.core.model.flows import ActionStep, CollectStep
 from calmtui.core.model.project import Project
 from calmtui.core.patterns import builtin_domain

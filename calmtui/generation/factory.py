@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.model.config import ModelConfig
 from calmtui.core.model.project import Project
 from calmtui.generation import chitchat as chitchat_module
@@ -58,7 +59,7 @@ def make_responder(
     clients = LLMClients.for_mode(
         mode, base, environ=environ, client=client, recordings_dir=recordings_dir
     )
-    problems = []
+    problems: list[Diagnostic] = []
     knowledge = None
     search = search_settings(project, base)
     if search is not None:

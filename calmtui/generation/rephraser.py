@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.engine.retext import NewText
@@ -176,7 +177,7 @@ class Rephraser:
             prompt, turn=conversation.turn, user_message=conversation.user_message
         )
         notes.extend(answer.notes)
-        common = {
+        common: dict[str, Any] = {
             "response": message.utter_action,
             "prompt": prompt,
             "raw_output": answer.text or None,

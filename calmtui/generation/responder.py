@@ -18,8 +18,8 @@ from pathlib import Path
 
 from calmtui.core.commands import CANNOT_HANDLE_DEFAULT, CANNOT_HANDLE_NO_RELEVANT_ANSWER
 from calmtui.core.diagnostics import Diagnostic
-from calmtui.core.engine.index import TRIGGER_CHITCHAT, TRIGGER_SEARCH
-from calmtui.core.engine.outcome import GeneratedReply
+from calmtui.core.dialogue.index import TRIGGER_CHITCHAT, TRIGGER_SEARCH
+from calmtui.core.dialogue.outcome import GeneratedReply
 from calmtui.core.events import Event
 from calmtui.core.model.project import Project
 from calmtui.generation.chitchat import ChitchatResponder

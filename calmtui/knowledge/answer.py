@@ -113,11 +113,13 @@ def load_prompt(path: Path | None) -> str:
 
 
 def render_prompt(template: str, variables: Mapping[str, Any]) -> str:
-    from jinja2.sandbox import SandboxedEnvironment
+    """A prompt from a (possibly project-written) template, in calmtui's one Jinja sandbox."""
+    from calmtui.core.sandbox import sandbox
 
-    environment = SandboxedEnvironment(keep_trailing_newline=False, autoescape=False)
-    return environment.from_string(template).render(
-        {"current_datetime": dt.datetime.now(dt.UTC), **variables}
+    return (
+        sandbox(mutable=True)
+        .from_string(template)
+        .render({"current_datetime": dt.datetime.now(dt.UTC), **variables})
     )
 
 

@@ -45,8 +45,9 @@ class VectorCache:
         if self._vectors is None:
             try:
                 data: Any = json.loads(self.path.read_text(encoding="utf-8"))
-                ok = isinstance(data, dict) and data.get("model") == self.model
-                self._vectors = cast(dict[str, str], data["vectors"]) if ok else {}
+                document = cast(dict[str, Any], data) if isinstance(data, dict) else {}
+                ok = document.get("model") == self.model
+                self._vectors = cast(dict[str, str], document["vectors"]) if ok else {}
             except (OSError, ValueError, KeyError, TypeError):
                 self._vectors = {}
         return self._vectors

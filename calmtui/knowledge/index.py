@@ -200,9 +200,10 @@ class DocumentIndex:
         root = self._cache_root
         try:
             data: Any = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+            manifest = cast(dict[str, Any], data) if isinstance(data, dict) else {}
+            if manifest.get("version") != CACHE_VERSION:
                 return {}
-            files = cast(dict[str, list[Any]], data["files"])
+            files = cast(dict[str, list[Any]], manifest["files"])
         except (OSError, ValueError, KeyError, TypeError):
             return {}  # no cache, or a broken one: rebuild from the documents
         entries: dict[str, _Entry] = {}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from calmtui.core.commands import Clarify, Command, CorrectSlots, SetSlot, StartFlow
 from calmtui.core.diagnostics import Span
@@ -207,11 +207,13 @@ def check_pattern_clarification(a: PatternClarificationAssertion, view: TurnView
     event = view.events[matched]
     assert isinstance(event, FlowStarted)
     if a.names is not None:
-        actual_set = {str(n) for n in event.metadata.get("names") or []}
+        names: list[Any] = event.metadata.get("names") or []
+        actual_set = {str(n) for n in names}
         wanted, passed = set(a.names), actual_set == set(a.names)
         label = "names"
     else:
-        actual_set = {str(n) for n in event.metadata.get("clarification_ids") or []}
+        ids: list[Any] = event.metadata.get("clarification_ids") or []
+        actual_set = {str(n) for n in ids}
         wanted = set(a.flow_ids or ())
         passed = actual_set == wanted if a.operator == "all" else bool(actual_set & wanted)
         label = "flow ids"
@@ -332,11 +334,10 @@ def _rephrased_hint(pattern: str, view: TurnView) -> str:
 
 
 def _button_equal(actual: Any, expected: ButtonSpec) -> bool:
-    return (
-        isinstance(actual, dict)
-        and actual.get("title") == expected.title
-        and actual.get("payload") == expected.payload
-    )
+    if not isinstance(actual, dict):
+        return False
+    button = cast(dict[str, Any], actual)
+    return button.get("title") == expected.title and button.get("payload") == expected.payload
 
 
 def _buttons_match(event: BotUttered, expected: Sequence[ButtonSpec]) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from calmtui.core.commands import Command, CorrectSlots, SetSlot, StartFlow
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
-from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.model.project import Project
 from calmtui.testing.parse import ParsedFile
 from calmtui.testing.spec import (

@@ -9,7 +9,6 @@ text (so a message repeated back-to-back belongs to the same turn, as in Rasa).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from calmtui.core.commands import Command
@@ -38,9 +37,6 @@ class Conversation:
         events: list[Event] = list(self.start.events) if self.start is not None else []
         events.extend(self.fixture_events)
         return events
-
-    def record_for_step(self, step_index: int) -> TurnRecord | None:
-        return next((t for t in self.turns if t.step_index == step_index), None)
 
     def all_results(self) -> list[TurnResult]:
         results = [self.start] if self.start is not None else []
@@ -79,8 +75,3 @@ def turn_slice(conversation: Conversation, record: TurnRecord) -> TurnSlice:
         covered.append(later)
     events: list[Event] = [e for r in covered for e in r.result.events]
     return TurnSlice(events=events, prior=prior, records=covered)
-
-
-def previous_turn_events(conversation: Conversation, records: Sequence[TurnRecord]) -> list[Event]:
-    """Style A: the latest user turn's events, or the opening events before any user step."""
-    return list(records[-1].result.events) if records else conversation.opening_events

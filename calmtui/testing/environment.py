@@ -90,16 +90,6 @@ def build_wiring(
     return Wiring(env=env, closers=[close_shared], mode=describe(generator))
 
 
-def make_generator(project: Project, mode: str | None, project_dir: str | Path) -> CommandGenerator:
-    """The understanding layer's generator for `mode` (None: the project's default mode).
-
-    Raises `UnderstandingConfigError` with a message for the user (unknown mode, unusable LLM
-    settings)."""
-    from calmtui.understanding.modes import make_generator as understanding_generator
-
-    return understanding_generator(project, mode, project_dir=project_dir)
-
-
 def make_responder(project: Project, mode: str, project_dir: str | Path) -> Responder:
     """The responder for generated text in the understanding mode `mode` (anything that is not
     llm, record or replay is offline, e.g. scripted test generators)."""
@@ -109,9 +99,9 @@ def make_responder(project: Project, mode: str, project_dir: str | Path) -> Resp
 
 
 def describe(generator: CommandGenerator) -> str:
-    from calmtui.understanding.modes import describe_generator
+    from calmtui.app.understanding import describe as describe_understanding
 
-    return describe_generator(generator)
+    return describe_understanding(generator)
 
 
 DEFAULT_JUDGE_PROVIDER = "openai"

@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from calmtui.core.errors import CalmtuiError
 from calmtui.core.events import BotUttered
@@ -85,9 +85,10 @@ def parse_verdict(reply: str) -> Verdict:
     text = reply.strip().removeprefix("```json").removeprefix("```").removesuffix("```").strip()
     justification = ""
     try:
-        data = json.loads(text)
-        raw = data.get("score") if isinstance(data, dict) else None
-        justification = str(data.get("justification", "")) if isinstance(data, dict) else ""
+        loaded: Any = json.loads(text)
+        data = cast(dict[str, Any], loaded) if isinstance(loaded, dict) else {}
+        raw = data.get("score")
+        justification = str(data.get("justification", "")) if data else ""
     except json.JSONDecodeError:
         match = _SCORE.search(text)
         raw = match.group(1) if match else None

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from calmtui.actions.stubs import ActionStub
 from calmtui.core.diagnostics import (
@@ -155,7 +155,8 @@ class _Files:
         if text is None:
             return None
         parsed = parse_yaml(text, rel)
-        if parsed.ok and isinstance(parsed.data, dict) and "test_cases" not in parsed.data:
+        data: Any = parsed.data
+        if parsed.ok and isinstance(data, dict) and "test_cases" not in cast(dict[str, Any], data):
             return None  # the word appears, but not as the top-level key: not a test file
         self.diagnostics.extend(parsed.diagnostics)
         if not parsed.ok:

@@ -91,7 +91,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
             return None
     except OSError:
         return None
-    return CalmtuiFile.from_parent(parent, path=file_path)
+    # pytest's from_parent takes untyped **kwargs.
+    return CalmtuiFile.from_parent(parent, path=file_path)  # pyright: ignore[reportUnknownMemberType]
 
 
 @dataclass(slots=True)
@@ -105,7 +106,9 @@ class _State:
     """Per pytest process: one loop, and each project loaded and wired once."""
 
     loop: asyncio.AbstractEventLoop | None = None
-    projects: dict[str, _Project | BaseException] = field(default_factory=dict)
+    projects: dict[str, _Project | BaseException] = field(
+        default_factory=dict[str, "_Project | BaseException"]
+    )
 
     def run(self, coroutine: Any) -> Any:
         if self.loop is None:
@@ -165,13 +168,15 @@ def _load(config: pytest.Config, test_file: Path) -> tuple[Path, _Project]:
 
 
 def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
+    from calmtui.app.policy import DEFAULT_POLICY
+    from calmtui.app.understanding import make_generator
     from calmtui.core.loading.project_loader import load_project
     from calmtui.core.validate import report_for
-    from calmtui.testing.environment import build_wiring, make_generator, make_judge
+    from calmtui.testing.environment import build_wiring, make_judge
 
     report = report_for(load_project(root), root)
-    errors = [d for d in report.diagnostics if d.is_error]
-    if report.project is None or errors:
+    errors = DEFAULT_POLICY.blocking(report.diagnostics)
+    if report.project is None or not DEFAULT_POLICY.allows(report):
         return ProjectUnusableError(
             _render(errors, report.sources) or f"no assistant project in {root}"
         )
@@ -179,7 +184,7 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
     from calmtui.understanding.errors import UnderstandingConfigError
 
     try:
-        generator = make_generator(project, mode, root)
+        generator = make_generator(project, mode)
         wiring = build_wiring(
             project, generator=generator, judge_factory=lambda judge: make_judge(judge, project)
         )
@@ -189,16 +194,10 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
 
 
 def _render(diagnostics: list[Diagnostic], sources: Mapping[str, str]) -> str:
-    lines: list[str] = []
-    for d in diagnostics:
-        lines.append(d.headline())
-        if d.span is not None and d.span.path in sources:
-            text = sources[d.span.path].splitlines()
-            if 1 <= d.span.line <= len(text):
-                lines.append(f"  {d.span.line:>4} | {text[d.span.line - 1]}")
-        if d.hint:
-            lines.append(f"  hint: {d.hint}")
-    return "\n".join(lines)
+    """As `calmtui validate` shows them, without colour (pytest prints it as the error)."""
+    from calmtui.app.diagnostics_view import render_text
+
+    return render_text(diagnostics, sources, show_path=str).rstrip("\n")
 
 
 class CalmtuiFile(pytest.File):
@@ -211,7 +210,7 @@ class CalmtuiFile(pytest.File):
         if errors:
             raise ProjectUnusableError(_render(errors, suite.sources))
         for case in suite.cases:
-            yield CalmtuiItem.from_parent(
+            yield CalmtuiItem.from_parent(  # pyright: ignore[reportUnknownMemberType]
                 self, name=case.name, case=case, loaded=loaded, sources=suite.sources
             )
 
@@ -225,7 +224,7 @@ class CalmtuiItem(pytest.Item):
     def __init__(
         self, *, case: TestCase, loaded: _Project, sources: dict[str, str], **kwargs: Any
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(**kwargs)  # pyright: ignore[reportUnknownMemberType]
         self.case = case
         self.loaded = loaded
         self.sources = sources
@@ -242,7 +241,8 @@ class CalmtuiItem(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, CaseFailed):
-            from calmtui.testing.report.console import failure_lines, plain_text
+            from calmtui.app.diagnostics_view import plain_text
+            from calmtui.testing.report.console import failure_lines
 
             hidden = frozenset(n for n, s in self.loaded.project.domain.slots.items() if s.builtin)
             return plain_text(

@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, cast
 
 STATE_DIR = ".calmtui"
 LAST_FAILED = "last-failed.json"
@@ -28,8 +29,8 @@ def read_last_failed(project_root: str | os.PathLike[str]) -> list[str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
-    failed = data.get("failed") if isinstance(data, dict) else None
-    return [str(item) for item in failed] if isinstance(failed, list) else []
+    failed: Any = cast(dict[str, Any], data).get("failed") if isinstance(data, dict) else None
+    return [str(item) for item in cast(list[Any], failed)] if isinstance(failed, list) else []
 
 
 def update_last_failed(

@@ -1,8 +1,10 @@
-"""`CalmApp`: owns the conversation and shows it on the chat or the inspector screen.
+"""`CalmApp`: owns the conversation's controller and shows it on the chat or the inspector screen.
 
-Everything else lives in the screens (workers, actions), the widgets (views) and
-`Conversation` (session + store). Run it from the CLI (`calmtui shell` / `calmtui inspect`),
-or in tests: `CalmApp(ShellConfig(...)).run_test()`.
+Everything else lives in the screens (workers, actions), the widgets (views) and the application
+layer (`calmtui.app`: the controller, the conversation, reload). Run it from the CLI
+(`calmtui shell` / `calmtui inspect`), or in tests: `CalmApp(ShellConfig(...)).run_test()`.
+When the conversation cannot start, the app ends and keeps the reason in `failure`; the CLI
+reports it and picks the exit code.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from collections.abc import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from calmtui.app.controller import ConversationController
+from calmtui.app.conversation import Conversation
 from calmtui.tui.config import ShellConfig
-from calmtui.tui.conversation import Conversation
 from calmtui.tui.screens.chat import ChatScreen
 from calmtui.tui.screens.inspector import InspectorScreen
 
@@ -28,18 +31,29 @@ class CalmApp(App[None]):
         super().__init__()
         self.config = config
         self.warnings: list[str] = []
-        self.conversation = Conversation(
+        self.failure: Exception | None = None
+        conversation = Conversation(
             config.project,
             config.assistant,
             store=config.store,
             conversation_id=config.conversation_id,
             on_warning=self._warn,
         )
+        self.controller = ConversationController(conversation, paths=config.paths)
         self.sub_title = "inspect" if config.inspector else "shell"
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.controller.conversation
 
     def get_default_screen(self) -> Screen[None]:
         screen = InspectorScreen if self.config.inspector else ChatScreen
-        return screen(self.config, self.conversation)
+        return screen(self.config, self.controller)
+
+    def exit_with(self, failure: Exception) -> None:
+        """The conversation cannot start: end the app; the CLI reports `failure`."""
+        self.failure = failure
+        self.exit()
 
     def _warn(self, message: str) -> None:
         """Store and resume problems: shown as a notification, kept for the exit summary."""
@@ -56,6 +70,6 @@ class CalmApp(App[None]):
         self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from super().get_system_commands(screen)  # pyright: ignore[reportUnknownMemberType]
         if isinstance(screen, ChatScreen):
             yield from screen.palette_commands()

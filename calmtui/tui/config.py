@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from calmtui.app.conversation import Assistant
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.loading.project_loader import ProjectPaths
 from calmtui.core.model.project import Project
 from calmtui.store.base import Store
-from calmtui.tui.conversation import Assistant
-
-ProblemFormatter = Callable[[Sequence[Diagnostic], Mapping[str, str]], str]
-
-
-def format_problems_plainly(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) -> str:
-    """Headline and hint per problem; the CLI passes its compiler-style renderer instead."""
-    lines: list[str] = []
-    for d in diagnostics:
-        lines.append(d.headline())
-        if d.hint:
-            lines.append(f"  hint: {d.hint}")
-    return "\n".join(lines)
 
 
 def local_time() -> str:
@@ -44,7 +32,9 @@ class ShellConfig:
     # The diagnostics of the first load (warnings only: a project with errors does not start).
     diagnostics: tuple[Diagnostic, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict[str, str])
-    format_problems: ProblemFormatter = format_problems_plainly
+    # How the Problems panel shows a span's path (rendered by `calmtui.app.diagnostics_view`):
+    # as written (relative to the project) by default; the CLI passes `PathDisplay(root)`.
+    show_path: Callable[[str], str] = str
     # Hot reload waits until the files were quiet this long (one save storm, one reload).
     debounce_ms: int = 50
     # The time written into saved test cases (a fixed value keeps tests deterministic).

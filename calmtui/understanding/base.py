@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 from calmtui.core.commands import Command, command_from_json, command_to_json
 from calmtui.core.diagnostics import Diagnostic
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.events import CommandIgnored, CommandRewritten, event_from_json, event_to_json
 from calmtui.core.model.project import Project
 

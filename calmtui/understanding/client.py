@@ -1,10 +1,11 @@
 """The seam between the LLM command generator and whatever answers its prompts.
 
-`LLMCommandGenerator` builds a `CompletionRequest` per model of its group and awaits a
+`LLMCommandGenerator` builds a `CompletionRequest` for its model — or, for a model group with a
+router, for the group (`route`): litellm's Router then picks the deployment — and awaits a
 `CompletionClient`: the litellm client (`llm.py`), the recorder wrapped around it, or the
 replayer that answers from recordings (`recording.py`). A client raises `LLMError` subclasses
-only; the generator owns retries, fallbacks and turning failures into `Error` commands, so
-every mode behaves the same way.
+only; the generator owns its retries and turning failures into `Error` commands, so every mode
+behaves the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from calmtui.core.model.config import ModelConfig
+from calmtui.core.model.config import ModelConfig, ModelGroup
 from calmtui.understanding.settings import DEFAULT_TIMEOUT
 
 
@@ -27,10 +28,14 @@ class CompletionRequest:
     params: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
     turn: int = 0
     user_message: str = ""
+    # A model group with a router: `model` is its first deployment, litellm's Router picks one.
+    route: ModelGroup | None = field(default=None, repr=False)
 
     @property
     def model_name(self) -> str:
-        return self.model.litellm_model
+        """What answers: the model, or `router/<group id>` (also the key of its recordings, so
+        a recording does not depend on the deployment that happened to answer)."""
+        return f"router/{self.route.id}" if self.route is not None else self.model.litellm_model
 
     @property
     def timeout(self) -> float:
@@ -51,6 +56,9 @@ class Completion:
     latency_ms: float = 0.0
     source: Literal["provider", "recording"] = "provider"
     recording: str | None = None
+    # For a routed request: which deployment answered, e.g. "deployment 2 of 3: openai/gpt-4o
+    # at http://127.0.0.1:8080/v1, after 1 retry".
+    deployment: str | None = None
 
 
 class CompletionClient(Protocol):

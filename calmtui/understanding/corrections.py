@@ -9,8 +9,10 @@ is a plain SetSlot: the engine's cleanup turns it into a correction when the slo
 
 from __future__ import annotations
 
+import re
+
 from calmtui.core.model.slots import Slot
-from calmtui.understanding import lexicon
+from calmtui.understanding import entities, lexicon
 from calmtui.understanding.amounts import find_numbers
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import (
@@ -19,7 +21,8 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     fill_slot,
 )
-from calmtui.understanding.text import stem, words
+from calmtui.understanding.slot_roles import profile
+from calmtui.understanding.text import normalize, stem, words
 
 MAX_TEXT_WORDS = 5
 
@@ -43,7 +46,80 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
             return (named, filled) if filled is not None else None
     asked = situation.asked.name if situation.asked else None
     candidates = [n for n in names if situation.is_filled(n) or n == asked]
-    return _by_type(found.value, list(reversed(candidates)), situation)
+    value, replaced = _split_not(found.value)
+    if replaced is not None:
+        # "I meant Porto, not Lisbon": the slot that holds "Lisbon" gets "Porto".
+        for name in candidates:
+            if normalize(str(situation.slots.get(name))) == normalize(replaced):
+                filled = _value_for(index.slots[name], value)
+                if filled is not None:
+                    return name, Filled(filled.value, f"{filled.how} instead of {replaced!r}")
+    by_unit = _by_unit(value, candidates, situation)
+    if by_unit is not None:
+        return by_unit
+    return _by_type(value, list(reversed(candidates)), situation)
+
+
+def correction_by_value(
+    message: str, situation: Situation, *, exclude: str | None = None
+) -> tuple[str, Filled] | None:
+    """A value that cannot answer the question but fits a slot the active flow already has:
+    a number at a yes/no question ("oh wait, she's 27") corrects the flow's number slot —
+    the one whose words the number's unit names, or the only one."""
+    codes = entities.codes(message)
+    if situation.active_flow is None or not entities.amounts(message, codes):
+        return None  # no number, or only numbers inside references ("flight SK 101")
+    index = situation.index
+    steps = index.collect_steps(situation.active_flow)
+    filled = [
+        s.collect
+        for s in steps
+        if s.collect != exclude
+        and _fillable(index.slots.get(s.collect))
+        and situation.is_filled(s.collect)
+    ]
+    names = list(dict.fromkeys(filled))
+    by_unit = _by_unit(message, names, situation)
+    if by_unit is not None:
+        return by_unit
+    floats = [n for n in names if index.slots[n].type == "float"]
+    if len(floats) != 1:
+        return None
+    value = fill_slot(index.slots[floats[0]], message)
+    return (floats[0], value) if value is not None else None
+
+
+_NOT = re.compile(r"^(?P<value>.+?)[\s,]+(?:not|rather than|instead of)\s+(?P<old>.+)$", re.I)
+
+
+def _split_not(text: str) -> tuple[str, str | None]:
+    """ "Italy not France" -> ("Italy", "France")."""
+    match = _NOT.match(text.strip())
+    if match is None:
+        return text, None
+    return match["value"].strip(" ,.!"), match["old"].strip(" ,.!?")
+
+
+def _by_unit(text: str, candidates: list[str], situation: Situation) -> tuple[str, Filled] | None:
+    """ "make it 3 nights": the float slot that talks about nights."""
+    numbers = [m for m in entities.amounts(text) if m.unit]
+    if len(numbers) != 1:
+        return None
+    mention = numbers[0]
+    index = situation.index
+    steps = index.collect_steps(situation.active_flow or "")
+    matching = [
+        name
+        for name in candidates
+        if index.slots[name].type == "float"
+        and (
+            (mention.unit == "money" and profile(name, steps).has("money"))
+            or mention.unit in profile(name, steps).words
+        )
+    ]
+    if len(matching) != 1:
+        return None
+    return matching[0], Filled(mention.text, f"the number {mention.text!r} ('{mention.unit}')")
 
 
 def _fillable(slot: Slot | None) -> bool:
@@ -95,7 +171,13 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     value = clean_text_value(text)
     if not value or len(value.split()) > MAX_TEXT_WORDS:
         return None
-    for name, slot in typed:
-        if slot.type in ("text", "any"):
-            return name, Filled(value, "the corrected text")
+    texts = [(name, slot) for name, slot in typed if slot.type in ("text", "any")]
+    if entities.dates(value):
+        # "actually make it Wednesday": the slot that holds a date, not the latest text slot.
+        steps = situation.index.collect_steps(situation.active_flow or "")
+        dated = [name for name, _ in texts if profile(name, steps).has("date")]
+        if dated:
+            return dated[0], Filled(value, "the corrected date")
+    for name, _ in texts:
+        return name, Filled(value, "the corrected text")
     return None

@@ -28,7 +28,7 @@ class UnknownModeError(UnderstandingConfigError):
 class LLMError(UnderstandingError):
     """A language-model call failed. `kind` is a stable short name (for traces and tests),
     `next_step` says what the user can do about it; `retryable` errors are retried with backoff
-    before the next model of the group is tried."""
+    before the turn gives up."""
 
     kind = "provider_error"
     retryable = False

@@ -1,29 +1,56 @@
 """What understanding knows about a project's flows, computed once per project version.
 
 A `FlowCatalog` holds, for every user flow that a message could start (patterns and link-only
-flows are never offered): its phrases (readable name, description, `metadata.examples`), its
-content vocabulary, the numbers that identify it ("errand 17"), and one BM25 index over flow
+flows are never offered), everything the project says about it:
+
+* *request phrases* — ways a user asks for the flow: its readable name and id, its
+  `description`, `metadata.examples`, its `nlu_trigger` intents (by name) and those intents'
+  examples from the project's NLU data;
+* *detail phrases* — what the flow talks about once it runs: the descriptions of its collect
+  steps, the questions it asks (`utter_ask_<slot>` or the step's `utter`), the buttons of those
+  questions and the allowed values of its categorical slots (called flows included).
+
+Request phrases decide a match on their own; detail phrases only help (a user who says "I want
+to top up 20 euros" names what the flow asks, "how much would you like to top up?").
+
+It also holds the numbers that identify a flow ("errand 17"), one BM25 index over flow
 documents (id, name, description, collect-slot descriptions and allowed values, examples) used
-both by prompt retrieval and by the offline matcher. Building it for 500 flows takes tens of
+both by prompt retrieval and by the offline matcher, and — once the embedded model is loaded —
+the phrases' vectors (`semantic_index.SemanticIndex`). Building it for 500 flows takes tens of
 milliseconds, so it is cached by project identity: a test run that creates a thousand sessions on
 one loaded project builds it once, and hot reload (a new `Project` object) gets a fresh one.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.model.flows import Flow
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.model.flows import CallStep, CollectStep, Flow, LinkStep
 from calmtui.core.model.project import Project
+from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding.bm25 import BM25Index
 from calmtui.understanding.text import content_tokens, identifier_words, normalize, words
 
-PhraseKind = Literal["example", "name", "description", "intent"]
+if TYPE_CHECKING:
+    from calmtui.understanding.semantic_index import SemanticIndex
+
+PhraseKind = Literal[
+    "example", "name", "description", "intent", "intent example", "step", "question", "value"
+]
+# Phrases that say how a user asks for the flow; the others say what it talks about.
+REQUEST_KINDS: frozenset[str] = frozenset(
+    {"example", "name", "description", "intent", "intent example"}
+)
+# A message equal to one of these (ignoring case and punctuation) asks for the flow outright.
+EXACT_KINDS: frozenset[str] = frozenset({"example", "name", "intent", "intent example"})
 _CACHE_SIZE = 8
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,13 +59,19 @@ class Phrase:
     kind: PhraseKind
     tokens: frozenset[str]
 
+    @property
+    def is_request(self) -> bool:
+        return self.kind in REQUEST_KINDS
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FlowEntry:
     id: str
     flow: Flow
     phrases: tuple[Phrase, ...]
-    vocabulary: frozenset[str]
+    vocabulary: frozenset[str]  # content tokens of the request phrases
+    name_words: frozenset[str]  # ...of its name and id only
+    detail_vocabulary: frozenset[str]  # ...of the detail phrases only
     identity_numbers: frozenset[str]
 
 
@@ -58,60 +91,139 @@ def is_offerable(flow: Flow) -> bool:
 class FlowCatalog:
     def __init__(self, project: Project) -> None:
         self.project = project
+        steps = ProjectIndex(project)
         self.entries: list[FlowEntry] = [
-            _entry(flow) for flow in project.flows.values() if is_offerable(flow)
+            _entry(project, steps, flow) for flow in project.flows.values() if is_offerable(flow)
         ]
         self.by_id: dict[str, FlowEntry] = {e.id: e for e in self.entries}
         self.position: dict[str, int] = {e.id: i for i, e in enumerate(self.entries)}
-        steps = ProjectIndex(project)
         self.index = BM25Index([_document(project, steps, e) for e in self.entries])
         self.exact: dict[str, list[str]] = {}
         for entry in self.entries:
             for phrase in entry.phrases:
-                if phrase.kind != "description":
+                if phrase.kind in EXACT_KINDS:
                     ids = self.exact.setdefault(normalize(phrase.text), [])
                     if entry.id not in ids:
                         ids.append(entry.id)
         self.vocabulary: list[str] = sorted(self.index.vocabulary)
+        # Misspellings keep their first letter ("balnce"): a typo is looked up among the words
+        # with the same initial only, so the lookup does not grow with the whole vocabulary.
+        self.vocabulary_by_initial: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            self.vocabulary_by_initial.setdefault(word[:1], []).append(word)
+        self.known_words: frozenset[str] = frozenset(
+            t for e in self.entries for t in (*e.vocabulary, *e.detail_vocabulary)
+        )
         top = max(self.index.idf.values(), default=1.0)
         # An unknown word weighs like the rarest known one: it is evidence against every flow,
         # but not so much that one unknown word drowns a clear match ("my card is broken").
         self.unknown_idf = top
+        self._semantic: SemanticIndex | None = None
+        self._handoff: list[str] | None = None
+        self._semantic_lock = threading.Lock()
 
     def idf(self, token: str) -> float:
         return self.index.idf.get(token, self.unknown_idf)
 
+    def handoff_flows(self) -> list[str]:
+        """Flows that hand the conversation to a person: they link to (or call)
+        pattern_human_handoff, or their name or description says human/agent/advisor/person."""
+        if self._handoff is None:
+            self._handoff = [e.id for e in self.entries if _hands_off(e.flow)]
+        return self._handoff
 
-def _entry(flow: Flow) -> FlowEntry:
-    phrases: list[Phrase] = []
-    name = flow.name or identifier_words(flow.id)
-    for text, kind in (
-        (name, "name"),
-        (identifier_words(flow.id), "name"),
-        (flow.description, "description"),
-        *((example, "example") for example in flow_examples(flow)),
-        # Rasa's nlu_trigger intents, matched by name ("check_balance" -> "check balance").
-        *((identifier_words(t.intent), "intent") for t in flow.nlu_triggers),
+    def semantic(self) -> SemanticIndex | None:
+        """The phrases' vectors (built on first use), or None without the embedded model."""
+        if self._semantic is not None:
+            return self._semantic
+        from calmtui.understanding.semantic_index import SemanticIndex
+        from calmtui.understanding.semantic_model import shared_model
+
+        model = shared_model()
+        if model is None:
+            return None
+        with self._semantic_lock:
+            if self._semantic is None:
+                self._semantic = SemanticIndex(self, model)
+        return self._semantic
+
+
+_HUMAN_WORDS = frozenset(
+    {"human", "agent", "advisor", "adviser", "person", "representative", "operator", "staff"}
+)
+
+
+def _hands_off(flow: Flow) -> bool:
+    if any(
+        isinstance(step, LinkStep | CallStep)
+        and getattr(step, "link", getattr(step, "call", "")) == "pattern_human_handoff"
+        for step in flow.steps
     ):
-        tokens = frozenset(content_tokens(text))
-        if text.strip() and not any(p.text == text for p in phrases):
-            phrases.append(Phrase(text=text, kind=cast(PhraseKind, kind), tokens=tokens))
-    vocabulary = frozenset(t for p in phrases for t in p.tokens)
+        return True
+    said = {*words(flow.name), *words(identifier_words(flow.id)), *words(flow.description)}
+    return bool(_HUMAN_WORDS & said) and bool({"talk", "speak", "connect", "handoff"} & said)
+
+
+def _entry(project: Project, steps: ProjectIndex, flow: Flow) -> FlowEntry:
+    phrases: list[Phrase] = []
+    seen: set[str] = set()
+
+    def add(text: str, kind: PhraseKind) -> None:
+        text = " ".join(text.split())
+        key = normalize(text)
+        if key and key not in seen:
+            seen.add(key)
+            phrases.append(Phrase(text=text, kind=kind, tokens=frozenset(content_tokens(text))))
+
+    add(flow.name or identifier_words(flow.id), "name")
+    add(identifier_words(flow.id), "name")
+    add(flow.description, "description")
+    for example in flow_examples(flow):
+        add(example, "example")
+    intents = project.nlu_data.intent_examples
+    for trigger in flow.nlu_triggers:
+        # Rasa's nlu_trigger intents, matched by name ("check_balance" -> "check balance").
+        add(identifier_words(trigger.intent), "intent")
+        for example in intents.get(trigger.intent, ()):
+            add(example, "intent example")
+    for step in steps.collect_steps(flow.id):
+        _add_details(project, step, add)
+    request = frozenset(t for p in phrases if p.is_request for t in p.tokens)
+    detail = frozenset(t for p in phrases if not p.is_request for t in p.tokens) - request
     identity = " ".join((identifier_words(flow.id), flow.name, flow.description))
     numbers = frozenset(w for w in words(identity) if w.isdigit())
     return FlowEntry(
         id=flow.id,
         flow=flow,
         phrases=tuple(phrases),
-        vocabulary=vocabulary,
+        vocabulary=request,
+        name_words=frozenset(t for p in phrases if p.kind == "name" for t in p.tokens),
+        detail_vocabulary=detail,
         identity_numbers=numbers,
     )
 
 
+def _add_details(project: Project, step: CollectStep, add: Any) -> None:
+    """The collect step's description, its question, the question's buttons, the values."""
+    if step.description:
+        add(step.description, "step")
+    response = project.domain.responses.get(step.utter)
+    for variation in response.variations if response is not None else ():
+        if variation.text:
+            add(_PLACEHOLDER.sub(" ", variation.text), "question")
+        for button in variation.buttons:
+            if button.title and parse_set_slots_payload(button.payload or "") is not None:
+                add(button.title, "value")
+    slot = project.domain.slots.get(step.collect)
+    if slot is not None and slot.type == "categorical":
+        for value in slot.values:
+            add(str(value), "value")
+
+
 def _document(project: Project, steps: ProjectIndex, entry: FlowEntry) -> list[str]:
-    """The flow as one bag of tokens: phrases plus its collect slots, called flows included
-    (FORMATS.md d.6)."""
-    tokens = [t for p in entry.phrases for t in content_tokens(p.text)]
+    """The flow as one bag of tokens: request phrases plus its collect slots, called flows
+    included (FORMATS.md d.6)."""
+    tokens = [t for p in entry.phrases if p.is_request for t in content_tokens(p.text)]
     for step in steps.collect_steps(entry.id):
         tokens.extend(content_tokens(identifier_words(step.collect)))
         if step.description:
@@ -123,17 +235,21 @@ def _document(project: Project, steps: ProjectIndex, entry: FlowEntry) -> list[s
 
 
 _cache: OrderedDict[int, tuple[Project, FlowCatalog]] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def catalog_for(project: Project) -> FlowCatalog:
-    """The catalog of this project object (cached; the project is held so its id stays valid)."""
+    """The catalog of this project object (cached; the project is held so its id stays valid).
+
+    Thread-safe: the offline generator may warm it up in a background thread."""
     key = id(project)
-    hit = _cache.get(key)
-    if hit is not None and hit[0] is project:
-        _cache.move_to_end(key)
-        return hit[1]
-    catalog = FlowCatalog(project)
-    _cache[key] = (project, catalog)
-    while len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
-    return catalog
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is project:
+            _cache.move_to_end(key)
+            return hit[1]
+        catalog = FlowCatalog(project)
+        _cache[key] = (project, catalog)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+        return catalog

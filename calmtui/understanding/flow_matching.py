@@ -1,16 +1,24 @@
-"""Which flow does a message ask for? Lexical matching with a confidence in [0, 1].
+"""Which flow does a message ask for? Words and meaning, with a confidence in [0, 1].
 
-1. A message equal (after normalising) to a flow's example or name matches it with 1.0.
-2. Otherwise BM25 over the flow documents picks up to `CANDIDATES` flows, and each is scored as
+1. A message equal (after normalising) to a flow's example, name or NLU example matches it
+   with 1.0.
+2. *Words*: BM25 over the flow documents picks up to `CANDIDATES` flows, and each is scored as
    the mean of two IDF-weighted measures over content tokens:
    * *coverage*: how much of the message the flow's vocabulary explains (an unknown word counts
-     against every flow), and
-   * *best phrase*: the cosine between the message and the flow's closest phrase (name,
-     description or example), which keeps one shared word ("money") from looking like a match.
-3. Misspelt words ("balnce") are mapped to the nearest vocabulary word first (rapidfuzz).
+     against every flow; a word only the flow's questions use counts half), and
+   * *best phrase*: the cosine between the message and the flow's closest request phrase (name,
+     description, example), which keeps one shared word ("money") from looking like a match.
+   Misspelt words ("balnce") are mapped to the nearest vocabulary word with the same first
+   letter first (rapidfuzz; the lookup does not grow with the whole vocabulary).
+3. *Meaning*: the embedded model (`semantic_index`) scores the flows closest in meaning, and the
+   word candidates, by the cosine with their best phrase — "I lost my card" meets "replace a
+   lost or damaged card", "confirm my account" meets "verify account".
+4. The two are blended (`blend`): meaning counts `MEANING_WEIGHT`, words the rest, and a flow
+   found by one side only gets the other side's evidence as zero.
 
-The result is a ranked list of candidates with a readable reason each; deciding what to do with
-it (start, clarify, give up) is the offline generator's job.
+The result is a ranked list of candidates, each with both scores and a readable reason; deciding
+what to do with it (start, clarify, give up — by the margin over the runner-up) is the offline
+generator's job.
 """
 
 from __future__ import annotations
@@ -22,11 +30,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from calmtui.understanding.entities import without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
 from calmtui.understanding.text import content_tokens, normalize, stem
 
 CANDIDATES = 8
 TYPO_CUTOFF = 85.0
+DETAIL_COVERAGE = 0.5  # a message word only the flow's questions use explains half as much
+MEANING_WEIGHT = 0.5
+MEANING_FLOOR = 0.15  # cosines at or below this say nothing (unrelated texts land around 0.1)
+MEANING_FULL = 0.75  # ...and at or above this, a paraphrase
 _MAX_TYPO_LOOKUPS = 4
 _WHOLE_PHRASE_CUTOFF = 88.0
 _NAME = re.compile(r"[A-Za-z][\w']*")
@@ -39,6 +52,16 @@ class Candidate:
     reason: str
     phrase: Phrase | None = None
     exact: bool = False  # the message is one of the flow's phrases, word for word
+    words: float | None = None  # the lexical score (None: not a word candidate)
+    meaning: float | None = None  # the embedded model's cosine (None: model unavailable)
+    meaning_phrase: Phrase | None = None
+    names_a_value: bool = False  # the message names or means one of the flow's values
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexical:
+    score: float
+    phrase: Phrase | None
 
 
 def rank_flows(
@@ -47,6 +70,7 @@ def rank_flows(
     *,
     allowed: Callable[[str], bool] = lambda _flow_id: True,
     limit: int = 5,
+    semantic: bool = True,
 ) -> list[Candidate]:
     """Flows the message may be asking for, best first (only those `allowed` says can start)."""
     normalized = normalize(text)
@@ -58,31 +82,73 @@ def rank_flows(
     query = _query_tokens(text, catalog)
     if not query:
         return []  # only values ("625", "Anna"): nothing asks for a flow
-    candidates = _bm25_candidates(query, catalog)
+    lexical = _lexical_scores(query, catalog, allowed)
+    index = catalog.semantic() if semantic else None
+    meanings = (
+        index.scores(index.embed(without_values(text)), also=lexical) if index is not None else {}
+    )
+    ranked: list[Candidate] = []
+    for flow_id in dict.fromkeys([*lexical, *meanings]):
+        if flow_id not in lexical and not allowed(flow_id):
+            continue
+        words = lexical.get(flow_id)
+        meaning = meanings.get(flow_id)
+        score = blend(words.score if words else 0.0, meaning.score if meaning else None)
+        if score <= 0:
+            continue
+        phrase = words.phrase if words is not None else None
+        ranked.append(
+            Candidate(
+                flow_id=flow_id,
+                score=score,
+                reason=_reason(phrase, meaning.phrase if meaning else None, score),
+                phrase=phrase if phrase is not None else (meaning.phrase if meaning else None),
+                words=words.score if words is not None else (0.0 if index else None),
+                meaning=meaning.score if meaning is not None else None,
+                meaning_phrase=meaning.phrase if meaning is not None else None,
+            )
+        )
+    ranked.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
+    return ranked[:limit]
+
+
+def blend(words: float, meaning: float | None) -> float:
+    """One confidence from the word score and the meaning cosine (words alone without a model)."""
+    if meaning is None:
+        return round(words, 4)
+    scaled = min(1.0, max(0.0, (meaning - MEANING_FLOOR) / (MEANING_FULL - MEANING_FLOOR)))
+    return round((1 - MEANING_WEIGHT) * words + MEANING_WEIGHT * scaled, 4)
+
+
+def _lexical_scores(
+    query: list[str], catalog: FlowCatalog, allowed: Callable[[str], bool]
+) -> dict[str, _Lexical]:
     weights = {t: catalog.idf(t) ** 2 for t in set(query)}
     total = sum(weights.values())
-    ranked: list[Candidate] = []
-    for flow_id in candidates:
+    result: dict[str, _Lexical] = {}
+    for flow_id in _bm25_candidates(query, catalog):
         if not allowed(flow_id):
             continue
         entry = catalog.by_id[flow_id]
-        covered = sum(w for t, w in weights.items() if t in entry.vocabulary) / total
+        covered = (
+            sum(
+                w if t in entry.vocabulary else DETAIL_COVERAGE * w
+                for t, w in weights.items()
+                if t in entry.vocabulary or t in entry.detail_vocabulary
+            )
+            / total
+        )
         phrase, similarity = _best_phrase(entry, weights, catalog)
         score = round((covered + similarity) / 2, 4)
         if score > 0:
-            ranked.append(
-                Candidate(
-                    flow_id=flow_id, score=score, reason=_reason(phrase, score), phrase=phrase
-                )
-            )
-    ranked.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
-    return ranked[:limit]
+            result[flow_id] = _Lexical(score, phrase)
+    return result
 
 
 def _exact(entry: FlowEntry, normalized: str) -> Candidate:
     phrase = next((p for p in entry.phrases if normalize(p.text) == normalized), None)
     return Candidate(
-        flow_id=entry.id, score=1.0, reason=_reason(phrase, 1.0), phrase=phrase, exact=True
+        flow_id=entry.id, score=1.0, reason=_reason(phrase, None, 1.0), phrase=phrase, exact=True
     )
 
 
@@ -107,7 +173,10 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
             continue
         lookups += 1
         match = process.extractOne(
-            token, catalog.vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+            token,
+            catalog.vocabulary_by_initial.get(token[:1], ()),
+            scorer=fuzz.ratio,
+            score_cutoff=TYPO_CUTOFF,
         )
         # "broken" is not a misspelling of "broke": a word that extends another is another word.
         if match is not None and not (token.startswith(match[0]) or match[0].startswith(token)):
@@ -130,7 +199,7 @@ def _best_phrase(
     query_norm = math.sqrt(sum(weights.values()))
     best: tuple[Phrase | None, float] = (None, 0.0)
     for phrase in entry.phrases:
-        if not phrase.tokens:
+        if not phrase.tokens or not phrase.is_request:
             continue
         shared = sum(w for t, w in weights.items() if t in phrase.tokens)
         if shared == 0:
@@ -153,7 +222,7 @@ def _whole_phrase(
         for entry in catalog.entries
         if allowed(entry.id)
         for i, p in enumerate(entry.phrases)
-        if p.kind != "description"
+        if p.kind in ("example", "name", "intent", "intent example")
     }
     best = process.extractOne(
         normalized, choices, scorer=fuzz.ratio, score_cutoff=_WHOLE_PHRASE_CUTOFF
@@ -163,12 +232,16 @@ def _whole_phrase(
     flow_id, index = best[2]
     phrase = catalog.by_id[flow_id].phrases[index]
     score = round(best[1] / 100, 4)
-    return [Candidate(flow_id=flow_id, score=score, reason=_reason(phrase, score), phrase=phrase)][
-        :limit
-    ]
+    return [
+        Candidate(flow_id=flow_id, score=score, reason=_reason(phrase, None, score), phrase=phrase)
+    ][:limit]
 
 
-def _reason(phrase: Phrase | None, score: float) -> str:
-    if phrase is None:
+def _reason(phrase: Phrase | None, meaning: Phrase | None, score: float) -> str:
+    if phrase is None and meaning is None:
         return f"matched words of the flow ({score:.2f})"
+    if phrase is None or (meaning is not None and meaning != phrase):
+        shown = meaning if meaning is not None else phrase
+        assert shown is not None
+        return f"means the same as {shown.kind} {shown.text!r} ({score:.2f})"
     return f"matched {phrase.kind} {phrase.text!r} ({score:.2f})"

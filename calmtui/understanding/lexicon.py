@@ -65,6 +65,16 @@ _SMALL_TALK = frozenset(
         "you're great", "nice", "cool", "great", "awesome", "lol", "haha",
     }
 )  # fmt: skip
+# Asking what the assistant can do: at a question, a digression (the capabilities flow, or the
+# chit-chat pattern), never an answer.
+_HELP = frozenset(
+    {
+        "help", "help me", "help please", "i need help", "can you help me", "can you help",
+        "what can you do", "what else can you do", "what can i do", "what are my options",
+        "what are the options", "options", "menu", "show me the menu", "what do you do",
+        "how does this work", "what can you help me with", "what can you help with",
+    }
+)  # fmt: skip
 _YES_PHRASES = frozenset(
     {
         "yes", "y", "yeah", "yea", "yep", "yup", "sure", "ok", "okay", "of course",
@@ -85,8 +95,19 @@ _NO_PHRASES = frozenset(
         "i'm good", "i'm done", "all good", "not needed",
     }
 )  # fmt: skip
-_YES_FIRST = word_set("yes yeah yea yep yup sure ok okay absolutely definitely correct")
+_YES_FIRST = word_set(
+    "yes yeah yea yep yup sure ok okay absolutely definitely correct perfect great"
+)
 _NO_FIRST = word_set("no nope nah")
+# A short reply that ends with its answer ("hmm that's too pricey, no"), or says that something
+# worked ("that worked, thanks!") / still does not ("still the same").
+_YES_LAST = word_set("yes yeah yep yup please")
+_NO_LAST = word_set("no nope nah")
+_SUCCESS = word_set("worked works working fixed sorted solved resolved")
+_NEGATIONS = word_set("not no never still nothing isn't wasn't doesn't didn't hasn't won't can't")
+_STILL_BROKEN = ("still the same", "still not", "still broken", "didn't work", "did not work")
+_SHORT_REPLY = 8
+_HEDGES = word_set("actually hmm hm ah wait erm er honestly")
 
 # "actually ...", "I meant ...", "make it ...", "change the amount to ...", "... instead".
 _CORRECTION_MARKER = re.compile(
@@ -134,9 +155,15 @@ def _core(words: list[str]) -> str:
     return " ".join(words[start:end] if start < end else words)
 
 
+# The words that make a message a repair request (stemmed as `text.content_tokens` does).
+REPAIR_STEMS = word_set("cancel stop abort quit forget drop scrap ditch skip repeat")
+# "forget the flight", "forget about my booking": dropping what is under way.
+_FORGET = re.compile(r"^(?:forget|drop|scrap|ditch)\s+(?:about\s+)?(?:the|my|this|that)\s+\w+$")
+
+
 def is_cancel(words: list[str]) -> bool:
     core = _core(words)
-    if core in _CANCEL_PHRASES:
+    if core in _CANCEL_PHRASES or _FORGET.match(core):
         return True
     joined = " ".join(words)
     return len(words) <= 8 and any(f" {w} " in f" {joined} " for w in _CANCEL_WORDS)
@@ -150,11 +177,26 @@ def cancels_first(text: str) -> bool:
     return _core(words(parts[0])) in _CANCEL_PHRASES
 
 
+def cancels_last(text: str) -> bool:
+    """ "ugh, I don't have it with me, forget it": the last clause cancels."""
+    parts = _CLAUSE_BREAK.split(text.strip().rstrip(".!"))
+    if len(parts) < 2:
+        return False
+    last = _core(words(parts[-1]))
+    return last in _CANCEL_PHRASES and last not in ("stop", "quit", "cancel")
+
+
 def is_question(text: str) -> bool:
-    """A question ('How long does delivery take?'): a question word first and a '?' at the end."""
+    """A question ('How long does delivery take?', 'before I book, is my flight on time?'):
+    a '?' at the end and a question word first — in the message or in its last clause."""
     stripped = text.strip()
+    if not stripped.endswith("?"):
+        return False
     tokens = words(stripped)
-    return stripped.endswith("?") and bool(tokens) and tokens[0] in _QUESTION_WORDS
+    if tokens and tokens[0] in _QUESTION_WORDS:
+        return True
+    last = words(_CLAUSE_BREAK.split(stripped.rstrip("?"))[-1])
+    return bool(last) and last[0] in _QUESTION_WORDS
 
 
 _WH_WORDS = word_set("what what's whats how how's when where where's why which who who's")
@@ -200,7 +242,7 @@ def is_handoff(words: list[str]) -> bool:
 
 
 def small_talk_kind(words: list[str]) -> str | None:
-    """'greeting', 'thanks' or 'small talk' for short social messages, else None."""
+    """'greeting', 'thanks', 'small talk' or 'asks for help' for short social messages."""
     core = _core(words)
     if core in _GREETINGS:
         return "greeting"
@@ -208,6 +250,8 @@ def small_talk_kind(words: list[str]) -> str | None:
         return "thanks"
     if core in _SMALL_TALK:
         return "small talk"
+    if core in _HELP:
+        return "asks for help"
     return None
 
 
@@ -219,11 +263,28 @@ def yes_no(words: list[str]) -> tuple[bool, bool] | None:
         return True, True
     if core in _NO_PHRASES:
         return False, True
-    if words and words[0] in _YES_FIRST:
+    if 1 < len(words) <= _SHORT_REPLY:
+        if words[-1] in _NO_LAST:
+            return False, False
+        if words[-1] in _YES_LAST and not _NEGATIONS & set(words):
+            return True, False
+        joined = " ".join(words)
+        if any(phrase in joined for phrase in _STILL_BROKEN):
+            return False, False
+        if _SUCCESS & set(words) and not _NEGATIONS & set(words):
+            return True, False
+    first = words[0] if words and words[0] in _YES_FIRST | _NO_FIRST else ""
+    first = first or next((w for w in words if w not in FILLERS and w not in _HEDGES), "")
+    if first in _YES_FIRST:
         return True, False
-    if words and words[0] in _NO_FIRST:
+    if first in _NO_FIRST:
         return False, False
     return None
+
+
+def starts_with_yes_or_no(words: list[str]) -> bool:
+    """ "no, leave it", "yes, go ahead": the first word answers a yes/no question."""
+    return bool(words) and words[0] in _YES_FIRST | _NO_FIRST
 
 
 def correction(text: str) -> Correction | None:

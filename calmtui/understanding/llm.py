@@ -7,6 +7,12 @@ to the terminal. So litellm is imported on the first call only, after setting
 terminal. litellm's own retries are off (`max_retries=0`): the generator retries rate limits with
 backoff and falls back along the model group itself, so every attempt is visible in the trace.
 
+A model group with a `router:` goes through litellm's own `Router` (the library Rasa uses for
+this), built once per group from the router's settings exactly as Rasa passes them
+(`routing_strategy`, `num_retries`, `allowed_fails`, `cooldown_time`, ...; litellm's defaults
+otherwise): it spreads the requests over the group's deployments and retries past a failing one.
+Each deployment carries an id of ours, so the completion says which one answered.
+
 Per call, the client stays cheap for the one event loop it shares with every conversation: request
 starts are spaced (`pacing.RequestPacer`: concurrent calls otherwise move in a convoy), and the
 cost litellm already computed for the response is reused rather than computed a second time.
@@ -17,15 +23,21 @@ Exceptions from litellm, openai and httpx are mapped to `LLMError` subclasses wi
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import json
 import logging
 import os
 import time
+import weakref
 from collections.abc import Generator, Mapping
+from dataclasses import replace
 from types import ModuleType
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
+from urllib.parse import urlsplit, urlunsplit
 
+from calmtui.core.model.config import ModelConfig, ModelGroup
 from calmtui.understanding.client import (
     Completion,
     CompletionRequest,
@@ -45,6 +57,7 @@ from calmtui.understanding.errors import (
 )
 from calmtui.understanding.pacing import RequestPacer
 from calmtui.understanding.redaction import redact, secret_values
+from calmtui.understanding.settings import request_params
 
 # Where each provider's key is read from when the model config has no `api_key`.
 PROVIDER_KEY_ENV: Mapping[str, str] = {
@@ -64,12 +77,18 @@ PROVIDER_KEY_ENV: Mapping[str, str] = {
 NO_KEY_PLACEHOLDER = "sk-no-key-required"
 LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm")
 _MESSAGE_LIMIT = 400
+# A router setting Rasa reads itself (chat or text completions); litellm's Router does not take it.
+USE_CHAT_COMPLETIONS = "use_chat_completions_endpoint"
 
 log = logging.getLogger("calmtui.understanding.llm")
 log.addHandler(logging.NullHandler())
 _litellm: ModuleType | None = None
 # One pacer for every client of the process: they all share the CPU of one event loop.
 _SHARED_PACER = RequestPacer()
+# litellm Routers by event loop, then by configuration (group id, deployments, router settings).
+_ROUTERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def import_litellm() -> ModuleType:
@@ -121,6 +140,8 @@ class LiteLLMClient:
         return os.environ if self._environ is None else self._environ
 
     async def complete(self, request: CompletionRequest) -> Completion:
+        if request.route is not None:
+            return await self._complete_routed(request, request.route)
         kwargs = self._kwargs(request)
         secrets = secret_values(kwargs, self.environ)
         litellm = import_litellm()
@@ -129,16 +150,79 @@ class LiteLLMClient:
         with _mapped_errors(request, secrets):
             response = await litellm.acompletion(**kwargs)
             text = _content(response, request.model_name)
-        latency = (time.perf_counter() - started) * 1000
-        usage = getattr(response, "usage", None)
-        return Completion(
-            text=text,
-            model=request.model_name,
-            prompt_tokens=_int(getattr(usage, "prompt_tokens", None)),
-            completion_tokens=_int(getattr(usage, "completion_tokens", None)),
-            cost=_cost(litellm, response),
-            latency_ms=latency,
+        return _completion(litellm, response, text, request.model_name, started)
+
+    async def _complete_routed(self, request: CompletionRequest, route: ModelGroup) -> Completion:
+        """One call through the group's Router; the completion names the deployment used."""
+        deployments = [self._deployment(route, i, model) for i, model in enumerate(route.models)]
+        secrets = [v for d in deployments for v in secret_values(d["litellm_params"], self.environ)]
+        litellm = import_litellm()
+        router = self._router(litellm, route, deployments, request, secrets)
+        await self.pacer.wait()
+        started = time.perf_counter()
+        with _mapped_errors(request, secrets):
+            if (route.router or {}).get(USE_CHAT_COMPLETIONS, True) is False:
+                response = await router.atext_completion(model=route.id, prompt=request.prompt)
+                text = _text(response, request.model_name)
+            else:
+                messages = [dict(m) for m in request.messages]
+                response = await router.acompletion(model=route.id, messages=messages)
+                text = _content(response, request.model_name)
+        completion = _completion(litellm, response, text, request.model_name, started)
+        index, earlier = _answered_by(response, route)
+        if index is None:
+            return completion
+        model = route.models[index]
+        where = f" at {_shown_url(model.api_base)}" if model.api_base else ""
+        return replace(
+            completion,
+            model=model.litellm_model,
+            deployment=f"deployment {index + 1} of {len(route.models)}: "
+            f"{model.litellm_model}{where}{earlier}",
         )
+
+    def _deployment(self, route: ModelGroup, index: int, model: ModelConfig) -> dict[str, Any]:
+        """One entry of the Router's model list: the same parameters as a direct call."""
+        request = CompletionRequest(model=model, messages=(), params=request_params(model))
+        params = self._kwargs(request)
+        # Retries are the Router's (its num_retries, as Rasa configures it): a deployment's own
+        # max_retries would override them (litellm reads it back from the failed call).
+        for key in ("messages", "num_retries", "max_retries"):
+            params.pop(key, None)
+        return {
+            "model_name": route.id,
+            "litellm_params": params,
+            "model_info": {"id": _deployment_id(route, index)},
+        }
+
+    def _router(
+        self,
+        litellm: ModuleType,
+        route: ModelGroup,
+        deployments: list[dict[str, Any]],
+        request: CompletionRequest,
+        secrets: list[str],
+    ) -> Any:
+        """The group's Router, made once per event loop and configuration: its cooldowns and
+        counters must outlive a call, and each Router registers callbacks with litellm for good
+        (so a reload or another client with the same settings reuses it). Its HTTP clients
+        belong to the loop it first ran on, hence one per loop."""
+        settings = {k: v for k, v in (route.router or {}).items() if k != USE_CHAT_COMPLETIONS}
+        key = json.dumps([route.id, deployments, settings], sort_keys=True, default=str)
+        routers = _ROUTERS.setdefault(asyncio.get_running_loop(), {})
+        router = routers.get(key)
+        if router is None:
+            try:
+                router = litellm.Router(model_list=deployments, **settings)
+            except Exception as exc:  # an unknown or ill-typed router setting
+                text = redact(_clean_message(str(exc)), secrets)
+                raise LLMBadRequestError(
+                    f"litellm's Router refused the router of model group {route.id!r}: {text}",
+                    model=request.model_name,
+                    next_step="check 'router:' of the model group in endpoints.yml",
+                ) from None
+            routers[key] = router
+        return router
 
     async def embed(self, request: EmbeddingRequest) -> Embeddings:
         """Embeddings through `litellm.aembedding` (knowledge search over documents)."""
@@ -232,7 +316,13 @@ def _raise_mapped(
     lowered = text.lower()
     where = request.model.api_base or (request.model.provider or model.split("/", 1)[0])
     error: LLMError
-    if "RateLimitError" in names:
+    if "RouterRateLimitError" in names:
+        error = LLMRateLimitError(
+            f"no deployment of the model group is available (all cooling down after failures): {text}",
+            model=model,
+            next_step="check the group's deployments; the router's cooldown_time says when they are tried again",
+        )
+    elif "RateLimitError" in names:
         error = LLMRateLimitError(
             f"rate limited: {text}",
             model=model,
@@ -315,6 +405,67 @@ def _content(response: Any, model: str) -> str:
     return content if isinstance(content, str) else ""
 
 
+def _text(response: Any, model: str) -> str:
+    """The text of a (legacy) text completion: `use_chat_completions_endpoint: false`."""
+    try:
+        content = response.choices[0].text
+    except (AttributeError, IndexError, KeyError, TypeError):
+        raise LLMBadResponseError(
+            "the reply has no text",
+            model=model,
+            next_step="check that api_base points at an OpenAI-compatible server",
+        ) from None
+    return content if isinstance(content, str) else ""
+
+
+def _completion(
+    litellm: ModuleType, response: Any, text: str, model: str, started: float
+) -> Completion:
+    usage = getattr(response, "usage", None)
+    return Completion(
+        text=text,
+        model=model,
+        prompt_tokens=_int(getattr(usage, "prompt_tokens", None)),
+        completion_tokens=_int(getattr(usage, "completion_tokens", None)),
+        cost=_cost(litellm, response),
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
+
+
+def _deployment_id(route: ModelGroup, index: int) -> str:
+    return f"calmtui:{route.id}#{index}"
+
+
+def _answered_by(response: Any, route: ModelGroup) -> tuple[int | None, str]:
+    """Which of the group's deployments answered (by our id), and `, after 1 retry` when the
+    Router retried or fell back (to a deployment of a higher `order`) before that."""
+    hidden = getattr(response, "_hidden_params", None)
+    if not isinstance(hidden, dict):
+        return None, ""
+    ids = {_deployment_id(route, i): i for i in range(len(route.models))}
+    hidden = cast(dict[str, Any], hidden)
+    raw = hidden.get("additional_headers")
+    headers = cast(dict[str, Any], raw) if isinstance(raw, dict) else {}
+    parts: list[str] = []
+    for header, one, many in (
+        ("retries", "retry", "retries"),
+        ("fallbacks", "fallback", "fallbacks"),
+    ):
+        count = _int(headers.get(f"x-litellm-attempted-{header}")) or 0
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    return ids.get(str(hidden.get("model_id"))), f", after {' and '.join(parts)}" if parts else ""
+
+
+def _shown_url(url: str) -> str:
+    """A URL without user, password, query or fragment (they can hold credentials)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", "")) if host else url
+
+
 def _vectors(response: Any, request: EmbeddingRequest) -> tuple[tuple[float, ...], ...]:
     """One vector per text, in the order of the texts (servers may answer out of order)."""
     try:
@@ -336,7 +487,9 @@ def _vectors(response: Any, request: EmbeddingRequest) -> tuple[tuple[float, ...
 
 
 def _item(item: Any, key: str) -> Any:
-    return item[key] if isinstance(item, Mapping) else getattr(item, key)
+    if isinstance(item, Mapping):
+        return cast(Mapping[str, Any], item)[key]
+    return getattr(item, key)
 
 
 def _cost(litellm: ModuleType, response: Any) -> float | None:
@@ -344,7 +497,7 @@ def _cost(litellm: ModuleType, response: Any) -> float | None:
     price); computed here only for a response that has no such entry."""
     hidden = getattr(response, "_hidden_params", None)
     if isinstance(hidden, dict) and "response_cost" in hidden:
-        cost: object = hidden["response_cost"]
+        cost: object = cast(dict[str, object], hidden)["response_cost"]
         return float(cost) if isinstance(cost, int | float) else None
     try:
         cost = litellm.completion_cost(completion_response=response)

@@ -1,8 +1,9 @@
 """The LLM command generator: prompt -> model group -> reply -> checked commands.
 
-One turn: pick the flows to offer (`retrieval`), render the prompt (`prompt`), ask the models of
-the group in order — retrying a rate-limited model with exponential backoff, then falling back to
-the next model on any failure — and parse the reply (`parsing`). Whatever happens, the turn gets
+One turn: pick the flows to offer (`retrieval`), render the prompt (`prompt`), ask the model —
+or, for a model group with a router, litellm's Router, which picks one of the group's deployments
+and retries past a failing one — retrying a rate limit with exponential backoff (our own retries,
+separate from the Router's), and parse the reply (`parsing`). Whatever happens, the turn gets
 a trace: a provider failure, a timeout, an empty reply or a replay miss becomes an `Error`
 command (the internal-error pattern says sorry) with `error`, `error_kind` and a CT43x
 diagnostic set, and the conversation carries on. The same class serves the `llm`, `record` and
@@ -16,11 +17,9 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from calmtui.core.commands import ERROR_DEFAULT, Command, Error, SetSlot, StartFlow
 from calmtui.core.diagnostics import Diagnostic
-from calmtui.core.model.config import ModelConfig
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.client import Completion, CompletionClient, CompletionRequest
 from calmtui.understanding.errors import LLMError, LLMProviderError, PromptRenderError
@@ -29,7 +28,7 @@ from calmtui.understanding.parsing import parse_reply
 from calmtui.understanding.prompt import PromptTemplate, prompt_variables
 from calmtui.understanding.redaction import redact, secret_values
 from calmtui.understanding.retrieval import Retrieved, select_flows
-from calmtui.understanding.settings import DEFAULT_PARAMS, GeneratorSettings
+from calmtui.understanding.settings import GeneratorSettings, request_params
 from calmtui.understanding.situation import situation_of
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import user_input_error
@@ -80,18 +79,12 @@ class LLMCommandGenerator:
     def mode(self) -> str:
         return self._mode
 
+    def _model_name(self) -> str:
+        route = self.settings.route
+        return f"router/{route.id}" if route is not None else self.settings.model_names[0]
+
     def describe(self) -> str:
-        first, *rest = self.settings.model_names or ("(no model)",)
-        fallback = f" (fallbacks: {', '.join(rest)})" if rest else ""
-        return f"{self._mode} {first}{fallback}"
-
-    def preload(self) -> None:
-        """Import litellm now (it takes seconds) instead of on the first message; a UI may call
-        this in a worker thread. Replay never needs it."""
-        if self._mode != "replay":
-            from calmtui.understanding.llm import import_litellm
-
-            import_litellm()
+        return f"{self._mode} {self.settings.describe_models()}"
 
     async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
         started = time.perf_counter()
@@ -162,48 +155,49 @@ class LLMCommandGenerator:
     async def _ask(
         self, messages: tuple[Mapping[str, str], ...], turn: int, text: str, attempts: _Attempts
     ) -> Completion | None:
-        """The first model of the group that answers; rate limits are retried with backoff."""
-        for index, model in enumerate(self.settings.models):
-            if index:
-                attempts.notes.append(f"falling back to {model.litellm_model}")
-            request = CompletionRequest(
-                model=model, messages=messages, params=_params(model), turn=turn, user_message=text
-            )
-            for attempt in range(1, self.retry.attempts + 1):
-                try:
-                    return await self.client.complete(request)
-                except LLMError as exc:
-                    error = exc
-                except Exception as exc:  # a client bug must not end the conversation
-                    detail = redact(f"{type(exc).__name__}: {exc}", secret_values(request.params))
-                    error = LLMProviderError(detail, model=request.model_name)
-                if error.retryable and attempt < self.retry.attempts:
-                    delay = self.retry.delay(attempt)
-                    attempts.notes.append(
-                        f"{request.model_name}: {error.message}; retrying in {delay:g}s"
-                    )
-                    await self._sleep(delay)
-                    continue
-                if not error.model:
-                    error.model = request.model_name
-                attempts.failures.append(error)
-                attempts.notes.append(f"failed: {error}")
-                break
+        """The model's (or the router's) answer; rate limits are retried with backoff."""
+        model = self.settings.models[0]
+        request = CompletionRequest(
+            model=model,
+            messages=messages,
+            params=request_params(model),
+            turn=turn,
+            user_message=text,
+            route=self.settings.route,
+        )
+        for attempt in range(1, self.retry.attempts + 1):
+            try:
+                completion = await self.client.complete(request)
+            except LLMError as exc:
+                error = exc
+            except Exception as exc:  # a client bug must not end the conversation
+                detail = redact(f"{type(exc).__name__}: {exc}", secret_values(request.params))
+                error = LLMProviderError(detail, model=request.model_name)
+            else:
+                if completion.deployment:
+                    attempts.notes.append(f"{request.model_name}: {completion.deployment}")
+                return completion
+            if error.retryable and attempt < self.retry.attempts:
+                delay = self.retry.delay(attempt)
+                attempts.notes.append(
+                    f"{request.model_name}: {error.message}; retrying in {delay:g}s"
+                )
+                await self._sleep(delay)
+                continue
+            if not error.model:
+                error.model = request.model_name
+            attempts.failures.append(error)
+            attempts.notes.append(f"failed: {error}")
+            break
         return None
 
     def _all_failed(
         self, started: float, prompt: str, attempts: _Attempts, notes: list[str]
     ) -> UnderstandingTrace:
-        failures = attempts.failures
-        first = failures[0]
-        message = (
-            str(first)
-            if len(failures) == 1
-            else "every model of the group failed: " + "; ".join(map(str, failures))
-        )
-        code = "CT434" if first.kind == "replay_miss" else "CT432"
+        error = attempts.failures[-1]
+        code = "CT434" if error.kind == "replay_miss" else "CT432"
         return self._failed(
-            started, prompt, first.kind, code, message, first.next_step, notes=notes
+            started, prompt, error.kind, code, str(error), error.next_step, notes=notes
         )
 
     def _failed(
@@ -221,7 +215,7 @@ class LLMCommandGenerator:
         return UnderstandingTrace(
             mode=self._mode,
             commands=(Error(error_type=ERROR_DEFAULT, info={"understanding_error": kind}),),
-            model=completion.model if completion else self.settings.model_names[0],
+            model=completion.model if completion else self._model_name(),
             prompt=prompt,
             raw_output=completion.text if completion else None,
             prompt_tokens=completion.prompt_tokens if completion else None,
@@ -233,10 +227,6 @@ class LLMCommandGenerator:
             error_kind=kind,
             notes=tuple(notes or ()),
         )
-
-
-def _params(model: ModelConfig) -> dict[str, Any]:
-    return {**DEFAULT_PARAMS, **model.params}
 
 
 def _offered(retrieved: Retrieved) -> tuple[tuple[str, float], ...]:

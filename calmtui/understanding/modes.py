@@ -14,18 +14,22 @@ Building a generator never imports litellm: that happens on the first LLM call.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from calmtui.core.diagnostics import did_you_mean
 from calmtui.core.model.project import Project
 from calmtui.understanding.base import CommandGenerator
 from calmtui.understanding.client import CompletionClient
-from calmtui.understanding.errors import UnknownModeError
 from calmtui.understanding.llm_generator import LLMCommandGenerator, RetryPolicy
+from calmtui.understanding.mode_choice import (
+    DEFAULT_MODE,
+    ENV_VAR,
+    MODES,
+    Mode,
+    ModeChoice,
+    ModeSource,
+    resolve_mode,
+)
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.prompt import load_template
 from calmtui.understanding.recording import (
@@ -36,61 +40,18 @@ from calmtui.understanding.recording import (
 )
 from calmtui.understanding.settings import load_settings
 
-Mode = Literal["offline", "llm", "record", "replay"]
-MODES: tuple[Mode, ...] = ("offline", "llm", "record", "replay")
-DEFAULT_MODE: Mode = "offline"
-ENV_VAR = "CALMTUI_UNDERSTANDING"
-ModeSource = Literal["flag", "config", "env", "default"]
-MODE_HELP = (
-    "How messages are understood: offline (no LLM, the default), llm (the model group in "
-    "config.yml/endpoints.yml), record (llm, saving answers to .calmtui/recordings/) or "
-    "replay (answers from those recordings only). Default: config.yml 'calmtui: "
-    f"{{understanding: ...}}', then ${ENV_VAR}, then offline."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ModeChoice:
-    mode: Mode
-    source: ModeSource
-
-    def describe(self) -> str:
-        origin = {
-            "flag": "--understanding",
-            "config": "config.yml",
-            "env": ENV_VAR,
-            "default": "default",
-        }[self.source]
-        return f"{self.mode} (from {origin})"
-
-
-def resolve_mode(
-    project: Project | None, flag: str | None = None, environ: Mapping[str, str] | None = None
-) -> ModeChoice:
-    """Which mode to use and where that came from; raises UnknownModeError for a bad name."""
-    env = os.environ if environ is None else environ
-    configured = project.config.calmtui.get("understanding") if project is not None else None
-    for value, source, where in (
-        (flag, "flag", "--understanding"),
-        (configured, "config", "'calmtui: understanding' in config.yml"),
-        (env.get(ENV_VAR), "env", f"${ENV_VAR}"),
-    ):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        return ModeChoice(_check(str(value), where), source)  # type: ignore[arg-type]
-    return ModeChoice(DEFAULT_MODE, "default")
-
-
-def _check(value: str, where: str) -> Mode:
-    name = value.strip().lower()
-    for mode in MODES:
-        if mode == name:
-            return mode
-    hint = did_you_mean(name, MODES)
-    raise UnknownModeError(
-        f"unknown understanding mode {value!r} (from {where}); use one of {', '.join(MODES)}"
-        + (f"; {hint}" if hint else "")
-    )
+# Resolving the mode lives in `mode_choice` (light, for the CLI); these names stay importable here.
+__all__ = [
+    "DEFAULT_MODE",
+    "ENV_VAR",
+    "MODES",
+    "Mode",
+    "ModeChoice",
+    "ModeSource",
+    "describe_generator",
+    "make_generator",
+    "resolve_mode",
+]
 
 
 def make_generator(
@@ -112,7 +73,7 @@ def make_generator(
     """
     choice = resolve_mode(project, mode, environ)
     if choice.mode == "offline":
-        return OfflineGenerator(origin=choice.source)
+        return OfflineGenerator(origin=choice.source, warm=project)
     root = Path(project_dir if project_dir is not None else project.root)
     settings = load_settings(project, root)
     template = load_template(settings, root)

@@ -1,56 +1,63 @@
-"""The embedded default: understanding without a model, a key or a network.
+"""The embedded default: understanding without an LLM, a key or a network.
 
-`OfflineGenerator` answers from the project alone, in well under a millisecond for small
-projects. In order, the first rule that applies decides the turn:
+`OfflineGenerator` answers from the project alone — words (BM25, fuzzy matching) and meaning
+(an embedded static-embedding model, `semantic_model`) — in about a millisecond. In order, the
+first rule that applies decides the turn:
 
 1. payloads: `/SetSlots(...)` and `/intent` (nlu_trigger); DSL typed by the user (`start flow x`);
-2. the question being asked, by its buttons or an exact categorical/yes-no value;
-3. conversation repair: cancel, skip, "say that again", "talk to a human" — unless a flow's own
-   phrases use those words ("cancel my subscription" in a project that has such a flow);
-4. corrections of a slot the active flow already has ("actually make it 80", "I meant Anna");
-5. the rest of the answer to the question, by slot type — except that a message that clearly
-   starts another flow, or a question, is not a text answer (unless the slot asks for free text
-   such as a question or feedback);
-6. starting a flow (`flow_matching.rank_flows`) with the values stated in the same message; close
-   candidates ask for clarification; a question in a project with knowledge search is `search
-   and reply`; small talk is chit-chat; anything else cannot be handled.
+2. a button of the bot's latest message, picked by number or title (`buttons`);
+3. the question being asked, by its buttons or an exact categorical/yes-no value;
+4. conversation repair: cancel, skip, "say that again", "talk to a human" (the project's own
+   handoff flow if it has one) — unless a flow's own phrases use those words;
+5. corrections of a slot the active flow already has ("actually make it 80", "I meant Anna");
+6. the answer to the question, by slot type and role — a value of the wrong type is never
+   coerced (a number at a yes/no question corrects the flow's number slot, or the question is
+   asked again); a question or a request for help is a digression, not an answer (unless the
+   slot asks for free text such as a question or feedback);
+7. starting a flow with the values stated in the same message, asking which one, or chit-chat,
+   knowledge search, cannot handle (`flow_start`).
 
-Every trace lists the candidate flows with scores and a note saying which rule decided and why.
+Every trace lists the candidate flows with scores and a note saying which rule decided and why,
+with the runner-up's score for flow decisions.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from calmtui.core.commands import (
     CancelFlow,
     CannotHandle,
-    ChitChat,
-    Clarify,
-    Command,
     HumanHandoff,
-    KnowledgeAnswer,
     RepeatBotMessages,
     SetSlot,
     SkipQuestion,
     StartFlow,
 )
-from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.dsl import parse_dsl
-from calmtui.core.events import CommandIgnored, CommandRewritten
-from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
-from calmtui.understanding import lexicon
+from calmtui.understanding import entities, lexicon
+from calmtui.understanding.amounts import find_numbers
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
-from calmtui.understanding.corrections import resolve_correction
+from calmtui.understanding.buttons import pick_button, shown_buttons
+from calmtui.understanding.categorical_meaning import value_by_meaning
+from calmtui.understanding.corrections import correction_by_value, resolve_correction
+from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
+from calmtui.understanding.flow_choice import Thresholds, thresholds_for
 from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.flow_start import (
+    answer_to_clarification,
+    knowledge_search,
+    start_or_give_up,
+)
 from calmtui.understanding.parsing import check_commands
+from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
 from calmtui.understanding.slot_filling import (
     Filled,
@@ -59,17 +66,14 @@ from calmtui.understanding.slot_filling import (
     categorical_value,
     clean_text_value,
     fill_slot,
-    values_for_new_flow,
 )
+from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import content_tokens, normalize, word_set, words
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
 
 MODE = "offline"
-START_THRESHOLD = 0.5  # a flow this likely is started
-DIGRESSION_THRESHOLD = 0.75  # ...and while a text slot is asked, only this likely
-CLARIFY_MARGIN = 0.15  # candidates this close to the best are offered together
-MAX_CLARIFY_OPTIONS = 3
+WARM_DELAY = 0.3  # seconds the background warm-up leaves to a UI's start before it loads
 SHORT_ANSWER_WORDS = 4  # an unreadable short answer is passed on for the slot's type check
 # What the user may type as DSL directly (not the system's own commands).
 TYPED_KINDS = frozenset(
@@ -79,38 +83,52 @@ TYPED_KINDS = frozenset(
 _NONE_ANSWERS = word_set("none neither no nope nothing")
 
 
-@dataclass(slots=True)
-class Decision:
-    commands: list[Command]
-    notes: list[str] = field(default_factory=list[str])
-    diagnostics: list[Diagnostic] = field(default_factory=list[Diagnostic])
-    candidates: list[Candidate] = field(default_factory=list[Candidate])
-    dropped: list[CommandIgnored | CommandRewritten] = field(
-        default_factory=list[CommandIgnored | CommandRewritten]
-    )
-
-
 class OfflineGenerator:
-    """Deterministic, local understanding (see the module docstring for the rules)."""
+    """Deterministic, local understanding (see the module docstring for the rules).
+
+    Creating one starts a background thread that, after `WARM_DELAY` (or as soon as a message
+    arrives), loads the embedded model and indexes the phrases of the `warm` project: a UI gets
+    the processor first and opens at once; the first message waits for whatever is not ready.
+    """
 
     mode = MODE
 
-    def __init__(self, *, origin: str = "default") -> None:
+    def __init__(self, *, origin: str = "default", warm: Project | None = None) -> None:
         self.origin = origin
+        self._needed = threading.Event()
+        if not disabled():
+            threading.Thread(
+                target=self._warm, args=(warm,), name="calmtui-offline-warm", daemon=True
+            ).start()
+
+    def _warm(self, project: Project | None) -> None:
+        self._needed.wait(WARM_DELAY)
+        if project is not None:
+            catalog_for(project).semantic()
+        else:
+            shared_model()
 
     def describe(self) -> str:
         return "offline (no LLM)"
 
     async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
+        self._needed.set()
         started = time.perf_counter()
         decision = understand(text, context)
+        notes = decision.notes
+        missing = unavailable_reason()
+        if missing is not None and decision.candidates:
+            notes = [
+                *notes,
+                f"matched by words only: the embedded model is unavailable ({missing})",
+            ]
         return UnderstandingTrace(
             mode=MODE,
             commands=tuple(decision.commands),
             retrieved_flows=tuple((c.flow_id, c.score) for c in decision.candidates),
             diagnostics=tuple(decision.diagnostics),
             dropped=tuple(decision.dropped),
-            notes=tuple(decision.notes),
+            notes=tuple(notes),
             latency_ms=(time.perf_counter() - started) * 1000,
         )
 
@@ -126,10 +144,16 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     direct = _payload_or_typed(message, context, situation)
     if direct is not None:
         return direct
+    picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
+    if picked is not None:
+        chosen = _payload_or_typed(picked.button.payload, context, situation)
+        if chosen is not None:
+            chosen.notes.insert(0, f"picked {picked.how}: {picked.button.payload}")
+            return chosen
     tokens = words(message)
     asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
-        return _set(asked.name, exact)
+        return set_slot(asked.name, exact)
     candidates = rank_flows(message, catalog, allowed=situation.can_start)
     repair = _repair(message, tokens, candidates, catalog, situation)
     if repair is not None:
@@ -147,9 +171,10 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
         if answer is not None:
             answer.candidates = candidates
             return answer
-    decision = _start_or_give_up(message, tokens, candidates, catalog, situation)
-    decision.candidates = candidates
-    return decision
+    chosen = answer_to_clarification(message, context, catalog, situation)
+    if chosen is not None:
+        return chosen
+    return start_or_give_up(message, tokens, candidates, catalog, situation)
 
 
 # -- 1. payloads and typed commands -------------------------------------------------------------
@@ -215,7 +240,9 @@ def _repair(
     catalog: FlowCatalog,
     situation: Situation,
 ) -> Decision | None:
-    cancels = lexicon.is_cancel(tokens) or lexicon.cancels_first(message)
+    cancels = (
+        lexicon.is_cancel(tokens) or lexicon.cancels_first(message) or lexicon.cancels_last(message)
+    ) and not _answers_yes_no(tokens, situation)
     if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
     if situation.asked is not None and lexicon.is_skip(tokens):
@@ -223,23 +250,50 @@ def _repair(
     if lexicon.is_repeat(tokens):
         return Decision([RepeatBotMessages()], ["asked to repeat"])
     if lexicon.is_handoff(tokens):
+        top = candidates[0] if candidates else None
         if (
-            candidates
-            and candidates[0].score >= START_THRESHOLD
+            top is not None
+            and top.flow_id not in catalog.handoff_flows()
             and _flow_owns_words(candidates, catalog, tokens)
         ):
-            top = candidates[0]
             return Decision([StartFlow(flow=top.flow_id)], [f"flow {top.flow_id!r} {top.reason}"])
+        flow = _handoff_flow(candidates, catalog)
+        if flow is not None:
+            return Decision(
+                [StartFlow(flow=flow)], [f"asked for a human: the project's flow {flow!r}"]
+            )
         return Decision([HumanHandoff()], ["asked for a human"])
     return None
 
 
+def _answers_yes_no(tokens: list[str], situation: Situation) -> bool:
+    """ "no, leave it" at a yes/no question is a no, not a cancel."""
+    asked = situation.asked
+    if asked is None or asked.slot is None or asked.slot.type != "bool":
+        return False
+    return lexicon.starts_with_yes_or_no(tokens)
+
+
+def _handoff_flow(candidates: list[Candidate], catalog: FlowCatalog) -> str | None:
+    """The project's own flow for reaching a person (it links to pattern_human_handoff, or its
+    name or description is about a human), if the project has one — the best-scored first."""
+    flows = catalog.handoff_flows()
+    if not flows:
+        return None
+    for candidate in candidates:
+        if candidate.flow_id in flows:
+            return candidate.flow_id
+    return flows[0] if len(flows) == 1 else None
+
+
 def _flow_owns_words(candidates: list[Candidate], catalog: FlowCatalog, tokens: list[str]) -> bool:
-    """Does the best flow match because of the repair words themselves ("cancel my plan")?"""
-    if not candidates or candidates[0].score < DIGRESSION_THRESHOLD:
+    """Does the best flow match because of the repair words themselves ("cancel my plan" in a
+    project with a flow to cancel a plan; not "forget the flight" in one that books flights)?"""
+    if not candidates or candidates[0].score < thresholds_for(candidates).digression:
         return False
     vocabulary = catalog.by_id[candidates[0].flow_id].vocabulary
-    return any(t in vocabulary for t in content_tokens(" ".join(tokens)))
+    repair = [t for t in content_tokens(" ".join(tokens)) if t in lexicon.REPAIR_STEMS]
+    return any(t in vocabulary for t in repair or content_tokens(" ".join(tokens)))
 
 
 # -- 5. answering the question ------------------------------------------------------------------
@@ -257,10 +311,11 @@ def _answer(
     if slot is None:
         return None
     other = _other_flow(candidates, situation)
+    limits = thresholds_for(candidates)
     if asked.name == "interrupted_flow_to_continue":
         return _which_interrupted_flow(message, tokens, asked)
     if slot.type in ("text", "any"):
-        if other is not None and other.score >= DIGRESSION_THRESHOLD:
+        if other is not None and other.score >= limits.digression:
             return None  # a digression: flow start below
         if _not_a_text_answer(message, tokens, asked, context):
             return None  # rule 6 decides
@@ -271,20 +326,51 @@ def _answer(
                 [f"answer for {name!r}: {filled.how}" for name, filled in stated],
             )
         value = clean_text_value(message)
-        return _set(asked.name, Filled(value, "the message as text")) if value else None
+        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+    return _typed_answer(message, tokens, asked, (slot, candidates, limits), situation, context)
+
+
+def _typed_answer(
+    message: str,
+    tokens: list[str],
+    asked: AskedSlot,
+    match: tuple[Slot, list[Candidate], Thresholds],
+    situation: Situation,
+    context: UnderstandingContext,
+) -> Decision | None:
+    """An answer to a bool, float or categorical question — or why the message is not one.
+    `match`: the asked slot, the ranked flows and the thresholds in force."""
+    slot, candidates, limits = match
+    other = _other_flow(candidates, situation)
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
+    if filled is None and slot.type == "categorical":
+        filled = value_by_meaning(message, slot, buttons)
+    if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
+        filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None:
-        starts_other = other is not None and other.score >= START_THRESHOLD
-        if slot.type == "bool" and starts_other and len(tokens) > 2:
+        if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
-        return _set(asked.name, filled)
-    no_flow = other is None or other.score < START_THRESHOLD
-    if (
-        no_flow
-        and 0 < len(tokens) <= SHORT_ANSWER_WORDS
-        and lexicon.small_talk_kind(tokens) is None
-    ):
+        return set_slot(asked.name, filled)
+    # Not a value of the asked type: never coerced ("5000" is not a no). It may be a question
+    # (a digression: rule 7), or correct another slot of the flow ("oh wait, she's 27").
+    if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
+        return None  # a digression: a flow, chit-chat or cannot handle (rule 7)
+    fixed = correction_by_value(message, situation, exclude=asked.name)
+    if fixed is not None:
+        return Decision(
+            [SetSlot(name=fixed[0], value=fixed[1].value)],
+            [f"not a {slot.type} answer for {asked.name!r}; a correction of {fixed[0]!r}: "
+             f"{fixed[1].how}"],
+        )  # fmt: skip
+    no_flow = other is None or other.score < limits.start
+    if slot.type == "bool" and find_numbers(message):
+        return Decision(
+            [CannotHandle()],
+            [f"{message!r} is not a yes or no for {asked.name!r}, and no slot of the flow takes "
+             "a number: the question is asked again"],
+        )  # fmt: skip
+    if no_flow and 0 < len(tokens) <= SHORT_ANSWER_WORDS:
         # Pass the unreadable answer on: the engine's type check explains what is expected
         # ("Sorry, 'lots' doesn't look like a number").
         return Decision(
@@ -292,6 +378,29 @@ def _answer(
             [f"no {slot.type} value found for {asked.name!r}: passed on for the slot's type check"],
         )
     return None
+
+
+def _another_flow_wins(
+    tokens: list[str],
+    other: Candidate | None,
+    candidates: list[Candidate],
+    situation: Situation,
+    limits: Thresholds,
+) -> bool:
+    """An answer with more to it ("no, I want to check my balance") starts another flow when
+    that flow matches clearly — better than the flow asking ("yes, book it" stays an answer)."""
+    if other is None or other.score < limits.digression or len(tokens) <= 2:
+        return False
+    asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
+    return asking is None or other.score > asking.score
+
+
+def _number_in_a_code(message: str, filled: Filled) -> bool:
+    """The number is part of a reference with letters or spaces ("SK 101"), not a quantity."""
+    return any(
+        str(filled.value) in m.text.split() and not m.text.isdigit()
+        for m in entities.codes(message)
+    )
 
 
 def _not_a_text_answer(
@@ -320,7 +429,9 @@ def _stated_values(
         return []
     entry = catalog_for(situation.index.project).by_id.get(flow_id)
     numbers = entry.identity_numbers if entry is not None else frozenset[str]()
-    return values_for_new_flow(message, steps, situation.index.slots, numbers)
+    return stated_values(
+        message, steps, situation.index.slots, numbers, situation.index.project.domain.responses
+    )
 
 
 def _which_interrupted_flow(message: str, tokens: list[str], asked: AskedSlot) -> Decision | None:
@@ -328,13 +439,13 @@ def _which_interrupted_flow(message: str, tokens: list[str], asked: AskedSlot) -
     ids = _strings(asked.asking_context.get("interrupted_flow_ids"))
     names = _strings(asked.asking_context.get("interrupted_flow_names"))
     if tokens and (tokens[0] in _NONE_ANSWERS or lexicon.yes_no(tokens) == (False, True)):
-        return _set(asked.name, Filled("none", "declined every interrupted flow"))
+        return set_slot(asked.name, Filled("none", "declined every interrupted flow"))
     pseudo = _options_slot(ids, names)
     found = categorical_value(pseudo, message) if pseudo is not None else None
     if found is None:
         return None
     flow_id = ids[names.index(found.value)] if found.value in names else str(found.value)
-    return _set(asked.name, Filled(flow_id, f"chose the interrupted flow {flow_id!r}"))
+    return set_slot(asked.name, Filled(flow_id, f"chose the interrupted flow {flow_id!r}"))
 
 
 def _strings(value: object) -> list[str]:
@@ -351,73 +462,9 @@ def _options_slot(ids: Sequence[str], names: Sequence[str]) -> Slot | None:
     )
 
 
-# -- 6. starting a flow -----------------------------------------------------------------------------
-
-
-def _start_or_give_up(
-    message: str,
-    tokens: list[str],
-    candidates: list[Candidate],
-    catalog: FlowCatalog,
-    situation: Situation,
-) -> Decision:
-    top = candidates[0] if candidates else None
-    if top is None or top.score < START_THRESHOLD:
-        if lexicon.is_question(message) and knowledge_search(situation.index.project):
-            return Decision([KnowledgeAnswer()], ["a question no flow handles: knowledge search"])
-        if lexicon.small_talk_kind(tokens) is not None:
-            return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: no flow matches"])
-        best = f" (best: {top.flow_id!r} {top.score:.2f})" if top else ""
-        return Decision(
-            [CannotHandle()], [f"no flow matches well enough{best}; threshold {START_THRESHOLD}"]
-        )
-    close = [
-        c
-        for c in candidates
-        if c.score >= top.score - CLARIFY_MARGIN and c.score >= START_THRESHOLD - CLARIFY_MARGIN
-    ]
-    if len(close) > 1 and top.score < 1.0:
-        options = tuple(c.flow_id for c in close[:MAX_CLARIFY_OPTIONS])
-        scores = ", ".join(f"{c.flow_id} {c.score:.2f}" for c in close[:MAX_CLARIFY_OPTIONS])
-        return Decision(
-            [Clarify(options=options)], [f"several flows match about equally well: {scores}"]
-        )
-    commands: list[Command] = [StartFlow(flow=top.flow_id)]
-    notes = [f"flow {top.flow_id!r} {top.reason}"]
-    if top.exact and top.phrase is not None and top.phrase.kind == "example":
-        # The message is one of the flow's examples: a way to ask for the flow, not a value.
-        return Decision(commands, notes)
-    entry = catalog.by_id[top.flow_id]
-    steps = situation.index.collect_steps(top.flow_id)
-    for name, filled in values_for_new_flow(
-        message, steps, situation.index.slots, entry.identity_numbers
-    ):
-        commands.append(SetSlot(name=name, value=filled.value))
-        notes.append(f"{name} = {filled.value!r}: {filled.how}")
-    return Decision(commands, notes)
-
-
-def knowledge_search(project: Project) -> bool:
-    """Does the project answer questions from documents (pattern_search runs the search action,
-    or EnterpriseSearchPolicy is configured)? Then an unmatched question is `search and reply`."""
-    if any(p.name == "EnterpriseSearchPolicy" for p in project.config.policies):
-        return True
-    search = project.flows.get("pattern_search")
-    return search is not None and any(
-        isinstance(step, ActionStep) and step.action == "action_trigger_search"
-        for step in search.steps
-    )
-
-
 def _other_flow(candidates: list[Candidate], situation: Situation) -> Candidate | None:
     """The best candidate that is not the flow asking the question."""
     for candidate in candidates:
         if candidate.flow_id != situation.active_flow:
             return candidate
     return None
-
-
-def _set(name: str, filled: Filled) -> Decision:
-    return Decision(
-        [SetSlot(name=name, value=filled.value)], [f"answer for {name!r}: {filled.how}"]
-    )

@@ -23,8 +23,8 @@ from calmtui.core.commands import (
     StartFlow,
 )
 from calmtui.core.diagnostics import Diagnostic, did_you_mean
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.dsl import DslVersion, parse_dsl, to_dsl
-from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.events import CommandIgnored, CommandRewritten
 from calmtui.core.model.flows import Flow
 

@@ -5,7 +5,8 @@ the active flow and the question being asked, the slots of the active flow, and 
 ending with the new message. Our compact default template (`templates/default_prompt.jinja2`)
 and a project's own `prompt_template` get the same variables (Rasa's names, so Rasa templates
 work) and the `to_json_escaped_string` filter. Templates are project files, so they are rendered
-in Jinja's sandbox: a template can format data, never reach Python internals.
+in calmtui's one sandbox (`calmtui.core.sandbox`): a template can format data, never reach Python
+internals, and is held to the same size limits as responses and conditions.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.model.flows import CollectStep
+from calmtui.core.sandbox import sandbox
 from calmtui.understanding.errors import PromptRenderError, UnderstandingConfigError
 from calmtui.understanding.settings import GeneratorSettings
 from calmtui.understanding.situation import Situation
@@ -45,11 +46,13 @@ class PromptTemplate:
 
     def __init__(self, source: str, *, name: str) -> None:
         self.name = name
-        environment = SandboxedEnvironment(
-            autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
+        environment = sandbox(
+            mutable=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False
         )
-        environment.filters["to_json_escaped_string"] = to_json_escaped_string
-        environment.filters["to_json"] = to_json
+        # Jinja types its filter table as dict[str, Unknown].
+        filters: dict[str, Callable[[Any], str]] = environment.filters  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
+        filters["to_json_escaped_string"] = to_json_escaped_string
+        filters["to_json"] = to_json
         try:
             self._template = environment.from_string(source)
         except TemplateError as exc:

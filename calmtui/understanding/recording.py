@@ -23,7 +23,7 @@ import os
 import struct
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -152,9 +152,10 @@ class RecordingStore:
         path = self.embeddings_path_for(key)
         try:
             data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-            if not isinstance(data, dict) or data.get("key") != key:
+            document = cast(dict[str, Any], data) if isinstance(data, dict) else {}
+            if document.get("key") != key:
                 return None
-            raw = cast(list[Any], data["vectors"])
+            raw = cast(list[Any], document["vectors"])
             return tuple(unpack_vector(str(v)) for v in raw)
         except (
             OSError,
@@ -311,16 +312,7 @@ class RecordingClient:
             cost=completion.cost,
         )
         path = self.store.save(recording, secret_values(request.params))
-        return Completion(
-            text=completion.text,
-            model=completion.model,
-            prompt_tokens=completion.prompt_tokens,
-            completion_tokens=completion.completion_tokens,
-            cost=completion.cost,
-            latency_ms=completion.latency_ms,
-            source="provider",
-            recording=self.store.shown(path),
-        )
+        return replace(completion, source="provider", recording=self.store.shown(path))
 
     async def embed(self, request: EmbeddingRequest) -> Embeddings:
         result = await _embedder(self.inner).embed(request)

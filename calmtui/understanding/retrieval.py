@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.settings import RetrievalSettings
 from calmtui.understanding.situation import Situation

@@ -9,8 +9,10 @@
         minimize_num_calls: true
         include_date_time: false
 
-A model group lists models in order: the first is used, the next ones are fallbacks when a call
-fails (FORMATS.md a.2, a.3). `${ENV}` values were already substituted by the loader.
+A model group has one model, or several deployments and a `router:` (Rasa's rule; the loader
+reports CT237 otherwise): litellm's `Router`, configured by the router's settings, spreads the
+requests over the deployments and moves past a failing one (FORMATS.md a.2, a.3).
+`${ENV}` values were already substituted by the loader.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, cast
 
 from calmtui.core.diagnostics import did_you_mean
 from calmtui.core.dsl import DslVersion
-from calmtui.core.model.config import Component, ModelConfig
+from calmtui.core.model.config import Component, ModelConfig, ModelGroup
 from calmtui.core.model.project import Project
 from calmtui.understanding.errors import UnderstandingConfigError
 from calmtui.understanding.user_input import DEFAULT_MAX_CHARACTERS, max_characters
@@ -64,6 +66,8 @@ class GeneratorSettings:
     component: str
     models: tuple[ModelConfig, ...]
     model_group: str | None = None
+    # The group's `router:` settings: `models` are then deployments for litellm's Router.
+    router: Mapping[str, Any] | None = None
     prompt_template: Path | None = None
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     max_characters: int = DEFAULT_MAX_CHARACTERS
@@ -79,6 +83,27 @@ class GeneratorSettings:
     def model_names(self) -> tuple[str, ...]:
         return tuple(m.litellm_model for m in self.models)
 
+    @property
+    def route(self) -> ModelGroup | None:
+        """The model group to hand to litellm's Router, when the group has a router."""
+        if self.router is None:
+            return None
+        return ModelGroup(id=self.model_group or "llm", models=self.models, router=self.router)
+
+    def describe_models(self) -> str:
+        """`openai/gpt-4o-mini`, or `router/g (simple-shuffle): openai/a, openai/b`."""
+        route = self.route
+        if route is None:
+            return self.model_names[0] if self.model_names else "(no model)"
+        strategy = (self.router or {}).get("routing_strategy") or "simple-shuffle"
+        return f"router/{route.id} ({strategy}): {', '.join(self.model_names)}"
+
+
+def request_params(model: ModelConfig) -> dict[str, Any]:
+    """What a request to `model` sends besides the messages: Rasa's defaults, then the model's
+    own keys (`temperature`, `max_tokens`, `api_key`, ...)."""
+    return {**DEFAULT_PARAMS, **model.params}
+
 
 def load_settings(project: Project, project_dir: Path | str | None = None) -> GeneratorSettings:
     """The settings of the project's LLM command generator; raises UnderstandingConfigError."""
@@ -91,11 +116,12 @@ def load_settings(project: Project, project_dir: Path | str | None = None) -> Ge
         )
     options = component.options
     base = Path(project_dir if project_dir is not None else project.root)
-    group_id, models = _models(project, component)
+    group_id, models, router = _models(project, component)
     return GeneratorSettings(
         component=component.name,
         models=models,
         model_group=group_id,
+        router=router,
         prompt_template=_template_path(options.get("prompt_template"), base),
         retrieval=_retrieval(options.get("flow_retrieval")),
         max_characters=max_characters(project),
@@ -105,13 +131,15 @@ def load_settings(project: Project, project_dir: Path | str | None = None) -> Ge
     )
 
 
-def _models(project: Project, component: Component) -> tuple[str | None, tuple[ModelConfig, ...]]:
+def _models(
+    project: Project, component: Component
+) -> tuple[str | None, tuple[ModelConfig, ...], Mapping[str, Any] | None]:
     llm = _mapping(component.options.get("llm"))
     group_id = llm.get("model_group")
     if group_id is None:
         if not llm:
-            return None, (ModelConfig(provider=DEFAULT_PROVIDER, model=DEFAULT_MODEL),)
-        return None, (model_from_mapping(llm),)
+            return None, (ModelConfig(provider=DEFAULT_PROVIDER, model=DEFAULT_MODEL),), None
+        return None, (model_from_mapping(llm),), None
     group = project.endpoints.model_groups.get(str(group_id))
     if group is None:
         known = sorted(project.endpoints.model_groups)
@@ -126,7 +154,13 @@ def _models(project: Project, component: Component) -> tuple[str | None, tuple[M
         )
     if not group.models:
         raise UnderstandingConfigError(f"model group {group.id!r} in endpoints.yml has no models")
-    return group.id, group.models
+    if len(group.models) > 1 and group.router is None:
+        raise UnderstandingConfigError(
+            f"model group {group.id!r} in endpoints.yml has {len(group.models)} models but no "
+            "'router' (CT237); add 'router: {routing_strategy: simple-shuffle}' to spread the "
+            "requests over them, or keep one model"
+        )
+    return group.id, group.models, group.router
 
 
 def model_from_mapping(data: Mapping[str, Any]) -> ModelConfig:

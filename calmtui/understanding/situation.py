@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calmtui.core.conditions import condition_holds
-from calmtui.core.engine.frames import COLLECT, FlowFrame, context_of
-from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.dialogue.frames import COLLECT, FlowFrame, context_of
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.base import UnderstandingContext

@@ -7,10 +7,8 @@
 * categorical: a value named in the message, exactly or fuzzily ("expresso" -> espresso);
 * text / any: the message itself, without lead-ins such as "my name is" or "to".
 
-`values_for_new_flow` extracts what is cheap and safe from a message that starts a flow ("send
-50 to Anna"): one number for the flow's only float slot, categorical values named outright, and a
-capitalised name after "to"/"for" for a text slot that asks for a person. Everything returned
-carries a short `how`, which ends up in the trace's notes.
+Values stated along with a flow start ("send 50 to Anna") are `stated_values`' job. Everything
+returned carries a short `how`, which ends up in the trace's notes.
 """
 
 from __future__ import annotations
@@ -23,12 +21,11 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from calmtui.core.model.domain import Response
-from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding.amounts import find_numbers, format_number
 from calmtui.understanding.lexicon import yes_no
-from calmtui.understanding.text import STOPWORDS, normalize, words
+from calmtui.understanding.text import normalize, words
 
 FUZZY_VALUE_CUTOFF = 85.0
 FUZZY_BUTTON_CUTOFF = 90.0
@@ -39,17 +36,17 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_FILLER = re.compile(r"(?:[\s,]+(?:please|thanks|thank\s+you))+\s*$", re.IGNORECASE)
-_NAME_AFTER = re.compile(r"\b(?:to|for)\s+(?P<name>[A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)?)")
-_PERSON_WORDS = frozenset(
-    {"recipient", "name", "person", "who", "payee", "beneficiary", "contact", "friend",
-     "customer", "receiver", "people", "someone"}
-)  # fmt: skip
+# "how many travellers?" - "just me"
+_JUST_ME = re.compile(
+    r"^(?:just|only|it's|it is)?\s*(?:me|myself|me alone|myself alone|i am alone)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Filled:
     value: Any
     how: str
+    similarity: float | None = None  # for a value read by meaning: how close (cosine)
 
 
 def button_values(
@@ -80,6 +77,8 @@ def fill_slot(slot: Slot, text: str, buttons: Sequence[tuple[str, Any]] = ()) ->
             return Filled(answer[0], "yes/no phrasing") if answer is not None else None
         case "float":
             numbers = find_numbers(text)
+            if not numbers and _JUST_ME.match(normalize(text)):
+                return Filled("1", "one person (the user)")
             return (
                 Filled(format_number(numbers[0].value), f"the number {numbers[0].text!r}")
                 if numbers
@@ -138,55 +137,3 @@ def button_match(text: str, buttons: Sequence[tuple[str, Any]]) -> Filled | None
     if best is None:
         return None
     return Filled(best[2], f"the button {best[1]!r}")
-
-
-def values_for_new_flow(
-    text: str,
-    steps: Sequence[CollectStep],
-    slots: Mapping[str, Slot],
-    identity_numbers: frozenset[str],
-) -> list[tuple[str, Filled]]:
-    """Slot values stated in the message that starts a flow: (slot name, value)."""
-    usable: dict[str, Slot] = {}
-    for step in steps:
-        slot = slots.get(step.collect)
-        if slot is not None and slot.llm_fillable and not step.ask_before_filling:
-            usable.setdefault(step.collect, slot)
-    found: list[tuple[str, Filled]] = []
-    floats = [name for name, slot in usable.items() if slot.type == "float"]
-    numbers = [
-        n for n in find_numbers(text) if n.text.lstrip("+-$\u20ac\u00a3 ") not in identity_numbers
-    ]
-    if len(floats) == 1 and numbers:
-        found.append(
-            (floats[0], Filled(format_number(numbers[0].value), f"the number {numbers[0].text!r}"))
-        )
-    normalized = f" {normalize(text)} "
-    for name, slot in usable.items():
-        if slot.type != "categorical":
-            continue
-        named = [
-            v for v in slot.values
-            if str(v).lower() not in STOPWORDS and f" {normalize(str(v))} " in normalized
-        ]  # fmt: skip
-        if len(named) == 1:
-            found.append((name, Filled(named[0], f"the value {named[0]!r}")))
-    person_slots = [
-        name
-        for name, slot in usable.items()
-        if slot.type == "text" and _asks_for_person(name, steps)
-    ]
-    match = _NAME_AFTER.search(text)
-    if match is not None and len(person_slots) == 1:
-        found.append(
-            (
-                person_slots[0],
-                Filled(match["name"], f"the name after {match.group(0).split()[0]!r}"),
-            )
-        )
-    return found
-
-
-def _asks_for_person(slot: str, steps: Sequence[CollectStep]) -> bool:
-    described = " ".join(s.description or "" for s in steps if s.collect == slot)
-    return bool(_PERSON_WORDS & {*words(slot.replace("_", " ")), *words(described)})

@@ -45,7 +45,7 @@ def resolve_models(
     models, in order), an inline model, or `default` when the option is absent.
 
     Raises UnderstandingConfigError naming the owner for an unknown group."""
-    data = cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
+    data: Mapping[str, Any] = cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
     group_id = data.get("model_group")
     if group_id is None:
         return (model_from_mapping(data),) if data else (default,)

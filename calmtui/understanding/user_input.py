@@ -21,7 +21,7 @@ def max_characters(project: Project) -> int:
     component = project.config.command_generator
     options: Mapping[str, Any] = component.options if component is not None else {}
     raw = options.get("user_input")
-    user_input = cast(Mapping[str, Any], raw) if isinstance(raw, Mapping) else {}
+    user_input: Mapping[str, Any] = cast(Mapping[str, Any], raw) if isinstance(raw, Mapping) else {}
     value = user_input.get("max_characters")
     return (
         value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_MAX_CHARACTERS

@@ -5,7 +5,7 @@ Run from the repository root: python docs/images/render_inspect.py
 import asyncio, shutil, tempfile
 from pathlib import Path
 from calmtui.core.loading.project_loader import load_project
-from calmtui.cli.shell_cmd import make_assistant
+from calmtui.app.conversation import assistant_for
 from calmtui.tui.app import CalmApp
 from calmtui.tui.config import ShellConfig
 
@@ -13,7 +13,7 @@ async def main():
     tmp = Path(tempfile.mkdtemp()) / "bank"
     shutil.copytree("templates/banking", tmp)
     project = load_project(tmp).project
-    config = ShellConfig(project=project, assistant=make_assistant(project, "offline", None), inspector=True, watch=False)
+    config = ShellConfig(project=project, assistant=assistant_for("offline"), inspector=True, watch=False)
     app = CalmApp(config)
     async with app.run_test(size=(140, 42)) as pilot:
         await pilot.pause(1.5)

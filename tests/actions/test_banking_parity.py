@@ -47,7 +47,7 @@ def banking(tmp_path: Path) -> Path:
     )
 
 
-async def _conversation(project: Project, runner: ActionRunner) -> list[TurnResult]:
+async def conversation(project: Project, runner: ActionRunner) -> list[TurnResult]:
     session = Session(
         project,
         generator=ScriptedGenerator([dsl for _, dsl in SCRIPT]),
@@ -63,7 +63,7 @@ async def test_banking_actions_run_in_process_by_default(banking: Path) -> None:
     project = load(banking)
     runner = make_action_runner(project)
     assert isinstance(runner, InProcessRunner)
-    results = await _conversation(project, runner)
+    results = await conversation(project, runner)
     assert texts(results[1])[0] == "Your current balance is 2500.75."
     assert texts(results[3])[:2] == [
         "Done! I sent 50.0 to Anna.",
@@ -83,10 +83,10 @@ async def test_banking_actions_give_the_same_events_from_a_rasa_sdk_server(
     banking: Path, start_action_server: Callable[..., ActionServer]
 ) -> None:
     project = load(banking)
-    in_process = await _conversation(project, make_action_runner(project))
+    in_process = await conversation(project, make_action_runner(project))
     server = start_action_server(banking)
     http = HttpRunner(server.url, project=project)
-    over_http = await _conversation(project, http)
+    over_http = await conversation(project, http)
     await close_action_runner(http)
     assert [c.runner for r in over_http for c in r.action_calls] == ["http"] * 4
     assert all(c.error is None for r in over_http for c in r.action_calls)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -190,6 +192,30 @@ async def test_projects_are_isolated_and_a_new_runner_sees_edited_code(tmp_path:
     (first_root / "actions" / "__init__.py").write_text(module(3.0))  # an edit, then hot reload
     [three] = await converse(load(first_root), _runner(first_root), script)
     assert slots_set(three)["balance"] == 3.0
+
+
+async def test_an_edit_within_the_same_second_is_not_hidden_by_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python trusts a .pyc while the source's size and whole-second mtime match: "1.0" -> "3.0"
+    saved right after an import kept both. calmtui writes no .pyc for project code, so a reload
+    compiles the source again (whatever PYTHONDONTWRITEBYTECODE says)."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+
+    def module(value: float) -> str:
+        return f"from calmtui.actions.sdk import action\n\n\n@action('action_set_balance')\ndef f(tracker, dispatcher):\n    return {{'balance': {value}}}\n"
+
+    root = write_project(tmp_path / "bank", actions=module(1.0))
+    init = root / "actions" / "__init__.py"
+    script = [("balance", "start flow check_balance")]
+    [one] = await converse(load(root), _runner(root), script)
+    stat = init.stat()
+    init.write_text(module(3.0))
+    os.utime(init, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the same second, the same size
+    [two] = await converse(load(root), _runner(root), script)
+    assert (slots_set(one)["balance"], slots_set(two)["balance"]) == (1.0, 3.0)
+    assert not (root / "actions" / "__pycache__").exists()
+    assert sys.dont_write_bytecode is False  # restored after the import
 
 
 async def test_rasa_sdk_actions_module_in_a_submodule_is_found(tmp_path: Path) -> None:

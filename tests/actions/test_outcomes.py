@@ -98,3 +98,61 @@ def test_outcome_from_a_malformed_reply_is_an_error(reply: object, message: str)
     assert outcome.error is not None
     assert message in outcome.error
     assert outcome.error.startswith("the server")
+
+
+def test_parse_outcome_types_every_event_and_message_at_the_boundary() -> None:
+    from calmtui.actions.protocol import ActionOutcome
+    from calmtui.actions.results import parse_outcome
+    from calmtui.core.dialogue.outcome import (
+        ActionBotUttered,
+        ActionFollowup,
+        ActionMessage,
+        ActionRestarted,
+        ActionResult,
+        ActionSlotSet,
+        ActionSlotsReset,
+        ActionUnsupportedEvent,
+        ActionUtterance,
+    )
+    from calmtui.core.model.domain import Button
+
+    outcome = outcome_from_reply(
+        {
+            "events": [
+                {"event": "slot", "name": "a", "value": 1, "timestamp": None},
+                {"event": "reset_slots"},
+                {"event": "restart"},
+                {"event": "bot", "text": "hi", "data": {"custom": {"x": 1}}},
+                {"event": "bot", "text": 5, "data": "junk"},
+                {"event": "followup", "name": "action_next"},
+                {"event": "active_loop", "name": "form"},
+            ],
+            "responses": [
+                {"response": "utter_hello", "who": "Anna"},
+                {"template": "utter_old", "kwargs": {"who": "Bo"}, "extra": 1},
+                {"text": "pick", "buttons": [{"title": "Yes", "payload": "/y"}, "junk", {}]},
+            ],
+        },
+        "the server",
+    )
+    assert parse_outcome(outcome) == ActionResult(
+        events=(
+            ActionSlotSet(name="a", value=1),
+            ActionSlotsReset(),
+            ActionRestarted(),
+            ActionBotUttered(text="hi", data={"custom": {"x": 1}}),
+            ActionBotUttered(text=None, data={}),
+            ActionFollowup(name="action_next"),
+            ActionUnsupportedEvent(kind="active_loop"),
+        ),
+        responses=(
+            ActionUtterance(name="utter_hello", kwargs={"who": "Anna"}),
+            ActionUtterance(name="utter_old", kwargs={"who": "Bo"}),
+            ActionMessage(
+                text="pick",
+                buttons=(Button(title="Yes", payload="/y"), Button(title="", payload=None)),
+            ),
+        ),
+    )
+    failed = parse_outcome(ActionOutcome(error="boom", detail="trace"))
+    assert failed == ActionResult(error="boom", detail="trace")

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.actions.protocol import ActionRequest, NoActionRunner
+from calmtui.actions.protocol import ActionOutcome, ActionRequest, NoActionRunner
 from calmtui.actions.stubs import ActionStub, ActionStubs, StubRunner, load_stub_file, parse_stubs
-from calmtui.core.engine import ActionOutcome
 from tests.actions.conftest import load, write_project
 from tests.actions.conversation import converse, failures, slots_set, texts
 

@@ -39,11 +39,10 @@ from typing import Any
 
 import yaml
 
-from calmtui.actions.protocol import ActionRequest
+from calmtui.actions.protocol import ActionOutcome, ActionRequest
 from calmtui.core.commands import Command, SetSlot
+from calmtui.core.dialogue.frames import FlowFrame, Frame
 from calmtui.core.dsl import to_dsl
-from calmtui.core.engine import ActionOutcome
-from calmtui.core.engine.frames import FlowFrame, Frame
 from calmtui.core.events import (
     ActionExecuted,
     ActionFailed,

@@ -11,11 +11,11 @@ from dataclasses import replace
 import pytest
 
 from calmtui.core.commands import CorrectSlots, SetSlot, StartFlow
+from calmtui.core.dialogue.frames import PatternFrame
+from calmtui.core.dialogue.state import DialogueState, Tracker
 from calmtui.core.dsl import parse_dsl, to_dsl
-from calmtui.core.engine import DialogueState, Engine
+from calmtui.core.engine import Engine
 from calmtui.core.engine.cleanup import clean_commands, none_like, order_commands
-from calmtui.core.engine.frames import PatternFrame
-from calmtui.core.engine.state import Tracker
 from calmtui.core.events import CommandIgnored, CommandRewritten
 from calmtui.core.model.project import Project
 from tests.core.project_builder import DOMAIN, build

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from calmtui.core.commands import ChitChat, KnowledgeAnswer
-from calmtui.core.engine import Engine, GeneratedReply
+from calmtui.core.dialogue.outcome import GeneratedReply
+from calmtui.core.engine import Engine
 from calmtui.core.engine.retext import NewText, with_bot_texts
 from calmtui.core.events import ActionFailed, BotUttered, FlowStarted
 from tests.core.project_builder import DOMAIN, build

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calmtui.core.commands import CannotHandle, Command, SetSlot, StartFlow
-from calmtui.core.engine import DialogueState, Engine, TurnOutcome
+from calmtui.core.dialogue.state import DialogueState
+from calmtui.core.engine import Engine, TurnOutcome
 from calmtui.core.events import (
     ActionExecuted,
     BotUttered,

@@ -13,7 +13,9 @@ from functools import cache
 from pathlib import Path
 
 from calmtui.core.commands import Command
-from calmtui.core.engine import ActionOutcome, DialogueState, Engine, PendingAction, TurnOutcome
+from calmtui.core.dialogue.outcome import ActionResult
+from calmtui.core.dialogue.state import DialogueState
+from calmtui.core.engine import Engine, PendingAction, TurnOutcome
 from calmtui.core.loading.project_loader import load_project
 from calmtui.core.model.project import Project
 from tests.core.project_builder import build, diagnostics
@@ -91,11 +93,11 @@ def generated_project(count: int = 12, seed: int = 3) -> Project:
     return build(domain=domain_text, flows="\n".join(flows) + "\n")
 
 
-Outcomes = Callable[[PendingAction], ActionOutcome]
+Outcomes = Callable[[PendingAction], ActionResult]
 
 
-def no_outcomes(pending: PendingAction) -> ActionOutcome:
-    return ActionOutcome()
+def no_outcomes(pending: PendingAction) -> ActionResult:
+    return ActionResult()
 
 
 def run_turn(

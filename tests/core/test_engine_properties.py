@@ -37,7 +37,18 @@ from calmtui.core.commands import (
     SkipQuestion,
     StartFlow,
 )
-from calmtui.core.engine import ActionOutcome, DialogueState, Engine, PendingAction
+from calmtui.core.dialogue.outcome import (
+    ActionBotUttered,
+    ActionFollowup,
+    ActionMessage,
+    ActionRestarted,
+    ActionResult,
+    ActionSlotSet,
+    ActionSlotsReset,
+    ActionUtterance,
+)
+from calmtui.core.dialogue.state import DialogueState
+from calmtui.core.engine import Engine, PendingAction
 from calmtui.core.events import ActionExecuted, event_from_json, event_to_json
 from calmtui.core.model.project import Project
 from tests.core.test_engine_projects import banking_project, generated_project, run_turn
@@ -114,27 +125,32 @@ def outcomes_from(seed: int):
     """Custom actions answer randomly: nothing, slot events (known or not), responses, failures."""
     rng = random.Random(seed)
 
-    def answer(pending: PendingAction) -> ActionOutcome:
+    def answer(pending: PendingAction) -> ActionResult:
         match rng.randrange(6):
             case 0:
-                return ActionOutcome(error="boom", detail="the action raised")
+                return ActionResult(error="boom", detail="the action raised")
             case 1:
                 name = rng.choice(
                     ["transfer_successful", "current_balance", "t0_count", "nope", "t1_ok"]
                 )
-                return ActionOutcome(
-                    events=[
-                        {"event": "slot", "name": name, "value": rng.choice([True, 5, "x", None])}
+                value = rng.choice([True, 5, "x", None])
+                return ActionResult(events=(ActionSlotSet(name=name, value=value),))
+            case 2:
+                return ActionResult(
+                    responses=(ActionMessage(text="hi"), ActionUtterance(name="utter_no_such"))
+                )
+            case 3:
+                event = rng.choice(
+                    [
+                        ActionSlotsReset(),
+                        ActionRestarted(),
+                        ActionFollowup(name=None),
+                        ActionBotUttered(),
                     ]
                 )
-            case 2:
-                return ActionOutcome(responses=[{"text": "hi"}, {"response": "utter_no_such"}])
-            case 3:
-                return ActionOutcome(
-                    events=[{"event": rng.choice(["reset_slots", "restart", "followup", "bot"])}]
-                )
+                return ActionResult(events=(event,))
             case _:
-                return ActionOutcome()
+                return ActionResult()
 
     return answer
 

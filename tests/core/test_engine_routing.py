@@ -10,7 +10,7 @@ from pathlib import Path
 from textwrap import dedent
 
 from calmtui.core.commands import Command, SetSlot, StartFlow
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.engine.turn import Engine
 from calmtui.core.events import SlotSet
 from calmtui.core.loading.project_loader import load_project

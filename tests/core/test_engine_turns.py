@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from calmtui.core.commands import SetSlot, StartFlow
-from calmtui.core.engine import ActionOutcome, Engine, PendingAction
+from calmtui.core.dialogue.outcome import (
+    ActionFollowup,
+    ActionMessage,
+    ActionRestarted,
+    ActionResult,
+    ActionSlotSet,
+    ActionSlotsReset,
+    ActionUtterance,
+)
+from calmtui.core.engine import Engine, PendingAction
 from calmtui.core.engine.executor import MAX_ACTIONS_PER_TURN, render_names
 from calmtui.core.events import (
     ActionExecuted,
@@ -17,6 +26,7 @@ from calmtui.core.events import (
     Restarted,
     SlotSet,
 )
+from calmtui.core.model.domain import Button
 from tests.core.project_builder import DOMAIN, FLOWS, build
 from tests.core.test_engine_projects import run_turn
 
@@ -88,16 +98,16 @@ def test_the_machine_pauses_for_custom_actions_and_applies_their_outcome() -> No
     )
     machine.complete_action(
         pending,
-        ActionOutcome(
-            events=[
-                {"event": "slot", "name": "amount", "value": "7"},
-                {"event": "followup", "name": "x"},
-                {"event": "reset_slots"},
-            ],
-            responses=[
-                {"response": "utter_done"},
-                {"text": "plain", "buttons": [{"title": "t", "payload": "/p"}]},
-            ],
+        ActionResult(
+            events=(
+                ActionSlotSet(name="amount", value="7"),
+                ActionFollowup(name="x"),
+                ActionSlotsReset(),
+            ),
+            responses=(
+                ActionUtterance(name="utter_done"),
+                ActionMessage(text="plain", buttons=(Button(title="t", payload="/p"),)),
+            ),
         ),
     )
     assert machine.advance() is None
@@ -126,16 +136,18 @@ def test_a_message_naming_a_response_keeps_its_own_buttons_and_other_parts() -> 
     assert pending is not None
     machine.complete_action(
         pending,
-        ActionOutcome(
-            responses=[
-                {
-                    "response": "utter_done",
-                    "text": "ignored: the response has a text",
-                    "image": "https://example.com/receipt.png",
-                    "custom": {},
-                    "buttons": [{"title": "Receipt", "payload": "/SetSlots(confirm=true)"}],
-                }
-            ]
+        ActionResult(
+            responses=(
+                ActionUtterance(
+                    name="utter_done",
+                    parts=ActionMessage(
+                        text="ignored: the response has a text",
+                        image="https://example.com/receipt.png",
+                        custom={},
+                        buttons=(Button(title="Receipt", payload="/SetSlots(confirm=true)"),),
+                    ),
+                ),
+            )
         ),
     )
     assert machine.advance() is None
@@ -151,7 +163,7 @@ def test_a_failed_action_is_recorded_and_the_turn_still_listens() -> None:
     machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
     pending = machine.advance()
     assert pending is not None
-    machine.complete_action(pending, ActionOutcome(error="timeout", detail="no answer in 10 s"))
+    machine.complete_action(pending, ActionResult(error="timeout", detail="no answer in 10 s"))
     assert machine.advance() is None
     outcome = machine.finish()
     assert (
@@ -169,7 +181,7 @@ def test_an_action_restart_event_forgets_the_conversation() -> None:
     machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
     pending = machine.advance()
     assert pending is not None
-    machine.complete_action(pending, ActionOutcome(events=[{"event": "restart"}]))
+    machine.complete_action(pending, ActionResult(events=(ActionRestarted(),)))
     assert machine.advance() is None
     outcome = machine.finish()
     assert any(isinstance(e, Restarted) for e in outcome.events)
@@ -209,8 +221,8 @@ def test_action_names_are_rendered_from_context_and_slots(template: str, expecte
     assert render_names(template, context, {"tier": "gold"}) == expected
 
 
-def _followup(name: str) -> ActionOutcome:
-    return ActionOutcome(events=[{"event": "followup", "name": name}])
+def _followup(name: str) -> ActionResult:
+    return ActionResult(events=(ActionFollowup(name=name),))
 
 
 def _confirm_with_audit() -> tuple[Engine, object]:
@@ -252,7 +264,7 @@ def test_a_followup_custom_action_is_run_next_at_the_same_step() -> None:
     assert second == PendingAction(
         name="action_audit", flow_id=first.flow_id, step_id=first.step_id
     )
-    machine.complete_action(second, ActionOutcome())
+    machine.complete_action(second, ActionResult())
     assert machine.advance() is None
     utters = [m.utter_action for m in machine.finish().bot_messages]
     assert utters[0] == "utter_done"
@@ -282,7 +294,7 @@ def test_a_followup_that_cannot_run_is_a_visible_note(name: str | None) -> None:
     machine = engine.start_turn(state, "yes", [SetSlot(name="confirm", value=True)])
     pending = machine.advance()
     assert pending is not None
-    machine.complete_action(pending, ActionOutcome(events=[{"event": "followup", "name": name}]))
+    machine.complete_action(pending, _followup(name))
     assert machine.advance() is None
     outcome = machine.finish()
     notes = [e.message for e in outcome.events if isinstance(e, EngineNote)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 from calmtui.core.diagnostics import Diagnostic
-from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.loading.domain_loader import load_domain
 from calmtui.core.loading.flow_loader import load_flow_file
 from calmtui.core.patterns import builtin_domain, builtin_flows

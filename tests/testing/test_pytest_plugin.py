@@ -78,6 +78,9 @@ def test_plugin_reports_broken_files_as_collection_errors(bank: Path) -> None:
     assert result.returncode == 2
     assert "tests/cases.yml:20:16: error[CT508]: unknown fixture 'rch'" in result.stdout
     assert "hint: did you mean 'rich'?" in result.stdout
+    # rendered as `calmtui validate` and `calmtui test` render it: source line and carets
+    assert "   20 |     fixtures: [rch]" in result.stdout
+    assert "      |                ^^^\n" in result.stdout
 
 
 @pytest.mark.slow

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from calmtui.app.diagnostics_view import plain_text
 from calmtui.testing.coverage import coverage_of
 from calmtui.testing.report.console import (
     accuracy_lines,
     coverage_lines,
     failure_lines,
-    plain_text,
     summary_lines,
 )
 from calmtui.testing.runner import run_suite_sync

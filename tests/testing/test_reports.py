@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from calmtui.testing.report.console import failure_lines, plain_text
+from calmtui.app.diagnostics_view import plain_text
+from calmtui.testing.report.console import failure_lines
 from calmtui.testing.report.github import failure_diagnostics, step_summary
 from calmtui.testing.report.json_report import render_json
 from calmtui.testing.report.junit import render_junit

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from calmtui.app.diagnostics_view import plain_text
 from calmtui.core.events import CommandIgnored
 from calmtui.session import TurnResult
-from calmtui.testing.report.console import failure_lines, plain_text
+from calmtui.testing.report.console import failure_lines
 from calmtui.testing.report.json_report import turn_json
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.parsing import parse_reply

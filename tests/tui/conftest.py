@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.actions.protocol import ActionRequest, ActionRunner
-from calmtui.core.engine import ActionOutcome
+from calmtui.actions.protocol import ActionOutcome, ActionRequest, ActionRunner
+from calmtui.app.conversation import Assistant
 from calmtui.core.model.project import Project
 from calmtui.core.validate import check
 from calmtui.store.base import Store
 from calmtui.tui.app import CalmApp
 from calmtui.tui.config import ShellConfig
-from calmtui.tui.conversation import Assistant
 from calmtui.understanding.base import CommandGenerator
 from calmtui.understanding.scripted import ScriptedGenerator
 
@@ -201,8 +200,7 @@ def idle(app: CalmApp) -> Callable[[], bool]:
         return (
             isinstance(screen, ChatScreen)
             and screen.ready
-            and not screen.queue
-            and not screen.session_lock.locked()
+            and not screen.controller.busy
             and len(screen.chat_log.entries) == len(app.conversation.results)
             and (not isinstance(screen, InspectorScreen) or screen.deck.ready.is_set())
         )

@@ -238,6 +238,7 @@ class FailingLLM:
 async def test_an_unusable_understanding_setting_ends_the_app_with_its_reason(bank: Path) -> None:
     from dataclasses import replace
 
+    from calmtui.app.exit_codes import ExitCode, exit_code_for
     from calmtui.understanding.errors import UnderstandingConfigError
 
     def unusable(project):  # type: ignore[no-untyped-def]
@@ -248,18 +249,12 @@ async def test_an_unusable_understanding_setting_ends_the_app_with_its_reason(ba
         app.config, assistant=replace(app.config.assistant, make_generator=unusable)
     )
     app.conversation.assistant = app.config.assistant
-    reasons: list[object] = []
-    exit_app = app.exit
-    app.exit = lambda *args, **kwargs: (
-        reasons.append(kwargs.get("message")),
-        exit_app(*args, **kwargs),
-    )[1]  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)):
         await wait_for(lambda: app.return_code is not None)
-    assert app.return_code == 1
-    assert reasons == [
-        "error: cannot understand messages this way: no LLM command generator in config.yml's pipeline"
-    ]
+    # The app only ends and keeps the reason; the CLI reports it and picks the exit code.
+    assert isinstance(app.failure, UnderstandingConfigError)
+    assert str(app.failure) == "no LLM command generator in config.yml's pipeline"
+    assert exit_code_for(app.failure) == ExitCode.PROBLEMS
 
 
 async def test_a_generator_bug_leaves_the_conversation_unchanged(bank: Path) -> None:

@@ -257,9 +257,9 @@ class FakeLLM:
 async def test_an_llm_turn_shows_prompt_reply_tokens_and_cost(tmp_path: Path) -> None:
     import shutil
 
+    from calmtui.app.conversation import Assistant
     from calmtui.core.validate import check
     from calmtui.tui.config import ShellConfig
-    from calmtui.tui.conversation import Assistant
     from calmtui.understanding.modes import describe_generator, make_generator
 
     root = tmp_path / "banking"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from calmtui.app.reload import is_document, is_project_file, knowledge_dirs_of
 from calmtui.tui.app import CalmApp
-from calmtui.tui.reload import is_document, is_project_file, knowledge_dirs_of
 from calmtui.tui.widgets.commands_panel import CommandsPanel
 from tests.tui.conftest import idle, load, make_app, wait_for
 from tests.tui.test_inspector import plain, say, screen_of

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from textual.pilot import Pilot
 
-from calmtui.cli.shell_cmd import make_assistant
+from calmtui.app.conversation import assistant_for
 from calmtui.core.validate import check
 from calmtui.store.sqlite_store import SqliteStore
 from calmtui.tui.app import CalmApp
@@ -101,7 +101,7 @@ async def test_save_as_test_case_writes_a_test_that_calmtui_test_passes(banking:
     assert report.is_valid()
     config = ShellConfig(
         project=report.project,
-        assistant=make_assistant(report.project, "offline", None),  # what `calmtui shell` wires
+        assistant=assistant_for("offline"),  # what `calmtui shell` wires
         conversation_id="saved",
         inspector=True,
         watch=False,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from calmtui.app.reload import code_dirs_of, is_project_file
 from calmtui.tui.app import CalmApp
 from calmtui.tui.messages import ProjectReloaded, ReloadFailed
-from calmtui.tui.reload import code_dirs_of, is_project_file
 from calmtui.tui.screens.inspector import InspectorScreen
 from calmtui.tui.widgets.chat_log import Notice
 from calmtui.tui.widgets.problems_panel import ProblemsPanel
@@ -201,8 +201,8 @@ async def test_saving_actions_code_reimports_it_and_broken_code_keeps_the_last_g
     tmp_path: Path,
 ) -> None:
     from calmtui.actions.factory import make_action_runner
+    from calmtui.app.conversation import Assistant
     from calmtui.tui.config import ShellConfig
-    from calmtui.tui.conversation import Assistant
     from calmtui.understanding.scripted import ScriptedGenerator
 
     code = tmp_path / "bank" / "actions" / "__init__.py"

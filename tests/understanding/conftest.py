@@ -106,13 +106,15 @@ def llm_project(tmp_path: Path) -> ProjectFactory:
     return make
 
 
-def fake_endpoints(url: str, *models: str, extra: str = "") -> str:
-    """endpoints.yml with one model group `test_llm` of OpenAI-compatible models at `url`."""
+def fake_endpoints(url: str, *models: str, extra: str = "", router: str | None = None) -> str:
+    """endpoints.yml with one model group `test_llm` of OpenAI-compatible models at `url`
+    (several models need a `router`: its routing_strategy)."""
     entries = "".join(
         f"      - provider: openai\n        model: {m}\n        api_base: {url}\n{extra}"
         for m in models
     )
-    return f"model_groups:\n  - id: test_llm\n    models:\n{entries}"
+    routing = f"    router:\n      routing_strategy: {router}\n" if router else ""
+    return f"model_groups:\n  - id: test_llm\n    models:\n{entries}{routing}"
 
 
 async def converse(

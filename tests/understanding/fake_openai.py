@@ -4,6 +4,7 @@
 
 Each request takes the next scripted reply (or `default` when the script is empty) and is
 recorded with its path, headers and JSON body, so tests can check what litellm really sent.
+`/v1/completions` (text completions) is answered in that format, everything else as a chat.
 `/v1/embeddings` is answered apart from the script: deterministic hashed bag-of-words vectors of
 `embedding_dim` dimensions (texts that share words are close), or HTTP 503 while
 `embeddings_down` is set.
@@ -181,6 +182,8 @@ class FakeOpenAI:
                 _send_raw(handler, 200, b"<html>this is not json")
             case "no_choices":
                 _send(handler, 200, {**_completion(body, ""), "choices": []})
+            case "ok" if handler.path.endswith("/completions") and "/chat/" not in handler.path:
+                _send(handler, 200, _text_completion(body, reply.content))
             case "ok":
                 _send(handler, 200, _completion(body, reply.content))
 
@@ -208,6 +211,23 @@ def _completion(body: dict[str, Any], content: str) -> dict[str, Any]:
                 "message": {"role": "assistant", "content": content},
             }
         ],
+        "usage": {
+            "prompt_tokens": len(prompt) // 4,
+            "completion_tokens": 5,
+            "total_tokens": len(prompt) // 4 + 5,
+        },
+    }
+
+
+def _text_completion(body: dict[str, Any], content: str) -> dict[str, Any]:
+    """The legacy `/v1/completions` answer (a router with use_chat_completions_endpoint: false)."""
+    prompt = str(body.get("prompt", ""))
+    return {
+        "id": "cmpl-fake",
+        "object": "text_completion",
+        "created": int(time.time()),
+        "model": body.get("model", "fake"),
+        "choices": [{"index": 0, "finish_reason": "stop", "text": content, "logprobs": None}],
         "usage": {
             "prompt_tokens": len(prompt) // 4,
             "completion_tokens": 5,

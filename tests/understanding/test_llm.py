@@ -1,9 +1,9 @@
 """The LLM generator through the real litellm client against a fake OpenAI server on 127.0.0.1.
 
 Covers: a normal turn (prompt, reply, tokens, cost, latency), `api_base` routing, a stalling
-server and the model's timeout, 429 then success (retry with backoff), a failing first model and
-the fallback to the second, malformed and empty replies (Error command, the conversation goes
-on), a missing API key (a next step, no network), and API keys never reaching the trace.
+server and the model's timeout, 429 then success (retry with backoff), malformed and empty
+replies (Error command, the conversation goes on), a missing API key (a next step, no network),
+and API keys never reaching the trace. Model groups with a router: test_llm_router.py.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from calmtui.core.commands import (
     SetSlot,
     StartFlow,
 )
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.llm_generator import RetryPolicy
 from calmtui.understanding.modes import make_generator
@@ -141,35 +141,6 @@ async def test_rate_limit_retries_are_bounded(
     assert trace_of(result).error_kind == "rate_limited"
 
 
-async def test_a_failing_model_falls_back_to_the_next_of_the_group(
-    fake_llm: FakeOpenAI, llm_project: ProjectFactory
-) -> None:
-    project, root = llm_project(fake_endpoints(fake_llm.url, "primary-model", "backup-model"))
-    fake_llm.script(Reply.error(500, "primary is down"), Reply.ok("start flow replace_card"))
-    generator = make_generator(project, "llm", project_dir=root, environ={}, retry=FAST)
-    [result] = await converse(project, generator, ["new card"])
-    trace = trace_of(result)
-    assert [r.body["model"] for r in fake_llm.requests] == ["primary-model", "backup-model"]
-    assert trace.commands == (StartFlow(flow="replace_card"),)
-    assert trace.model == "openai/backup-model"
-    assert any("falling back to openai/backup-model" in n for n in trace.notes)
-    assert any("primary is down" in n for n in trace.notes)
-
-
-async def test_when_every_model_fails_each_failure_is_reported(
-    fake_llm: FakeOpenAI, llm_project: ProjectFactory
-) -> None:
-    project, root = llm_project(fake_endpoints(fake_llm.url, "primary-model", "backup-model"))
-    fake_llm.default = Reply.error(503, "overloaded")
-    generator = make_generator(project, "llm", project_dir=root, environ={}, retry=FAST)
-    [result] = await converse(project, generator, ["new card"])
-    trace = trace_of(result)
-    assert trace.error is not None
-    assert "every model of the group failed" in trace.error
-    assert "openai/primary-model" in trace.error
-    assert "openai/backup-model" in trace.error
-
-
 @pytest.mark.parametrize(
     ("reply", "kind", "code"),
     [
@@ -251,7 +222,9 @@ async def test_api_keys_never_reach_the_trace(
 async def test_litellm_writes_nothing_to_the_terminal(
     fake_llm: FakeOpenAI, llm_project: ProjectFactory, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    project, root = llm_project(fake_endpoints(fake_llm.url, "gpt-4o-mini", "gpt-4o"))
+    project, root = llm_project(
+        fake_endpoints(fake_llm.url, "gpt-4o-mini", "gpt-4o", router="simple-shuffle")
+    )
     fake_llm.script(Reply.garbage(), Reply.error(500), Reply.ok("start flow check_balance"))
     generator = make_generator(project, "llm", project_dir=root, environ={}, retry=FAST)
     capfd.readouterr()

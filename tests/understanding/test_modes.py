@@ -74,18 +74,25 @@ def test_make_generator_builds_each_mode(banking: Project, tmp_path: Path) -> No
         assert describe_generator(generator) == f"{mode} openai/gpt-4o-mini [--understanding]"
 
 
-def test_fallback_models_are_described(llm_project: ProjectFactory) -> None:
+def test_a_routed_group_is_described_with_its_strategy_and_deployments(
+    llm_project: ProjectFactory,
+) -> None:
     endpoints = """\
         model_groups:
           - id: test_llm
             models:
               - {provider: openai, model: gpt-4o-mini, api_key: "${KEY}"}
               - {provider: anthropic, model: claude-3-haiku}
+            router:
+              routing_strategy: least-busy
         """
     project, root = llm_project(endpoints, environ={"KEY": "sk-secret-value-1234"})
     generator = make_generator(project, "llm", project_dir=root, environ={})
     text = describe_generator(generator)
-    assert text == "llm openai/gpt-4o-mini (fallbacks: anthropic/claude-3-haiku) [--understanding]"
+    assert text == (
+        "llm router/test_llm (least-busy): openai/gpt-4o-mini, anthropic/claude-3-haiku "
+        "[--understanding]"
+    )
     assert "secret" not in text
 
 

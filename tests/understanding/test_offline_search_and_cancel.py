@@ -72,7 +72,7 @@ async def test_a_question_while_a_text_slot_is_asked_is_not_the_answer(tmp_path:
 
 async def test_without_a_knowledge_base_questions_are_not_searched(tmp_path: Path) -> None:
     project = make(tmp_path, search=False)
-    found = await commands_for(project, "How long does express delivery take?")
+    found = await commands_for(project, "What are your opening hours?")
     assert found == [(CannotHandle(),)]
     # Nor is a question the order number being asked for: the user did not understand or
     # digresses, so the assistant says it cannot handle that and asks again.

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from calmtui.core.commands import Command, SetSlot
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.dsl import commands_to_dsl, parse_dsl
-from calmtui.core.engine.state import DialogueState
 from calmtui.core.model.project import Project
 from calmtui.session import Session
 from calmtui.understanding.base import UnderstandingContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calmtui.core.commands import CannotHandle, Clarify, Command, SetSlot, StartFlow
-from calmtui.core.engine.index import ProjectIndex
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.model.project import Project
 from calmtui.understanding.parsing import parse_reply
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calmtui.core.commands import Clarify, SetSlot, StartFlow
+from calmtui.core.dialogue.frames import FlowFrame
+from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.dsl import parse_dsl, to_dsl
-from calmtui.core.engine.frames import FlowFrame
-from calmtui.core.engine.index import ProjectIndex
 from calmtui.core.model.config import ModelConfig
 from calmtui.core.model.project import Project
 from calmtui.session import Session

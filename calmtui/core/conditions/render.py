@@ -2,8 +2,8 @@
 
 Rasa renders every condition as a template first; that is how `slots.{{context.collect}} is not
 null` reaches whichever slot the current collect step asks for. Project files are input, not
-code, so templates run in Jinja's immutable sandbox: no attribute tricks, and no way to change
-the slots or context a template is shown.
+code, so templates run in calmtui's one sandbox (`calmtui.core.sandbox`): no attribute tricks, no
+way to change the slots or context a template is shown, and the same size limits as responses.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jinja2 costs ~35 ms to import: only pay it when a template is rendered
-    from jinja2 import Environment, Template
+    from calmtui.core.sandbox import SandboxedEnvironment, Template
 
 from calmtui.core.conditions.errors import ConditionSyntaxError
 
@@ -23,14 +23,15 @@ PLACEHOLDER = "__calmtui_placeholder__"
 
 
 @functools.cache
-def _environments() -> tuple[Environment, Environment]:
+def _environments() -> tuple[SandboxedEnvironment, SandboxedEnvironment]:
     """(runtime, checking) sandboxes, built on first use.
 
     At runtime missing names render as "", as in Rasa; for static checks every variable is a
     placeholder that chains attribute and item access and renders as PLACEHOLDER.
     """
     from jinja2 import ChainableUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from calmtui.core.sandbox import sandbox
 
     class Placeholder(ChainableUndefined):
         __slots__ = ()
@@ -38,7 +39,7 @@ def _environments() -> tuple[Environment, Environment]:
         def __str__(self) -> str:
             return PLACEHOLDER
 
-    return ImmutableSandboxedEnvironment(), ImmutableSandboxedEnvironment(undefined=Placeholder)
+    return sandbox(), sandbox(undefined=Placeholder)
 
 
 def render_template(text: str, context: Mapping[str, Any]) -> str:

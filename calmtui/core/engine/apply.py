@@ -31,13 +31,19 @@ from calmtui.core.commands import (
     SkipQuestion,
     StartFlow,
 )
+from calmtui.core.dialogue import frames as F
+from calmtui.core.dialogue.frames import (
+    FlowFrame,
+    Frame,
+    is_primary,
+    top_flow_frame,
+    top_user_frame,
+)
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import Tracker
 from calmtui.core.dsl import to_dsl
-from calmtui.core.engine import frames as F
 from calmtui.core.engine import stack_ops
 from calmtui.core.engine.cleanup import none_like
-from calmtui.core.engine.frames import FlowFrame, Frame, is_primary, top_flow_frame, top_user_frame
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import Tracker
 from calmtui.core.events import CommandIgnored, FlowInterrupted
 from calmtui.core.model.flows import CONTINUE_PREFIX, CallStep, CollectStep, Flow
 

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from calmtui.core.conditions import condition_holds
-from calmtui.core.engine import frames as F
-from calmtui.core.engine import stack_ops
-from calmtui.core.engine.frames import (
+from calmtui.core.dialogue import frames as F
+from calmtui.core.dialogue.frames import (
     ENDED,
     FlowFrame,
     Frame,
@@ -21,8 +20,9 @@ from calmtui.core.engine.frames import (
     is_primary,
     top_user_frame,
 )
+from calmtui.core.dialogue.state import checkpoint_key
+from calmtui.core.engine import stack_ops
 from calmtui.core.engine.runtime import Runtime
-from calmtui.core.engine.state import checkpoint_key
 from calmtui.core.events import BotUttered, Restarted, SessionStarted
 from calmtui.core.model.flows import CONTINUE_PREFIX, START
 from calmtui.core.model.slots import ROUTING_SLOT

@@ -29,8 +29,7 @@ from calmtui.core.commands import (
     StartFlow,
 )
 from calmtui.core.conditions import condition_holds
-from calmtui.core.dsl import to_dsl
-from calmtui.core.engine.frames import (
+from calmtui.core.dialogue.frames import (
     CHITCHAT,
     COLLECT,
     CORRECTION,
@@ -41,8 +40,9 @@ from calmtui.core.engine.frames import (
     top_flow_frame,
     top_user_frame,
 )
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import Tracker
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import Tracker
+from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandIgnored, CommandRewritten, Event
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import NLU_MAPPINGS, NO_VALUE_TEXTS

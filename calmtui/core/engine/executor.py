@@ -16,12 +16,12 @@ from types import MappingProxyType
 from typing import Any
 
 from calmtui.core.conditions import condition_holds, render_template
-from calmtui.core.engine import frames as F
+from calmtui.core.dialogue import frames as F
+from calmtui.core.dialogue.frames import FlowFrame, Frame, PatternFrame, with_step
+from calmtui.core.dialogue.state import Tracker, checkpoint_key
 from calmtui.core.engine import stack_ops
 from calmtui.core.engine.builtin_actions import BUILTIN_ACTIONS, options_text
-from calmtui.core.engine.frames import FlowFrame, Frame, PatternFrame, with_step
 from calmtui.core.engine.runtime import Runtime
-from calmtui.core.engine.state import Tracker, checkpoint_key
 from calmtui.core.events import FlowCompleted, FlowStarted, FrameDropped, SlotSet
 from calmtui.core.model.flows import (
     CONTINUE_PREFIX,

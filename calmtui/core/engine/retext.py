@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from calmtui.core.engine.state import DialogueState
+from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.events import BotUttered, Event
 
 TEMPLATE_TEXT_KEY = "rephrased_from"

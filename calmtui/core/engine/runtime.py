@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from calmtui.core.engine.frames import Frame, context_of
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import Tracker
+from calmtui.core.dialogue.frames import Frame, context_of
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import Tracker
 from calmtui.core.events import ActionExecuted, BotUttered, EngineNote
 from calmtui.core.nlg import RenderedResponse, render_response
 

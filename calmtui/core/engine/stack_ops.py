@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from calmtui.core.engine import frames as F
-from calmtui.core.engine.frames import ENDED, FlowFrame, Frame, PatternFrame, is_primary
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.state import Tracker
+from calmtui.core.dialogue import frames as F
+from calmtui.core.dialogue.frames import ENDED, FlowFrame, Frame, PatternFrame, is_primary
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.state import Tracker
 from calmtui.core.events import FlowCancelled, FlowCompleted, FlowResumed
 
 INTERNAL_ERROR_DEFAULT = "rasa_internal_error_default"

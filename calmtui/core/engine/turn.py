@@ -2,31 +2,44 @@
 
     machine = engine.start_turn(state, text, commands)
     while (pending := machine.advance()) is not None:      # a custom action is needed
-        machine.complete_action(pending, outcome)          # run by the caller (in-process, HTTP, stub)
+        machine.complete_action(pending, result)           # run by the caller (in-process, HTTP, stub)
     outcome = machine.finish()                             # the new state and what happened
 
 The core stays synchronous and free of I/O; `calmtui.session` drives this loop asynchronously.
+An action's result arrives typed (`ActionResult`): the actions layer parsed its JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, assert_never
 
 from calmtui.core.commands import CannotHandle, Command, SessionStart
+from calmtui.core.dialogue import frames as F
+from calmtui.core.dialogue.index import ProjectIndex
+from calmtui.core.dialogue.outcome import (
+    ActionBotUttered,
+    ActionEvent,
+    ActionFollowup,
+    ActionMessage,
+    ActionResponse,
+    ActionRestarted,
+    ActionResult,
+    ActionSlotSet,
+    ActionSlotsReset,
+    ActionUnsupportedEvent,
+    ActionUtterance,
+    GeneratedReply,
+)
+from calmtui.core.dialogue.state import DialogueState, Tracker
 from calmtui.core.dsl import to_dsl
-from calmtui.core.engine import frames as F
 from calmtui.core.engine import stack_ops
 from calmtui.core.engine.apply import CommandApplier
 from calmtui.core.engine.builtin_actions import BUILTIN_ACTIONS, restart
 from calmtui.core.engine.cleanup import clean_commands, order_commands
 from calmtui.core.engine.executor import LISTEN, Executor, PendingAction
-from calmtui.core.engine.frames import as_dict, as_list
-from calmtui.core.engine.index import ProjectIndex
-from calmtui.core.engine.outcome import ActionOutcome, GeneratedReply
 from calmtui.core.engine.runtime import Runtime
-from calmtui.core.engine.state import DialogueState, Tracker
 from calmtui.core.events import (
     ActionExecuted,
     ActionFailed,
@@ -41,7 +54,6 @@ from calmtui.core.events import (
     SlotSet,
     UserUttered,
 )
-from calmtui.core.model.domain import Button
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import ROUTING_SLOT
 from calmtui.core.nlg import RenderedResponse
@@ -248,21 +260,21 @@ class TurnMachine:
         stack_ops.push_pattern(self.tracker, F.CANNOT_HANDLE, {"reason": command.reason})
         self._accept(command)
 
-    def complete_action(self, pending: PendingAction, outcome: ActionOutcome) -> None:
+    def complete_action(self, pending: PendingAction, result: ActionResult) -> None:
         rt = self.runtime
         rt.executed(pending.name, pending.flow_id, pending.step_id)
-        if outcome.error is not None:
+        if result.error is not None:
             # calmtui ends the flow that ran the failing action (docs/engine.md): its next steps
             # would build on a result that never came.
             self.tracker.emit(
-                ActionFailed(name=pending.name, error=outcome.error, detail=outcome.detail)
+                ActionFailed(name=pending.name, error=result.error, detail=result.detail)
             )
             stack_ops.cancel_with_internal_error(self.tracker, self.engine.index)
             self.executor.custom_action_done(failed=True)
             return
-        for response in outcome.responses:
+        for response in result.responses:
             self._utter_action_response(response)
-        for event in outcome.events:
+        for event in result.events:
             self._apply_action_event(pending, event)
         self.executor.custom_action_done(failed=False)
 
@@ -308,72 +320,63 @@ class TurnMachine:
                 stack_ops.cancel_with_internal_error(self.tracker, self.engine.index)
         self.executor.custom_action_done(failed=failed)
 
-    def _utter_action_response(self, response: Mapping[str, Any]) -> None:
+    def _utter_action_response(self, response: ActionResponse) -> None:
         rt = self.runtime
-        name = response.get("response") or response.get("template")
-        kwargs = {k: v for k, v in response.items() if k not in ("response", "template")}
-        buttons = tuple(
-            _button(as_dict(b)) for b in as_list(response.get("buttons")) if isinstance(b, Mapping)
-        )
-        if isinstance(name, str) and name:
-            extra = kwargs.get("kwargs") if isinstance(kwargs.get("kwargs"), Mapping) else kwargs
-            rendered = rt.render(name, extra)
-            if rendered is not None:
-                rendered = _with_message_parts(rendered, response, buttons)
-            rt.send_or_error(rendered, name)
-            return
-        rendered = RenderedResponse(
-            utter_action=None,
-            text=response.get("text") if isinstance(response.get("text"), str) else None,
-            buttons=buttons,
-            image=response.get("image") if isinstance(response.get("image"), str) else None,
-            custom=response.get("custom"),
-            attachment=response.get("attachment"),
-            elements=response.get("elements"),
-            quick_replies=response.get("quick_replies"),
-        )
-        rt.emit_rendered(rendered, None)
+        match response:
+            case ActionUtterance(name=name, kwargs=kwargs, parts=parts):
+                rendered = rt.render(name, kwargs)
+                if rendered is not None:
+                    rendered = _with_message_parts(rendered, parts)
+                rt.send_or_error(rendered, name)
+            case ActionMessage():
+                rendered = RenderedResponse(
+                    utter_action=None,
+                    text=response.text,
+                    buttons=response.buttons,
+                    image=response.image,
+                    custom=response.custom,
+                    attachment=response.attachment,
+                    elements=response.elements,
+                    quick_replies=response.quick_replies,
+                )
+                rt.emit_rendered(rendered, None)
 
-    def _apply_action_event(self, pending: PendingAction, event: Mapping[str, Any]) -> None:
+    def _apply_action_event(self, pending: PendingAction, event: ActionEvent) -> None:
         tracker, index = self.tracker, self.engine.index
         action = pending.name
-        kind = event.get("event")
-        if kind == "slot":
-            name = event.get("name")
-            slot = index.slots.get(name) if isinstance(name, str) else None
-            if slot is None:
+        match event:
+            case ActionSlotSet(name=name, value=value):
+                slot = index.slots.get(name) if isinstance(name, str) else None
+                if slot is None:
+                    tracker.emit(
+                        EngineNote(
+                            code="unknown_slot",
+                            message=f"{action} set unknown slot {name!r}; ignored",
+                        )
+                    )
+                    return
+                tracker.set_slot(slot.name, slot.coerce(value)[0], filled_by="CUSTOM")
+            case ActionSlotsReset():
+                for name, value in index.slot_defaults.items():
+                    if tracker.slots.get(name) != value:
+                        tracker.set_slot(name, value, reset=True)
+            case ActionRestarted():
+                restart(self.runtime)
+            case ActionBotUttered(text=text, data=data):
+                tracker.emit(
+                    BotUttered(text=text, data=dict(data), metadata={"utter_action": None})
+                )
+            case ActionFollowup(name=name):
+                self._queue_followup(pending, name)
+            case ActionUnsupportedEvent(kind=kind):
                 tracker.emit(
                     EngineNote(
-                        code="unknown_slot", message=f"{action} set unknown slot {name!r}; ignored"
+                        code="unsupported_event",
+                        message=f"{action} returned a {kind!r} event; calmtui ignores it in CALM flows",
                     )
                 )
-                return
-            tracker.set_slot(slot.name, slot.coerce(event.get("value"))[0], filled_by="CUSTOM")
-        elif kind == "reset_slots":
-            for name, value in index.slot_defaults.items():
-                if tracker.slots.get(name) != value:
-                    tracker.set_slot(name, value, reset=True)
-        elif kind == "restart":
-            restart(self.runtime)
-        elif kind == "bot":
-            text = event.get("text")
-            data = event.get("data")
-            tracker.emit(
-                BotUttered(
-                    text=text if isinstance(text, str) else None,
-                    data=dict(data) if isinstance(data, Mapping) else {},  # type: ignore[arg-type]
-                    metadata={"utter_action": None},
-                )
-            )
-        elif kind == "followup":
-            self._queue_followup(pending, event.get("name"))
-        else:
-            tracker.emit(
-                EngineNote(
-                    code="unsupported_event",
-                    message=f"{action} returned a {kind!r} event; calmtui ignores it in CALM flows",
-                )
-            )
+            case _:
+                assert_never(event)
 
     def _queue_followup(self, action: PendingAction, name: object) -> None:
         """As in the reference, a `followup` action runs right after the action that asked for it,
@@ -417,29 +420,16 @@ class TurnMachine:
 _MESSAGE_PARTS = ("text", "image", "custom", "attachment", "elements", "quick_replies")
 
 
-def _with_message_parts(
-    rendered: RenderedResponse, message: Mapping[str, Any], buttons: tuple[Button, ...]
-) -> RenderedResponse:
+def _with_message_parts(rendered: RenderedResponse, message: ActionMessage) -> RenderedResponse:
     """A custom action's message that names a response: the response, plus the message's own
     buttons after the response's, plus every other non-empty part the response does not set
     (the reference's `_utter_responses`)."""
     parts: dict[str, Any] = {}
     for key in _MESSAGE_PARTS:
-        value = message.get(key)
-        if key in ("text", "image") and not isinstance(value, str):
-            continue
+        value = getattr(message, key)
         if value and not getattr(rendered, key):
             parts[key] = value
-    return replace(rendered, buttons=(*rendered.buttons, *buttons), **parts)
-
-
-def _button(data: Mapping[str, Any]) -> Button:
-    title = data.get("title")
-    payload = data.get("payload")
-    return Button(
-        title=str(title) if title is not None else "",
-        payload=str(payload) if payload is not None else None,
-    )
+    return replace(rendered, buttons=(*rendered.buttons, *message.buttons), **parts)
 
 
 def _drop_shadowed_slot_sets(events: list[Event], start: int) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
 from calmtui.core.loading.env import interpolate
 from calmtui.core.loading.reader import Reader, type_name
+from calmtui.core.loading.routers import read_router
 from calmtui.core.model.config import (
     LLM_COMMAND_GENERATORS,
     ActionEndpoint,
@@ -267,4 +268,5 @@ def _model_group(
                 span=mm.span,
             )
         )
-    return ModelGroup(id=group_id, models=tuple(models), span=m.span)
+    router = read_router(reader, m, what)
+    return ModelGroup(id=group_id, models=tuple(models), router=router, span=m.span)

@@ -2,11 +2,13 @@
 
 Lenient on purpose: calmtui does not run this data, so a shape it does not understand is skipped
 without a diagnostic (Rasa's own validator owns that format). Flow files may hold stories and
-rules too; every data file is read.
+rules too; every data file is read. `nlu:` entries give each intent's examples (Rasa's block
+string of `- ` lines, or a list), with entity annotations reduced to their text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
@@ -14,21 +16,49 @@ from calmtui.core.model.nlu_data import NluData
 from calmtui.core.source import YamlFile, YMap
 
 STORY_KEYS = ("stories", "rules")
+# `[Berlin](city)`, `[Berlin]{"entity": "city"}`: the annotated text stays.
+_ANNOTATION = re.compile(r"\[(?P<text>[^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 def read_nlu_data(files: Iterable[YamlFile]) -> NluData:
     actions: set[str] = set()
     slots: set[str] = set()
     paths: list[str] = []
+    examples: dict[str, list[str]] = {}
     for file in files:
-        if not isinstance(file.data, YMap) or not any(k in file.data for k in STORY_KEYS):
+        if not isinstance(file.data, YMap):
+            continue
+        if "nlu" in file.data:
+            _read_intents(file.data.get("nlu"), examples)
+        if not any(k in file.data for k in STORY_KEYS):
             continue
         paths.append(file.path)
         for key in STORY_KEYS:
             for entry in _maps(file.data.get(key)):
                 for step in (*_maps(entry.get("condition")), *_maps(entry.get("steps"))):
                     _read_step(step, actions, slots)
-    return NluData(actions=frozenset(actions), slots=frozenset(slots), files=tuple(paths))
+    return NluData(
+        actions=frozenset(actions),
+        slots=frozenset(slots),
+        files=tuple(paths),
+        intent_examples={k: tuple(dict.fromkeys(v)) for k, v in examples.items()},
+    )
+
+
+def _read_intents(section: Any, examples: dict[str, list[str]]) -> None:
+    for entry in _maps(section):
+        intent = entry.get("intent")
+        if not isinstance(intent, str):
+            continue
+        raw = entry.get("examples")
+        lines = raw.splitlines() if isinstance(raw, str) else _list(raw)
+        found = examples.setdefault(intent, [])
+        for line in lines:
+            if not isinstance(line, str):
+                continue
+            text = _ANNOTATION.sub(lambda m: m["text"], line.strip().removeprefix("-").strip())
+            if text:
+                found.append(text)
 
 
 def _read_step(step: dict[str, Any], actions: set[str], slots: set[str]) -> None:

@@ -88,8 +88,13 @@ class ModelConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModelGroup:
+    """`{id, models, router?}`. Without a router a group has one model (Rasa's rule); with one,
+    its models are deployments that litellm's `Router` spreads the requests over, configured
+    by the router's settings (`routing_strategy`, `num_retries`, ...)."""
+
     id: str
     models: tuple[ModelConfig, ...]
+    router: Mapping[str, Any] | None = None
     span: Span | None = None
 
 

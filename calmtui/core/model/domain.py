@@ -95,10 +95,6 @@ class Domain:
     def user_slots(self) -> list[Slot]:
         return [s for s in self.slots.values() if not s.builtin]
 
-    @property
-    def user_responses(self) -> list[Response]:
-        return [r for r in self.responses.values() if not r.builtin]
-
     def is_known_action(self, name: str) -> bool:
         """A listed custom action, a response, a built-in action, or a form (form names are
         action names in Rasa's domain)."""

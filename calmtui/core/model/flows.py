@@ -123,26 +123,6 @@ class NoopStep(StepBase):
 Step = ActionStep | CollectStep | LinkStep | CallStep | SetSlotsStep | NoopStep
 
 
-def default_step_id(flow_id: str, index: int, step: Step) -> str:
-    return f"{flow_id}_{index}_{step_postfix(step)}"
-
-
-def step_postfix(step: Step) -> str:
-    match step:
-        case ActionStep(action=action):
-            return action
-        case CollectStep(collect=slot):
-            return f"collect_{slot}"
-        case LinkStep(link=target):
-            return f"link_{target}"
-        case CallStep(call=target):
-            return f"call_{target}"
-        case SetSlotsStep():
-            return "set_slots"
-        case NoopStep():
-            return "noop"
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NluTrigger:
     intent: str
@@ -195,9 +175,6 @@ class Flow:
 
     def set_slots_steps(self) -> list[SetSlotsStep]:
         return [s for s in self.steps if isinstance(s, SetSlotsStep)]
-
-    def called_flow_ids(self) -> list[str]:
-        return [s.call for s in self.steps if isinstance(s, CallStep)]
 
     @property
     def is_link_only(self) -> bool:

@@ -4,29 +4,25 @@ Both run on every bot turn, so they are built for the common case: a text withou
 returned as is, the format engine's pattern is compiled once, and Jinja templates are compiled once
 per distinct source (an LRU cache keyed by the template text).
 
-Project files are input, not code (STYLE.md 3.2): Jinja only ever runs inside the module-level
-sandbox (an `ImmutableSandboxedEnvironment`, a `SandboxedEnvironment` that also refuses to mutate
-lists and dicts), which refuses private attributes (`''.__class__`), and which we further teach to
-refuse `*` and `**` results large enough to stall the engine.
+Project files are input, not code (STYLE.md 3.2): Jinja only ever runs inside calmtui's one
+sandbox (`calmtui.core.sandbox`), which refuses private attributes (`''.__class__`), changes to the
+objects a template is shown, and `*` and `**` results large enough to stall the engine.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sized
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # jinja2 costs ~35 ms to import: only pay it when a template is rendered
-    from jinja2 import Environment, Template
+    from calmtui.core.sandbox import SandboxedEnvironment, Template
 
 # `{{` / `}}` are str.format escapes; `{name}` is a placeholder (no newline, no nested brace, the
 # exact rule Rasa's interpolator uses); a lone `{` or `}` is a stray brace.
 _FORMAT_TOKEN = re.compile(r"\{\{|\}\}|\{([^\n{}]+)\}|[{}]")
 _PLACEHOLDER = re.compile(r"\{([^\n{}]+)\}")
-
-_MAX_REPEAT = 100_000  # the longest string or list `*` may build in a template (= jinja MAX_RANGE)
-_MAX_EXPONENT = 1_000
 
 
 def interpolate_text(template: str, values: Mapping[str, Any]) -> str:
@@ -66,44 +62,18 @@ def interpolate_text(template: str, values: Mapping[str, Any]) -> str:
 
 
 @cache
-def _jinja() -> Environment:
-    """The sandbox, built on first use.
-
-    Jinja's immutable sandbox, plus a size limit on `*` and `**`. Immutable, because templates see
-    the engine's own slot and context objects and must not be able to change them
-    (`context.corrected_slots.clear()`); the size limit, so that a template cannot allocate
-    gigabytes (`'x' * 10**10`) and stall the turn.
+def _jinja() -> SandboxedEnvironment:
+    """The responses' sandbox (`calmtui.core.sandbox`: immutable, with the shared size limits),
+    built on first use.
 
     Autoescape off (responses are chat text, not HTML) and the default `Undefined`, which renders
     a missing name as "" and fails only when something is done with it (`missing.attr`): the same
     settings as Rasa's `jinja2.Template(...)`, so `{{ context.canceled_name }}` without a context
     renders as an empty string rather than an error.
     """
-    from jinja2.exceptions import SecurityError
-    from jinja2.runtime import Context
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from calmtui.core.sandbox import sandbox
 
-    class Sandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
-
-        def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-            if operator == "**":
-                if isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
-                    raise SecurityError(f"the exponent {right!r} is too large")
-            elif (
-                _repeat_length(left, right) > _MAX_REPEAT
-                or _repeat_length(right, left) > _MAX_REPEAT
-            ):
-                raise SecurityError("the repeated sequence would be too long")
-            return super().call_binop(context, operator, left, right)
-
-    return Sandbox(autoescape=False)
-
-
-def _repeat_length(sequence: Any, times: Any) -> int:
-    if isinstance(sequence, str | list | tuple | bytes) and isinstance(times, int):
-        return len(cast(Sized, sequence)) * times
-    return 0
+    return sandbox()
 
 
 @lru_cache(maxsize=2048)

@@ -131,10 +131,11 @@ def _check_template(root: Path, owner: str, value: str, span: Span | None) -> It
         yield Diagnostic.error("CT233", f"prompt template {value!r} cannot be read: {exc}", span)
         return
     from jinja2 import TemplateSyntaxError
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from calmtui.core.sandbox import sandbox
 
     try:
-        SandboxedEnvironment().parse(text)
+        sandbox(mutable=True).parse(text)
     except TemplateSyntaxError as exc:
         yield Diagnostic.error(
             "CT233",

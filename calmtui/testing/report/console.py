@@ -1,7 +1,7 @@
 """The terminal report of a test run, as styled lines (no printing, no rich import here).
 
-Every function returns `Line`s: lists of `(text, style)` segments, the same shape
-`calmtui.cli.diagnostics_view.emit` prints with or without colour, so goldens compare plain text.
+Every function returns `Line`s: lists of `(text, style)` segments, which the diagnostics renderer
+(`calmtui.app.diagnostics_view.emit`) prints with or without colour, so goldens compare plain text.
 
 A failure block (UX.md):
 
@@ -22,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from calmtui.app.diagnostics_view import Line
 from calmtui.core.diagnostics import Span
+from calmtui.core.dialogue.frames import describe, top_user_frame
 from calmtui.core.dsl import to_dsl
-from calmtui.core.engine.frames import describe, top_user_frame
 from calmtui.core.events import (
     ActionFailed,
     BotUttered,
@@ -38,9 +39,6 @@ from calmtui.testing.results import CaseResult, Failure, SuiteResult
 from calmtui.testing.spec import TestCase, UserStep
 from calmtui.testing.transcript import bot_line, short, slot_value
 
-Segment = tuple[str, str | None]
-Line = list[Segment]
-
 MAX_SOURCE_LINES = 14
 MAX_RAW_LINES = 4
 _HEADER = "bold red"
@@ -49,11 +47,6 @@ _LABEL = "cyan"
 _DIM = "dim"
 _EXPECTED = "red"
 _ACTUAL = "green"
-
-
-def plain_text(lines: Sequence[Line]) -> str:
-    """The lines without styles (pytest output, files, tests)."""
-    return "".join("".join(text for text, _ in line) + "\n" for line in lines)
 
 
 def where(case: TestCase, span: Span | None, show_path: Any = str) -> str:

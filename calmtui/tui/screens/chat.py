@@ -1,22 +1,19 @@
 """The chat screen (`calmtui shell`): the conversation, an input, a status line, and the
 workers that run turns and hot reload without blocking the UI (STYLE.md 3.7).
 
-Turns run one at a time in the `llm` worker group; messages typed meanwhile wait in a queue
-(shown as pending, with a spinner), so nothing a user types is lost. Every change to the session
-— a turn, a reload, opening or restarting — holds `session_lock`, so a reload never lands in the
-middle of a turn. Workers report with messages (`calmtui.tui.messages`); handlers update widgets.
+The turn queue, the session lock and the reload policy are the controller's
+(`calmtui.app.controller`); this screen runs its coroutines in workers — turns in the `llm` group,
+so Esc can cancel one — and shows what they report. Messages typed while a turn runs are shown as
+pending, with a spinner. Workers report with messages (`calmtui.tui.messages`); handlers update
+widgets.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import threading
-from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -25,11 +22,17 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from calmtui.app import export
+from calmtui.app.controller import ConversationController
+from calmtui.app.conversation import Conversation
+from calmtui.app.reload import (
+    DocumentsReindexed,
+    ReloadApplied,
+    ReloadRejected,
+    reload_summary,
+)
 from calmtui.core.diagnostics import Diagnostic
-from calmtui.core.validate import ValidationReport
-from calmtui.tui import export
 from calmtui.tui.config import ShellConfig
-from calmtui.tui.conversation import Conversation
 from calmtui.tui.messages import (
     ConversationOpened,
     LLMFailed,
@@ -38,46 +41,22 @@ from calmtui.tui.messages import (
     TurnCompleted,
     TurnFailed,
 )
-from calmtui.tui.reload import (
-    changed_code,
-    code_dirs_of,
-    is_document,
-    knowledge_dirs_of,
-    load_version_in_thread,
-    project_changes,
-)
 from calmtui.tui.screens.save_test import SaveTestScreen
 from calmtui.tui.widgets.chat_input import ChatInput
 from calmtui.tui.widgets.chat_log import ChatLog
 from calmtui.tui.widgets.problems_panel import count_line
 from calmtui.tui.widgets.status_bar import StatusBar
-from calmtui.understanding.errors import UnderstandingConfigError, UnknownModeError
+from calmtui.understanding.errors import UnderstandingConfigError
 
 if TYPE_CHECKING:
     from calmtui.session import TurnResult
-
-EXIT_PROBLEMS, EXIT_USAGE = 1, 2
+    from calmtui.tui.app import CalmApp
 
 
 def transcript(result: TurnResult) -> str:
     lines = [f"you: {result.user_text}"] if result.user_text is not None else []
     lines += [f"bot: {m.text or ''}" for m in result.bot_messages]
     return "\n".join(lines)
-
-
-def reload_summary(message: ProjectReloaded) -> str:
-    report = message.report
-    parts = [
-        f"{len(report.changed_flows)} flow{'' if len(report.changed_flows) == 1 else 's'} changed"
-    ]
-    if changed_code(message.changed_files):
-        parts.insert(0, "custom actions re-imported")
-    if report.added_flows:
-        parts.append(f"added {', '.join(report.added_flows)}")
-    if report.removed_flows:
-        parts.append(f"removed {', '.join(report.removed_flows)}")
-    files = ", ".join(message.changed_files) or "project"
-    return f"reloaded {files} ({'; '.join(parts)})"
 
 
 # The footer shows these in this order; at 80 columns everything up to "Panels" fits.
@@ -110,15 +89,12 @@ class ChatScreen(Screen[None]):
         *HIDDEN_BINDINGS,
     ]
 
-    def __init__(self, config: ShellConfig, conversation: Conversation) -> None:
+    def __init__(self, config: ShellConfig, controller: ConversationController) -> None:
         super().__init__()
         self.config = config
-        self.conversation = conversation
-        self.queue: deque[tuple[str, str | None]] = deque()  # (text, button title)
-        self.session_lock = asyncio.Lock()
+        self.controller = controller
         self.stop_watching = threading.Event()
         self.ready = False
-        self._draining = False
         self.problems = (
             config.diagnostics,
             dict(config.sources),
@@ -149,63 +125,48 @@ class ChatScreen(Screen[None]):
     def _load_headline(diagnostics: Sequence[Diagnostic]) -> str:
         return f"project loaded ({count_line(diagnostics)})" if diagnostics else ""
 
+    # -- reading ----------------------------------------------------------------------------------
+    @property
+    def conversation(self) -> Conversation:
+        return self.controller.conversation
+
+    @property
+    def queue(self) -> Sequence[object]:
+        """The messages waiting for their turn (the one running included)."""
+        return self.controller.queue
+
     # -- workers ----------------------------------------------------------------------------------
     @work(exclusive=True, group="session", exit_on_error=False)
     async def open_worker(self, restart: bool = False) -> None:
-        async with self.session_lock:
-            try:
-                results = (
-                    [await self.conversation.restart()]
-                    if restart
-                    else await self.conversation.open()
-                )
-            except UnderstandingConfigError as exc:  # e.g. --understanding llm without a model
-                code = EXIT_USAGE if isinstance(exc, UnknownModeError) else EXIT_PROBLEMS
-                message = f"error: cannot understand messages this way: {exc}"
-                self.app.exit(return_code=code, message=message)
-                return
-            except Exception as exc:  # a generator/runner bug: report it, keep the app alive
-                self.post_message(TurnFailed("", f"{type(exc).__name__}: {exc}"))
-                return
+        try:
+            opened = await self.controller.open(restart=restart)
+        except UnderstandingConfigError as exc:  # e.g. --understanding llm without a model
+            self.calm_app.exit_with(exc)
+            return
+        except Exception as exc:  # a generator/runner bug: report it, keep the app alive
+            self.post_message(TurnFailed("", f"{type(exc).__name__}: {exc}"))
+            return
         self.post_message(
-            ConversationOpened(results, resumed=self.conversation.resumed, restarted=restart)
+            ConversationOpened(opened.results, resumed=opened.resumed, restarted=opened.restarted)
         )
 
     @work(exclusive=True, group="llm", exit_on_error=False)
     async def turn_worker(self) -> None:
-        try:
-            while self.queue:
-                text, _title = self.queue[0]
-                async with self.session_lock:
-                    before = len(self.conversation.results)
-                    try:
-                        result = await self.conversation.send(text)
-                    except asyncio.CancelledError:
-                        if (
-                            len(self.conversation.results) > before
-                        ):  # recorded just before the cancel
-                            self.post_message(TurnCompleted(self.conversation.results[-1]))
-                        raise
-                    except Exception as exc:
-                        self.queue.popleft()
-                        self.post_message(TurnFailed(text, f"{type(exc).__name__}: {exc}"))
-                        continue
-                self.queue.popleft()
-                self.post_message(TurnCompleted(result))
-                if result.understanding is not None and result.understanding.error:
-                    self.post_message(LLMFailed(result, result.understanding.error))
-        finally:
-            self._draining = False
+        await self.controller.drain(self._turn_completed, self._turn_failed)
+
+    def _turn_completed(self, result: TurnResult) -> None:
+        self.post_message(TurnCompleted(result))
+        if result.understanding is not None and result.understanding.error:
+            self.post_message(LLMFailed(result, result.understanding.error))
+
+    def _turn_failed(self, text: str, error: str) -> None:
+        self.post_message(TurnFailed(text, error))
 
     @work(exclusive=True, group="reload", exit_on_error=False)
     async def reload_worker(self) -> None:
         try:
-            async for changed in project_changes(
-                self.conversation.project.root,
-                quiet_ms=self.config.debounce_ms,
-                stop=self.stop_watching,
-                code_dirs=code_dirs_of(self.conversation.project),
-                knowledge_dirs=knowledge_dirs_of(self.conversation.project),
+            async for changed in self.controller.changes(
+                quiet_ms=self.config.debounce_ms, stop=self.stop_watching
             ):
                 await self.reload_project(changed)
         except Exception as exc:  # e.g. the OS ran out of file watches
@@ -218,72 +179,34 @@ class ChatScreen(Screen[None]):
         await self.reload_project([])
 
     async def reload_project(self, changed: Sequence[str]) -> None:
-        """Load and validate in a thread; apply only a version without errors."""
-        folders = knowledge_dirs_of(self.conversation.project)
-        if changed and all(is_document(path, folders) for path in changed):
-            await self._reindex(changed)
-            return
-        try:
-            report = await load_version_in_thread(self.conversation.project.root, self.config.paths)
-        except Exception as exc:
-            self.notify(
-                f"reload failed: {type(exc).__name__}: {exc}", severity="error", markup=False
-            )
-            return
-        if report.project is not None and report.is_valid() and changed_code(changed):
-            report = await self._check_actions_code(report)
-        if report.project is None or not report.is_valid():
-            self.post_message(ReloadFailed(report, changed))
-            return
-        async with self.session_lock:
-            try:
-                outcome = await self.conversation.reload(report.project)
-            except Exception as exc:  # e.g. the new model settings cannot be used
+        """The controller applies a version only when the project policy allows it."""
+        match await self.controller.reload(changed):
+            case ReloadApplied(report=report, validation=validation, changed_files=files):
+                self.post_message(ProjectReloaded(report, validation, files))
+            case ReloadRejected(validation=validation, changed_files=files):
+                self.post_message(ReloadFailed(validation, files))
+            case DocumentsReindexed(report=report) as reindexed:
+                skipped = report is not None and bool(report.skipped)
                 self.notify(
-                    f"reload not applied: {exc}", title="Reload", severity="error", markup=False
+                    reindexed.summary(),
+                    title="Knowledge",
+                    severity="warning" if skipped else "information",
+                    markup=False,
                 )
-                return
-        self.post_message(ProjectReloaded(outcome, report, changed))
-
-    async def _reindex(self, changed: Sequence[str]) -> None:
-        """Only knowledge documents changed: re-index them (the project stays as it is)."""
-        if not self.conversation.is_open:
-            return
-        responder = self.conversation.session.responder
-        report = await asyncio.to_thread(responder.refresh)
-        if report is None:
-            return
-        skipped = "".join(f"\n{s.path} {s.reason}" for s in report.skipped)
-        self.notify(
-            f"re-indexed {len(changed)} document(s): {report.documents} documents, "
-            f"{report.passages} passages in {report.seconds * 1000:,.0f} ms{skipped}",
-            title="Knowledge",
-            severity="warning" if report.skipped else "information",
-            markup=False,
-        )
-
-    async def _check_actions_code(self, report: ValidationReport) -> ValidationReport:
-        """Changed actions code must import before the new version replaces the running one."""
-        from calmtui.actions.checks import actions_import_problem
-
-        assert report.project is not None
-        problem = await asyncio.to_thread(actions_import_problem, report.project)
-        if problem is None:
-            return report
-        sources = dict(report.sources)
-        if problem.span is not None and problem.span.path.endswith(".py"):
-            with contextlib.suppress(OSError, UnicodeDecodeError):  # shown with its source line
-                path = Path(report.project.root) / problem.span.path
-                sources[problem.span.path] = path.read_text(encoding="utf-8")
-        return replace(report, diagnostics=(*report.diagnostics, problem), sources=sources)
+            case not_applied:
+                self.notify(
+                    not_applied.message,
+                    title=not_applied.title or "",
+                    severity="error",
+                    markup=False,
+                )
 
     # -- sending ----------------------------------------------------------------------------------
     async def send(self, text: str, title: str | None = None) -> None:
-        self.queue.append((text, title))
+        start = self.controller.submit(text, title)
         await self.chat_log.add_pending(f"{title}  ({text})" if title else text)
         self.status_bar.set_waiting(len(self.queue))
-        if not self._draining:
-            self._draining = True
+        if start:
             self.turn_worker()
 
     @on(ChatInput.Sent)
@@ -340,7 +263,7 @@ class ChatScreen(Screen[None]):
         self.notify(message.error, title="Understanding failed", severity="error", markup=False)
 
     async def on_project_reloaded(self, message: ProjectReloaded) -> None:
-        summary = reload_summary(message)
+        summary = reload_summary(message.report, message.changed_files)
         self.status_bar.set_notice(summary)
         self.problems = (message.validation.diagnostics, message.validation.sources, summary)
         await self.chat_log.add_notice(summary)
@@ -386,7 +309,7 @@ class ChatScreen(Screen[None]):
 
     # -- actions ----------------------------------------------------------------------------------
     def _busy(self, doing: str) -> bool:
-        if self.session_lock.locked() or self.queue:
+        if self.controller.busy:
             self.notify(
                 f"a turn is running: wait, or press Esc to cancel it, then {doing}",
                 severity="warning",
@@ -401,7 +324,7 @@ class ChatScreen(Screen[None]):
     async def action_rewind(self) -> None:
         if self._busy("rewind"):
             return
-        undone = self.conversation.rewind()
+        undone = self.controller.rewind()
         if undone is None:
             self.notify("nothing to rewind", severity="warning")
             return
@@ -415,10 +338,8 @@ class ChatScreen(Screen[None]):
     def action_cancel_turn(self) -> None:
         if not self.queue:
             return
-        count = len(self.queue)
-        self.queue.clear()
-        self.workers.cancel_group(self, "llm")
-        self._draining = False
+        count = self.controller.cancel_pending()
+        self.workers.cancel_group(self, "llm")  # pyright: ignore[reportUnknownMemberType]
         self.status_bar.set_waiting(0)
 
         async def drop() -> None:
@@ -451,7 +372,9 @@ class ChatScreen(Screen[None]):
                     f"{rel}\nrun it: calmtui test {rel}", title="Saved test case", markup=False
                 )
 
-        self.app.push_screen(SaveTestScreen(export.suggest_name(results, root), where, save), saved)
+        self.calm_app.push_screen(
+            SaveTestScreen(export.suggest_name(results, root), where, save), saved
+        )
 
     def action_reload(self) -> None:
         self.reload_now_worker()
@@ -461,7 +384,7 @@ class ChatScreen(Screen[None]):
         if not text:
             self.notify("nothing selected to copy", severity="warning")
             return
-        self.app.copy_to_clipboard(text)
+        self.calm_app.copy_to_clipboard(text)
         self.notify(f"copied {len(text)} characters", title="Copy")
 
     def copy_text(self) -> str | None:
@@ -470,7 +393,7 @@ class ChatScreen(Screen[None]):
         return transcript(results[-1]) if results else None
 
     def action_screenshot(self) -> None:
-        path = self.app.save_screenshot(path=self.config.screenshot_dir)
+        path = self.calm_app.save_screenshot(path=self.config.screenshot_dir)
         self.notify(path, title="Screenshot saved", markup=False)
 
     def action_focus_choices(self) -> None:
@@ -512,6 +435,11 @@ class ChatScreen(Screen[None]):
         )
 
     # -- typed accessors --------------------------------------------------------------------------
+    @property
+    def calm_app(self) -> CalmApp:
+        # Textual types `DOMNode.app` as `App[Unknown]`; this screen only ever runs in CalmApp.
+        return cast("CalmApp", self.app)  # pyright: ignore[reportUnknownMemberType]
+
     @property
     def chat_log(self) -> ChatLog:
         return self.query_one("#chat-log", ChatLog)

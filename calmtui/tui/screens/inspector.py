@@ -47,8 +47,8 @@ class InspectorScreen(ChatScreen, inherit_bindings=False):
     ]
 
     def compose(self) -> ComposeResult:
-        compact = self.is_compact(self.app.size)
-        self._deck = PanelDeck(id="panels", formatter=self.config.format_problems, compact=compact)
+        compact = self.is_compact(self.calm_app.size)
+        self._deck = PanelDeck(id="panels", show_path=self.config.show_path, compact=compact)
         with Horizontal(id="main"):
             yield from self.compose_chat()
             # Mounted after the first paint: the chat is on screen and typing works at once,

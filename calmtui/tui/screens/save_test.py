@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from calmtui.tui.export import ExportError
+from calmtui.app.export import ExportError
 
 
 class SaveTestScreen(ModalScreen[Path | None]):

@@ -191,7 +191,7 @@ class CommandsPanel(VerticalScroll):
         if self.result is None:
             return None
         trace = self.result.understanding
-        focused = self.app.focused
+        focused = self.screen.focused
         if trace is not None and focused is not None:
             if trace.prompt and (focused is self.prompt or self.prompt in focused.ancestors):
                 return trace.prompt

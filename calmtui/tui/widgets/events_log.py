@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
+from calmtui.app.plain import format_value
 from calmtui.core.events import (
     EVENT_TYPES,
     ActionExecuted,
@@ -33,7 +34,6 @@ from calmtui.core.events import (
     UserUttered,
     event_to_json,
 )
-from calmtui.tui.plain import format_value
 
 if TYPE_CHECKING:
     from calmtui.session import TurnResult

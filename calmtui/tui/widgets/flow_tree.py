@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from calmtui.app.plain import format_value
 from calmtui.core.events import FlowCompleted
 from calmtui.core.model.flows import (
     CONTINUE_PREFIX,
@@ -29,10 +30,9 @@ from calmtui.core.model.flows import (
     Step,
 )
 from calmtui.core.model.project import Project
-from calmtui.tui.plain import format_value
 
 if TYPE_CHECKING:
-    from calmtui.core.engine.frames import Frame
+    from calmtui.core.dialogue.frames import Frame
     from calmtui.session import TurnResult
 
 MAX_STEPS = 500  # a guard against pathological flows; validation reports real problems

@@ -9,7 +9,7 @@ snapshot they are given.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -19,7 +19,6 @@ from textual.widgets import TabbedContent, TabPane
 
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.model.project import Project
-from calmtui.tui.config import ProblemFormatter, format_problems_plainly
 from calmtui.tui.widgets.commands_panel import CommandsPanel
 from calmtui.tui.widgets.events_log import EventsLog
 from calmtui.tui.widgets.flow_tree import FlowTree
@@ -47,11 +46,11 @@ class PanelDeck(Vertical):
         self,
         *,
         id: str | None = None,
-        formatter: ProblemFormatter = format_problems_plainly,
+        show_path: Callable[[str], str] = str,
         compact: bool = False,
     ) -> None:
         super().__init__(id=id)
-        self.formatter = formatter
+        self.show_path = show_path
         self.compact = compact
         self.hidden: set[str] = set()
         self.results: Sequence[TurnResult] = ()
@@ -78,7 +77,7 @@ class PanelDeck(Vertical):
             case "events":
                 return EventsLog(id="events")
             case _:
-                return ProblemsPanel(id="problems", formatter=self.formatter)
+                return ProblemsPanel(id="problems", show_path=self.show_path)
 
     def compose(self) -> ComposeResult:
         self._built = (self.compact, frozenset(self.hidden))

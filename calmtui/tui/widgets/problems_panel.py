@@ -1,17 +1,18 @@
 """Problems: the diagnostics of the last (re)load — warnings of a good version, or the errors
-of a broken edit while the last good version keeps running."""
+of a broken edit while the last good version keeps running — rendered as `calmtui validate`
+renders them (`calmtui.app.diagnostics_view`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from calmtui.app.diagnostics_view import render_text
 from calmtui.core.diagnostics import Diagnostic
-from calmtui.tui.config import ProblemFormatter, format_problems_plainly
 
 
 def count_line(diagnostics: Sequence[Diagnostic]) -> str:
@@ -24,12 +25,10 @@ def count_line(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 class ProblemsPanel(VerticalScroll):
-    def __init__(
-        self, *, id: str | None = None, formatter: ProblemFormatter = format_problems_plainly
-    ) -> None:
+    def __init__(self, *, id: str | None = None, show_path: Callable[[str], str] = str) -> None:
         super().__init__(id=id, classes="panel")
         self.border_title = "Problems"
-        self.formatter = formatter
+        self.show_path = show_path
         self.diagnostics: tuple[Diagnostic, ...] = ()
         self.headline = ""
         self._text = ""
@@ -49,7 +48,9 @@ class ProblemsPanel(VerticalScroll):
         shown = [d for d in diagnostics if d.severity != "info"]
         self.diagnostics = tuple(shown)
         self.headline = headline
-        self._text = self.formatter(shown, sources) if shown else ""
+        self._text = (
+            render_text(shown, sources, show_path=self.show_path, color=True) if shown else ""
+        )
         self._refresh_body()
 
     def _refresh_body(self) -> None:

@@ -13,8 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from calmtui.app.plain import format_value
 from calmtui.core.model.project import Project
-from calmtui.tui.plain import format_value
 
 if TYPE_CHECKING:
     from calmtui.session import TurnResult

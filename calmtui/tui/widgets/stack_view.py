@@ -15,7 +15,7 @@ from calmtui.core.model.flows import CONTINUE_PREFIX
 from calmtui.core.model.project import Project
 
 if TYPE_CHECKING:
-    from calmtui.core.engine.frames import Frame
+    from calmtui.core.dialogue.frames import Frame
     from calmtui.session import TurnResult
 
 

@@ -1,0 +1,84 @@
+"""How a run understands messages: resolved once, before the UI opens or the first test case.
+
+    choice = resolve_understanding(project, flag)   # raises UnknownModeError: report it, exit 2
+    make = generator_factory(flag)                  # builds the generator (off the UI thread)
+
+Resolving the mode is cheap (no generator, prompt or litellm import), so the CLI does it before
+anything else and an unknown mode is one clear message, never a UI that opens and closes. Building
+the generator can still fail for the project's settings (`--understanding llm` without an LLM
+command generator, a prompt template that does not parse): those are `UnderstandingConfigError`s
+the front end reports with `unusable_message` and the CLI maps with `exit_code_for`.
+This is the one place for start-up checks of understanding (keys, models) and for starting
+litellm's import early (`prefetch_litellm`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calmtui.core.model.project import Project
+    from calmtui.generation.responder import Responder
+    from calmtui.understanding.base import CommandGenerator
+    from calmtui.understanding.mode_choice import ModeChoice
+
+LLM_IMPORTING_MODES = ("llm", "record")  # replay answers from files and never needs litellm
+
+
+def resolve_understanding(project: Project, flag: str | None) -> ModeChoice:
+    """The mode this run uses and where it came from; raises `UnknownModeError`."""
+    from calmtui.understanding.mode_choice import resolve_mode
+
+    return resolve_mode(project, flag)
+
+
+def make_generator(project: Project, flag: str | None) -> CommandGenerator:
+    """The generator for the project's current version (raises `UnderstandingConfigError`)."""
+    from calmtui.understanding.modes import make_generator as build
+
+    return build(project, flag, project_dir=project.root)
+
+
+def generator_factory(flag: str | None) -> Callable[[Project], CommandGenerator]:
+    """Builds the generator for each project version (hot reload rebuilds it)."""
+    return lambda project: make_generator(project, flag)
+
+
+def responder_factory(flag: str | None) -> Callable[[Project], Responder]:
+    """Builds the responder (knowledge answers, chitchat, rephrasing) in the same mode as
+    understanding; hot reload rebuilds it through the session."""
+
+    def build(project: Project) -> Responder:
+        from pathlib import Path
+
+        from calmtui.generation.factory import make_responder
+
+        mode = resolve_understanding(project, flag).mode
+        return make_responder(project, mode, root=Path(project.root))
+
+    return build
+
+
+def describe(generator: CommandGenerator) -> str:
+    """Mode, model and where the mode came from, for status lines ("offline [default]")."""
+    from calmtui.understanding.modes import describe_generator
+
+    return describe_generator(generator)
+
+
+def unusable_message(error: Exception) -> str:
+    """What the user reads when understanding cannot be set up (an UnderstandingConfigError)."""
+    return f"error: cannot understand messages this way: {error}"
+
+
+def prefetch_litellm(generator: CommandGenerator) -> None:
+    """In LLM modes, import litellm (seconds) in a background thread now, instead of blocking
+    the event loop on the first call; other modes never import it."""
+    if generator.mode not in LLM_IMPORTING_MODES:
+        return
+    import threading
+
+    from calmtui.understanding.llm import import_litellm
+
+    threading.Thread(target=import_litellm, name="litellm-import", daemon=True).start()

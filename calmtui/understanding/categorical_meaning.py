@@ -1,0 +1,77 @@
+"""A categorical value that a message *means* without naming it: "someone crashed into my car"
+-> `car_accident`, "it's way too expensive" -> `price` (button "It's too expensive").
+
+Each allowed value is described by its own words (`water_damage` -> "water damage") and by the
+titles of the question's buttons that set it. The message is cut into short spans (one to four
+words, not only function words), and a value scores the best cosine between one of its
+descriptions and one span, in the embedded model (`semantic_model`). The best value is taken
+only when it is clearly meant: at least `MIN_SIMILARITY`, and `MIN_MARGIN` ahead of the next
+value — "I have to put in a claim" names no kind of claim, and nothing is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from calmtui.core.model.slots import Slot
+from calmtui.understanding.semantic_model import shared_model
+from calmtui.understanding.slot_filling import Filled
+from calmtui.understanding.text import STOPWORDS, identifier_words, stem, words
+
+MIN_SIMILARITY = 0.35
+MIN_MARGIN = 0.2
+MAX_SPAN = 4
+MAX_WORDS = 40  # a long message is read from its start only
+
+
+def spans(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """Runs of one to four words, except those made only of function words or `ignore`d
+    (stemmed) words."""
+    tokens = words(text)[:MAX_WORDS]
+    found: dict[str, None] = {}
+    for i in range(len(tokens)):
+        for j in range(i + 1, min(len(tokens), i + MAX_SPAN) + 1):
+            part = tokens[i:j]
+            if all(t in STOPWORDS or stem(t) in ignore for t in part):
+                continue
+            found[" ".join(part)] = None
+    return list(found)
+
+
+def value_by_meaning(
+    text: str,
+    slot: Slot,
+    buttons: Sequence[tuple[str, Any]] = (),
+    *,
+    ignore: frozenset[str] = frozenset(),
+) -> Filled | None:
+    """The value the message means; `ignore`: words that asked for the flow ("pay my bill" is
+    not the PayPal payment method)."""
+    model = shared_model()
+    if model is None or not slot.values:
+        return None
+    options = [(value, identifier_words(str(value))) for value in slot.values]
+    allowed = {str(v) for v in slot.values}
+    options += [(value, title) for title, value in buttons if str(value) in allowed]
+    parts = spans(text, ignore)
+    if not parts:
+        return None
+    similarity = model.embed(parts) @ model.embed([label for _, label in options]).T
+    best: dict[str, tuple[float, str, str]] = {}
+    for column, (value, label) in enumerate(options):
+        row = int(similarity[:, column].argmax())
+        score = round(float(similarity[row, column]), 4)
+        if score > best.get(str(value), (-1.0, "", ""))[0]:
+            best[str(value)] = (score, parts[row], label)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    top_value, (score, span, label) = ranked[0]
+    runner = ranked[1][1][0] if len(ranked) > 1 else 0.0
+    if score < MIN_SIMILARITY or score - runner < MIN_MARGIN:
+        return None
+    value = next(v for v in slot.values if str(v) == top_value)
+    return Filled(
+        value,
+        f"the value {value!r}: {span!r} means {label!r} ({score:.2f}, next {runner:.2f})",
+        similarity=score,
+    )

@@ -1,0 +1,213 @@
+"""Rule 7 of the offline understanding: start a flow, ask which one, or none.
+
+The ranked candidates (`flow_matching`) become a decision (`flow_choice`), with three pieces of
+evidence an LLM would use too:
+
+* a digression from a running flow asks for another flow — the running one is not restarted;
+* when no flow is good enough, naming or meaning one of a flow's categorical values is evidence
+  for that flow ("someone stole my phone" describes the SIM flow's reason `stolen`);
+* of flows that match about equally, the one the message states clearly more values for starts
+  ("flight to Tokyo": a destination for booking, nothing for changing a booking);
+* right after a clarification ("which of these did you mean: ...?"), the answer picks among the
+  options offered.
+
+Nothing good enough: a question in a project with knowledge search is `search and reply`,
+small talk and requests for help are chit-chat, anything else is `cannot handle`. The flow that
+starts gets the values stated in the same message (`stated_values`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from calmtui.core.commands import (
+    CannotHandle,
+    ChitChat,
+    Clarify,
+    Command,
+    KnowledgeAnswer,
+    SetSlot,
+    StartFlow,
+)
+from calmtui.core.model.flows import ActionStep
+from calmtui.core.model.project import Project
+from calmtui.understanding import lexicon
+from calmtui.understanding.base import UnderstandingContext
+from calmtui.understanding.decision import Decision
+from calmtui.understanding.flow_catalog import FlowCatalog
+from calmtui.understanding.flow_choice import choose, describe, thresholds_for
+from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.situation import Situation
+from calmtui.understanding.slot_filling import Filled
+from calmtui.understanding.stated_values import stated_values
+from calmtui.understanding.text import normalize
+
+
+def start_or_give_up(
+    message: str,
+    tokens: list[str],
+    candidates: list[Candidate],
+    catalog: FlowCatalog,
+    situation: Situation,
+) -> Decision:
+    question = lexicon.is_question(message) and knowledge_search(situation.index.project)
+    if situation.active_flow is not None:
+        # A digression from a running flow asks for another one: starting the flow that is
+        # already running would only restart it.
+        candidates = [c for c in candidates if c.flow_id != situation.active_flow]
+    candidates = _with_value_evidence(message, candidates, catalog, situation)
+    decision = _decide(message, tokens, candidates, catalog, situation, question=question)
+    decision.candidates = candidates
+    return decision
+
+
+def _decide(
+    message: str,
+    tokens: list[str],
+    candidates: list[Candidate],
+    catalog: FlowCatalog,
+    situation: Situation,
+    *,
+    question: bool,
+) -> Decision:
+    choice = choose(candidates, searchable_question=question)
+    if choice.kind == "none":
+        if question:
+            return Decision(
+                [KnowledgeAnswer()],
+                [f"a question no flow handles: knowledge search; {choice.note}"],
+            )
+        if lexicon.small_talk_kind(tokens) is not None:
+            return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
+        return Decision([CannotHandle()], [choice.note])
+    values = {c.flow_id: _values_for(message, c, catalog, situation) for c in choice.flows}
+    top = choice.flows[0]
+    notes = [choice.note]
+    if choice.kind == "clarify":
+        richest = _states_most(values)
+        if richest is None:
+            return Decision([Clarify(options=tuple(values))], notes)
+        top = next(c for c in choice.flows if c.flow_id == richest)
+        notes.append(
+            f"the message states values for {richest!r} ({len(values[richest])}) more than "
+            "for the others: it starts"
+        )
+    commands: list[Command] = [StartFlow(flow=top.flow_id)]
+    for name, filled in values[top.flow_id]:
+        commands.append(SetSlot(name=name, value=filled.value))
+        notes.append(f"{name} = {filled.value!r}: {filled.how}")
+    return Decision(commands, notes)
+
+
+VALUE_EVIDENCE = 0.15  # what naming (or meaning) one of a flow's categorical values adds
+EVIDENCE_SIMILARITY = 0.45  # a value meant only this clearly counts as evidence
+_EVIDENCE_CANDIDATES = 5
+
+
+def _with_value_evidence(
+    message: str, candidates: list[Candidate], catalog: FlowCatalog, situation: Situation
+) -> list[Candidate]:
+    """A message that names or means one of a flow's categorical values is about that flow:
+    "someone stole my phone" describes the SIM flow's reason `stolen`, though few of its words
+    are the flow's. Only when no flow is good enough on its own (a value must not outvote a clear
+    match: "hire a car" is not about a damaged car), the best few candidates get
+    `VALUE_EVIDENCE` for it, then are ranked again."""
+    if not candidates or candidates[0].exact or candidates[0].meaning is None:
+        return candidates
+    if candidates[0].score >= thresholds_for(candidates).start:
+        return candidates
+    boosted: list[Candidate] = []
+    for position, candidate in enumerate(candidates):
+        if position < _EVIDENCE_CANDIDATES and candidate.score > 0:
+            meant = [
+                filled
+                for name, filled in _values_for(message, candidate, catalog, situation)
+                if situation.index.slots[name].type == "categorical"
+                and (filled.similarity is None or filled.similarity >= EVIDENCE_SIMILARITY)
+            ]
+            if meant:
+                candidate = replace(
+                    candidate,
+                    names_a_value=True,
+                    score=round(min(1.0, candidate.score + VALUE_EVIDENCE), 4),
+                    reason=f"{candidate.reason}, and names one of its values (+{VALUE_EVIDENCE})",
+                )
+        boosted.append(candidate)
+    boosted.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
+    return boosted
+
+
+def _values_for(
+    message: str, candidate: Candidate, catalog: FlowCatalog, situation: Situation
+) -> list[tuple[str, Filled]]:
+    """The values the message states for the slots of the candidate flow."""
+    if (
+        candidate.exact
+        and candidate.phrase is not None
+        and candidate.phrase.kind in ("example", "intent example")
+    ):
+        return []  # one of the flow's examples: a way to ask for the flow, not a value
+    entry = catalog.by_id[candidate.flow_id]
+    return stated_values(
+        message,
+        situation.index.collect_steps(candidate.flow_id),
+        situation.index.slots,
+        entry.identity_numbers,
+        situation.index.project.domain.responses,
+        entry.name_words,
+    )
+
+
+def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:
+    """Of flows that match about equally, the one the message gives clearly more values for
+    ("flight to Tokyo": a destination for booking, nothing for changing a booking)."""
+    counts = sorted(((len(v), f) for f, v in values.items()), reverse=True)
+    if not counts or counts[0][0] == 0 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+        return None
+    return counts[0][1]
+
+
+CLARIFICATION_UTTER = "utter_clarification_options_rasa"
+
+
+def answer_to_clarification(
+    message: str, context: UnderstandingContext, catalog: FlowCatalog, situation: Situation
+) -> Decision | None:
+    """After "which of these did you mean: check my bill or pay my bill?", the answer picks
+    among the options offered, even with a score that would not start a flow on its own."""
+    asked = [m for m in context.state.last_bot_messages if m.utter_action == CLARIFICATION_UTTER]
+    if not asked:
+        return None
+    text = normalize(asked[-1].text or "")
+    options = {
+        e.id
+        for e in catalog.entries
+        if f" {normalize(e.flow.readable_name)} " in f" {text} " and situation.can_start(e.id)
+    }
+    if len(options) < 2:
+        return None
+    ranked = rank_flows(message, catalog, allowed=lambda flow_id: flow_id in options)
+    if not ranked or ranked[0].score <= 0:
+        return None
+    if len(ranked) > 1 and ranked[1].score >= ranked[0].score * 0.95:
+        return None
+    top = ranked[0]
+    values = _values_for(message, top, catalog, situation)
+    note = f"answer to the clarification ({', '.join(sorted(options))}): {describe(top)}"
+    return Decision(
+        [StartFlow(flow=top.flow_id), *(SetSlot(name=n, value=f.value) for n, f in values)],
+        [note, *(f"{n} = {f.value!r}: {f.how}" for n, f in values)],
+        candidates=ranked,
+    )
+
+
+def knowledge_search(project: Project) -> bool:
+    """Does the project answer questions from documents (pattern_search runs the search action,
+    or EnterpriseSearchPolicy is configured)? Then an unmatched question is `search and reply`."""
+    if any(p.name == "EnterpriseSearchPolicy" for p in project.config.policies):
+        return True
+    search = project.flows.get("pattern_search")
+    return search is not None and any(
+        isinstance(step, ActionStep) and step.action == "action_trigger_search"
+        for step in search.steps
+    )

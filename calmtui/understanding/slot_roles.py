@@ -1,0 +1,141 @@
+"""What kind of value a slot holds, read from what the project says about it.
+
+Rasa slots have a type (text, float, bool, categorical) but not a *role*: a text slot may hold a
+city, a date, a person's name or a booking reference. A language model infers the role from the
+slot's name, the collect step's description and the question; so does this module, with short
+word lists, so that the offline understanding can take "from London to New York on March 3rd"
+apart the way the project's slots need it:
+
+| role | words in the slot's name, description or question |
+|---|---|
+| origin | from, origin, departure/depart, leaving |
+| destination | destination, to (as in "fly to"), arrival, going, travelling/traveling |
+| place | city, town, country, location, where, area, airport, place |
+| address | address, street |
+| date | date, day, when, check-in |
+| person | name, recipient, payee, person, who, driver, beneficiary, contact, surname |
+| code | reference, number, code, id, pin, postcode, zip, phone |
+| money | amount, price, cost, value, worth, pay, budget, fee, money, $ |
+
+A slot may have several roles ("the city or airport the traveller departs from" is origin and
+place); callers take the most specific one that finds a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from calmtui.core.model.domain import Response
+from calmtui.core.model.flows import CollectStep
+from calmtui.understanding.text import identifier_words, stem, words
+
+_ROLE_WORDS: dict[str, frozenset[str]] = {
+    "origin": frozenset({"from", "origin", "departure", "depart", "departs", "leaving", "leave"}),
+    "destination": frozenset(
+        {"destination", "arrival", "arrive", "going", "travelling", "traveling", "visit"}
+    ),
+    "place": frozenset(
+        {"city", "town", "country", "location", "where", "area", "airport", "place", "region"}
+    ),
+    "address": frozenset({"address", "street"}),
+    "date": frozenset({"date", "day", "when", "checkin", "check-in"}),
+    "person": frozenset(
+        {
+            "name",
+            "recipient",
+            "payee",
+            "person",
+            "who",
+            "driver",
+            "beneficiary",
+            "contact",
+            "surname",
+            "customer",
+            "receiver",
+            "friend",
+            "someone",
+        }
+    ),
+    "code": frozenset(
+        {"reference", "number", "code", "id", "pin", "postcode", "zip", "phone", "ref"}
+    ),
+    "money": frozenset(
+        {
+            "amount",
+            "price",
+            "cost",
+            "value",
+            "worth",
+            "pay",
+            "payment",
+            "budget",
+            "fee",
+            "money",
+            "dollars",
+            "euros",
+            "pounds",
+            "spend",
+            "top",
+            "credit",
+            "estimate",
+        }
+    ),
+}
+# "number of people", "how many nights": a count of something, not a code.
+_COUNT_WORDS = frozenset({"many", "count"})
+
+
+@dataclass(frozen=True, slots=True)
+class SlotProfile:
+    """A slot's roles and the content words that describe it (for matching units: "2 nights")."""
+
+    name: str
+    roles: frozenset[str]
+    words: frozenset[str]
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+def profile(
+    slot: str, steps: Sequence[CollectStep], responses: Mapping[str, Response] | None = None
+) -> SlotProfile:
+    description = " ".join(s.description or "" for s in steps if s.collect == slot)
+    questions: list[str] = []
+    for step in steps:
+        if step.collect != slot or responses is None:
+            continue
+        response = responses.get(step.utter)
+        if response is not None:
+            questions.extend(v.text or "" for v in response.variations)
+    return _profile(slot, description, " ".join(questions))
+
+
+@lru_cache(maxsize=4096)
+def _profile(slot: str, description: str, question: str) -> SlotProfile:
+    own = words(identifier_words(slot))
+    described = words(description)
+    asked = words(question)
+    every = {*own, *described, *asked}
+    roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
+    # "the city where the customer picks the car up" is a place, not a person: people words
+    # other than "name"/"who" count in the slot's own name only.
+    if (
+        "person" in roles
+        and not (_ROLE_WORDS["person"] & set(own))
+        and not ({"name", "who", "recipient", "payee", "surname"} & every)
+    ):
+        roles.discard("person")
+    if "to" in own or ("to" in described and {"fly", "travel", "go", "send"} & every):
+        roles.add("destination")
+    if "number" in every and (_COUNT_WORDS & every or "of" in described[:3]):
+        roles.discard("code")  # "number of people travelling" counts people
+        roles.add("count")
+    if "many" in every:
+        roles.add("count")
+    if "code" in roles and "name" in own:
+        roles.discard("code")
+    content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
+    return SlotProfile(name=slot, roles=frozenset(roles), words=content)

@@ -1,0 +1,273 @@
+"""Slot values stated in a message, for the slots a flow collects: what an LLM would set along
+with `start flow` ("Transfer $50 to Joe" -> amount 50, recipient Joe).
+
+Each of the flow's slots that the LLM may fill (not `controlled`, not `ask_before_filling`)
+gets a value only when the message states one that fits the slot's type and role
+(`slot_roles`); every part of the message serves one slot at most. In order:
+
+1. text slots with an *address* role: the rest of the message after "address (is|to)";
+2. *date* roles: dates ("March 3rd", "the 14th of July", "tomorrow", "next Friday");
+3. *code* roles: references, flight and phone numbers ("SKX7Q2", "SK 214", "0412 555 019");
+4. float slots: numbers outside dates and codes — by unit ("3 nights" to the slot that talks
+   about nights, "$20" / "30 dollars" to a money slot), else the one number for the one float
+   slot left (numbers that name the flow, "errand 17", never count);
+5. categorical slots: a value named outright, else one that means what part of the message
+   says (`categorical_meaning`: "someone crashed into my car" -> car_accident);
+6. places and people: capitalised names by the word before them — "from" for an origin, "to"
+   for a destination or a place, "in"/"at"/"near" for a place, and for a person "to"/"for",
+   the slot's own word ("driver Anna Lee", "surname Okafor") or any name left.
+
+Every value carries a short `how` for the trace's notes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+
+from calmtui.core.model.domain import Response
+from calmtui.core.model.flows import CollectStep
+from calmtui.core.model.slots import Slot
+from calmtui.understanding import entities
+from calmtui.understanding.categorical_meaning import value_by_meaning
+from calmtui.understanding.entities import Mention
+from calmtui.understanding.slot_filling import Filled, button_values
+from calmtui.understanding.slot_roles import SlotProfile, profile
+from calmtui.understanding.text import STOPWORDS, normalize, stem, words
+
+_ADDRESS = re.compile(r"\baddress\s+(?:is|to|as|:)?\s*(?P<value>.+?)\s*[.!]?$", re.IGNORECASE)
+_NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
+_TO_PERSON_CUES = frozenset({"to", "for"})
+# Slots that hold whom something is for: "send 50 to Anna", "a coffee for Sam".
+_RECEIVES = frozenset(
+    {"recipient", "payee", "beneficiary", "receiver", "friend", "contact", "customer", "person",
+     "send", "for", "who"}
+)  # fmt: skip
+# "2 adults" counts the slot that talks about passengers, travellers, guests or people.
+_PEOPLE = frozenset(
+    {"adult", "people", "person", "passenger", "traveller", "traveler", "guest", "child", "kid",
+     "pax", "persons"}
+)  # fmt: skip
+_PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
+
+
+def stated_values(
+    text: str,
+    steps: Sequence[CollectStep],
+    slots: Mapping[str, Slot],
+    identity_numbers: frozenset[str],
+    responses: Mapping[str, Response] | None = None,
+    request_words: frozenset[str] = frozenset(),
+) -> list[tuple[str, Filled]]:
+    """(slot name, value) for every usable slot of `steps` the message states a value for.
+    `request_words`: the flow's name (stemmed), never read as a value by meaning ("pay my
+    bill" is not the PayPal method)."""
+    usable: dict[str, tuple[Slot, SlotProfile]] = {}
+    for step in steps:
+        slot = slots.get(step.collect)
+        if slot is None or not slot.llm_fillable or step.ask_before_filling:
+            continue
+        if step.collect not in usable:
+            usable[step.collect] = (slot, profile(step.collect, steps, responses))
+    if not usable:
+        return []
+    reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
+    return reader.read()
+
+
+class _Reader:
+    def __init__(
+        self,
+        text: str,
+        usable: dict[str, tuple[Slot, SlotProfile]],
+        identity_numbers: frozenset[str],
+        responses: Mapping[str, Response],
+        request_words: frozenset[str],
+    ) -> None:
+        self.text = text
+        self.request_words = request_words
+        self.usable = usable
+        self.identity = identity_numbers
+        self.responses = responses
+        self.taken: list[Mention] = []
+        self.found: dict[str, Filled] = {}
+
+    def read(self) -> list[tuple[str, Filled]]:
+        self._addresses()
+        self._dates()
+        self._codes()
+        self._numbers()
+        self._categoricals()
+        self._names()
+        return list(self.found.items())
+
+    def _open(self, kind: str, role: str | None = None) -> list[tuple[str, SlotProfile]]:
+        """Slots of `kind` with `role` still without a value. A date or reference slot never
+        takes a name ("the new date the traveller wants to fly on" is no destination)."""
+        strict = role in (None, "date", "code", "address")
+        return [
+            (name, prof)
+            for name, (slot, prof) in self.usable.items()
+            if name not in self.found
+            and (slot.type == kind or (kind == "text" and slot.type == "any"))
+            and (role is None or prof.has(role))
+            and (strict or not (prof.has("date") or (prof.has("code") and not prof.has("place"))))
+        ]
+
+    def _set(self, name: str, value: object, how: str, mention: Mention | None = None) -> None:
+        self.found[name] = Filled(value, how)
+        if mention is not None:
+            self.taken.append(mention)
+
+    def _addresses(self) -> None:
+        for name, _ in self._open("text", "address")[:1]:
+            match = _ADDRESS.search(self.text)
+            if match is not None and any(c.isdigit() for c in match["value"]):
+                start = match.start("value")
+                mention = Mention(match["value"], start, start + len(match["value"]))
+                self._set(name, match["value"], "the address after 'address'", mention)
+
+    def _dates(self) -> None:
+        slots = self._open("text", "date")
+        found = [m for m in entities.dates(self.text) if not self._is_taken(m)]
+        for (name, _), mention in zip(slots, found, strict=False):
+            self._set(name, mention.text, f"the date {mention.text!r}", mention)
+        self.taken.extend(m for m in found if m not in self.taken)
+
+    def _codes(self) -> None:
+        slots = self._open("text", "code")
+        found = [
+            m
+            for m in entities.codes(self.text, self.taken)
+            if m.text not in self.identity and not _is_amount(self.text, m)
+        ]
+        for (name, _), mention in zip(slots, found, strict=False):
+            self._set(name, mention.text, f"the code {mention.text!r}", mention)
+        # A reference's digits are no quantity, even where no slot takes references
+        # ("is flight SK 101 on time?" books no 101 passengers).
+        self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
+
+    def _numbers(self) -> None:
+        slots = self._open("float")
+        if not slots:
+            return
+        numbers = [
+            m
+            for m in entities.amounts(self.text, self.taken)
+            if m.text.lstrip("+-") not in self.identity
+        ]
+        left = list(numbers)
+        for mention in numbers:
+            target = self._slot_for_unit(mention, slots)
+            if target is not None:
+                unit = "an amount of money" if mention.unit == "money" else f"'{mention.unit}'"
+                self._set(target, mention.text, f"the number {mention.text!r} ({unit})", mention)
+                left.remove(mention)
+                slots = [s for s in slots if s[0] != target]
+        if len(slots) != 1:
+            return
+        # One float slot left: the first number without a unit (or with money, or the only one).
+        plain = [m for m in left if not m.unit or m.unit == "money"]
+        if not plain and len(numbers) == 1 and left:
+            plain = left
+        if plain:
+            mention = plain[0]
+            self._set(slots[0][0], mention.text, f"the number {mention.text!r}", mention)
+
+    @staticmethod
+    def _slot_for_unit(mention: Mention, slots: list[tuple[str, SlotProfile]]) -> str | None:
+        if mention.unit == "money":
+            money = [name for name, prof in slots if prof.has("money")]
+            return money[0] if len(money) == 1 else None
+        if not mention.unit:
+            return None
+        unit = mention.unit
+        match = [name for name, prof in slots if unit in prof.words or stem(unit) in prof.words]
+        if not match and unit in _PEOPLE:
+            match = [name for name, prof in slots if _PEOPLE & prof.words]
+        return match[0] if len(match) == 1 else None
+
+    def _categoricals(self) -> None:
+        normalized = f" {normalize(self.text)} "
+        for name, _ in self._open("categorical"):
+            slot = self.usable[name][0]
+            named = [
+                v
+                for v in slot.values
+                if str(v).lower() not in STOPWORDS and f" {normalize(str(v))} " in normalized
+            ]
+            if len(named) == 1:
+                self._set(name, named[0], f"the value {named[0]!r}")
+                continue
+            if len(named) > 1:
+                continue
+            step_utter = f"utter_ask_{name}"
+            buttons = button_values(self.responses, step_utter, name)
+            found = value_by_meaning(self._untaken_text(), slot, buttons, ignore=self.request_words)
+            if found is not None:
+                self._set(name, found.value, found.how)
+
+    def _untaken_text(self) -> str:
+        """The message without the parts already used (a date is not a value: "next week" is
+        not the weekly pack)."""
+        kept: list[str] = []
+        position = 0
+        for mention in sorted(self.taken, key=lambda m: m.start):
+            if mention.start >= position:
+                kept.append(self.text[position : mention.start])
+                position = mention.end
+        kept.append(self.text[position:])
+        return " ".join(" ".join(kept).split())
+
+    def _names(self) -> None:
+        names = entities.proper_names(self.text, self.taken)
+        if not names:
+            return
+        for role, cues in (("origin", {"from"}), ("destination", {"to", "into"})):
+            for name, _ in self._open("text", role)[:1]:
+                mention = next((m for m in names if m.before in cues), None)
+                if mention is None and role == "origin":
+                    mention = self._before_to(names)
+                if mention is not None:
+                    why = f"after {mention.before!r}" if mention.before in cues else "before 'to'"
+                    self._take_name(name, mention, names, why)
+        for name, prof in self._open("text", "place"):
+            if prof.has("person"):
+                continue
+            mention = next((m for m in names if m.before in _PLACE_CUES), None)
+            if mention is not None:
+                self._take_name(name, mention, names, f"after {mention.before!r}")
+        for name, prof in self._open("text", "person"):
+            own = set(words(name.replace("_", " "))) | {"surname", "driver"}
+            # "to Joe" / "for Sam" names whom something goes to: the slot must say so.
+            cues = _NAMING_CUES | (_TO_PERSON_CUES if _RECEIVES & prof.words else frozenset[str]())
+            mention = next((m for m in names if m.before in cues or m.before in own), None)
+            if mention is None and len(names) == 1 and not prof.has("place"):
+                mention = names[0] if names[0].before not in _PLACE_CUES else None
+            if mention is not None:
+                why = f"after {mention.before!r}" if mention.before else "a name"
+                self._take_name(name, mention, names, why)
+
+    def _before_to(self, names: list[Mention]) -> Mention | None:
+        """ "Vienna to Zurich": the name right before "to <another name>" is where from."""
+        for first, second in itertools.pairwise(names):
+            between = self.text[first.end : second.start].strip().lower()
+            if between == "to" and first.before not in _PLACE_CUES:
+                return first
+        return None
+
+    def _take_name(self, slot: str, mention: Mention, names: list[Mention], why: str) -> None:
+        self._set(slot, mention.text, f"the name {mention.text!r} ({why})", mention)
+        names.remove(mention)
+
+    def _is_taken(self, mention: Mention) -> bool:
+        return any(mention.overlaps(t) for t in self.taken)
+
+
+def _is_amount(text: str, mention: Mention) -> bool:
+    """A plain number with a currency or a unit is an amount, not a code ("1500 dollars")."""
+    if not mention.text.isdigit():
+        return False
+    after = text[mention.end : mention.end + 10].strip().lower()
+    return after.startswith(("dollar", "euro", "pound", "buck", "k ", "%"))

@@ -1,0 +1,71 @@
+"""The offline understanding on realistic projects that it was not written for (issue 13).
+
+`projects/` holds three Rasa Pro CALM projects (telecom, insurance, travel) written by another
+engineer before any tuning: flows with descriptions only, no `metadata.examples`, e2e tests in
+Rasa's format, and `oracle.json` with what a perfect LLM answers to every user message. They are
+the *tune* half of the evaluation; a held-out half is measured by `benchmarks/
+bench_offline_understanding.py` and never copied here.
+
+The engine is deterministic, so each project's number of passing cases is exact: the floors
+below are what the offline understanding reaches today. A change that loses a case fails here
+(raise a floor when a change wins one). Words-only matching (the embedded model switched off)
+is checked too: it must still work, if less well.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from calmtui.cli.main import app
+
+PROJECTS = Path(__file__).with_name("projects")
+# Cases per project, and how many pass offline (with the embedded model / words only).
+CASES = {"telecom": 28, "insurance": 27, "travel": 26}
+PASS_FLOOR = {"telecom": 21, "insurance": 20, "travel": 22}
+WORDS_ONLY_FLOOR = {"telecom": 6, "insurance": 7, "travel": 10}
+# Before issue 13 (words only, no values by role, no buttons by number): 3, 3 and 3.
+
+
+def run_offline(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, words_only: bool = False
+) -> dict[str, object]:
+    root = tmp_path / name
+    shutil.copytree(PROJECTS / name, root, ignore=shutil.ignore_patterns(".calmtui"))
+    report = tmp_path / f"{name}.json"
+    env = {"CALMTUI_UNDERSTANDING": None, "CALMTUI_NO_SEMANTIC": "1" if words_only else None}
+    monkeypatch.chdir(root)
+    result = CliRunner(env=env).invoke(  # type: ignore[arg-type]
+        app, ["test", "tests", "-u", "offline", "-q", "-n", "1", "--json", str(report)]
+    )
+    assert report.exists(), result.output
+    return json.loads(report.read_text())
+
+
+def failures(report: dict[str, object]) -> list[str]:
+    cases = report["cases"]
+    assert isinstance(cases, list)
+    return [f"{c['name']} (turn {c['failure']['turn']})" for c in cases if c["status"] != "passed"]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_offline_pass_share_does_not_fall(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = run_offline(name, tmp_path, monkeypatch)
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert summary["total"] == CASES[name]
+    assert summary["passed"] >= PASS_FLOOR[name], failures(report)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_words_only_still_works(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = run_offline(name, tmp_path, monkeypatch, words_only=True)
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    assert summary["passed"] >= WORDS_ONLY_FLOOR[name], failures(report)
