@@ -143,7 +143,8 @@ def split_passages(text: str, source: str, limit: int = PASSAGE_CHARS) -> list[P
                     flush()
                 current.append((number + offset, piece))
                 size += len(piece) + 1
-        current.append((number + len(paragraph), ""))
+        current.append((number + len(paragraph), ""))  # the blank line between paragraphs
+        size += 1
     flush()
     return passages
 

@@ -36,7 +36,7 @@ from calmtui.knowledge.lexical import LexicalIndex, PassageArrays, Vocabulary, p
 from calmtui.understanding.text import content_tokens
 
 CACHE_DIR = Path(".calmtui") / "knowledge"
-CACHE_VERSION = 2  # bump when splitting or tokenizing changes
+CACHE_VERSION = 3  # bump when splitting or tokenizing changes
 
 
 @dataclass(slots=True)
