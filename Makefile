@@ -28,4 +28,5 @@ bench:
 	$(PY) benchmarks/bench_understanding.py
 	$(PY) benchmarks/bench_actions.py
 	$(PY) benchmarks/bench_test_runner.py
+	$(PY) benchmarks/bench_knowledge.py
 	$(PY) benchmarks/bench_tui.py

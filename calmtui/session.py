@@ -9,10 +9,11 @@ undoes the last turn exactly (states are immutable, so the previous one is simpl
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, overload
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, overload
 
 from calmtui.actions.protocol import (
     ActionCall,
@@ -32,6 +33,7 @@ from calmtui.core.dialogue.frames import Frame, frame_from_json, top_user_frame
 from calmtui.core.dialogue.reload import ReloadReport, carry_over
 from calmtui.core.dialogue.state import DialogueState, preset_slots
 from calmtui.core.engine import Engine, TurnMachine, TurnOutcome
+from calmtui.core.engine.retext import with_bot_texts
 from calmtui.core.events import (
     BotUttered,
     CommandIgnored,
@@ -42,9 +44,17 @@ from calmtui.core.events import (
     event_to_json,
 )
 from calmtui.core.model.project import Project
+from calmtui.core.patterns import builtin_domain
 from calmtui.core.payloads import parse_set_slots_payload
+from calmtui.generation.trace import GeneratedTrace
+from calmtui.knowledge.conversation import Conversation
 from calmtui.understanding.base import CommandGenerator, UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.user_input import max_characters, user_input_error
+
+if TYPE_CHECKING:
+    # Built on first use: the index, the LLM client code and the prompts load only when a
+    # project generates replies.
+    from calmtui.generation.responder import Responder
 
 __all__ = ["EventLog", "ReloadReport", "Session", "SlotChange", "TurnResult"]
 
@@ -72,6 +82,8 @@ class TurnResult:
     action_calls: tuple[ActionCall, ...] = ()
     timings_ms: Mapping[str, float] = field(default_factory=dict[str, float])
     state: DialogueState = field(default_factory=DialogueState, repr=False)
+    # Knowledge answers, chitchat replies and rephrased responses of this turn, in order.
+    generated: tuple[GeneratedTrace, ...] = ()
 
     @property
     def bot_messages(self) -> list[BotUttered]:
@@ -105,6 +117,7 @@ class TurnResult:
             ],
             "timings_ms": dict(self.timings_ms),
             "state": self.state.to_json(),
+            "generated": [g.to_json() for g in self.generated],
         }
 
     @classmethod
@@ -129,6 +142,7 @@ class TurnResult:
             action_calls=tuple(ActionCall(**a) for a in data.get("action_calls", [])),
             timings_ms=dict(data.get("timings_ms", {})),
             state=DialogueState.from_json(data.get("state", {})),
+            generated=tuple(GeneratedTrace.from_json(g) for g in data.get("generated", [])),
         )
 
 
@@ -188,10 +202,13 @@ class Session:
         clock: Callable[[], float] = time.perf_counter,
         channel: str | None = None,
         engine: Engine | None = None,
+        responder: Responder | None = None,
     ) -> None:
         """`engine` shares one engine between sessions of the same project (its index caches
         flow hashes and collect steps once, not once per conversation); it must have been built
-        for `project`, and then its `seed` and `channel` apply."""
+        for `project`, and then its `seed` and `channel` apply. `responder` answers knowledge
+        questions, generates chitchat and rephrases responses (default: offline, built on
+        first use)."""
         if engine is None:
             engine = Engine(project, seed=seed, channel=channel)
         elif engine.project is not project:
@@ -199,6 +216,7 @@ class Session:
         self.engine = engine
         self.generator = generator
         self.action_runner: ActionRunner = action_runner or NoActionRunner()
+        self._responder = responder
         self.sender_id = sender_id
         self.clock = clock
         self.state: DialogueState = self.engine.new_state()
@@ -220,8 +238,11 @@ class Session:
         """The conversation-start turn: runs pattern_session_start (a greeting, if defined)."""
         started = self.clock()
         machine = self.engine.start_session(self.state)
-        calls = await self._run_actions(machine, None)
-        return self._record(None, None, machine.finish(), calls, {"understanding": 0.0}, started)
+        generated: list[GeneratedTrace] = []
+        calls = await self._run_actions(machine, None, generated)
+        outcome = await self._rephrased(machine.finish(), None, generated)
+        timings = {"understanding": 0.0}
+        return self._record(None, None, outcome, calls, timings, started, generated)
 
     async def turn(
         self,
@@ -235,9 +256,53 @@ class Session:
         trace = await self._understand(text, commands, metadata or {})
         understood = self.clock()
         machine = self.engine.start_turn(self.state, text, trace.commands, metadata=metadata)
-        calls = await self._run_actions(machine, text)
+        generated: list[GeneratedTrace] = []
+        calls = await self._run_actions(machine, text, generated)
+        outcome = await self._rephrased(machine.finish(), text, generated)
         timings = {"understanding": (understood - started) * 1000}
-        return self._record(text, trace, machine.finish(), calls, timings, started)
+        return self._record(text, trace, outcome, calls, timings, started, generated)
+
+    @property
+    def responder(self) -> Responder:
+        """What answers knowledge questions, chitchat and rephrasing (offline by default)."""
+        if self._responder is None:
+            from calmtui.generation.responder import Responder
+
+            self._responder = Responder.offline(self.project)
+        return self._responder
+
+    def _conversation(self, machine: TurnMachine, text: str | None) -> Conversation:
+        tracker = machine.tracker
+        return Conversation(
+            transcript=tuple(tracker.transcript),
+            slots=dict(tracker.slots),
+            user_message=text or "",
+            turn=tracker.turn,
+            internal_slots=_internal_slots(),
+        )
+
+    async def _rephrased(
+        self, outcome: TurnOutcome, text: str | None, generated: list[GeneratedTrace]
+    ) -> TurnOutcome:
+        """The turn with its eligible responses rephrased (the template text kept alongside)."""
+        if self._responder is None and self.project.endpoints.nlg is None:
+            return outcome  # no rephraser configured: nothing to build or ask
+        responder = self.responder
+        if responder.rephraser is None:
+            return outcome
+        conversation = Conversation(
+            transcript=outcome.state.transcript,
+            slots=dict(outcome.state.slots),
+            user_message=text or "",
+            turn=self.state.turn,
+            internal_slots=_internal_slots(),
+        )
+        rephrasing = await responder.rephrase(outcome.events, conversation)
+        generated.extend(rephrasing.traces)
+        if not rephrasing.changes:
+            return outcome
+        events, state = with_bot_texts(outcome.events, outcome.state, rephrasing.changes)
+        return replace(outcome, events=events, state=state)
 
     async def _understand(
         self, text: str, commands: Sequence[Command] | None, metadata: Mapping[str, Any]
@@ -263,9 +328,18 @@ class Session:
         )
         return await self.generator.generate(text, context)
 
-    async def _run_actions(self, machine: TurnMachine, text: str | None) -> list[ActionCall]:
+    async def _run_actions(
+        self, machine: TurnMachine, text: str | None, generated: list[GeneratedTrace]
+    ) -> list[ActionCall]:
         calls: list[ActionCall] = []
         while (pending := machine.advance()) is not None:
+            if pending.generative:
+                reply, trace = await self.responder.run(
+                    pending.name, self._conversation(machine, text)
+                )
+                generated.append(trace)
+                machine.complete_generated(pending, reply)
+                continue
             request = self._request(machine, pending.name, pending.flow_id, pending.step_id, text)
             began = self.clock()
             try:
@@ -317,12 +391,14 @@ class Session:
         calls: list[ActionCall],
         timings: dict[str, float],
         started: float,
+        generated: Sequence[GeneratedTrace] = (),
     ) -> TurnResult:
         ended = self.clock()
         action_ms = sum(c.latency_ms for c in calls)
+        generation_ms = sum(g.latency_ms for g in generated)
         total = (ended - started) * 1000
-        timings = {**timings, "actions": action_ms, "total": total}
-        timings["engine"] = max(0.0, total - timings["understanding"] - action_ms)
+        timings = {**timings, "actions": action_ms, "generation": generation_ms, "total": total}
+        timings["engine"] = max(0.0, total - timings["understanding"] - action_ms - generation_ms)
         result = TurnResult(
             turn=len(self.history),
             user_text=text,
@@ -336,6 +412,7 @@ class Session:
             action_calls=tuple(calls),
             timings_ms=timings,
             state=outcome.state,
+            generated=tuple(generated),
         )
         self._states.append(self.state)
         self.state = outcome.state
@@ -388,12 +465,20 @@ class Session:
         the change is `calmtui.core.dialogue.reload.carry_over`'s answer (pure)."""
         old = self.engine.index
         self.engine = Engine(project, seed=self.engine.seed, channel=self.engine.channel)
+        if self._responder is not None:
+            self._responder = self._responder.for_project(project)
         if generator is not None:
             self.generator = generator
         if action_runner is not None:
             self.action_runner = action_runner
         self.state, report = carry_over(self.state, old, self.engine.index)
         return report
+
+
+@functools.cache
+def _internal_slots() -> frozenset[str]:
+    """Rasa leaves its own slots out of the prompts of generated replies."""
+    return frozenset(builtin_domain().slots)
 
 
 def _slot_changes(before: Mapping[str, Any], events: Sequence[Event]) -> tuple[SlotChange, ...]:

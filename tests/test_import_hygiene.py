@@ -14,6 +14,7 @@ import json
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,6 +43,9 @@ LAYERS = {
     "calmtui.understanding": [*UI_AND_LLM, "rich", "watchfiles"],
     "calmtui.actions": UI_AND_LLM,  # httpx itself imports rich for its CLI when it can
     "calmtui.store": [*UI_AND_LLM, "rich"],
+    # knowledge search loads numpy (the index) and faiss (dense vectors) only when it indexes
+    "calmtui.knowledge": [*UI_AND_LLM, "rich", "watchfiles", "numpy", "faiss"],
+    "calmtui.generation": [*UI_AND_LLM, "rich", "watchfiles", "numpy", "faiss"],
 }
 # Modules that exist to talk to pytest: the plugin may import pytest (nothing else here does).
 EXEMPT = {"calmtui.testing.pytest_plugin": {"pytest"}}
@@ -122,6 +126,24 @@ def test_cli_cold_start_does_not_import_litellm_or_textual(argv: list[str]) -> N
         "except SystemExit:\n"
         "    pass\n"
     )
-    loaded = _loaded_after(code, ["litellm", "textual"])
+    loaded = _loaded_after(code, ["litellm", "textual", "numpy", "faiss"])
     assert "litellm" not in loaded, "the CLI imported litellm on a cold start"
     assert "textual" not in loaded, "the CLI imported textual on a cold start"
+    assert "numpy" not in loaded, "the CLI imported numpy on a cold start"
+    assert "faiss" not in loaded, "the CLI imported faiss on a cold start"
+
+
+def test_validate_of_a_knowledge_project_reads_documents_without_numpy() -> None:
+    """validate checks the search documents (CT6xx) but never builds an index."""
+    support = Path(__file__).resolve().parents[1] / "templates" / "support"
+    code = (
+        "import sys\n"
+        f"sys.argv = ['calmtui', 'validate', '--project', {str(support)!r}]\n"
+        "from calmtui.cli.main import app\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+    )
+    loaded = _loaded_after(code, ["litellm", "textual", "numpy", "faiss"])
+    assert not loaded, loaded

@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING
 from calmtui.app.conversation import Conversation
 from calmtui.app.policy import DEFAULT_POLICY, ProjectPolicy
 from calmtui.app.reload import (
+    DocumentsReindexed,
     ReloadApplied,
     ReloadNotApplied,
     ReloadOutcome,
     ReloadRejected,
     check_version,
     code_dirs_of,
+    is_document,
+    knowledge_dirs_of,
     project_changes,
 )
 from calmtui.core.loading.project_loader import ProjectPaths
@@ -139,13 +142,20 @@ class ConversationController:
         """The project's changed files, one list per save (see `reload.project_changes`)."""
         project = self.conversation.project
         return project_changes(
-            project.root, quiet_ms=quiet_ms, stop=stop, code_dirs=code_dirs_of(project)
+            project.root,
+            quiet_ms=quiet_ms,
+            stop=stop,
+            code_dirs=code_dirs_of(project),
+            knowledge_dirs=knowledge_dirs_of(project),
         )
 
     async def reload(self, changed: Sequence[str] = ()) -> ReloadOutcome:
         """Load and validate the project as it is on disk; apply it to the live conversation
         only when the policy allows it, otherwise the last good version keeps running."""
         changed_files = tuple(changed)
+        folders = knowledge_dirs_of(self.conversation.project)
+        if changed_files and all(is_document(path, folders) for path in changed_files):
+            return await self._reindex(changed_files)
         try:
             validation = await check_version(
                 self.conversation.project.root, self.paths, changed_files, self.policy
@@ -160,3 +170,12 @@ class ConversationController:
             except Exception as exc:  # e.g. the new model settings cannot be used
                 return ReloadNotApplied(message=f"reload not applied: {exc}", title="Reload")
         return ReloadApplied(report=report, validation=validation, changed_files=changed_files)
+
+    async def _reindex(self, changed_files: tuple[str, ...]) -> DocumentsReindexed:
+        """Only knowledge documents changed: re-index them (only what changed is read)."""
+        if not self.conversation.is_open:
+            return DocumentsReindexed(report=None, changed_files=changed_files)
+        async with self.lock:
+            responder = self.conversation.session.responder
+            report = await asyncio.to_thread(responder.refresh)
+        return DocumentsReindexed(report=report, changed_files=changed_files)

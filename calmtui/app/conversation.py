@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     # paint; importing them here would make the app's start wait for them.
     from calmtui.actions.protocol import ActionRunner
     from calmtui.actions.stubs import ActionStubs
+    from calmtui.generation.responder import Responder
     from calmtui.session import ReloadReport, Session, TurnResult
     from calmtui.understanding.base import CommandGenerator
 
@@ -47,6 +48,9 @@ class Assistant:
     make_generator: Callable[[Project], CommandGenerator]
     make_action_runner: Callable[[Project], ActionRunner] = _no_actions
     describe: Callable[[Project, CommandGenerator], str] = _mode_only
+    # Knowledge answers, chitchat and rephrasing in the same mode as understanding (None: the
+    # session's offline default). Hot reload rebuilds it through the session.
+    make_responder: Callable[[Project], Responder] | None = None
     seed: int = 0
     clock: Callable[[], float] = field(default=time.perf_counter)
 
@@ -55,7 +59,7 @@ def assistant_for(mode: str | None, stubs: ActionStubs | None = None) -> Assista
     """The real wiring, as `shell` and `inspect` use it: understanding in `mode` (None: the
     project's), custom actions as endpoints.yml says (answered from `stubs` first). Nothing is
     built here: the conversation builds them when it opens, off the UI thread."""
-    from calmtui.app.understanding import describe, generator_factory
+    from calmtui.app.understanding import describe, generator_factory, responder_factory
 
     def actions(project: Project) -> ActionRunner:
         from calmtui.actions.factory import make_action_runner
@@ -66,7 +70,10 @@ def assistant_for(mode: str | None, stubs: ActionStubs | None = None) -> Assista
         return describe(generator)
 
     return Assistant(
-        make_generator=generator_factory(mode), make_action_runner=actions, describe=status
+        make_generator=generator_factory(mode),
+        make_action_runner=actions,
+        describe=status,
+        make_responder=responder_factory(mode),
     )
 
 
@@ -90,6 +97,7 @@ class Conversation:
         self.id = conversation_id or ""
         self._project = project
         self._session: Session | None = None
+        self._startup_warnings: list[str] = []
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -126,6 +134,8 @@ class Conversation:
             self._session = await asyncio.to_thread(
                 self._new_session, self._project, self.id or "default"
             )
+            for warning in self._startup_warnings:
+                self.on_warning(warning)
         saved = self._load_saved(self._requested_id) if self._requested_id else None
         if saved:
             self.session.restore(saved)
@@ -189,14 +199,17 @@ class Conversation:
         from calmtui.session import Session
 
         a = self.assistant
-        return Session(
+        session = Session(
             project,
             generator=a.make_generator(project),
             action_runner=a.make_action_runner(project),
             sender_id=sender_id,
             seed=a.seed,
             clock=a.clock,
+            responder=a.make_responder(project) if a.make_responder is not None else None,
         )
+        self._startup_warnings = _prepare_generation(session)
+        return session
 
     def _load_saved(self, conversation_id: str) -> list[TurnResult] | None:
         from calmtui.session import TurnResult
@@ -248,3 +261,22 @@ class Conversation:
         """Tell the user once; the conversation itself goes on in memory."""
         self.store = None
         self.on_warning(f"conversation not saved: {exc}; later turns are kept in memory only")
+
+
+def _prepare_generation(session: Session) -> list[str]:
+    """Index the knowledge documents now (so the first question is answered at once) and say
+    what calmtui cannot honour in the generation settings: the start-up half of CT6xx."""
+    from calmtui.generation.checks import report_diagnostics
+
+    responder = session.responder
+    found = list(responder.problems)
+    report = responder.refresh()
+    if report is not None:
+        found += report_diagnostics(report)
+    notes = [f"{d.message} ({d.code})" for d in found if d.severity != "info"]
+    if responder.rephraser is not None and responder.rephraser.llm is None:
+        notes.append(
+            "offline: responses keep their template text; the rephraser of endpoints.yml "
+            "needs an LLM (--understanding llm) (CT611)"
+        )
+    return notes

@@ -22,6 +22,7 @@ from calmtui.app.conversation import Conversation
 from calmtui.core.codes import CODES
 from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandIgnored, CommandRewritten
+from calmtui.generation.describe import problem_line, trace_lines
 
 if TYPE_CHECKING:
     from calmtui.session import TurnResult
@@ -80,6 +81,8 @@ def debug_lines(result: TurnResult) -> list[str]:
     for call in result.action_calls:
         status = f"failed: {call.error}" if call.error else "ok"
         lines.append(f"action: {call.name} ({call.runner}, {call.latency_ms:.0f} ms) {status}")
+    for generated in result.generated:
+        lines += trace_lines(generated)
     lines.append(f"stack: {frame_line(result)}")
     return [INDENT + line for line in lines]
 
@@ -99,6 +102,7 @@ def problem_lines(result: TurnResult) -> list[str]:
     lines = [f"! action {c.name} failed: {c.error}" for c in result.action_calls if c.error]
     if result.understanding is not None and result.understanding.error:
         lines.append(f"! understanding failed: {result.understanding.error}")
+    lines += [line for g in result.generated if (line := problem_line(g)) is not None]
     return lines
 
 
@@ -107,7 +111,16 @@ def json_document(result: TurnResult, conversation_id: str) -> str:
         "conversation_id": conversation_id,
         **result.to_json(),
         "bot_messages": [
-            {"text": m.text, "buttons": m.buttons, "utter_action": m.utter_action}
+            {
+                "text": m.text,
+                "buttons": m.buttons,
+                "utter_action": m.utter_action,
+                **(
+                    {"template_text": m.metadata["rephrased_from"]}
+                    if "rephrased_from" in m.metadata
+                    else {}
+                ),
+            }
             for m in result.bot_messages
         ],
     }
@@ -133,7 +146,9 @@ class PlainShell:
         lines: list[str] = []
         if result.user_text is not None and self.options.echo:
             lines.append(f"you> {result.user_text}")
-        if self.options.debug and (result.user_text is not None or result.action_calls):
+        if self.options.debug and (
+            result.user_text is not None or result.action_calls or result.generated
+        ):
             lines += debug_lines(result)
         else:
             self._write(self.err, problem_lines(result))

@@ -26,6 +26,7 @@ from calmtui.core.model.project import Project
 from calmtui.core.validate import ValidationReport, check
 
 if TYPE_CHECKING:
+    from calmtui.knowledge.index import IndexReport
     from calmtui.session import ReloadReport
 
 PROJECT_SUFFIXES = (".yml", ".yaml")
@@ -35,11 +36,17 @@ IGNORED_TOP_LEVEL = frozenset(
 MAX_GROUPING_MS = 1_600  # a long save storm (git checkout) still reloads within this
 
 
+DOCUMENT_SUFFIXES = (".md", ".txt")
+
+
 def is_project_file(
-    root: str | os.PathLike[str], code_dirs: Collection[str] = ()
+    root: str | os.PathLike[str],
+    code_dirs: Collection[str] = (),
+    knowledge_dirs: Collection[str] = (),
 ) -> Callable[[object, str], bool]:
     """A watchfiles filter accepting the files a project version is read from; `code_dirs` are
-    top-level directories whose `.py` files count too (the in-process actions package)."""
+    top-level directories whose `.py` files count too (the in-process actions package), and
+    `knowledge_dirs` folders whose documents knowledge search answers from."""
     base = Path(os.path.abspath(root))
 
     def accept(change: object, path: str) -> bool:
@@ -50,6 +57,8 @@ def is_project_file(
         if not parts or any(part.startswith(".") for part in parts[:-1]):
             return False
         top, name, depth = parts[0], parts[-1], len(parts)
+        if is_document(Path(*parts).as_posix(), knowledge_dirs) and not name.startswith("."):
+            return True
         if name.startswith("."):
             return name == ".env" and depth == 1
         if top in code_dirs and depth > 1 and "__pycache__" not in parts:
@@ -69,6 +78,25 @@ def code_dirs_of(project: Project) -> tuple[str, ...]:
     return (endpoint.actions_module.split(".", 1)[0],)
 
 
+def knowledge_dirs_of(project: Project) -> tuple[str, ...]:
+    """The folder of the project's knowledge documents (relative), if it searches any."""
+    from calmtui.knowledge.settings import search_settings
+
+    settings = search_settings(project)
+    if settings is None or not settings.local:
+        return ()
+    try:
+        return (settings.source.relative_to(Path(project.root).resolve()).as_posix(),)
+    except ValueError:
+        return ()
+
+
+def is_document(path: str, knowledge_dirs: Collection[str]) -> bool:
+    return path.endswith(DOCUMENT_SUFFIXES) and any(
+        path.startswith(folder.rstrip("/") + "/") for folder in knowledge_dirs if folder != "."
+    )
+
+
 def changed_code(changed: Sequence[str]) -> bool:
     return any(path.endswith(".py") for path in changed)
 
@@ -79,6 +107,7 @@ async def project_changes(
     quiet_ms: int = 50,
     stop: threading.Event | None = None,
     code_dirs: Collection[str] = (),
+    knowledge_dirs: Collection[str] = (),
 ) -> AsyncIterator[list[str]]:
     """Yield the changed project files (relative paths, sorted) for each group of changes."""
     # watchfiles types stop_event with trio's Event too, unknown without trio installed.
@@ -87,7 +116,7 @@ async def project_changes(
     base = Path(os.path.abspath(root))
     async for changes in awatch(
         base,
-        watch_filter=is_project_file(base, code_dirs),
+        watch_filter=is_project_file(base, code_dirs, knowledge_dirs),
         debounce=MAX_GROUPING_MS,
         step=quiet_ms,
         stop_event=stop,
@@ -136,7 +165,25 @@ class ReloadNotApplied:
     title: str | None = None
 
 
-ReloadOutcome = ReloadApplied | ReloadRejected | ReloadNotApplied
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentsReindexed:
+    """Only knowledge documents changed: they were re-indexed, the project stays as it is."""
+
+    report: IndexReport | None
+    changed_files: tuple[str, ...]
+
+    def summary(self) -> str:
+        report = self.report
+        if report is None:
+            return f"{len(self.changed_files)} document(s) changed; no knowledge search"
+        skipped = "".join(f"\n{s.path} {s.reason}" for s in report.skipped)
+        return (
+            f"re-indexed {len(self.changed_files)} document(s): {report.documents} documents, "
+            f"{report.passages} passages in {report.seconds * 1000:,.0f} ms{skipped}"
+        )
+
+
+ReloadOutcome = ReloadApplied | ReloadRejected | ReloadNotApplied | DocumentsReindexed
 
 
 async def check_version(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from calmtui.core.model.project import Project
+    from calmtui.generation.responder import Responder
     from calmtui.understanding.base import CommandGenerator
     from calmtui.understanding.mode_choice import ModeChoice
 
@@ -42,6 +43,21 @@ def make_generator(project: Project, flag: str | None) -> CommandGenerator:
 def generator_factory(flag: str | None) -> Callable[[Project], CommandGenerator]:
     """Builds the generator for each project version (hot reload rebuilds it)."""
     return lambda project: make_generator(project, flag)
+
+
+def responder_factory(flag: str | None) -> Callable[[Project], Responder]:
+    """Builds the responder (knowledge answers, chitchat, rephrasing) in the same mode as
+    understanding; hot reload rebuilds it through the session."""
+
+    def build(project: Project) -> Responder:
+        from pathlib import Path
+
+        from calmtui.generation.factory import make_responder
+
+        mode = resolve_understanding(project, flag).mode
+        return make_responder(project, mode, root=Path(project.root))
+
+    return build
 
 
 def describe(generator: CommandGenerator) -> str:

@@ -14,7 +14,15 @@ import typer
 
 from calmtui import __version__
 from calmtui.app.exit_codes import ExitCode, exit_code_for
-from calmtui.cli import fast_params, init_cmd, inspect_cmd, shell_cmd, test_cmd, validate_cmd
+from calmtui.cli import (
+    fast_params,
+    init_cmd,
+    inspect_cmd,
+    knowledge_cmd,
+    shell_cmd,
+    test_cmd,
+    validate_cmd,
+)
 from calmtui.core.errors import CalmtuiError
 
 app = typer.Typer(
@@ -55,6 +63,7 @@ validate_cmd.register(app)
 shell_cmd.register(app)
 inspect_cmd.register(app)
 test_cmd.register(app)
+knowledge_cmd.register(app)
 
 
 def run() -> None:

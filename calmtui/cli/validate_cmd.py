@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         from calmtui.core.validate import report_for
 
         report = report_for(result, project_root(project))
-        report = with_custom_action_checks(report).ignoring(codes)
+        report = with_generative_checks(with_custom_action_checks(report)).ignoring(codes)
         code = show_report(
             report, json_output=json_output, fail_on_warnings=fail_on_warnings, verbose=verbose
         )
@@ -86,6 +86,24 @@ def with_custom_action_checks(report: ValidationReport) -> ValidationReport:
     from calmtui.core.diagnostics import sort_diagnostics
 
     found = find_missing_actions(project)
+    if not found:
+        return report
+    return replace(report, diagnostics=tuple(sort_diagnostics([*report.diagnostics, *found])))
+
+
+def with_generative_checks(report: ValidationReport) -> ValidationReport:
+    """Add the CT6xx findings on knowledge search, chitchat and rephrasing: they read the
+    search documents (user files beyond the project's YAML), so they live above the core."""
+    project = report.project
+    if project is None or report.skipped_checks:
+        return report
+    from dataclasses import replace
+    from pathlib import Path
+
+    from calmtui.core.diagnostics import sort_diagnostics
+    from calmtui.generation.checks import generative_diagnostics
+
+    found = generative_diagnostics(project, Path(report.root))
     if not found:
         return report
     return replace(report, diagnostics=tuple(sort_diagnostics([*report.diagnostics, *found])))

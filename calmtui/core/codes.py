@@ -2,7 +2,8 @@
 
 A code is never reused or renumbered: it appears in docs, in CI logs and in `--ignore` lists.
 Groups: CT1xx files/YAML/shape, CT2xx domain/config/endpoints, CT3xx flows, CT4xx commands and
-LLM output (also the reason codes of ignored commands), CT5xx e2e test files.
+LLM output (also the reason codes of ignored commands), CT5xx e2e test files, CT6xx knowledge
+search and generated responses (answers, chitchat, rephrasing).
 Every code here has a section in `docs/diagnostics.md` (a test checks both directions).
 """
 
@@ -176,6 +177,23 @@ CODES: dict[str, str] = {
     "CT520": "no test case with this name",
     "CT521": "invalid conftest.yml",
     "CT530": "e2e test case failed",
+    # --- CT6xx: knowledge search and generated responses ------------------------------------
+    "CT600": "the search source folder does not exist",
+    "CT601": "a document cannot be indexed",
+    "CT602": "the search source folder has no documents",
+    "CT603": "external vector store calmtui cannot query",
+    "CT604": "dense retrieval needs faiss",
+    "CT605": "embeddings for knowledge search failed",
+    "CT606": "EnterpriseSearchPolicy without action_trigger_search",
+    "CT607": "action_trigger_search without EnterpriseSearchPolicy",
+    "CT608": "invalid option of a generative component",
+    "CT609": "option calmtui does not use",
+    "CT610": "the knowledge answer failed",
+    "CT611": "offline: responses are not rephrased",
+    "CT612": "rephrasing a response failed: the template text is kept",
+    "CT613": "nlg endpoint calmtui does not call",
+    "CT614": "offline: the fixed chitchat response",
+    "CT615": "the chitchat reply failed",
 }
 
 

@@ -319,6 +319,20 @@ def _search(pattern: str, event: BotUttered) -> bool:
     return event.text is not None and re.search(pattern, event.text) is not None
 
 
+def _rephrased_hint(pattern: str, view: TurnView) -> str:
+    """When only a rephrased message's template text matches: say so (as in Rasa,
+    `text_matches` checks the text the user read; `utter_name` survives rephrasing)."""
+    for event in view.events:
+        template = event.metadata.get("rephrased_from") if isinstance(event, BotUttered) else None
+        if isinstance(template, str) and re.search(pattern, template):
+            name = event.utter_action if isinstance(event, BotUttered) else None
+            return (
+                f" The template text of the rephrased response '{name}' matches; "
+                "text_matches checks the rephrased text, utter_name matches either."
+            )
+    return ""
+
+
 def _button_equal(actual: Any, expected: ButtonSpec) -> bool:
     if not isinstance(actual, dict):
         return False
@@ -358,6 +372,7 @@ def check_bot_uttered(a: BotUtteredAssertion, view: TurnView) -> Check:
         if hit is None:
             errors.append(
                 f"Bot did not utter any response which matches the provided text pattern '{pattern}'."
+                + _rephrased_hint(pattern, view)
             )
         matched = hit if hit is not None else matched
     if a.buttons:

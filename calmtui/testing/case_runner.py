@@ -13,6 +13,7 @@ import difflib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from calmtui.actions.protocol import ActionRunner
 from calmtui.core.engine import Engine
@@ -27,6 +28,9 @@ from calmtui.testing.results import CaseResult, CheckOutcome, Failure, Mismatch,
 from calmtui.testing.spec import ExpectationStep, TestCase, UserStep
 from calmtui.testing.steps import actual_line, expected_line, step_holds, step_mismatch, user_line
 from calmtui.understanding.base import CommandGenerator
+
+if TYPE_CHECKING:
+    from calmtui.generation.responder import Responder
 
 
 def _no_judge(case: TestCase) -> Judge | None:
@@ -47,6 +51,9 @@ class RunEnvironment:
     # One engine for all cases: its project index caches (flow hashes, collect steps) are
     # then computed once per run instead of once per conversation.
     engine: Engine | None = None
+    # Knowledge answers, chitchat and rephrasing, shared by all cases (None: each session's
+    # offline default).
+    responder: Responder | None = None
 
 
 @dataclass(slots=True)
@@ -101,6 +108,7 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
         sender_id=conversation_id,
         seed=env.seed,
         engine=env.engine,
+        responder=env.responder,
     )
     run = _Run(case=case, env=env, session=session)
     try:

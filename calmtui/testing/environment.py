@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calmtui.actions.factory import close_action_runner, make_action_runner
 from calmtui.actions.protocol import ActionRunner
@@ -20,6 +22,9 @@ from calmtui.testing.case_runner import RunEnvironment
 from calmtui.testing.judge import Judge, LLMJudge
 from calmtui.testing.spec import JudgeConfig, TestCase
 from calmtui.understanding.base import CommandGenerator
+
+if TYPE_CHECKING:
+    from calmtui.generation.responder import Responder
 
 
 @dataclass(slots=True, kw_only=True)
@@ -44,8 +49,14 @@ def build_wiring(
     action_runner: ActionRunner | None = None,
     judge_factory: Callable[[JudgeConfig], Judge | None] | None = None,
     seed: int = 0,
+    responder: Responder | None = None,
 ) -> Wiring:
+    """`responder` (knowledge answers, chitchat, rephrasing) defaults to one in the
+    generator's mode, shared by all cases (the documents are indexed once). Raises
+    UnderstandingConfigError when its LLM settings cannot be used."""
     shared = action_runner if action_runner is not None else make_action_runner(project)
+    if responder is None:
+        responder = make_responder(project, generator.mode, Path(project.root))
 
     def runner_for(case: TestCase) -> ActionRunner:
         if not case.stubs:
@@ -70,12 +81,21 @@ def build_wiring(
         judge_for=judge_for,
         seed=seed,
         engine=Engine(project, seed=seed),
+        responder=responder,
     )
 
     async def close_shared() -> None:
         await close_action_runner(shared)
 
     return Wiring(env=env, closers=[close_shared], mode=describe(generator))
+
+
+def make_responder(project: Project, mode: str, project_dir: str | Path) -> Responder:
+    """The responder for generated text in the understanding mode `mode` (anything that is not
+    llm, record or replay is offline, e.g. scripted test generators)."""
+    from calmtui.generation.factory import make_responder as generation_responder
+
+    return generation_responder(project, mode, root=Path(project_dir))
 
 
 def describe(generator: CommandGenerator) -> str:

@@ -3,9 +3,13 @@
 Without `llm_judge` in a conftest.yml these assertions are reported as *skipped, with the reason*
 (never passed silently). With it, each candidate message is scored 1-5 by the judge model and
 mapped to 0-1 as Rasa does (score x 0.2); the assertion passes when a candidate reaches the
-threshold. Candidates are the turn's bot messages, narrowed by `utter_name` and `utter_source`
-when given (calmtui has no generative responders of its own, so unlike Rasa every message is a
-candidate, not only rephrased or search answers).
+threshold. Candidates are, as in Rasa, the turn's generated messages (a knowledge answer, a
+chitchat reply, a rephrased response: `utter_source` EnterpriseSearchPolicy, IntentlessPolicy or
+ContextualResponseRephraser); a turn without any lets every message be a candidate (a calmtui
+extension, so templated answers can be judged too). `utter_name` and `utter_source` narrow them.
+As in Rasa, the question is the answer's `search_query` when it has one, and the ground truth of
+`_is_grounded` is the assertion's `ground_truth`, else the retrieved passages
+(`search_results`), else the response's own texts (`domain_ground_truth`).
 
 The judge talks to its model through the understanding layer's litellm client; this module only
 builds the prompt and reads the score, so tests can use any `Judge`.
@@ -97,8 +101,15 @@ def parse_verdict(reply: str) -> Verdict:
     return Verdict(score=round(value * 0.2, 4), justification=justification)
 
 
+GENERATIVE_SOURCES = frozenset(
+    {"EnterpriseSearchPolicy", "ContextualResponseRephraser", "IntentlessPolicy"}
+)
+
+
 def candidates(assertion: GenerativeAssertion, view: TurnView) -> list[BotUttered]:
     found = [e for e in view.events if isinstance(e, BotUttered) and e.text]
+    generated = [e for e in found if e.metadata.get("utter_source") in GENERATIVE_SOURCES]
+    found = generated or found
     if assertion.utter_name is not None:
         found = [e for e in found if e.utter_action == assertion.utter_name]
     if assertion.utter_source is not None:
@@ -128,9 +139,9 @@ async def judge_assertion(
         try:
             verdict = await judge.score(
                 kind=assertion.kind,
-                question=question,
+                question=_question(message, question),
                 answer=message.text or "",
-                ground_truth=assertion.ground_truth or "",
+                ground_truth=_ground_truth(assertion, message),
             )
         except Exception as exc:
             reason = f"the LLM judge failed: {type(exc).__name__}: {exc}"
@@ -145,6 +156,23 @@ async def judge_assertion(
             index = next(i for i, e in enumerate(view.events) if e is message)
             return Check(passed=True, matched=index), None
     return _below_threshold(assertion, scored, question, adjective, note), None
+
+
+def _question(message: BotUttered, step_text: str) -> str:
+    query = message.metadata.get("search_query")
+    return query if isinstance(query, str) and query.strip() else step_text
+
+
+def _ground_truth(assertion: GenerativeAssertion, message: BotUttered) -> str:
+    if assertion.ground_truth is not None:
+        return assertion.ground_truth
+    for key in ("search_results", "domain_ground_truth"):
+        value = message.metadata.get(key)
+        if isinstance(value, list | tuple) and value:
+            return "\n".join(str(v) for v in value)  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def _below_threshold(

@@ -209,11 +209,12 @@ def _run_suite(
 
     try:
         generator = make_generator(project, options.understanding)
+        # the responder (knowledge answers, chitchat, rephrasing) follows the same mode
+        wiring = build_wiring(project, generator=generator, judge_factory=_judge_factory(project))
     except UnderstandingConfigError as exc:
         io.err.write(f"error: {exc}\n")
         return ExitCode.USAGE
     prefetch_litellm(generator)
-    wiring = build_wiring(project, generator=generator, judge_factory=_judge_factory(project))
     color = should_color(io.out)
     if not options.quiet:
         files = len({c.path for c in suite.cases})

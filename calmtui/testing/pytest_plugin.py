@@ -185,11 +185,11 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
 
     try:
         generator = make_generator(project, mode)
+        wiring = build_wiring(
+            project, generator=generator, judge_factory=lambda judge: make_judge(judge, project)
+        )
     except UnderstandingConfigError as exc:
         return ProjectUnusableError(str(exc))
-    wiring = build_wiring(
-        project, generator=generator, judge_factory=lambda judge: make_judge(judge, project)
-    )
     return _Project(project=project, wiring=wiring)
 
 

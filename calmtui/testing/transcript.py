@@ -51,6 +51,10 @@ def bot_line(event: BotUttered) -> str:
     if event.utter_action:
         parts.append(event.utter_action)
     parts.append(quoted(event.text))
+    template = event.metadata.get("rephrased_from")
+    if isinstance(template, str):
+        # A rephrased response: what the user read, then the response's own text.
+        parts.append(f"(rephrased from {quoted(template)})")
     if event.buttons:
         titles = ", ".join(str(b.get("title")) for b in event.buttons)
         parts.append(f"[{short(titles, 60)}]")

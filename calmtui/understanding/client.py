@@ -63,3 +63,38 @@ class Completion:
 
 class CompletionClient(Protocol):
     async def complete(self, request: CompletionRequest) -> Completion: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmbeddingRequest:
+    """Texts to embed with one model (knowledge search: passages and queries). Like a
+    `CompletionRequest`, `params` may hold secrets and is never shown or stored as is."""
+
+    model: ModelConfig
+    texts: tuple[str, ...]
+    params: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
+    turn: int = 0
+    user_message: str = ""
+
+    @property
+    def model_name(self) -> str:
+        return self.model.litellm_model
+
+    @property
+    def timeout(self) -> float:
+        return self.model.timeout if self.model.timeout is not None else DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Embeddings:
+    vectors: tuple[tuple[float, ...], ...]
+    model: str
+    prompt_tokens: int | None = None
+    cost: float | None = None
+    latency_ms: float = 0.0
+    source: Literal["provider", "recording"] = "provider"
+    recording: str | None = None
+
+
+class EmbeddingClient(Protocol):
+    async def embed(self, request: EmbeddingRequest) -> Embeddings: ...

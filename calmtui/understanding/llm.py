@@ -38,7 +38,12 @@ from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from calmtui.core.model.config import ModelConfig, ModelGroup
-from calmtui.understanding.client import Completion, CompletionRequest
+from calmtui.understanding.client import (
+    Completion,
+    CompletionRequest,
+    EmbeddingRequest,
+    Embeddings,
+)
 from calmtui.understanding.errors import (
     LLMAuthError,
     LLMBadRequestError,
@@ -219,7 +224,33 @@ class LiteLLMClient:
             routers[key] = router
         return router
 
+    async def embed(self, request: EmbeddingRequest) -> Embeddings:
+        """Embeddings through `litellm.aembedding` (knowledge search over documents)."""
+        kwargs = self._base_kwargs(request)
+        kwargs["input"] = list(request.texts)
+        secrets = secret_values(kwargs, self.environ)
+        litellm = import_litellm()
+        await self.pacer.wait()
+        started = time.perf_counter()
+        with _mapped_errors(request, secrets):
+            response = await litellm.aembedding(**kwargs)
+            vectors = _vectors(response, request)
+        usage = getattr(response, "usage", None)
+        return Embeddings(
+            vectors=vectors,
+            model=request.model_name,
+            prompt_tokens=_int(getattr(usage, "prompt_tokens", None)),
+            cost=_cost(litellm, response),
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
     def _kwargs(self, request: CompletionRequest) -> dict[str, Any]:
+        kwargs = self._base_kwargs(request)
+        kwargs["messages"] = [dict(m) for m in request.messages]
+        kwargs["drop_params"] = True
+        return kwargs
+
+    def _base_kwargs(self, request: CompletionRequest | EmbeddingRequest) -> dict[str, Any]:
         model = request.model
         params = {k: v for k, v in request.params.items() if v is not None}
         if "api_key" in params and not str(params["api_key"]).strip():
@@ -231,11 +262,9 @@ class LiteLLMClient:
         kwargs: dict[str, Any] = {
             **params,
             "model": request.model_name,
-            "messages": [dict(m) for m in request.messages],
             "timeout": request.timeout,
             "max_retries": 0,
             "num_retries": 0,
-            "drop_params": True,
         }
         if model.api_base:
             kwargs["api_base"] = model.api_base
@@ -245,7 +274,9 @@ class LiteLLMClient:
             self._check_key(request, kwargs)
         return kwargs
 
-    def _check_key(self, request: CompletionRequest, kwargs: dict[str, Any]) -> None:
+    def _check_key(
+        self, request: CompletionRequest | EmbeddingRequest, kwargs: dict[str, Any]
+    ) -> None:
         provider = (request.model.provider or request.model_name.split("/", 1)[0]).lower()
         env_name = PROVIDER_KEY_ENV.get(provider)
         if env_name is None:
@@ -264,7 +295,9 @@ class LiteLLMClient:
 
 
 @contextlib.contextmanager
-def _mapped_errors(request: CompletionRequest, secrets: list[str]) -> Generator[None, None, None]:
+def _mapped_errors(
+    request: CompletionRequest | EmbeddingRequest, secrets: list[str]
+) -> Generator[None, None, None]:
     """Any exception inside becomes an LLMError with a next step (httpx's `map_exceptions`)."""
     try:
         yield
@@ -274,7 +307,9 @@ def _mapped_errors(request: CompletionRequest, secrets: list[str]) -> Generator[
         _raise_mapped(exc, request, secrets)
 
 
-def _raise_mapped(exc: Exception, request: CompletionRequest, secrets: list[str]) -> NoReturn:
+def _raise_mapped(
+    exc: Exception, request: CompletionRequest | EmbeddingRequest, secrets: list[str]
+) -> NoReturn:
     model = request.model_name
     names = {cls.__name__ for cls in type(exc).__mro__}
     text = redact(_clean_message(str(exc)), secrets)
@@ -429,6 +464,32 @@ def _shown_url(url: str) -> str:
     if parts.port is not None:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path, "", "")) if host else url
+
+
+def _vectors(response: Any, request: EmbeddingRequest) -> tuple[tuple[float, ...], ...]:
+    """One vector per text, in the order of the texts (servers may answer out of order)."""
+    try:
+        items = sorted(response.data, key=lambda item: _item(item, "index"))
+        vectors = tuple(tuple(float(x) for x in _item(item, "embedding")) for item in items)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        raise LLMBadResponseError(
+            "the reply is not a list of embeddings",
+            model=request.model_name,
+            next_step="check that api_base points at an OpenAI-compatible embeddings server",
+        ) from None
+    if len(vectors) != len(request.texts) or any(not v for v in vectors):
+        raise LLMBadResponseError(
+            f"asked for {len(request.texts)} embeddings, got {len(vectors)}",
+            model=request.model_name,
+            next_step="check the embeddings model in endpoints.yml",
+        )
+    return vectors
+
+
+def _item(item: Any, key: str) -> Any:
+    if isinstance(item, Mapping):
+        return cast(Mapping[str, Any], item)[key]
+    return getattr(item, key)
 
 
 def _cost(litellm: ModuleType, response: Any) -> float | None:

@@ -14,11 +14,13 @@ unified diff against the most similar recording.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import difflib
 import hashlib
 import json
 import os
+import struct
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,8 +29,15 @@ from typing import Any, cast
 
 import yaml
 
-from calmtui.understanding.client import Completion, CompletionClient, CompletionRequest
-from calmtui.understanding.errors import ReplayMissError
+from calmtui.understanding.client import (
+    Completion,
+    CompletionClient,
+    CompletionRequest,
+    EmbeddingClient,
+    EmbeddingRequest,
+    Embeddings,
+)
+from calmtui.understanding.errors import LLMProviderError, ReplayMissError
 from calmtui.understanding.redaction import public_params, redact, secret_values
 
 RECORDINGS_DIR = Path(".calmtui") / "recordings"
@@ -53,6 +62,29 @@ def recording_key(
         payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def embedding_key(model: str, texts: Sequence[str], params: Mapping[str, Any]) -> str:
+    payload = {
+        "kind": "embeddings",
+        "model": model,
+        "texts": list(texts),
+        "params": public_params(params),
+    }
+    text = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pack_vector(vector: Sequence[float]) -> str:
+    """A vector as base64 of little-endian float32: a 1,536-d vector is 8 KB of text, not 30."""
+    return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode("ascii")
+
+
+def unpack_vector(text: str) -> tuple[float, ...]:
+    data = base64.b64decode(text.encode("ascii"), validate=True)
+    return struct.unpack(f"<{len(data) // 4}f", data)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +131,43 @@ class RecordingStore:
     def path_for(self, key: str) -> Path:
         return self.directory / f"{key[:16]}.yml"
 
+    def embeddings_path_for(self, key: str) -> Path:
+        return self.directory / f"emb-{key[:16]}.yml"
+
+    def save_embeddings(
+        self, key: str, request: EmbeddingRequest, result: Embeddings, secrets: Sequence[str] = ()
+    ) -> Path:
+        data = {
+            "key": key,
+            "kind": "embeddings",
+            "model": request.model_name,
+            "params": public_params(request.params),
+            "turn": request.turn,
+            "texts": list(request.texts),
+            "vectors": [pack_vector(v) for v in result.vectors],
+        }
+        return self._write(self.embeddings_path_for(key), _redacted(data, secrets))
+
+    def load_embeddings(self, key: str) -> tuple[tuple[float, ...], ...] | None:
+        path = self.embeddings_path_for(key)
+        try:
+            data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+            document = cast(dict[str, Any], data) if isinstance(data, dict) else {}
+            if document.get("key") != key:
+                return None
+            raw = cast(list[Any], document["vectors"])
+            return tuple(unpack_vector(str(v)) for v in raw)
+        except (
+            OSError,
+            UnicodeDecodeError,
+            yaml.YAMLError,
+            KeyError,
+            TypeError,
+            ValueError,
+            struct.error,
+        ):
+            return None
+
     def shown(self, path: Path) -> str:
         """A path as the user should see it: relative to the project when possible."""
         if self.project_root is not None:
@@ -114,15 +183,13 @@ class RecordingStore:
 
     def save(self, recording: Recording, secrets: Sequence[str] = ()) -> Path:
         """Write atomically; any secret that slipped into the text is masked first."""
+        return self._write(self.path_for(recording.key), _redacted(recording.to_data(), secrets))
+
+    def _write(self, path: Path, data: Any) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
         text = HEADER + yaml.dump(
-            _redacted(recording.to_data(), secrets),
-            Dumper=_LiteralDumper,
-            sort_keys=True,
-            allow_unicode=True,
-            width=100,
+            data, Dumper=_LiteralDumper, sort_keys=True, allow_unicode=True, width=100
         )
-        path = self.path_for(recording.key)
         handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".yml")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -137,7 +204,8 @@ class RecordingStore:
     def all(self) -> list[Recording]:
         if not self.directory.is_dir():
             return []
-        found = (self._read(p) for p in sorted(self.directory.glob("*.yml")))
+        paths = sorted(p for p in self.directory.glob("*.yml") if not p.name.startswith("emb-"))
+        found = (self._read(p) for p in paths)
         return [r for r in found if r is not None]
 
     def nearest(self, prompt: str, model: str) -> tuple[Recording, float] | None:
@@ -246,12 +314,56 @@ class RecordingClient:
         path = self.store.save(recording, secret_values(request.params))
         return replace(completion, source="provider", recording=self.store.shown(path))
 
+    async def embed(self, request: EmbeddingRequest) -> Embeddings:
+        result = await _embedder(self.inner).embed(request)
+        key = embedding_key(request.model_name, request.texts, request.params)
+        path = self.store.save_embeddings(key, request, result, secret_values(request.params))
+        return Embeddings(
+            vectors=result.vectors,
+            model=result.model,
+            prompt_tokens=result.prompt_tokens,
+            cost=result.cost,
+            latency_ms=result.latency_ms,
+            source="provider",
+            recording=self.store.shown(path),
+        )
+
+
+def _embedder(client: object) -> EmbeddingClient:
+    embed = getattr(client, "embed", None)
+    if not callable(embed):
+        raise LLMProviderError(
+            "this LLM client cannot compute embeddings",
+            next_step="use --understanding llm or record with a litellm client",
+        )
+    return cast(EmbeddingClient, client)
+
 
 class ReplayClient:
     """Answers from recordings only: no network, no key, no cost."""
 
     def __init__(self, store: RecordingStore) -> None:
         self.store = store
+
+    async def embed(self, request: EmbeddingRequest) -> Embeddings:
+        key = embedding_key(request.model_name, request.texts, request.params)
+        vectors = self.store.load_embeddings(key)
+        if vectors is None or len(vectors) != len(request.texts):
+            shown = ", ".join(repr(t[:40]) for t in request.texts[:3])
+            raise ReplayMissError(
+                f"no recorded embeddings of {request.model_name} for {len(request.texts)} "
+                f"text(s) ({shown}{', ...' if len(request.texts) > 3 else ''}; key {key[:16]})",
+                model=request.model_name,
+                next_step="re-run with --understanding record to record the new embeddings",
+            )
+        path = self.store.embeddings_path_for(key)
+        return Embeddings(
+            vectors=vectors,
+            model=request.model_name,
+            latency_ms=0.0,
+            source="recording",
+            recording=self.store.shown(path),
+        )
 
     async def complete(self, request: CompletionRequest) -> Completion:
         key = recording_key(request.model_name, request.messages, request.params)

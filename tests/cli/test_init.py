@@ -18,7 +18,7 @@ from calmtui.cli.main import app
 from calmtui.core.loading.project_loader import load_project
 from calmtui.schemas import SCHEMA_KINDS, SchemaKind, schema_filename, schema_text
 
-TEMPLATES = ["basic", "banking"]
+TEMPLATES = ["basic", "banking", "support"]
 runner = CliRunner()
 
 
@@ -329,10 +329,19 @@ def test_template_metadata_and_config(template: str) -> None:
     assert (config.recipe, config.language) == ("default.v1", "en")
     assert config.assistant_id
     assert generator is not None
-    assert generator.name == "CompactLLMCommandGenerator"
+    # The support template answers knowledge questions: the search-ready generator and the
+    # generative policies (FORMATS.md a.2).
+    generative = template == "support"
+    assert generator.name == (
+        "SearchReadyLLMCommandGenerator" if generative else "CompactLLMCommandGenerator"
+    )
     assert generator.options["llm"] == {"model_group": "openai_llm"}
     assert generator.options["flow_retrieval"] == {"active": False}
-    assert [p.name for p in config.policies] == ["FlowPolicy"]
+    assert [p.name for p in config.policies] == (
+        ["FlowPolicy", "EnterpriseSearchPolicy", "IntentlessPolicy"]
+        if generative
+        else ["FlowPolicy"]
+    )
     model = project.endpoints.model_groups["openai_llm"].models[0]
     assert (model.provider, model.model) == ("openai", "gpt-4o-mini")
     assert "api_key" not in model.params

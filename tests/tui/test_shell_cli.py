@@ -235,3 +235,29 @@ def test_plain_mode_does_not_import_textual(banking: Path) -> None:
         [sys.executable, "-c", probe], input="", capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "TEXTUAL False"
+
+
+def test_debug_and_json_show_knowledge_answers(tmp_path: Path) -> None:
+    support = tmp_path / "support"
+    shutil.copytree(
+        REPO / "templates" / "support",
+        support,
+        ignore=shutil.ignore_patterns(".calmtui"),
+    )
+    code, out, err = shell(
+        "shell", "--plain", "--debug", "--project", str(support), input="when is my bill paid?\n"
+    )
+    assert code == 0
+    assert "responses keep their template text" in err  # the rephraser, offline: said once
+    assert "  knowledge: answered  offline  lexical retrieval" in out
+    assert "    1. docs/billing.md:1-6  score " in out
+    assert "bot> Your bill is issued on the 1st of every month" in out
+
+    code, out, _ = shell(
+        "shell", "--plain", "--json", "--project", str(support), input="when is my bill paid?\n"
+    )
+    turn = json.loads(out.splitlines()[-1])
+    search, rephrase = turn["generated"]
+    assert search["kind"] == "search"
+    assert search["passages"][0]["source"] == "docs/billing.md"
+    assert (rephrase["kind"], rephrase["outcome"]) == ("rephrase", "offline")

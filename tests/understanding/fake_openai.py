@@ -5,15 +5,21 @@
 Each request takes the next scripted reply (or `default` when the script is empty) and is
 recorded with its path, headers and JSON body, so tests can check what litellm really sent.
 `/v1/completions` (text completions) is answered in that format, everything else as a chat.
+`/v1/embeddings` is answered apart from the script: deterministic hashed bag-of-words vectors of
+`embedding_dim` dimensions (texts that share words are close), or HTTP 503 while
+`embeddings_down` is set.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
@@ -70,6 +76,12 @@ class FakeOpenAI:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
+    embedding_dim: int = 64
+    embeddings_down: bool = False
+    embedded: list[str] = field(default_factory=list[str])
+    # Consulted before the script: a reply text for prompts it recognises (e.g. rephrasing),
+    # None for the others.
+    answer: Callable[[str], str | None] | None = None
 
     @property
     def port(self) -> int:
@@ -89,6 +101,10 @@ class FakeOpenAI:
             self._script.clear()
             self.requests.clear()
             self.default = Reply.ok("cannot handle")
+            self.embedding_dim = 64
+            self.embeddings_down = False
+            self.embedded.clear()
+            self.answer = None
 
     def start(self) -> None:
         fake = self
@@ -100,16 +116,23 @@ class FakeOpenAI:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.rstrip("/").endswith("embeddings"):
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        fake._embed(self, body)
+                    return
                 with fake._lock:
-                    fake.requests.append(
-                        Seen(
-                            self.path,
-                            {k.lower(): v for k, v in self.headers.items()},
-                            body,
-                            time.monotonic(),
-                        )
+                    seen = Seen(
+                        self.path,
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                        time.monotonic(),
                     )
-                    reply = fake._script.popleft() if fake._script else fake.default
+                    fake.requests.append(seen)
+                    known = fake.answer(seen.prompt) if fake.answer is not None else None
+                    if known is not None:
+                        reply = Reply.ok(known)
+                    else:
+                        reply = fake._script.popleft() if fake._script else fake.default
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     fake._answer(self, reply, body)  # the client may have given up (timeouts)
 
@@ -122,6 +145,29 @@ class FakeOpenAI:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+
+    def _embed(self, handler: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:
+        if self.embeddings_down:
+            _send(handler, 503, {"error": {"message": "embeddings are down", "type": "scripted"}})
+            return
+        items = body.get("input") or [""]
+        texts = [str(t) for t in (items if isinstance(items, list) else [items])]
+        with self._lock:
+            self.embedded.extend(texts)
+        data = [
+            {"object": "embedding", "index": i, "embedding": embed_text(t, self.embedding_dim)}
+            for i, t in enumerate(texts)
+        ]
+        _send(
+            handler,
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": body.get("model", "fake"),
+                "usage": {"prompt_tokens": len(texts), "total_tokens": len(texts)},
+            },
+        )
 
     def _answer(self, handler: BaseHTTPRequestHandler, reply: Reply, body: dict[str, Any]) -> None:
         match reply.kind:
@@ -140,6 +186,15 @@ class FakeOpenAI:
                 _send(handler, 200, _text_completion(body, reply.content))
             case "ok":
                 _send(handler, 200, _completion(body, reply.content))
+
+
+def embed_text(text: str, dim: int) -> list[float]:
+    """Hashed bag of words, L2-normalised: deterministic, and close for texts sharing words."""
+    vector = [0.0] * dim
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % dim] += 1.0
+    norm = sum(x * x for x in vector) ** 0.5 or 1.0
+    return [x / norm for x in vector]
 
 
 def _completion(body: dict[str, Any], content: str) -> dict[str, Any]:

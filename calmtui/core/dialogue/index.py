@@ -6,10 +6,14 @@ import hashlib
 from functools import cached_property
 from typing import Any, ClassVar
 
+from calmtui.core.model.config import ENTERPRISE_SEARCH_POLICY, INTENTLESS_POLICY
 from calmtui.core.model.flows import CallStep, CollectStep, Flow, SetSlotsStep, Step
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.patterns import default_action_names
+
+TRIGGER_SEARCH = "action_trigger_search"
+TRIGGER_CHITCHAT = "action_trigger_chitchat"
 
 
 class ProjectIndex:
@@ -49,6 +53,20 @@ class ProjectIndex:
     @cached_property
     def slot_defaults(self) -> dict[str, Any]:
         return {name: slot.initial_value for name, slot in self.slots.items()}
+
+    @cached_property
+    def generative_actions(self) -> frozenset[str]:
+        """Built-in actions the engine pauses at (like custom actions) because they need
+        documents or an LLM: `action_trigger_search` with the EnterpriseSearchPolicy and
+        `action_trigger_chitchat` with the IntentlessPolicy, as Rasa's policies take them over.
+        Without the policy they keep their fixed built-in response."""
+        config = self.project.config
+        names: set[str] = set()
+        if config.has_component(ENTERPRISE_SEARCH_POLICY):
+            names.add(TRIGGER_SEARCH)
+        if config.has_component(INTENTLESS_POLICY):
+            names.add(TRIGGER_CHITCHAT)
+        return frozenset(names)
 
     @cached_property
     def user_flow_ids(self) -> frozenset[str]:

@@ -49,11 +49,13 @@ _CONTEXT_PLACEHOLDER = re.compile(r"\{\{\s*context\.([A-Za-z_]\w*)\s*\}\}")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PendingAction:
-    """A custom action the executor needs run before it can continue."""
+    """An action the executor needs run before it can continue: a custom action, or (with
+    `generative` set) a built-in that needs documents or an LLM (`GeneratedReply`)."""
 
     name: str
     flow_id: str | None
     step_id: str | None
+    generative: bool = False
 
 
 class CircuitBreakerTrippedError(Exception):
@@ -319,6 +321,9 @@ class Executor:
         """Run a known action: built-ins and responses here, custom actions by the caller."""
         self._count_action()
         corrected = self._take_corrected()
+        if name in self.rt.index.generative_actions:
+            self._validate_after_pending = corrected
+            return PendingAction(name=name, flow_id=flow_id, step_id=step_id, generative=True)
         builtin = BUILTIN_ACTIONS.get(name)
         if builtin is not None:
             self.rt.executed(name, flow_id, step_id)

@@ -30,12 +30,13 @@ from calmtui.core.dialogue.outcome import (
     ActionSlotsReset,
     ActionUnsupportedEvent,
     ActionUtterance,
+    GeneratedReply,
 )
 from calmtui.core.dialogue.state import DialogueState, Tracker
 from calmtui.core.dsl import to_dsl
 from calmtui.core.engine import stack_ops
 from calmtui.core.engine.apply import CommandApplier
-from calmtui.core.engine.builtin_actions import restart
+from calmtui.core.engine.builtin_actions import BUILTIN_ACTIONS, restart
 from calmtui.core.engine.cleanup import clean_commands, order_commands
 from calmtui.core.engine.executor import LISTEN, Executor, PendingAction
 from calmtui.core.engine.runtime import Runtime
@@ -276,6 +277,48 @@ class TurnMachine:
         for event in result.events:
             self._apply_action_event(pending, event)
         self.executor.custom_action_done(failed=False)
+
+    def complete_generated(self, pending: PendingAction, reply: GeneratedReply) -> None:
+        """The session ran a generative built-in (search, chitchat): say what it produced, or
+        take the path Rasa's policies take (cannot handle, internal error, the fixed response)."""
+        rt = self.runtime
+        rt.executed(pending.name, pending.flow_id, pending.step_id)
+        failed = False
+        match reply.kind:
+            case "say":
+                metadata = {k: v for k, v in reply.metadata.items() if k != "utter_action"}
+                self.tracker.emit(BotUttered(text=reply.text or "", metadata=metadata))
+            case "utter" if reply.response:
+                rendered = rt.render(reply.response)
+                if rendered is not None:
+                    rendered = replace(rendered, metadata={**rendered.metadata, **reply.metadata})
+                rt.send_or_error(rendered, reply.response)
+            case "cannot_handle":
+                # As Rasa's policies do: the pattern that ran the action gives way to
+                # pattern_cannot_handle (e.g. `cannot_handle_no_relevant_answer`).
+                frame = next(
+                    (f for f in reversed(self.tracker.stack) if f.flow_id == pending.flow_id), None
+                )
+                if frame is not None:
+                    stack_ops.end_frames(self.tracker, [frame.frame_id])
+                stack_ops.push_pattern(
+                    self.tracker, F.CANNOT_HANDLE, {"reason": reply.reason or CannotHandle().reason}
+                )
+            case "fallback":
+                builtin = BUILTIN_ACTIONS.get(pending.name)
+                if builtin is not None:
+                    builtin(rt)
+            case _:
+                failed = True
+                self.tracker.emit(
+                    ActionFailed(
+                        name=pending.name,
+                        error=reply.error or f"no usable reply ({reply.kind})",
+                        detail="the generated reply could not be produced",
+                    )
+                )
+                stack_ops.cancel_with_internal_error(self.tracker, self.engine.index)
+        self.executor.custom_action_done(failed=failed)
 
     def _utter_action_response(self, response: ActionResponse) -> None:
         rt = self.runtime

@@ -17,6 +17,8 @@ LLM_COMMAND_GENERATORS = frozenset(
         "LLMCommandGenerator",
     }
 )
+ENTERPRISE_SEARCH_POLICY = "EnterpriseSearchPolicy"
+INTENTLESS_POLICY = "IntentlessPolicy"
 # Keys whose values are secrets: never shown in reprs, logs, reports or the inspector.
 SECRET_KEYS = frozenset({"api_key", "token", "password", "secret", "aws_secret_access_key"})
 
@@ -54,6 +56,10 @@ class Config:
 
     def has_component(self, name: str) -> bool:
         return any(c.name == name for c in (*self.pipeline, *self.policies))
+
+    def component(self, name: str) -> Component | None:
+        """The first pipeline component or policy with this name."""
+        return next((c for c in (*self.pipeline, *self.policies) if c.name == name), None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from calmtui.core.diagnostics import Diagnostic
+from calmtui.core.model.config import INTENTLESS_POLICY
 from calmtui.core.model.flows import ActionStep, BranchNext, CollectStep, Flow, SetSlotsStep
 from calmtui.core.model.slots import ROUTING_SLOT
 from calmtui.core.validate.context import ValidationContext
@@ -53,6 +54,9 @@ def collect_usage(ctx: ValidationContext) -> Usage:
     _domain_usage(ctx, usage)
     _nlu_based_usage(ctx, usage)
     usage.responses |= set(ctx.builtin_domain.responses) | IMPLICIT_RESPONSES
+    if ctx.project.config.has_component(INTENTLESS_POLICY):
+        # Generative chitchat picks among the responses no flow uses: they are all used.
+        usage.responses |= set(ctx.project.domain.responses)
     usage.slots |= set(ctx.builtin_domain.slots)
     usage.actions |= set(ctx.builtin_domain.actions)
     literals = python_literals(ctx)

@@ -123,13 +123,23 @@ def turn_json(result: TurnResult) -> dict[str, Any]:
             if isinstance(e, CommandIgnored | CommandRewritten)
         ],
         "bot": [
-            {"utter_action": e.utter_action, "text": e.text}
+            {
+                "utter_action": e.utter_action,
+                "text": e.text,
+                **(
+                    {"template_text": e.metadata["rephrased_from"]}
+                    if "rephrased_from" in e.metadata
+                    else {}
+                ),
+            }
             for e in result.events
             if isinstance(e, BotUttered)
         ],
         "slots": [
             {"name": e.name, "value": e.value} for e in result.events if isinstance(e, SlotSet)
         ],
+        # Knowledge answers, chitchat and rephrasing: query, passages, prompt, outcome, notes.
+        "generated": [g.to_json() for g in result.generated],
     }
 
 

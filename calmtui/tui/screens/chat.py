@@ -25,7 +25,12 @@ from textual.widgets import Footer
 from calmtui.app import export
 from calmtui.app.controller import ConversationController
 from calmtui.app.conversation import Conversation
-from calmtui.app.reload import ReloadApplied, ReloadRejected, reload_summary
+from calmtui.app.reload import (
+    DocumentsReindexed,
+    ReloadApplied,
+    ReloadRejected,
+    reload_summary,
+)
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.tui.config import ShellConfig
 from calmtui.tui.messages import (
@@ -180,6 +185,14 @@ class ChatScreen(Screen[None]):
                 self.post_message(ProjectReloaded(report, validation, files))
             case ReloadRejected(validation=validation, changed_files=files):
                 self.post_message(ReloadFailed(validation, files))
+            case DocumentsReindexed(report=report) as reindexed:
+                skipped = report is not None and bool(report.skipped)
+                self.notify(
+                    reindexed.summary(),
+                    title="Knowledge",
+                    severity="warning" if skipped else "information",
+                    markup=False,
+                )
             case not_applied:
                 self.notify(
                     not_applied.message,

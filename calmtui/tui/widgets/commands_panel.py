@@ -14,12 +14,13 @@ from textual.widgets import Collapsible, Static
 from calmtui.core.codes import CODES
 from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandRewritten
+from calmtui.generation.describe import trace_lines
 from calmtui.tui.widgets.status_bar import turn_metrics
 
 if TYPE_CHECKING:
     from calmtui.session import TurnResult
 
-STAGES = ("understanding", "engine", "actions", "total")
+STAGES = ("understanding", "engine", "actions", "generation", "total")
 
 
 def summary_text(result: TurnResult) -> Text:
@@ -89,11 +90,33 @@ def commands_text(result: TurnResult) -> Text:
     return text
 
 
+def generated_text(result: TurnResult) -> Text:
+    """The Knowledge section: each knowledge answer, chitchat reply and rephrased response of
+    the turn — query, passages with scores and sources, the answer, the template text next to
+    the rephrased one, notes and errors."""
+    text = Text()
+    for trace in result.generated:
+        first, *rest = trace_lines(trace)
+        failed = trace.outcome == "error" or bool(trace.error)
+        text.append(
+            ("! " if failed else "◆ ") + first + "\n", style="bold red" if failed else "bold"
+        )
+        for line in rest:
+            text.append(line + "\n", style="dim" if line.lstrip().startswith("note:") else "")
+    text.rstrip()
+    return text
+
+
+def generation_prompt(result: TurnResult) -> str | None:
+    prompts = [g.prompt for g in result.generated if g.prompt]
+    return "\n\n-----\n\n".join(prompts) if prompts else None
+
+
 def timings_text(result: TurnResult) -> Text:
     parts = [
         f"{stage} {result.timings_ms[stage]:,.0f} ms"
         for stage in STAGES
-        if stage in result.timings_ms
+        if stage in result.timings_ms and (stage != "generation" or result.generated)
     ]
     return Text(" · ".join(parts), style="dim")
 
@@ -117,11 +140,25 @@ class CommandsPanel(VerticalScroll):
         self.raw_text = Static(id="commands-raw-text")
         self.raw = Collapsible(self.raw_text, title="raw reply", id="commands-raw")
         self.commands = Static(id="commands-list")
+        self.generated = Static(id="commands-generated")
+        self.generated_prompt_text = Static(id="commands-generated-prompt-text")
+        self.generated_prompt = Collapsible(
+            self.generated_prompt_text, title="answer prompt", id="commands-generated-prompt"
+        )
         self.timings = Static(id="commands-timings")
         self.prompt.display = self.raw.display = False
+        self.generated.display = self.generated_prompt.display = False
 
     def compose(self) -> ComposeResult:
-        yield from (self.summary, self.prompt, self.raw, self.commands, self.timings)
+        yield from (
+            self.summary,
+            self.prompt,
+            self.raw,
+            self.commands,
+            self.generated,
+            self.generated_prompt,
+            self.timings,
+        )
 
     def show(self, result: TurnResult) -> None:
         self.result = result
@@ -140,6 +177,13 @@ class CommandsPanel(VerticalScroll):
             self.raw.title = f"raw reply ({_lines(trace.raw_output)})"
             self.raw_text.update(Text(trace.raw_output))
         self.commands.update(commands_text(result))
+        self.generated.display = bool(result.generated)
+        self.generated.update(generated_text(result))
+        prompt = generation_prompt(result)
+        self.generated_prompt.display = prompt is not None
+        if prompt is not None:
+            self.generated_prompt.title = f"generation prompt ({_lines(prompt)})"
+            self.generated_prompt_text.update(Text(prompt))
         self.timings.update(timings_text(result))
 
     def copy_text(self) -> str | None:
