@@ -142,4 +142,6 @@ class Runtime:
             language = self.language
             if language != default:  # which language the words are in, for reports and coverage
                 metadata["language"] = default if missing is not None else language
+                if missing is not None:
+                    metadata["missing_translation"] = missing
         self.tracker.emit(BotUttered(text=rendered.text, data=data, metadata=metadata))
