@@ -18,7 +18,7 @@ from calmtui.cli.main import app
 from calmtui.core.loading.project_loader import load_project
 from calmtui.schemas import SCHEMA_KINDS, SchemaKind, schema_filename, schema_text
 
-TEMPLATES = ["basic", "banking", "support"]
+TEMPLATES = ["basic", "banking", "support", "multilingual"]
 runner = CliRunner()
 
 
