@@ -409,6 +409,8 @@ def test_a_button_payload_may_switch_the_language() -> None:
     payload = SetSlot(name="language", value="de", extractor="CommandPayloadReader")
     outcome = run_turn(engine, engine.new_state(), [payload])
     assert outcome.state.slots["language"] == "de"
+    back = SetSlot(name="language", value="en", extractor="CommandPayloadReader")
+    assert run_turn(engine, outcome.state, [back]).state.slots["language"] == "en"
     refused = run_turn(
         engine,
         engine.new_state(),
