@@ -234,10 +234,12 @@ class Session:
         return self.engine.project
 
     # -- turns ------------------------------------------------------------------------------------
-    async def start(self) -> TurnResult:
-        """The conversation-start turn: runs pattern_session_start (a greeting, if defined)."""
+    async def start(self, metadata: Mapping[str, Any] | None = None) -> TurnResult:
+        """The conversation-start turn: runs pattern_session_start (a greeting, if defined).
+        `metadata` is the session-start metadata (its `language` sets the conversation's, as
+        a channel's first message does in Rasa)."""
         started = self.clock()
-        machine = self.engine.start_session(self.state)
+        machine = self.engine.start_session(self.state, metadata)
         generated: list[GeneratedTrace] = []
         calls = await self._run_actions(machine, None, generated)
         outcome = await self._rephrased(machine.finish(), None, generated)
@@ -279,6 +281,7 @@ class Session:
             user_message=text or "",
             turn=tracker.turn,
             internal_slots=_internal_slots(),
+            language=self.engine.index.language_of(tracker.slots),
         )
 
     async def _rephrased(
@@ -296,6 +299,7 @@ class Session:
             user_message=text or "",
             turn=self.state.turn,
             internal_slots=_internal_slots(),
+            language=self.engine.index.language_of(outcome.state.slots),
         )
         rephrasing = await responder.rephrase(outcome.events, conversation)
         generated.extend(rephrasing.traces)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # At least as many test cases as the issue asks of each template.
-TEMPLATES = {"basic": 5, "banking": 20, "support": 10}
+TEMPLATES = {"basic": 5, "banking": 20, "support": 10, "multilingual": 10}
 
 
 def calmtui(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from calmtui.app.languages import current_language, language_label, start_metadata
 from calmtui.core.model.project import Project
 from calmtui.store.base import Store, StoreError
 
@@ -88,8 +89,12 @@ class Conversation:
         store: Store | None = None,
         conversation_id: str | None = None,
         on_warning: Callable[[str], None] = lambda message: None,
+        language: str | None = None,
     ) -> None:
+        """`language` starts a new conversation in that (configured) language, as a channel's
+        session-start metadata does (`calmtui shell --language`)."""
         self.assistant = assistant
+        self.start_language = language
         self.store = store
         self.on_warning = on_warning
         self.resumed = False
@@ -120,6 +125,19 @@ class Conversation:
         return self._session.history if self._session is not None else []
 
     @property
+    def language(self) -> str:
+        """The conversation's language now (the default one before `open()`)."""
+        return current_language(self.project, self._slots())
+
+    @property
+    def language_label(self) -> str:
+        """`de · Deutsch` for status lines; empty when the assistant speaks one language."""
+        return language_label(self.project, self._slots())
+
+    def _slots(self) -> Mapping[str, Any]:
+        return self._session.state.slots if self._session is not None else {}
+
+    @property
     def description(self) -> str:
         """Understanding mode and model, for status lines ("offline", "llm gpt-4o-mini")."""
         if self._session is None:
@@ -145,11 +163,16 @@ class Conversation:
                 self.on_warning(
                     f"resumed without {dropped.flow_id} (at {dropped.step_id}): {dropped.reason}"
                 )
+            if self.start_language and self.start_language != self.language:
+                self.on_warning(
+                    f"the resumed conversation is in {self.language!r}: --language starts new "
+                    "conversations; switch this one with /language or the palette"
+                )
             return self.results
         if saved is None:  # not saved yet (an empty saved one keeps its id and gets a start)
             self.id = self._create(self._requested_id)
         self.session.sender_id = self.id
-        await self._save(await self.session.start())
+        await self._save(await self.session.start(start_metadata(self.start_language)))
         return self.results
 
     async def send(self, text: str) -> TurnResult:
@@ -173,10 +196,12 @@ class Conversation:
     async def restart(self) -> TurnResult:
         """A fresh conversation with a new id on the current project; the old one stays saved."""
         self.resumed = False
+        if self._session is not None:  # the new conversation speaks the language of this one
+            self.start_language = self.language
         self._session = await asyncio.to_thread(self._new_session, self.project, "default")
         self.id = self._create(None)
         self.session.sender_id = self.id
-        result = await self.session.start()
+        result = await self.session.start(start_metadata(self.start_language))
         await self._save(result)
         return result
 

@@ -19,6 +19,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from calmtui.app.conversation import Conversation
+from calmtui.app.languages import (
+    LanguageError,
+    languages_line,
+    parse_language_command,
+    requested_language,
+    switch_payload,
+)
 from calmtui.core.codes import CODES
 from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandIgnored, CommandRewritten
@@ -162,11 +169,22 @@ class PlainShell:
         else:
             for result in results:
                 self.show(result)
+        language = self.conversation.language_label
+        if language and not self.options.json:
+            self._write(self.err, [f"language: {language}"])
         while (line := read_line()) is not None:
             text = line.rstrip("\r\n")
             if not text.strip():
                 continue
+            asked = parse_language_command(text)
+            if asked is not None:
+                text = self._language_switch(asked)
+                if text is None:
+                    continue
             self.show(await self.conversation.send(text))
+            if not self.options.json and self.conversation.language_label != language:
+                language = self.conversation.language_label
+                self._write(self.err, [f"language: {language}"])
         if self.conversation.store is not None:
             self._write(
                 self.err,
@@ -174,6 +192,19 @@ class PlainShell:
                     f"conversation saved as {self.conversation.id} (resume: --conversation-id {self.conversation.id})"
                 ],
             )
+
+    def _language_switch(self, asked: str) -> str | None:
+        """`/language` shows the languages; `/language de` becomes the switch payload."""
+        project = self.conversation.project
+        if not asked:
+            slots = self.conversation.session.state.slots
+            self._write(self.err, [languages_line(project, slots)])
+            return None
+        try:
+            return switch_payload(requested_language(project, asked))
+        except LanguageError as exc:
+            self._write(self.err, [f"! {exc}"])
+            return None
 
     @staticmethod
     def _write(stream: TextIO, lines: list[str]) -> None:

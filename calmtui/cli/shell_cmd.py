@@ -1,7 +1,7 @@
 """`calmtui shell` (and the machinery `calmtui inspect` shares): chat with the assistant.
 
     calmtui shell [--project DIR ...] [--understanding MODE] [--conversation-id ID] [--list]
-                  [--plain] [--json] [--debug] [--stub-actions FILE]
+                  [--plain] [--json] [--debug] [--stub-actions FILE] [--language CODE]
 
 On a terminal this opens the Textual chat; when stdin or stdout is not a terminal, or with
 `--plain`/`--json`, it runs the line-based shell (scripts, CI). Conversations are saved after
@@ -76,6 +76,15 @@ JsonOption = Annotated[
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show each turn's commands (and, in plain mode, the stack).")
 ]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        metavar="CODE",
+        help="Start the conversation in this language, as session-start metadata "
+        "{language: CODE} would (one of config.yml's language and additional_languages).",
+    ),
+]
 StubOption = Annotated[
     Path | None,
     typer.Option(
@@ -102,6 +111,7 @@ class ShellRequest:
     json: bool = False
     debug: bool = False
     stub_actions: Path | None = None
+    language: str | None = None
 
 
 def register(app: typer.Typer) -> None:
@@ -126,6 +136,7 @@ def chat_command(*, inspector: bool) -> Callable[..., None]:
         json_output: JsonOption = False,
         debug: DebugOption = False,
         stub_actions: StubOption = None,
+        language: LanguageOption = None,
     ) -> None:
         request = ShellRequest(
             project=project,
@@ -140,6 +151,7 @@ def chat_command(*, inspector: bool) -> Callable[..., None]:
             json=json_output,
             debug=debug,
             stub_actions=stub_actions,
+            language=language,
         )
         raise typer.Exit(run(request, inspector=inspector))
 
@@ -162,6 +174,16 @@ def run(request: ShellRequest, *, inspector: bool) -> ExitCode:
         show_load_problems(report)
         return ExitCode.PROBLEMS if report.found_project else ExitCode.USAGE
     project = report.project
+    if request.language is not None:
+        from dataclasses import replace
+
+        from calmtui.app.languages import LanguageError, requested_language
+
+        try:
+            request = replace(request, language=requested_language(project, request.language))
+        except LanguageError as exc:
+            note(f"error: --language: {exc}")
+            return ExitCode.USAGE
     stubs = load_stubs(request.stub_actions)
     failure = check_understanding(project, request.understanding)
     if failure is not None:
@@ -307,6 +329,7 @@ def run_plain(
         store=store,
         conversation_id=request.conversation_id,
         on_warning=lambda m: note(f"warning: {m}"),
+        language=request.language,
     )
     interactive = sys.stdin.isatty()
 
@@ -350,6 +373,7 @@ def run_tui(
         assistant=assistant,
         store=store,
         conversation_id=request.conversation_id,
+        language=request.language,
         inspector=inspector,
         debug=request.debug,
         paths=project_paths(

@@ -3,7 +3,8 @@
 A code is never reused or renumbered: it appears in docs, in CI logs and in `--ignore` lists.
 Groups: CT1xx files/YAML/shape, CT2xx domain/config/endpoints, CT3xx flows, CT4xx commands and
 LLM output (also the reason codes of ignored commands), CT5xx e2e test files, CT6xx knowledge
-search and generated responses (answers, chitchat, rephrasing).
+search and generated responses (answers, chitchat, rephrasing), CT7xx languages and
+translations (docs/languages.md).
 Every code here has a section in `docs/diagnostics.md` (a test checks both directions).
 """
 
@@ -194,6 +195,19 @@ CODES: dict[str, str] = {
     "CT613": "nlg endpoint calmtui does not call",
     "CT614": "offline: the fixed chitchat response",
     "CT615": "the chitchat reply failed",
+    # --- CT7xx: languages and translations (docs/languages.md) -------------------------------
+    "CT700": "invalid language code",
+    "CT701": "the default language is also an additional language",
+    "CT702": "language listed twice",
+    "CT703": "the project defines the built-in language slot",
+    "CT704": "translation for a language that is not configured",
+    "CT705": "translation has the wrong shape",
+    "CT706": "responses without a translation for a configured language",
+    "CT707": "flows without a translated name for a configured language",
+    "CT708": "a language that is not configured was asked for",
+    "CT709": "value the language slot does not allow",
+    "CT710": "response said without a translation",
+    "CT711": "offline understanding has no stemmer for a language",
 }
 
 

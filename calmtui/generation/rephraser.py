@@ -22,6 +22,7 @@ from typing import Any
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.engine.retext import NewText
 from calmtui.core.events import BotUttered, Event
+from calmtui.core.languages import language_name
 from calmtui.core.model.domain import Domain
 from calmtui.generation.settings import RephraseSettings
 from calmtui.generation.trace import GeneratedTrace
@@ -49,8 +50,6 @@ Summarise the conversation below in at most three sentences, from the assistant'
 {{ conversation }}
 
 Summary:"""
-LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-             "pt": "Portuguese", "nl": "Dutch"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +80,7 @@ class Rephraser:
         self.domain = domain
         self.llm = llm
         self.template = template
-        self.language = LANGUAGES.get(language.split("-")[0].lower(), language)
+        self.language = language_name(language)
         self.mode = mode
         self._said_offline = False
 
@@ -141,6 +140,8 @@ class Rephraser:
             user_message=conversation.user_message,
             turn=conversation.turn,
         )
+        # Rasa's prompt says "use simple {{language}}": the conversation's language.
+        language = language_name(conversation.language) if conversation.language else self.language
         notes: list[str] = []
         history = view.readable(max(1, self.settings.max_historical_turns))
         if self.settings.summarize_history and history:
@@ -167,7 +168,7 @@ class Rephraser:
                     else "",
                     "suggested_response": template_text,
                     "slots": dict(conversation.slots),
-                    "language": self.language,
+                    "language": language,
                 },
             )
         except Exception as exc:

@@ -18,6 +18,8 @@ class Conversation:
     user_message: str = ""
     turn: int = 0
     internal_slots: frozenset[str] = frozenset()
+    # The conversation's language code (the built-in `language` slot); None: the default one.
+    language: str | None = None
 
     def readable(self, max_turns: int | None = None) -> str:
         """`USER:` / `AI:` lines, the last `max_turns` user turns (all when None)."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from calmtui.actions.protocol import ActionRunner
 from calmtui.core.engine import Engine
@@ -112,7 +112,7 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
     )
     run = _Run(case=case, env=env, session=session)
     try:
-        await session.start()
+        await session.start(session_start_metadata(case))
         if case.fixture_slots:
             run.fixture_events = tuple(session.set_slots(dict(case.fixture_slots)))
         if case.style == "assertions":
@@ -130,6 +130,14 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
         duration_ms=(time.perf_counter() - began) * 1000,
         conversation_id=conversation_id,
     )
+
+
+def session_start_metadata(case: TestCase) -> Mapping[str, Any]:
+    """The metadata of the case's first message: in Rasa that message starts the session, so
+    its metadata (the case's `metadata` merged with the step's) is the session-start metadata
+    — a `language` in it sets the conversation's language (docs/languages.md)."""
+    users = case.user_steps
+    return users[0].metadata if users else {}
 
 
 def _status(run: _Run) -> Status:

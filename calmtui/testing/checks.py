@@ -130,7 +130,9 @@ class _Checker:
     def clarification(self, assertion: PatternClarificationAssertion) -> None:
         for flow_id in assertion.flow_ids or ():
             self.flow(flow_id, assertion.span)
-        readable = {f.readable_name for f in self.project.flows.values()}
+        readable = {f.readable_name for f in self.project.flows.values()} | {
+            name for f in self.project.flows.values() for name in f.translation.values()
+        }  # a conversation in another language shows the translated names
         for name in assertion.names or ():
             if name not in readable:
                 hint = did_you_mean(name, readable) or (

@@ -29,6 +29,7 @@ from calmtui.core.events import (
 from calmtui.core.model.flows import CONTINUE_PREFIX, END, START, Flow, NoopStep, SetSlotsStep
 from calmtui.core.model.project import Project
 from calmtui.testing.results import CaseResult
+from calmtui.testing.translation_coverage import LanguageCoverage, translation_coverage
 
 _SILENT = (SetSlotsStep, NoopStep)
 
@@ -57,6 +58,8 @@ class FlowCoverage:
 class CoverageReport:
     flows: tuple[FlowCoverage, ...]
     commands: tuple[tuple[str, int], ...] = field(default=())
+    # Per additional language: translated, missing and never-said responses (languages.md).
+    translations: tuple[LanguageCoverage, ...] = field(default=())
 
     @property
     def total(self) -> int:
@@ -116,7 +119,11 @@ def coverage_of(project: Project, results: Sequence[CaseResult]) -> CoverageRepo
         for flow in sorted(project.user_flows, key=lambda f: f.id)
         if flow.steps
     )
-    return CoverageReport(flows=flows, commands=tuple(sorted(commands.items())))
+    return CoverageReport(
+        flows=flows,
+        commands=tuple(sorted(commands.items())),
+        translations=translation_coverage(project, results),
+    )
 
 
 def _flow_coverage(flow: Flow, visited: set[tuple[str, str]]) -> FlowCoverage:

@@ -92,6 +92,10 @@ def _write_coverage(
         "coverage_report_for_failed_tests.csv": coverage_of(project, result.failures).to_csv(),
         "commands.csv": coverage.commands_csv(),
     }
+    if coverage.translations:
+        from calmtui.testing.translation_coverage import translations_csv
+
+        files["translations.csv"] = translations_csv(coverage.translations)
     for name, text in files.items():
         _write(directory / name, text)
     return [f"{directory}/ (coverage CSVs)"]

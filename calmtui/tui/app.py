@@ -38,6 +38,7 @@ class CalmApp(App[None]):
             store=config.store,
             conversation_id=config.conversation_id,
             on_warning=self._warn,
+            language=config.language,
         )
         self.controller = ConversationController(conversation, paths=config.paths)
         self.sub_title = "inspect" if config.inspector else "shell"

@@ -23,6 +23,8 @@ class ShellConfig:
     assistant: Assistant
     store: Store | None = None
     conversation_id: str | None = None
+    # --language: a new conversation starts in this language (session-start metadata).
+    language: str | None = None
     inspector: bool = False
     # --debug: the shell shows each turn's commands under the user's message.
     debug: bool = False

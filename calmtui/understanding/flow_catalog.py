@@ -35,7 +35,13 @@ from calmtui.core.model.flows import CallStep, CollectStep, Flow, LinkStep
 from calmtui.core.model.project import Project
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding.bm25 import BM25Index
-from calmtui.understanding.text import content_tokens, identifier_words, normalize, words
+from calmtui.understanding.text import (
+    ANALYZER,
+    content_tokens,
+    identifier_words,
+    normalize,
+    words,
+)
 
 if TYPE_CHECKING:
     from calmtui.understanding.semantic_index import SemanticIndex
@@ -75,9 +81,24 @@ class FlowEntry:
     identity_numbers: frozenset[str]
 
 
-def flow_examples(flow: Flow) -> list[str]:
-    """`metadata: {examples: [...]}` (calmtui's extension, ignored by Rasa)."""
+def flow_examples(flow: Flow, language: str | None = None) -> list[str]:
+    """`metadata: {examples: [...]}` (calmtui's extension, ignored by Rasa): phrases in the
+    default language, or `{examples: {en: [...], de: [...]}}` per language. `language` None is
+    the default language (a mapping then gives every language's phrases)."""
     raw: Any = flow.metadata.get("examples")
+    if isinstance(raw, dict):
+        table = cast(dict[Any, Any], raw)
+        if language is None:
+            raw = [
+                p
+                for phrases in table.values()
+                if isinstance(phrases, list)
+                for p in cast(list[Any], phrases)
+            ]
+        else:
+            raw = table.get(language)
+    elif language is not None and not isinstance(raw, list | tuple):
+        return []
     if not isinstance(raw, list | tuple):
         return []
     return [str(item) for item in cast(Sequence[Any], raw) if isinstance(item, str | int | float)]
@@ -89,11 +110,17 @@ def is_offerable(flow: Flow) -> bool:
 
 
 class FlowCatalog:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, language: str | None = None) -> None:
+        """`language`: the catalog of a conversation in that language (None: the default
+        language, read with the English analyzer) — its phrases are the flows' translated
+        names, that language's examples and translated questions, compared by its stems."""
         self.project = project
+        self.language = language
         steps = ProjectIndex(project)
         self.entries: list[FlowEntry] = [
-            _entry(project, steps, flow) for flow in project.flows.values() if is_offerable(flow)
+            _entry(project, steps, flow, language)
+            for flow in project.flows.values()
+            if is_offerable(flow)
         ]
         self.by_id: dict[str, FlowEntry] = {e.id: e for e in self.entries}
         self.position: dict[str, int] = {e.id: i for i, e in enumerate(self.entries)}
@@ -133,9 +160,12 @@ class FlowCatalog:
         return self._handoff
 
     def semantic(self) -> SemanticIndex | None:
-        """The phrases' vectors (built on first use), or None without the embedded model."""
+        """The phrases' vectors (built on first use), or None without the embedded model —
+        and outside English, whose words the embedded model does not know (languages.md)."""
         if self._semantic is not None:
             return self._semantic
+        if self.language is not None:
+            return None
         from calmtui.understanding.semantic_index import SemanticIndex
         from calmtui.understanding.semantic_model import shared_model
 
@@ -164,7 +194,7 @@ def _hands_off(flow: Flow) -> bool:
     return bool(_HUMAN_WORDS & said) and bool({"talk", "speak", "connect", "handoff"} & said)
 
 
-def _entry(project: Project, steps: ProjectIndex, flow: Flow) -> FlowEntry:
+def _entry(project: Project, steps: ProjectIndex, flow: Flow, language: str | None) -> FlowEntry:
     phrases: list[Phrase] = []
     seen: set[str] = set()
 
@@ -175,10 +205,14 @@ def _entry(project: Project, steps: ProjectIndex, flow: Flow) -> FlowEntry:
             seen.add(key)
             phrases.append(Phrase(text=text, kind=kind, tokens=frozenset(content_tokens(text))))
 
+    if language is not None and language in flow.translation:
+        add(flow.translation[language], "name")
     add(flow.name or identifier_words(flow.id), "name")
     add(identifier_words(flow.id), "name")
     add(flow.description, "description")
-    for example in flow_examples(flow):
+    default = project.config.language
+    wanted = language if language is not None and language != default else None
+    for example in flow_examples(flow, wanted or (default if language is not None else None)):
         add(example, "example")
     intents = project.nlu_data.intent_examples
     for trigger in flow.nlu_triggers:
@@ -187,7 +221,7 @@ def _entry(project: Project, steps: ProjectIndex, flow: Flow) -> FlowEntry:
         for example in intents.get(trigger.intent, ()):
             add(example, "intent example")
     for step in steps.collect_steps(flow.id):
-        _add_details(project, step, add)
+        _add_details(project, step, add, wanted)
     request = frozenset(t for p in phrases if p.is_request for t in p.tokens)
     detail = frozenset(t for p in phrases if not p.is_request for t in p.tokens) - request
     identity = " ".join((identifier_words(flow.id), flow.name, flow.description))
@@ -203,15 +237,17 @@ def _entry(project: Project, steps: ProjectIndex, flow: Flow) -> FlowEntry:
     )
 
 
-def _add_details(project: Project, step: CollectStep, add: Any) -> None:
-    """The collect step's description, its question, the question's buttons, the values."""
+def _add_details(project: Project, step: CollectStep, add: Any, language: str | None) -> None:
+    """The collect step's description, its question, the question's buttons, the values (the
+    question and buttons as a user speaking `language` sees them)."""
     if step.description:
         add(step.description, "step")
     response = project.domain.responses.get(step.utter)
     for variation in response.variations if response is not None else ():
-        if variation.text:
-            add(_PLACEHOLDER.sub(" ", variation.text), "question")
-        for button in variation.buttons:
+        question = variation.translation.get(language, variation.text) if language else None
+        if question or variation.text:
+            add(_PLACEHOLDER.sub(" ", question or variation.text or ""), "question")
+        for button in (b.in_language(language) for b in variation.buttons):
             if button.title and parse_set_slots_payload(button.payload or "") is not None:
                 add(button.title, "value")
     slot = project.domain.slots.get(step.collect)
@@ -234,21 +270,24 @@ def _document(project: Project, steps: ProjectIndex, entry: FlowEntry) -> list[s
     return tokens
 
 
-_cache: OrderedDict[int, tuple[Project, FlowCatalog]] = OrderedDict()
+_cache: OrderedDict[tuple[int, str | None], tuple[Project, FlowCatalog]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
 def catalog_for(project: Project) -> FlowCatalog:
-    """The catalog of this project object (cached; the project is held so its id stays valid).
+    """The catalog of this project object in the language being analysed (`ANALYZER`; cached;
+    the project is held so its id stays valid).
 
     Thread-safe: the offline generator may warm it up in a background thread."""
-    key = id(project)
+    analyzer = ANALYZER.get()
+    language = analyzer.code if analyzer is not None else None
+    key = (id(project), language)
     with _cache_lock:
         hit = _cache.get(key)
         if hit is not None and hit[0] is project:
             _cache.move_to_end(key)
             return hit[1]
-        catalog = FlowCatalog(project)
+        catalog = FlowCatalog(project, language)
         _cache[key] = (project, catalog)
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)

@@ -56,6 +56,7 @@ from calmtui.understanding.flow_start import (
     knowledge_search,
     start_or_give_up,
 )
+from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
@@ -114,8 +115,15 @@ class OfflineGenerator:
     async def generate(self, text: str, context: UnderstandingContext) -> UnderstandingTrace:
         self._needed.set()
         started = time.perf_counter()
-        decision = understand(text, context)
+        # -- languages (docs/languages.md): the conversation's words, stems and phrases --------
+        language = context.index.language_of(context.state.slots)
+        read_as = from_phrasebook(text, language)
+        with analysis(language) as analyzer:
+            decision = understand(read_as or text, context)
         notes = decision.notes
+        if analyzer is not None:
+            notes = [*notes, *language_notes(analyzer, text, read_as)]
+        # -- end of languages -------------------------------------------------------------------
         missing = unavailable_reason()
         if missing is not None and decision.candidates:
             notes = [

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from calmtui.core.dialogue.state import DialogueState
+from calmtui.core.languages import language_name
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.sandbox import sandbox
 from calmtui.understanding.errors import PromptRenderError, UnderstandingConfigError
@@ -114,6 +115,8 @@ def prompt_variables(
     step = asked.step if asked is not None else None
     slot = asked.slot if asked is not None else None
     current_flow = situation.active_flow
+    config = situation.index.project.config
+    language = situation.index.language_of(situation.slots)
     return {
         "available_flows": [_flow_info(flow_id, situation) for flow_id in flow_ids],
         "current_conversation": transcript(state, text),
@@ -126,6 +129,11 @@ def prompt_variables(
         "user_message": text,
         "current_datetime": _datetime(settings, now) if settings.include_date_time else None,
         "command_syntax": settings.dsl_version,
+        # The conversation's language (the built-in `language` slot; docs/languages.md), and
+        # whether the assistant speaks several: the default template mentions it only then.
+        "language": language,
+        "language_name": language_name(language),
+        "multilingual": config.is_multilingual,
     }
 
 

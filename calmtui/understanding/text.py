@@ -5,15 +5,29 @@ that matches in one would not match in the other. Tokens are lower-case words an
 *content* tokens also drop function words and are lightly stemmed ("cards" -> "card",
 "transferring" -> "transfer"), so "send money" meets "sending some money". The stemmer is a
 handful of suffix rules, not Porter: it only has to map both sides of a comparison alike.
+
+Words are folded first (lower case, accents removed, `ß` -> `ss`), so text in any Latin-script
+language has words; in a conversation in another language `calmtui.understanding.languages`
+sets `ANALYZER` to that language's stemmer and function words while a message is understood.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calmtui.understanding.languages import Analyzer
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_ANY_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+_FOLD_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d"})
+# The analyzer of the conversation's language while a message is understood (None: English).
+ANALYZER: ContextVar[Analyzer | None] = ContextVar("calmtui_analyzer", default=None)
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -41,9 +55,19 @@ STOPWORDS = word_set(
 _DOUBLE_END = re.compile(r"([b-df-hj-km-np-rtvx-z])\1$")
 
 
+def fold(text: str) -> str:
+    """Lower case without accents: "Überweisung" -> "uberweisung", "Straße" -> "strasse"."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_FOLD_EXTRA))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words and numbers, apostrophes kept inside words ("don't")."""
-    return _WORD.findall(text.lower().translate(_APOSTROPHES))
+    """Lower-case words and numbers, accents folded, apostrophes kept inside words ("don't")."""
+    folded = fold(text).translate(_APOSTROPHES)
+    return (_WORD if folded.isascii() else _ANY_WORD).findall(folded)
 
 
 def normalize(text: str) -> str:
@@ -51,9 +75,20 @@ def normalize(text: str) -> str:
     return " ".join(words(text))
 
 
-@lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    """A light stem, identical for a word's common inflections."""
+    """A light stem, identical for a word's common inflections (the conversation language's
+    Snowball stem outside English)."""
+    analyzer = ANALYZER.get()
+    return _english_stem(word) if analyzer is None else analyzer.stem(word)
+
+
+def is_stopword(word: str) -> bool:
+    analyzer = ANALYZER.get()
+    return word in STOPWORDS if analyzer is None else analyzer.is_stopword(word)
+
+
+@lru_cache(maxsize=8192)
+def _english_stem(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     if len(word) <= 3 or word.isdigit():
@@ -75,7 +110,10 @@ def _undouble(word: str) -> str:
 
 def content_tokens(text: str) -> list[str]:
     """Stemmed words without stopwords, in order (duplicates kept)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    analyzer = ANALYZER.get()
+    if analyzer is None:
+        return [_english_stem(w) for w in words(text) if w not in STOPWORDS]
+    return [analyzer.stem(w) for w in words(text) if not analyzer.is_stopword(w)]
 
 
 def identifier_words(identifier: str) -> str:

@@ -12,7 +12,7 @@ from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.loading.config_loader import load_config, load_endpoints
 from calmtui.core.loading.domain_loader import load_domain
 from calmtui.core.loading.flow_loader import load_flow_file
-from calmtui.core.loading.project_loader import merge_domains
+from calmtui.core.loading.project_loader import merge_domains, with_language_slot
 from calmtui.core.model.project import Project
 from calmtui.core.patterns import builtin_domain, builtin_flows
 from calmtui.core.source import parse_yaml
@@ -93,7 +93,7 @@ def build(
         assert not errors, errors
     return Project(
         root=root,
-        domain=merge_domains(builtin_domain(), user_domain),
+        domain=with_language_slot(merge_domains(builtin_domain(), user_domain), project_config),
         flows={**builtin_flows(), **{f.id: f for f in loaded.flows}},
         config=project_config,
         endpoints=project_endpoints,

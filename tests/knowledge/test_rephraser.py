@@ -162,3 +162,32 @@ async def test_bot_uttered_keeps_rasas_semantics_for_rephrased_responses(
     assert not failed.passed
     assert "The template text of the rephrased response 'utter_greet' matches" in failed.message
     assert any("(rephrased from \"Hi, I'm the Fibrely" in line for line in failed.actual)
+
+
+async def test_the_rephraser_speaks_the_conversation_language(
+    support: SupportFactory, fake_llm: FakeOpenAI
+) -> None:
+    """Rasa's prompt says "use simple {{language}}": the conversation's, from the built-in slot."""
+    project, root = support(url=fake_llm.url, nlg=TRANSCRIPT_MODE)
+    config = (
+        (root / "config.yml")
+        .read_text()
+        .replace("language: en", "language: en\nadditional_languages: [de]")
+    )
+    (root / "config.yml").write_text(config)
+    project = load(root)
+    fake_llm.script(Reply.ok("Hallo! Hier ist der Fibrely-Helpdesk."), Reply.ok("Hi there!"))
+    from calmtui.session import Session
+    from calmtui.understanding.scripted import ScriptedGenerator
+
+    for language in ("de", None):
+        session = Session(
+            project,
+            generator=ScriptedGenerator(["start flow greet"]),
+            responder=responder(project, root, "llm"),
+        )
+        await session.start({"language": language} if language else None)
+        await session.turn("hello")
+    german, english = (r.prompt for r in fake_llm.requests)
+    assert "use simple\nGerman." in german
+    assert "use simple\nEnglish." in english

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
+from calmtui.core.languages import conversation_language
 from calmtui.core.model.config import ENTERPRISE_SEARCH_POLICY, INTENTLESS_POLICY
 from calmtui.core.model.flows import CallStep, CollectStep, Flow, SetSlotsStep, Step
 from calmtui.core.model.project import Project
@@ -74,6 +76,18 @@ class ProjectIndex:
 
     def flow(self, flow_id: str) -> Flow | None:
         return self.flows.get(flow_id)
+
+    def language_of(self, slots: Mapping[str, Any]) -> str:
+        """The conversation's language: the built-in `language` slot when it holds a
+        configured language, else the default one (docs/languages.md)."""
+        config = self.project.config
+        return conversation_language(slots, config.language, config.languages)
+
+    def flow_name(self, flow_id: str, slots: Mapping[str, Any]) -> str:
+        """The flow's name as the user sees it, in the conversation's language (clarification,
+        cancellation, continuing an interrupted flow, pattern_completed)."""
+        flow = self.flows.get(flow_id)
+        return flow.name_in(self.language_of(slots)) if flow is not None else flow_id
 
     def is_known_action(self, name: str) -> bool:
         return (

@@ -45,6 +45,7 @@ from calmtui.core.dsl import to_dsl
 from calmtui.core.engine import stack_ops
 from calmtui.core.engine.cleanup import none_like
 from calmtui.core.events import CommandIgnored, FlowInterrupted
+from calmtui.core.languages import LANGUAGE_SLOT
 from calmtui.core.model.flows import CONTINUE_PREFIX, CallStep, CollectStep, Flow
 
 _SIMPLE_PATTERNS: dict[type[Command], str] = {
@@ -58,6 +59,11 @@ _SIMPLE_PATTERNS: dict[type[Command], str] = {
     SessionEnd: F.SESSION_END,
     HandleCodeChange: F.CODE_CHANGE,
 }
+
+
+# A button payload may set the built-in `language` slot, which no flow collects (Rasa's
+# multilingual guide switches languages with `/SetSlots(language=de)`).
+_SETS_BUILTIN_LANGUAGE: dict[str, tuple[str, ...]] = {LANGUAGE_SLOT: ("CommandPayloadReader",)}
 
 
 class CommandApplier:
@@ -112,8 +118,7 @@ class CommandApplier:
         return True
 
     def _name(self, flow_id: str) -> str:
-        flow = self.index.flow(flow_id)
-        return flow.readable_name if flow else flow_id
+        return self.index.flow_name(flow_id, self.tracker.slots)
 
     def _ignore(self, command: Command, reason: str, detail: str) -> None:
         self.tracker.emit(CommandIgnored(command=to_dsl(command), reason=reason, detail=detail))
@@ -171,11 +176,15 @@ class CommandApplier:
         if slot is None:  # cleanup already turned these into CannotHandle
             return False
         value, _valid = slot.coerce(none_like(command.value))
+        if slot.refuses(value):
+            allowed = ", ".join(slot.values)
+            self._ignore(command, "CT709", f"{command.name!r} only takes {allowed}")
+            return False
         current = tracker.slots.get(command.name)
         if current == value and type(current) is type(value):
             self._ignore(command, "CT410", f"{command.name!r} already is {value!r}")
             return False
-        if command.extractor != "CUSTOM":
+        if command.extractor not in ("CUSTOM", *_SETS_BUILTIN_LANGUAGE.get(command.name, ())):
             allowed, why = self.may_fill(command.name)
             if not allowed:
                 self._ignore(command, why[0], why[1])

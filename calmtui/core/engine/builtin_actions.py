@@ -24,6 +24,7 @@ from calmtui.core.dialogue.state import checkpoint_key
 from calmtui.core.engine import stack_ops
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.events import BotUttered, Restarted, SessionStarted
+from calmtui.core.languages import LANGUAGE_SLOT, matching_language
 from calmtui.core.model.flows import CONTINUE_PREFIX, START
 from calmtui.core.model.slots import ROUTING_SLOT
 
@@ -34,6 +35,7 @@ TYPE_REJECTIONS = {
 }
 CONTINUE_SLOTS = ("interrupted_flow_to_continue", "continue_interrupted_flow_confirmation")
 RESTART_RESPONSE = "utter_restart"
+SESSION_METADATA_SLOT = "session_started_metadata"
 
 
 def _top_pattern(rt: Runtime, *flow_ids: str) -> PatternFrame | None:
@@ -259,11 +261,35 @@ def restart(rt: Runtime) -> None:
 
 
 def session_start(rt: Runtime) -> None:
+    """SessionStarted; with session-start metadata, the `session_started_metadata` slot and,
+    when the metadata names a configured `language`, the conversation's language."""
     tracker = rt.tracker
     tracker.emit(SessionStarted())
     if not rt.index.domain.session_config.carry_over_slots_to_new_session:
         tracker.slots = dict(rt.index.slot_defaults)
         tracker.slots_set = set()
+    metadata = rt.session_metadata
+    if not metadata:
+        return
+    if SESSION_METADATA_SLOT in rt.index.slots:
+        tracker.set_slot(SESSION_METADATA_SLOT, dict(metadata))
+    if LANGUAGE_SLOT in metadata:
+        _language_from_metadata(rt, metadata[LANGUAGE_SLOT])
+
+
+def _language_from_metadata(rt: Runtime, wanted: Any) -> None:
+    config = rt.index.project.config
+    code = matching_language(wanted, config.languages)
+    if code is None:
+        rt.note(
+            "language_not_configured",
+            f"the session start metadata asks for language {wanted!r}, which config.yml does "
+            f"not configure ({', '.join(config.languages)}): the conversation is in "
+            f"{rt.language!r} (CT708)",
+        )
+        return
+    if LANGUAGE_SLOT in rt.index.slots and rt.tracker.slots.get(LANGUAGE_SLOT) != code:
+        rt.tracker.set_slot(LANGUAGE_SLOT, code, filled_by="CUSTOM")
 
 
 def reset_routing(rt: Runtime) -> None:

@@ -44,6 +44,7 @@ from calmtui.core.dialogue.index import ProjectIndex
 from calmtui.core.dialogue.state import Tracker
 from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandIgnored, CommandRewritten, Event
+from calmtui.core.languages import LANGUAGE_SLOT
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import NLU_MAPPINGS, NO_VALUE_TEXTS
 
@@ -318,6 +319,9 @@ def _clean_set_slot(
         if not allow:
             result.ignore(command, "CT414", f"{command.name!r} was filled by NLU")
             return
+    if slot.builtin and slot.name == LANGUAGE_SLOT:
+        clean.append(command)  # switching languages is never a correction of a flow's slot
+        return
     current = tracker.slots.get(command.name)
     if command.name in tracker.slots_set and current is not None:
         step = current_collect_step(tracker, index)

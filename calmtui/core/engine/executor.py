@@ -282,6 +282,8 @@ class Executor:
             case SetSlotsStep(slot_values=pairs):
                 for name, value in pairs:
                     slot = self.rt.index.slots.get(name)
+                    if self.rt.refused(name, value, f"{flow.id}: set_slots"):
+                        continue
                     coerced = slot.coerce(value)[0] if slot else value
                     self.tracker.set_slot(name, coerced, filled_by="CUSTOM")
             case NoopStep():
@@ -424,7 +426,9 @@ class Executor:
             and (is_user or frame.flow_id == F.SEARCH)
             and flow.run_pattern_completed
         ):
-            stack_ops.push_pattern(tracker, F.COMPLETED, {"previous_flow_name": flow.readable_name})
+            stack_ops.push_pattern(
+                tracker, F.COMPLETED, {"previous_flow_name": self._readable(flow.id)}
+            )
         if (is_user and frame.frame_type == "interrupt") or frame.flow_id == F.SEARCH:
             self._offer_to_continue()
         if not is_call:
@@ -455,8 +459,7 @@ class Executor:
         stack_ops.push_pattern(self.tracker, F.CONTINUE_INTERRUPTED, fields, index)
 
     def _readable(self, flow_id: str) -> str:
-        flow = self.rt.index.flow(flow_id)
-        return flow.readable_name if flow else flow_id
+        return self.rt.index.flow_name(flow_id, self.tracker.slots)
 
     def _reset_slots(self, flow: Flow) -> None:
         """Every slot the flow (and the flows it called) collected or set, except persisted

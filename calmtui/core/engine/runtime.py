@@ -27,8 +27,10 @@ class Runtime:
     index: ProjectIndex
     seed: int = 0
     channel: str | None = None
-    language: str | None = None
     utterances: int = 0
+    # The session-start metadata (`calmtui shell --language`, an e2e case's metadata): read by
+    # action_session_start, as Rasa's reads the first message's metadata.
+    session_metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
     problems: list[str] = field(default_factory=list[str])
     _context_frames: tuple[Frame | None, Frame | None] = (None, None)
     _context: dict[str, Any] = field(default_factory=dict[str, Any])
@@ -53,6 +55,24 @@ class Runtime:
             self._context_frames = (top, below)
             self._context = context_of(stack)
         return self._context
+
+    @property
+    def language(self) -> str:
+        """The conversation's language now (the built-in `language` slot, docs/languages.md)."""
+        return self.index.language_of(self.tracker.slots)
+
+    def refused(self, name: str, value: Any, source: str) -> bool:
+        """True (with a note) when a strict slot — the built-in `language` — refuses `value`:
+        the slot keeps its value, as Rasa's strict categorical slot does not take it."""
+        slot = self.index.slots.get(name)
+        if slot is None or not slot.refuses(value):
+            return False
+        self.note(
+            "slot_value_refused",
+            f"{source} set {name!r} to {value!r}, which it does not allow (allowed: "
+            f"{', '.join(slot.values)}); it stays {self.tracker.slots.get(name)!r} (CT709)",
+        )
+        return True
 
     def executed(self, name: str, flow_id: str | None = None, step_id: str | None = None) -> None:
         self.tracker.emit(ActionExecuted(name=name, flow_id=flow_id, step_id=step_id))
@@ -102,6 +122,13 @@ class Runtime:
     def emit_rendered(self, rendered: RenderedResponse, name: str | None) -> None:
         for problem in rendered.problems:
             self.note("response_problem", f"{name or 'message'}: {problem}")
+        default = self.index.project.config.language
+        missing = rendered.missing_translation
+        if missing is not None:
+            self.note(
+                "translation_missing",
+                f"{name or 'message'} has no {missing!r} translation: said in {default!r} (CT710)",
+            )
         data: dict[str, Any] = {}
         if rendered.buttons:
             data["buttons"] = [b.to_json() for b in rendered.buttons]
@@ -112,4 +139,9 @@ class Runtime:
         metadata: dict[str, Any] = dict(rendered.metadata)
         if name is not None:
             metadata["utter_action"] = name
+            language = self.language
+            if language != default:  # which language the words are in, for reports and coverage
+                metadata["language"] = default if missing is not None else language
+                if missing is not None:
+                    metadata["missing_translation"] = missing
         self.tracker.emit(BotUttered(text=rendered.text, data=data, metadata=metadata))

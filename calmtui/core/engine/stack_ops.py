@@ -153,8 +153,7 @@ def push_cancel(
     tracker: Tracker, index: ProjectIndex, user: FlowFrame, frame_ids: list[str]
 ) -> None:
     """Push pattern_cancel_flow for `user` (and the frames above it) and record FlowCancelled."""
-    flow = index.flow(user.flow_id)
-    name = flow.readable_name if flow else user.flow_id
+    name = index.flow_name(user.flow_id, tracker.slots)
     push_pattern(tracker, F.CANCEL, {"canceled_name": name, "canceled_frames": frame_ids})
     tracker.emit(FlowCancelled(flow_id=user.flow_id, step_id=user.step_id))
 

@@ -98,9 +98,12 @@ class Engine:
     ) -> TurnMachine:
         return TurnMachine(self, state, text, commands, metadata or {})
 
-    def start_session(self, state: DialogueState) -> TurnMachine:
-        """The conversation-start turn: runs pattern_session_start (e.g. a greeting)."""
-        return TurnMachine(self, state, None, [SessionStart()], {})
+    def start_session(
+        self, state: DialogueState, metadata: Mapping[str, Any] | None = None
+    ) -> TurnMachine:
+        """The conversation-start turn: runs pattern_session_start (e.g. a greeting).
+        `metadata` is the session-start metadata; its `language` sets the conversation's."""
+        return TurnMachine(self, state, None, [SessionStart()], metadata or {})
 
 
 class TurnMachine:
@@ -121,7 +124,7 @@ class TurnMachine:
             index=engine.index,
             seed=engine.seed,
             channel=engine.channel,
-            language=engine.project.config.language,
+            session_metadata=metadata if commands and isinstance(commands[0], SessionStart) else {},
         )
         self.executor = Executor(self.runtime)
         self.accepted: list[Command] = []
@@ -354,6 +357,8 @@ class TurnMachine:
                             message=f"{action} set unknown slot {name!r}; ignored",
                         )
                     )
+                    return
+                if self.runtime.refused(slot.name, value, action):
                     return
                 tracker.set_slot(slot.name, slot.coerce(value)[0], filled_by="CUSTOM")
             case ActionSlotsReset():

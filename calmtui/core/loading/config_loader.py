@@ -7,6 +7,7 @@ from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
 from calmtui.core.loading.env import interpolate
+from calmtui.core.loading.language_config import read_languages
 from calmtui.core.loading.reader import Reader, type_name
 from calmtui.core.loading.routers import read_router
 from calmtui.core.model.config import (
@@ -101,9 +102,11 @@ def load_config(
     policies = _components(reader, data, "policies", KNOWN_POLICIES, environ)
     settings = reader.map_at(data, "calmtui", "'calmtui' settings")
     calmtui: dict[str, Any] = dict(settings) if settings is not None else {}
+    language, additional_languages = read_languages(reader, data)
     config = Config(
         recipe=reader.string(data, "recipe", "config.yml") or "default.v1",
-        language=reader.string(data, "language", "config.yml") or "en",
+        language=language,
+        additional_languages=additional_languages,
         assistant_id=assistant_id,
         pipeline=pipeline,
         policies=policies,

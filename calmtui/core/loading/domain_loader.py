@@ -12,6 +12,7 @@ from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
 from calmtui.core.loading.reader import Reader, type_name
+from calmtui.core.loading.translations import read_button_translation, read_text_translation
 from calmtui.core.model.domain import (
     Action,
     Button,
@@ -451,8 +452,7 @@ def _read_variation(reader: Reader, item: Any, span: Span, what: str) -> Respons
         )
     metadata_map = reader.map_at(m, "metadata", f"'metadata' of {what}")
     metadata: dict[str, Any] = dict(metadata_map) if metadata_map is not None else {}
-    translation_map = reader.map_at(m, "translation", f"'translation' of {what}")
-    translation: dict[str, Any] = dict(translation_map) if translation_map is not None else {}
+    translation, translation_spans = read_text_translation(reader, m, f"a variation of {what}")
     return ResponseVariation(
         text=text,
         image=reader.string(m, "image", f"a variation of {what}"),
@@ -467,7 +467,8 @@ def _read_variation(reader: Reader, item: Any, span: Span, what: str) -> Respons
         legacy_conditions=tuple(legacy),
         id=reader.string(m, "id", f"a variation of {what}"),
         metadata=metadata,
-        translation={str(k): str(v) for k, v in translation.items()},
+        translation=translation,
+        translation_spans=translation_spans,
         span=m.span,
         text_span=m.value_span("text") if text is not None else None,
     )
@@ -484,10 +485,13 @@ def _read_buttons(reader: Reader, m: YMap, what: str) -> tuple[Button, ...]:
             continue
         title = reader.string(b, "title", f"a button of {what}") or ""
         payload = reader.string(b, "payload", f"a button of {what}")
+        translation, spans = read_button_translation(reader, b, f"button {title!r} of {what}")
         buttons.append(
             Button(
                 title=title,
                 payload=payload,
+                translation=translation,
+                translation_spans=spans,
                 span=b.span,
                 payload_span=b.value_span("payload") if "payload" in b else None,
             )

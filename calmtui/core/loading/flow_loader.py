@@ -16,6 +16,7 @@ from typing import Any
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
 from calmtui.core.loading.domain_loader import read_rejections
 from calmtui.core.loading.reader import Reader, type_name
+from calmtui.core.loading.translations import read_flow_translation
 from calmtui.core.model.flows import (
     CONTINUE_PREFIX,
     END,
@@ -160,6 +161,7 @@ def _read_flow(
             reader.wrong_type(f"'if' of {what}", "a condition", raw_guard, m.value_span("if"))
     steps = _read_steps(reader, flow_id, m, key_span)
     persisted = reader.string_list(m, "persisted_slots", what)
+    names, name_spans = read_flow_translation(reader, m, what)
     return Flow(
         id=flow_id,
         description=description or "",
@@ -172,7 +174,8 @@ def _read_flow(
         persisted_slot_spans=tuple(span for _, span in persisted),
         run_pattern_completed=reader.boolean(m, "run_pattern_completed", what, True),
         metadata=dict(reader.map_at(m, "metadata", f"'metadata' of {what}") or {}),
-        translation=dict(reader.map_at(m, "translation", f"'translation' of {what}") or {}),
+        translation=names,
+        translation_spans=name_spans,
         steps=steps,
         span=key_span,
         builtin=builtin,

@@ -15,14 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from calmtui.core.diagnostics import Diagnostic, Span, sort_diagnostics
+from calmtui.core.languages import LANGUAGE_SLOT
 from calmtui.core.loading.config_loader import load_config, load_endpoints
 from calmtui.core.loading.domain_loader import load_domain
 from calmtui.core.loading.env import parse_dotenv
 from calmtui.core.loading.flow_loader import is_flow_file, load_flow_file
 from calmtui.core.loading.nlu_data_loader import read_nlu_data
+from calmtui.core.model.config import Config
 from calmtui.core.model.domain import Domain
 from calmtui.core.model.flows import Flow
 from calmtui.core.model.project import Project
+from calmtui.core.model.slots import Slot
 from calmtui.core.patterns import builtin_domain, builtin_flows
 from calmtui.core.source import YamlFile, decode_source, parse_yaml, read_bytes, yaml_files_under
 
@@ -182,7 +185,9 @@ def _load_project(
 
     project = Project(
         root=str(base.resolve()),
-        domain=merge_domains(builtin_domain(), user_domain),
+        domain=with_language_slot(
+            merge_domains(builtin_domain(), user_domain), config, files.diagnostics
+        ),
         flows=_merge_flows(user_flows, files.diagnostics),
         config=config,
         endpoints=endpoints,
@@ -283,6 +288,38 @@ def _merge_flows(user_flows: list[Flow], diagnostics: list[Diagnostic]) -> dict[
         seen[flow.id] = flow
         merged[flow.id] = flow
     return merged
+
+
+def language_slot(config: Config) -> Slot:
+    """Rasa's built-in `language` slot: strict categorical, the configured languages as its
+    values, the default language as its initial value, no mappings."""
+    return Slot(
+        name=LANGUAGE_SLOT,
+        type="categorical",
+        values=config.languages,
+        initial_value=config.language,
+        builtin=True,
+        strict=True,
+    )
+
+
+def with_language_slot(
+    domain: Domain, config: Config, diagnostics: list[Diagnostic] | None = None
+) -> Domain:
+    """The domain with the built-in `language` slot. A project's own `language` slot is an
+    error in Rasa (CT703); the built-in one replaces it so the conversation still runs."""
+    own = domain.slots.get(LANGUAGE_SLOT)
+    if own is not None and not own.builtin and diagnostics is not None:
+        diagnostics.append(
+            Diagnostic.error(
+                "CT703",
+                "'language' is a built-in slot and cannot be defined by the project",
+                own.span,
+                hint="remove it from the domain: the conversation's language is set by the "
+                "session start metadata, a custom action, a set_slots step or a button payload",
+            )
+        )
+    return replace(domain, slots={**domain.slots, LANGUAGE_SLOT: language_slot(config)})
 
 
 def merge_domains(base: Domain, override: Domain) -> Domain:

@@ -36,6 +36,8 @@ class Component:
 class Config:
     recipe: str = "default.v1"
     language: str = "en"
+    # Rasa's `additional_languages`: the other languages the assistant speaks (docs/languages.md).
+    additional_languages: tuple[str, ...] = ()
     assistant_id: str | None = None
     pipeline: tuple[Component, ...] = ()
     policies: tuple[Component, ...] = ()
@@ -45,6 +47,18 @@ class Config:
     # The reference's environment switch `CLARIFY_ON_MULTIPLE_START_FLOWS=true` (read from the
     # environment and the project's `.env` when the project is loaded).
     clarify_on_multiple_start_flows: bool = False
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The values of the built-in `language` slot: the additional languages, then the
+        default one (Rasa's order)."""
+        from calmtui.core.languages import configured_languages
+
+        return configured_languages(self.language, self.additional_languages)
+
+    @property
+    def is_multilingual(self) -> bool:
+        return any(code != self.language for code in self.additional_languages)
 
     @property
     def command_generator(self) -> Component | None:

@@ -16,9 +16,27 @@ class Button:
     payload: str | None
     span: Span | None = None
     payload_span: Span | None = None
+    # `translation: {de: {title: ..., payload: ...}}` (docs/languages.md).
+    translation: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict[str, Mapping[str, str]]
+    )
+    translation_spans: Mapping[str, Span] = field(default_factory=dict[str, Span])
 
     def to_json(self) -> dict[str, Any]:
         return {"title": self.title, "payload": self.payload}
+
+    def in_language(self, language: str | None) -> Button:
+        """The button as a user speaking `language` sees it (Rasa's `get_translated_buttons`:
+        the translated keys replace the button's own)."""
+        fields = self.translation.get(language) if language is not None else None
+        if not fields:
+            return self
+        return Button(
+            title=fields.get("title", self.title),
+            payload=fields.get("payload", self.payload),
+            span=self.span,
+            payload_span=self.payload_span,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,7 +62,9 @@ class ResponseVariation:
     legacy_conditions: tuple[LegacyCondition, ...] = ()
     id: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    # `translation: {de: "..."}`: the text per language (docs/languages.md).
     translation: Mapping[str, str] = field(default_factory=dict[str, str])
+    translation_spans: Mapping[str, Span] = field(default_factory=dict[str, Span])
     span: Span | None = None
     text_span: Span | None = None
 

@@ -143,7 +143,9 @@ class Flow:
     persisted_slot_spans: tuple[Span, ...] = ()
     run_pattern_completed: bool = True
     metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
-    translation: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    # `translation: {de: {name: ...}}`: the flow's name per language (docs/languages.md).
+    translation: Mapping[str, str] = field(default_factory=dict[str, str])
+    translation_spans: Mapping[str, Span] = field(default_factory=dict[str, Span])
     steps: tuple[Step, ...] = ()
     span: Span | None = None
     builtin: bool = False
@@ -162,6 +164,15 @@ class Flow:
     @property
     def readable_name(self) -> str:
         return self.name or readable_flow_name(self.id)
+
+    def name_in(self, language: str | None) -> str:
+        """The name shown to a user speaking `language`: its translation when there is one
+        (Rasa's `readable_name(language)`), else the name, else the id made readable."""
+        if language is not None:
+            translated = self.translation.get(language)
+            if translated:
+                return translated
+        return self.readable_name
 
     @property
     def first_step(self) -> Step | None:

@@ -66,6 +66,9 @@ class Slot:
     custom_type: str | None = None
     span: Span | None = None
     builtin: bool = False
+    # Rasa's strict categorical slot (the built-in `language` slot): a value outside `values`
+    # is refused, not stored.
+    strict: bool = False
 
     @property
     def mapping_types(self) -> frozenset[str]:
@@ -85,6 +88,10 @@ class Slot:
     def coerce(self, value: Any) -> tuple[Any, bool]:
         """The value in this slot's type and whether it is valid (rasa/shared/core/slots.py)."""
         return coerce_value(self.type, value, self.values)
+
+    def refuses(self, value: Any) -> bool:
+        """A strict slot refuses a value that is not one of its values (None resets it)."""
+        return self.strict and value is not None and not self.coerce(value)[1]
 
     def allowed_values(self) -> list[Any] | None:
         if self.type == "categorical":

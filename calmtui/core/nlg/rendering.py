@@ -37,6 +37,9 @@ class RenderedResponse:
     variation_id: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict[str, Any])
     problems: tuple[str, ...] = ()
+    # In a conversation that is not in the default language: the language asked for that the
+    # variation has no translation for (its default text was said instead).
+    missing_translation: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """`utter_action` and `text` always; the other fields only when set, to keep traces short."""
@@ -52,6 +55,7 @@ class RenderedResponse:
             "variation_id": self.variation_id,
             "metadata": dict(self.metadata),
             "problems": list(self.problems),
+            "missing_translation": self.missing_translation,
         }
         data.update({k: v for k, v in optional.items() if v is not None and v != [] and v != {}})
         return data
@@ -72,6 +76,7 @@ class RenderedResponse:
             variation_id=data.get("variation_id"),
             metadata=dict(data.get("metadata") or {}),
             problems=tuple(data.get("problems") or ()),
+            missing_translation=data.get("missing_translation"),
         )
 
 
@@ -87,7 +92,8 @@ def render_variation(
 ) -> RenderedResponse:
     """Fill one variation in with the current slots, stack context and call-site values (`extra`).
 
-    The text is first swapped for its translation when a non-default `language` has one. Then
+    In a non-default `language`, the text and the buttons' titles and payloads are swapped for
+    their translations first (Rasa translates after filling in; the result is the same). Then
     text, image, buttons (titles and payloads), custom, attachment and quick_replies are filled
     in — the fields Rasa interpolates; `elements` is passed through as written, as in Rasa.
 
@@ -98,15 +104,19 @@ def render_variation(
     problems: list[str] = []
     render = _renderer(variation, slots=slots, context=context, extra=extra, problems=problems)
     text = variation.text
-    if language and language != default_language and language in variation.translation:
-        text = variation.translation[language]
+    wanted = language if language and language != default_language else None
+    missing = None
+    if wanted is not None and wanted in variation.translation:
+        text = variation.translation[wanted]
+    elif wanted is not None and text is not None:
+        missing = wanted
     rendered_text = None if text is None else render(text, "text")
     buttons = tuple(
         Button(
             title=render(b.title, "a button title"),
             payload=None if b.payload is None else render(b.payload, "a button payload"),
         )
-        for b in variation.buttons
+        for b in (button.in_language(wanted) for button in variation.buttons)
     )
     return RenderedResponse(
         utter_action=name,
@@ -121,6 +131,7 @@ def render_variation(
         variation_id=variation.id,
         metadata=map_strings(variation.metadata, str),
         problems=tuple(dict.fromkeys(problems)),  # the same broken template may recur in buttons
+        missing_translation=missing,
     )
 
 

@@ -19,6 +19,7 @@ from calmtui.core.validate import (
     responses,
     slots,
     structure,
+    translations,
     usage,
 )
 from calmtui.core.validate.context import ValidationContext
@@ -75,6 +76,10 @@ CHECKS: tuple[Check, ...] = (
     Check("model-groups", ("CT232",), config_checks.model_groups),
     Check("prompt-templates", ("CT233",), config_checks.prompt_templates),
     Check("option-types", ("CT236",), config_checks.option_types),
+    # languages and translations (docs/languages.md)
+    Check("translation-languages", ("CT704",), translations.unconfigured_translations),
+    Check("missing-translations", ("CT706", "CT707"), translations.missing_translations),
+    Check("flow-examples", ("CT705",), translations.example_shapes),
     # what nothing uses
     Check("unused", ("CT240", "CT241", "CT242"), usage.unused),
 )

@@ -307,6 +307,28 @@ def coverage_lines(report: CoverageReport) -> list[Line]:
     )
     exercised = " · ".join(f"{kind} {count}" for kind, count in report.commands) or "none"
     lines.append([("commands exercised: ", _LABEL), (exercised, None)])
+    lines += translation_lines(report)
+    return lines
+
+
+def translation_lines(report: CoverageReport) -> list[Line]:
+    """Per additional language: responses said translated, said without a translation (in
+    the default language), and translations no test said."""
+    lines: list[Line] = []
+    for language in report.translations:
+        missing = f" ({', '.join(language.missing)})" if language.missing else ""
+        lines.append(
+            [
+                (f"translations {language.language}: ", _LABEL),
+                (f"{len(language.translated)} said translated", "green" if not missing else None),
+                (", ", None),
+                (
+                    f"{len(language.missing)} said untranslated{missing}",
+                    "yellow" if missing else None,
+                ),
+                (f", {len(language.never_said)} translations no test said", _DIM),
+            ]
+        )
     return lines
 
 

@@ -159,4 +159,13 @@ def coverage_json(report: CoverageReport) -> dict[str, Any]:
             for f in report.flows
         ],
         "commands": dict(report.commands),
+        "translations": [
+            {
+                "language": t.language,
+                "translated": list(t.translated),
+                "missing": list(t.missing),
+                "never_said": list(t.never_said),
+            }
+            for t in report.translations
+        ],
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -25,6 +26,7 @@ from textual.widgets import Footer
 from calmtui.app import export
 from calmtui.app.controller import ConversationController
 from calmtui.app.conversation import Conversation
+from calmtui.app.languages import next_language, switch_payload
 from calmtui.app.reload import (
     DocumentsReindexed,
     ReloadApplied,
@@ -32,6 +34,7 @@ from calmtui.app.reload import (
     reload_summary,
 )
 from calmtui.core.diagnostics import Diagnostic
+from calmtui.core.languages import describe_language
 from calmtui.tui.config import ShellConfig
 from calmtui.tui.messages import (
     ConversationOpened,
@@ -75,6 +78,8 @@ SCREENSHOT_BINDING = Binding(
 )
 HIDDEN_BINDINGS: list[BindingType] = [
     Binding("escape", "cancel_turn", "Cancel turn", show=False),
+    # Cycles through config.yml's languages (the palette names each one).
+    Binding("f8", "switch_language", "Language", show=False),
     # Where the terminal sends Alt as an Esc prefix; ctrl+o works everywhere.
     *[Binding(f"alt+{n}", f"choose({n})", f"Choice {n}", show=False) for n in range(1, 10)],
 ]
@@ -305,6 +310,7 @@ class ChatScreen(Screen[None]):
             description=self.conversation.description,
             conversation_id=self.conversation.id,
             results=self.conversation.results,
+            language=self.conversation.language_label,
         )
 
     # -- actions ----------------------------------------------------------------------------------
@@ -316,6 +322,20 @@ class ChatScreen(Screen[None]):
             )
             return True
         return False
+
+    async def action_switch_language(self, code: str | None = None) -> None:
+        """Send Rasa's `/SetSlots(language=...)` as a turn (recorded, saved, rewindable)."""
+        project = self.conversation.project
+        if not project.config.is_multilingual:
+            self.notify(
+                "the assistant speaks one language (config.yml has no additional_languages)",
+                severity="warning",
+            )
+            return
+        if not self.ready:
+            return
+        target = code or next_language(project, self.conversation.language)
+        await self.send(switch_payload(target), f"language → {describe_language(target)}")
 
     def action_restart(self) -> None:
         if not self._busy("restart"):
@@ -413,6 +433,15 @@ class ChatScreen(Screen[None]):
             self.notify(f"no choice {number} in the last message", severity="warning")
 
     def palette_commands(self) -> Iterator[SystemCommand]:
+        config = self.conversation.project.config
+        if config.is_multilingual:
+            current = self.conversation.language
+            for code in (c for c in config.languages if c != current):
+                yield SystemCommand(
+                    f"Switch language to {describe_language(code)}",
+                    f"Continue the conversation in {code} (F8 cycles)",
+                    partial(self.action_switch_language, code),
+                )
         yield SystemCommand(
             "Restart conversation", "Start a new conversation (ctrl+r)", self.action_restart
         )

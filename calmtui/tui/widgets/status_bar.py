@@ -1,4 +1,5 @@
-"""The status line: understanding mode and model, the conversation, and the last turn's
+"""The status line: understanding mode and model, the conversation's language (when the
+assistant speaks several), the conversation, and the last turn's
 latency, tokens and cost; a spinner while a turn runs; the latest reload outcome."""
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class StatusBar(Horizontal):
         super().__init__(id=id)
         self.description = ""
         self.conversation_id = ""
+        self.language = ""
         self.results: Sequence[TurnResult] = ()
         self.notice = ""
         self.notice_kind = "info"
@@ -63,10 +65,16 @@ class StatusBar(Horizontal):
         self.refresh_text()
 
     def show(
-        self, *, description: str, conversation_id: str, results: Sequence[TurnResult]
+        self,
+        *,
+        description: str,
+        conversation_id: str,
+        results: Sequence[TurnResult],
+        language: str = "",
     ) -> None:
         self.description = description
         self.conversation_id = conversation_id
+        self.language = language
         self.results = results
         self.refresh_text()
 
@@ -93,6 +101,8 @@ class StatusBar(Horizontal):
     def info_text(self) -> str:
         user_turns = sum(1 for r in self.results if r.user_text is not None)
         parts = [self.description or "…", f"{user_turns} turn{'' if user_turns == 1 else 's'}"]
+        if self.language:
+            parts.insert(1, self.language)
         answered = [r for r in self.results if r.user_text is not None]
         if answered:
             parts.append(f"last {turn_metrics(answered[-1])}")
