@@ -23,6 +23,7 @@ import calmtui
 from calmtui.core.diagnostics import Diagnostic, closest
 from calmtui.core.errors import CalmtuiError
 from calmtui.core.loading.project_loader import load_project
+from calmtui.core.yaml_bounds import shape_problem
 from calmtui.schemas import SCHEMA_KINDS, SchemaKind, schema_filename, schema_text
 
 DEFAULT_TEMPLATE = "basic"
@@ -154,7 +155,10 @@ def count_test_cases(project_dir: Path) -> int:
     total = 0
     for path in sorted((project_dir / "tests").rglob("*.y*ml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            if shape_problem(text, path.name) is not None:
+                continue  # too deep or an alias bomb: `calmtui test` reports it
+            data = yaml.safe_load(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         document = cast(dict[str, Any], data) if isinstance(data, dict) else {}

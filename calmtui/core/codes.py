@@ -26,6 +26,8 @@ CODES: dict[str, str] = {
     "CT113": "empty file",
     "CT120": ".env line cannot be parsed",
     "CT121": "environment variable referenced but not set",
+    "CT180": "YAML aliases expand the file past the value limit",
+    "CT181": "YAML file holds too many values",
     # --- CT2xx: domain, config, endpoints -----------------------------------------------------
     "CT200": "no domain found",
     "CT201": "unknown slot type",
