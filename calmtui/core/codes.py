@@ -154,6 +154,7 @@ CODES: dict[str, str] = {
     "CT434": "replay: no recording for this prompt",
     "CT435": "the prompt template cannot be rendered",
     "CT436": "nothing usable was understood: cannot handle",
+    "CT480": "the reply carries more commands than one turn may apply",
     # --- CT5xx: e2e test files (calmtui test) -----------------------------------------------------
     "CT500": "test file has the wrong shape",
     "CT501": "unknown key in a test file",
