@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from calmtui.actions.containment import describe, stops_the_turn
 from calmtui.actions.protocol import (
     ActionCall,
     ActionOutcome,
@@ -100,6 +101,7 @@ class TurnResult:
                     "latency_ms": a.latency_ms,
                     "error": a.error,
                     "detail": a.detail,
+                    "output": a.output,
                 }
                 for a in self.action_calls
             ],
@@ -270,10 +272,10 @@ class Session:
             began = self.clock()
             try:
                 outcome = await self.action_runner.run(request)
-            except Exception as exc:
-                outcome = ActionOutcome(
-                    error=f"{type(exc).__name__}: {exc}", detail="the action runner raised"
-                )
+            except BaseException as exc:  # untrusted code: only a real cancellation stops us
+                if stops_the_turn(exc):
+                    raise
+                outcome = ActionOutcome(error=describe(exc), detail="the action runner raised")
             calls.append(
                 ActionCall(
                     name=pending.name,
@@ -281,6 +283,7 @@ class Session:
                     latency_ms=(self.clock() - began) * 1000,
                     error=outcome.error,
                     detail=outcome.detail,
+                    output=outcome.output,
                 )
             )
             machine.complete_action(pending, parse_outcome(outcome))

@@ -15,6 +15,10 @@ plain `Text`, never as markup (see `calmtui/tui`).
 
 from __future__ import annotations
 
+import json
+import math
+from typing import Any, cast
+
 # C0 controls become their Unicode "control pictures" (U+2400 + code), DEL becomes ␡; tab and
 # newline stay (chat messages have lines). C1 controls (0x80-0x9f: 0x9b is a one-byte CSI) and the
 # bidi embedding, override and isolate marks become escapes that show their code.
@@ -30,3 +34,32 @@ def printable(text: str, *, one_line: bool = False) -> str:
     replaces newlines and tabs (for values shown inside a line, where a newline could forge
     a line of calmtui's own output)."""
     return text.translate(_ONE_LINE if one_line else _TABLE)
+
+
+# Inside a JSON string, characters json.dumps leaves raw with ensure_ascii=False: DEL, the C1
+# controls and the bidi marks. Escaped, they read back the same and do nothing on a terminal.
+_JSON_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def strict_json(value: Any) -> str:
+    """`value` as one line of JSON any strict parser reads: non-finite floats (`1e309` read as
+    infinity) become the strings "Infinity", "-Infinity" and "NaN" instead of the bare words
+    Python writes, and no control character is left raw."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:  # a non-finite float somewhere: the slow path, only then
+        text = json.dumps(_finite(value), ensure_ascii=False, default=str, allow_nan=False)
+    return text.translate(_JSON_ESCAPES)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in cast(dict[Any, Any], value).items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in cast(list[Any], value)]
+    return value
