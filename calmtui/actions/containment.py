@@ -24,7 +24,7 @@ import contextvars
 import io
 import sys
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Awaitable, Callable, Generator
 from typing import Any, TextIO
 
 # What one call's captured output may hold; the rest is cut (an action printing in a loop).
@@ -90,6 +90,37 @@ def printed(buffer: io.StringIO) -> str:
     return text if len(text) <= MAX_OUTPUT else text[:MAX_OUTPUT] + "…"
 
 
+class _Raised(Exception):
+    """Carries what action code raised across a task or thread boundary as an ordinary
+    exception: asyncio re-raises a `KeyboardInterrupt` or `SystemExit` of a task out of the
+    event loop, and a `GeneratorExit` thrown into a coroutine closes its whole await chain
+    instead of reaching the handlers on the way. Unwrapped (raised again) by the awaiting side."""
+
+    def __init__(self, raised: BaseException) -> None:
+        super().__init__(raised)
+        self.raised = raised
+
+
+async def _unwrapped(pending: Awaitable[Any]) -> Any:
+    try:
+        return await pending
+    except _Raised as wrapper:
+        raise wrapper.raised from None
+
+
+async def in_task(coroutine: Awaitable[Any]) -> Any:
+    """Await an async action in a task of its own, so an action that cancels "its" task
+    cancels only itself; a real cancellation of the caller still reaches the caller."""
+
+    async def guarded() -> Any:
+        try:
+            return await coroutine
+        except BaseException as exc:
+            raise _Raised(exc) from None
+
+    return await _unwrapped(asyncio.ensure_future(guarded()))
+
+
 async def in_thread(function: Callable[..., Any], *args: Any) -> Any:
     """`function(*args)` in a daemon thread of its own, with this context (so its prints are
     captured). Not the default executor: a thread stuck in an action (a deadline passed, the user
@@ -106,15 +137,15 @@ async def in_thread(function: Callable[..., Any], *args: Any) -> Any:
     def work() -> None:
         try:
             result = context.run(function, *args)
-        except BaseException as exc:  # delivered to the awaiting task, whatever it is
+        except BaseException as exc:  # whatever it is, the awaiting task decides
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-                loop.call_soon_threadsafe(settle, future.set_exception, exc)
+                loop.call_soon_threadsafe(settle, future.set_exception, _Raised(exc))
             return
         with contextlib.suppress(RuntimeError):
             loop.call_soon_threadsafe(settle, future.set_result, result)
 
     threading.Thread(target=work, name="calmtui-action", daemon=True).start()
-    return await future
+    return await _unwrapped(future)
 
 
 def stops_the_turn(exc: BaseException) -> bool:

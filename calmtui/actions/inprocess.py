@@ -24,6 +24,7 @@ from typing import Any
 from calmtui.actions.containment import (
     captured_stdout,
     describe,
+    in_task,
     in_thread,
     printed,
     stops_the_turn,
@@ -148,11 +149,11 @@ class InProcessRunner:
         worker thread (so a slow synchronous action never blocks the event loop). A deadline
         that passes while a thread runs stops the waiting, not the thread."""
         if inspect.iscoroutinefunction(function):
-            result = await self._within_timeout(asyncio.ensure_future(function(*args)))
+            result = await self._within_timeout(in_task(function(*args)))
         else:
             result = await self._within_timeout(in_thread(function, *args))
         if inspect.isawaitable(result):  # a plain function that returned a coroutine
-            result = await self._within_timeout(asyncio.ensure_future(result))
+            result = await self._within_timeout(in_task(result))
         return result
 
     async def _within_timeout(self, pending: Awaitable[Any]) -> Any:
