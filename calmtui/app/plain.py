@@ -159,6 +159,7 @@ class PlainShell:
             if not text.strip():
                 continue
             self.show(await self.conversation.send(text))
+        self.conversation.close()
         if self.conversation.store is not None:
             self._write(
                 self.err,

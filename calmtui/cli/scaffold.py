@@ -107,8 +107,26 @@ def find_template(name: str, root: Path | None = None) -> Template:
     )
 
 
+_NAME_MAX = 255  # bytes in one path component on Linux, macOS and Windows file systems
+
+
 def check_target(target: Path, *, force: bool) -> None:
-    """Refuse to mix a template into existing files unless the user said --force."""
+    """Refuse to mix a template into existing files unless the user said --force; a path the
+    system cannot use (a name longer than 255 bytes, no permission) is a usage error too."""
+    too_long = [part for part in target.parts if len(os.fsencode(part)) > _NAME_MAX]
+    if too_long:
+        raise InitError(
+            f"the directory name {too_long[0][:40]!r}... is {len(os.fsencode(too_long[0]))} bytes "
+            f"long; file systems allow {_NAME_MAX}",
+            hint="choose a shorter name",
+        )
+    try:
+        _check_existing(target, force=force)
+    except OSError as exc:
+        raise InitError(f"cannot use {_shown(target)}: {exc.strerror or exc}") from None
+
+
+def _check_existing(target: Path, *, force: bool) -> None:
     if target.exists() and not target.is_dir():
         raise InitError(f"{_shown(target)} exists and is not a directory")
     if force or not target.is_dir():

@@ -1,0 +1,114 @@
+"""The smaller items (8) of the hostile-input issue, one test (or a few) each."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from calmtui.actions.http import HttpRunner
+from calmtui.actions.protocol import ActionRequest
+from tests.hostile.actions_project import write_actions_project
+from tests.hostile.bounded import run_calmtui
+
+# -- the action-server timeout is a total deadline --------------------------------------------------
+
+
+@pytest.fixture
+def dripping_server() -> Iterator[str]:
+    """An HTTP server that answers 200 and then sends its body one byte a second, for ever:
+    every single read is quick, the whole answer never comes."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=drip, args=(connection,), daemon=True).start()
+
+    def drip(connection: socket.socket) -> None:
+        with connection:
+            connection.recv(65536)
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+            )
+            while not stop.is_set():
+                try:
+                    connection.sendall(b" ")
+                except OSError:
+                    return
+                time.sleep(0.5)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/webhook"
+    stop.set()
+    thread.join(timeout=2)
+    listener.close()
+
+
+def request() -> ActionRequest:
+    return ActionRequest(
+        name="action_x",
+        sender_id="s",
+        slots={},
+        latest_message={},
+        events=[],
+        stack=[],
+        active_flow=None,
+    )
+
+
+def test_an_action_server_dripping_bytes_is_cut_at_the_timeout(dripping_server: str) -> None:
+    async def call() -> tuple[float, str | None]:
+        runner = HttpRunner(dripping_server, timeout=1.5)
+        began = time.monotonic()
+        outcome = await runner.run(request())
+        await runner.aclose()
+        return time.monotonic() - began, outcome.error
+
+    took, error = asyncio.run(call())
+    assert error is not None
+    assert "did not answer 'action_x' within 1.5 s" in error
+    assert took < 5  # was: as long as the server kept dripping (49 s under `timeout: 5`)
+
+
+# -- `calmtui init` with an impossible name ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "é" * 200])
+def test_init_with_a_name_too_long_is_a_usage_error(tmp_path: Path, name: str) -> None:
+    done = run_calmtui("init", name, cwd=tmp_path)
+    assert done.rc == 2, done.output
+    assert "internal error" not in done.output
+    assert "bytes long; file systems allow 255" in done.stderr
+    assert "choose a shorter name" in done.stderr
+
+
+# -- values set by actions are coerced to the slot's type ----------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_float_slot_never_keeps_words_an_action_set(tmp_path: Path) -> None:
+    root = write_actions_project(tmp_path / "bot")
+    done = run_calmtui("shell", "--json", cwd=root, stdin="run sets words\n")
+    assert done.rc == 0, done.output
+    last = json.loads(done.stdout.splitlines()[-1])
+    slots = last["state"]["slots"]
+    assert slots["amount"] is None  # "lots" was not applied: the slot kept its value
+    assert slots["count"] == 3.0  # "3" was coerced to the slot's type
+    notes = [e for e in last["events"] if e.get("event") == "engine_note"]
+    assert any(
+        "set slot 'amount' to 'lots', which is not a valid float value" in n["message"]
+        for n in notes
+    ), notes
