@@ -112,3 +112,51 @@ def test_a_float_slot_never_keeps_words_an_action_set(tmp_path: Path) -> None:
         "set slot 'amount' to 'lots', which is not a valid float value" in n["message"]
         for n in notes
     ), notes
+
+
+# -- catastrophic regular expressions in `matches` conditions -------------------------------------------
+
+
+def test_a_catastrophic_matches_condition_cannot_hang_a_turn() -> None:
+    from calmtui.core.conditions import condition_holds
+
+    typed = "a" * 40 + "!"  # `re` would backtrack 2**40 times on this
+    began = time.monotonic()
+    holds = condition_holds('slots.name matches "^(a|aa)+$"', slots={"name": typed}, context={})
+    assert holds is False  # timed out: false, as any failing condition is
+    assert time.monotonic() - began < 3
+    assert condition_holds('slots.name matches "^(a|aa)+$"', slots={"name": "aaaa"}, context={})
+
+
+def test_a_catastrophic_text_matches_assertion_fails_instead_of_hanging() -> None:
+    from calmtui.core.events import BotUttered
+    from calmtui.testing.assertions import (
+        _search,  # pyright: ignore[reportPrivateUsage]
+    )
+
+    began = time.monotonic()
+    assert not _search(r"^(a|aa)+$", BotUttered(text="a" * 40 + "!"))
+    assert time.monotonic() - began < 3
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        (r"^(a|aa)+$", "a repeated alternation"),
+        (r"(a+)+$", "a repeated group that repeats again"),
+        (r"(\d)\1", "a backreference"),
+        (r"^[0-9]{4}-[0-9]{2}$", ""),
+        (r"^\w+@\w+\.com$", ""),
+    ],
+)
+def test_without_the_regex_package_risky_patterns_are_refused(pattern: str, refused: str) -> None:
+    """The fallback when `regex` is missing: plain `re`, minus the patterns that can explode."""
+    from calmtui.core.safe_regex import (
+        _compile_checked,  # pyright: ignore[reportPrivateUsage]
+    )
+
+    if refused:
+        with pytest.raises(ValueError, match=refused):
+            _compile_checked(pattern)
+    else:
+        assert _compile_checked(pattern).search("2024-05") is not None or pattern.startswith("^\\w")
