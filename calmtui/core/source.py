@@ -16,6 +16,7 @@ Lines and columns are converted from PyYAML's 0-based marks to 1-based here and 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -216,19 +217,37 @@ def read_bytes(path: Path, rel: str, *, max_bytes: int) -> tuple[bytes | None, D
 
 def yaml_files_under(path: Path, *, skip_names: Collection[str] = ()) -> list[Path]:
     """`path` itself if it is a file, else every YAML file below it, sorted; hidden folders and
-    files (`.calmtui/`, `.git/`) and names in `skip_names` are left out."""
+    files (`.calmtui/`, `.git/`) and names in `skip_names` are left out.
+
+    Symlinked directories are followed like symlinked files (a `data/` assembled from links
+    reads every flow in it), each real directory and file once: a link loop, or two links to the
+    same place, cannot read a file twice or walk for ever."""
     if path.is_file():
         return [path]
     if not path.is_dir():
         return []
-    found = [
-        p
-        for p in path.rglob("*")
-        if p.suffix in YAML_SUFFIXES
-        and p.name not in skip_names
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        and p.is_file()
-    ]
+    found: list[Path] = []
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen_dirs:
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            candidate = Path(dirpath) / name
+            if (
+                candidate.suffix in YAML_SUFFIXES
+                and not name.startswith(".")
+                and name not in skip_names
+                and candidate.is_file()
+            ):
+                real_file = os.path.realpath(candidate)
+                if real_file not in seen_files:
+                    seen_files.add(real_file)
+                    found.append(candidate)
     return sorted(found)
 
 

@@ -16,6 +16,7 @@ from calmtui.actions.http import HttpRunner
 from calmtui.actions.protocol import ActionRequest
 from tests.hostile.actions_project import write_actions_project
 from tests.hostile.bounded import run_calmtui
+from tests.hostile.conftest import write_project
 
 # -- the action-server timeout is a total deadline --------------------------------------------------
 
@@ -160,3 +161,56 @@ def test_without_the_regex_package_risky_patterns_are_refused(pattern: str, refu
             _compile_checked(pattern)
     else:
         assert _compile_checked(pattern).search("2024-05") is not None or pattern.startswith("^\\w")
+
+
+# -- one unreadable domain file does not cause false errors across files -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"\x00\x01\x02binary", "CT103"),
+        (b"a" * (8 * 1024 * 1024 + 1), "CT107"),
+        (b"\xff\xfe bad", "CT103"),
+    ],
+    ids=["binary", "too large", "not utf-8"],
+)
+def test_an_unreadable_domain_file_skips_the_checks_that_depend_on_it(
+    tmp_path: Path, content: bytes, code: str
+) -> None:
+    root = write_project(tmp_path / "bot")
+    (root / "domain.yml").write_bytes(content)
+    done = run_calmtui("validate", cwd=root)
+    assert done.rc == 1
+    assert f"error[{code}]" in done.stdout
+    assert "CT335" not in done.stdout  # "action ... is not listed in the domain": false
+    assert "CT200" not in done.stdout  # "the domain is empty": false
+    assert "1 error," in done.stdout
+    assert "other checks skipped until the domain can be read" in done.stdout
+
+
+# -- symlinked directories under data/ ---------------------------------------------------------------
+
+
+def test_flows_in_a_symlinked_directory_are_read_and_loops_are_guarded(tmp_path: Path) -> None:
+    from calmtui.core.loading.project_loader import load_project
+
+    root = write_project(tmp_path / "bot")
+    shared = tmp_path / "shared_flows"
+    shared.mkdir()
+    (shared / "more.yml").write_text(
+        "flows:\n  from_a_link:\n    description: A flow in a linked directory.\n"
+        "    steps:\n      - action: utter_done\n",
+        encoding="utf-8",
+    )
+    (root / "data" / "linked").symlink_to(shared, target_is_directory=True)
+    (shared / "loop").symlink_to(
+        root / "data", target_is_directory=True
+    )  # data -> linked -> loop -> data
+    (root / "data" / "again").symlink_to(shared, target_is_directory=True)  # a second link
+    result = load_project(root)
+    assert result.project is not None
+    assert "from_a_link" in {f.id for f in result.project.user_flows}
+    assert not [d for d in result.diagnostics if d.is_error], [
+        d.headline() for d in result.diagnostics
+    ]
