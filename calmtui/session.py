@@ -9,6 +9,7 @@ undoes the last turn exactly (states are immutable, so the previous one is simpl
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from calmtui.core.events import (
 from calmtui.core.model.project import Project
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding.base import CommandGenerator, UnderstandingContext, UnderstandingTrace
+from calmtui.understanding.redaction import known_secrets, mask_strings
 from calmtui.understanding.user_input import max_characters, user_input_error
 
 __all__ = ["EventLog", "ReloadReport", "Session", "SlotChange", "TurnResult"]
@@ -212,6 +214,8 @@ class Session:
         self._event_log: list[Event] = []
         self._event_log_json: list[dict[str, Any]] = []
         self._event_log_marks: list[int] = []
+        # What a turn's record never shows (the store, --json, the screen): see `_masked`.
+        self._secrets = known_secrets(project)
 
     @property
     def project(self) -> Project:
@@ -342,6 +346,8 @@ class Session:
         )
         self._states.append(self.state)
         self.state = outcome.state
+        if self._secrets:
+            result = _masked(result, self._secrets)
         self.history.append(result)
         self._event_log_marks.append(len(self._event_log))
         self._event_log.extend(outcome.events)
@@ -396,7 +402,19 @@ class Session:
         if action_runner is not None:
             self.action_runner = action_runner
         self.state, report = carry_over(self.state, old, self.engine.index)
+        self._secrets = known_secrets(project)
         return report
+
+
+def _masked(result: TurnResult, secrets: tuple[str, ...]) -> TurnResult:
+    """The turn's record with every known secret replaced by `***`: a token an action server
+    echoes into a message or a slot must not reach the database, `--json` or the screen. The
+    conversation itself runs on the real values (the engine's state is not this record's)."""
+    document = result.to_json()
+    text = json.dumps(document, ensure_ascii=False, default=str)
+    if not any(secret in text for secret in secrets):
+        return result
+    return TurnResult.from_json(mask_strings(document, secrets))
 
 
 def _slot_changes(before: Mapping[str, Any], events: Sequence[Event]) -> tuple[SlotChange, ...]:
