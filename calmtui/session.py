@@ -10,11 +10,13 @@ undoes the last turn exactly (states are immutable, so the previous one is simpl
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, overload
 
+from calmtui.actions.containment import describe, stops_the_turn
 from calmtui.actions.protocol import (
     ActionCall,
     ActionOutcome,
@@ -49,6 +51,7 @@ from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.generation.trace import GeneratedTrace
 from calmtui.knowledge.conversation import Conversation
 from calmtui.understanding.base import CommandGenerator, UnderstandingContext, UnderstandingTrace
+from calmtui.understanding.redaction import known_secrets, mask_strings
 from calmtui.understanding.user_input import max_characters, user_input_error
 
 if TYPE_CHECKING:
@@ -112,6 +115,7 @@ class TurnResult:
                     "latency_ms": a.latency_ms,
                     "error": a.error,
                     "detail": a.detail,
+                    "output": a.output,
                 }
                 for a in self.action_calls
             ],
@@ -228,6 +232,8 @@ class Session:
         self._event_log: list[Event] = []
         self._event_log_json: list[dict[str, Any]] = []
         self._event_log_marks: list[int] = []
+        # What a turn's record never shows (the store, --json, the screen): see `_masked`.
+        self._secrets = known_secrets(project)
 
     @property
     def project(self) -> Project:
@@ -348,10 +354,10 @@ class Session:
             began = self.clock()
             try:
                 outcome = await self.action_runner.run(request)
-            except Exception as exc:
-                outcome = ActionOutcome(
-                    error=f"{type(exc).__name__}: {exc}", detail="the action runner raised"
-                )
+            except BaseException as exc:  # untrusted code: only a real cancellation stops us
+                if stops_the_turn(exc):
+                    raise
+                outcome = ActionOutcome(error=describe(exc), detail="the action runner raised")
             calls.append(
                 ActionCall(
                     name=pending.name,
@@ -359,6 +365,7 @@ class Session:
                     latency_ms=(self.clock() - began) * 1000,
                     error=outcome.error,
                     detail=outcome.detail,
+                    output=outcome.output,
                 )
             )
             machine.complete_action(pending, parse_outcome(outcome))
@@ -420,6 +427,8 @@ class Session:
         )
         self._states.append(self.state)
         self.state = outcome.state
+        if self._secrets:
+            result = _masked(result, self._secrets)
         self.history.append(result)
         self._event_log_marks.append(len(self._event_log))
         self._event_log.extend(outcome.events)
@@ -476,6 +485,7 @@ class Session:
         if action_runner is not None:
             self.action_runner = action_runner
         self.state, report = carry_over(self.state, old, self.engine.index)
+        self._secrets = known_secrets(project)
         return report
 
 
@@ -483,6 +493,17 @@ class Session:
 def _internal_slots() -> frozenset[str]:
     """Rasa leaves its own slots out of the prompts of generated replies."""
     return frozenset(builtin_domain().slots)
+
+
+def _masked(result: TurnResult, secrets: tuple[str, ...]) -> TurnResult:
+    """The turn's record with every known secret replaced by `***`: a token an action server
+    echoes into a message or a slot must not reach the database, `--json` or the screen. The
+    conversation itself runs on the real values (the engine's state is not this record's)."""
+    document = result.to_json()
+    text = json.dumps(document, ensure_ascii=False, default=str)
+    if not any(secret in text for secret in secrets):
+        return result
+    return TurnResult.from_json(mask_strings(document, secrets))
 
 
 def _slot_changes(before: Mapping[str, Any], events: Sequence[Event]) -> tuple[SlotChange, ...]:

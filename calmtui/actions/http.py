@@ -65,6 +65,21 @@ class HttpRunner:
         self._server_has_domain = False
 
     async def run(self, request: ActionRequest) -> ActionOutcome:
+        """One call, bounded by `timeout` as a whole: httpx's timeouts apply to each read, and a
+        server dripping a byte a second would otherwise hold the turn for as long as it likes."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._run(request)
+        except TimeoutError:
+            return self._timed_out(request)
+
+    def _timed_out(self, request: ActionRequest) -> ActionOutcome:
+        return ActionOutcome(
+            error=f"the action server at {self.display_url} did not answer {request.name!r} within {self.timeout:g} s",
+            detail="raise action_endpoint.timeout in endpoints.yml if the action needs longer",
+        )
+
+    async def _run(self, request: ActionRequest) -> ActionOutcome:
         domain, digest = self._domain(request)
         send_domain = not self._server_has_domain
         reply = await self._post(request, domain if send_domain else None, digest)
@@ -105,10 +120,7 @@ class HttpRunner:
         try:
             return await self._client_for_loop().post(self.url, content=body)
         except httpx.TimeoutException:
-            return ActionOutcome(
-                error=f"the action server at {self.display_url} did not answer {request.name!r} within {self.timeout:g} s",
-                detail="raise action_endpoint.timeout in endpoints.yml if the action needs longer",
-            )
+            return self._timed_out(request)
         except httpx.ConnectError as exc:
             return ActionOutcome(
                 error=f"cannot reach the action server at {self.display_url} to run {request.name!r}: {self._reason(exc)}",

@@ -6,19 +6,29 @@ functions get our `Tracker` and `Dispatcher`; `rasa_sdk.Action` classes get rasa
 built from the same tracker JSON an action server would receive, so both behave as they would
 behind a server.
 
-Synchronous actions run directly on the event loop: that is what keeps a call far below a
-millisecond, and actions are expected to be quick. Long waits (network, databases) belong in
-`async def` actions, which are bounded by the endpoint's timeout. Whatever an action raises
-becomes a failed `ActionOutcome` whose `detail` is the traceback of the user's code.
+Synchronous actions run in a worker thread, so a slow one never freezes the inspector, and
+`async def` actions in a task of their own; both are bounded by the endpoint's timeout. Whatever
+an action raises — `BaseException`s included — becomes a failed `ActionOutcome` whose `detail` is
+the traceback of the user's code, and what it prints is kept as the outcome's `output`
+(`containment.py`), never written to calmtui's own stdout.
 """
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
+from calmtui.actions.containment import (
+    captured_stdout,
+    describe,
+    in_task,
+    in_thread,
+    printed,
+    stops_the_turn,
+)
 from calmtui.actions.module_loader import (
     ActionsModule,
     SdkAction,
@@ -66,6 +76,12 @@ class InProcessRunner:
         return self._module
 
     async def run(self, request: ActionRequest) -> ActionOutcome:
+        with captured_stdout() as buffer:
+            outcome = await self._run(request)
+        output = printed(buffer)
+        return replace(outcome, output=output) if output else outcome
+
+    async def _run(self, request: ActionRequest) -> ActionOutcome:
         module = self.load()
         if module.error is not None:
             return ActionOutcome(error=module.error, detail=module.detail)
@@ -85,9 +101,11 @@ class InProcessRunner:
                 error=f"action {request.name!r} did not finish within {self.timeout:g} s",
                 detail="raise action_endpoint.timeout in endpoints.yml if it needs longer",
             )
-        except (Exception, SystemExit) as exc:  # user code: reported, never fatal
+        except BaseException as exc:  # user code: reported, never fatal (see containment)
+            if stops_the_turn(exc):
+                raise
             return ActionOutcome(
-                error=f"action {request.name!r} raised {_describe(exc)}", detail=user_traceback(exc)
+                error=f"action {request.name!r} raised {describe(exc)}", detail=user_traceback(exc)
             )
 
     async def aclose(self) -> None:
@@ -97,9 +115,7 @@ class InProcessRunner:
     async def _run_native(self, found: NativeAction, request: ActionRequest) -> ActionOutcome:
         tracker = Tracker.from_state(tracker_state(request))
         dispatcher = Dispatcher()
-        result = found.function(tracker, dispatcher)
-        if inspect.isawaitable(result):
-            result = await self._within_timeout(result)
+        result = await self._call(found.function, tracker, dispatcher)
         return ActionOutcome(
             events=events_from_result(result, found.name),
             responses=check_responses(dispatcher.messages, f"action {found.name!r}"),
@@ -116,9 +132,7 @@ class InProcessRunner:
 
         tracker = SdkTracker.from_dict(tracker_state(request))  # type: ignore[arg-type]
         dispatcher = CollectingDispatcher()
-        result = found.instance.run(dispatcher, tracker, self._domain(request))
-        if inspect.isawaitable(result):
-            result = await self._within_timeout(result)
+        result = await self._call(found.instance.run, dispatcher, tracker, self._domain(request))
         source = f"action {found.name!r}"
         if result is not None and not isinstance(result, list | tuple):
             raise ActionResultError(
@@ -129,9 +143,22 @@ class InProcessRunner:
             responses=check_responses(dispatcher.messages, source),
         )
 
+    async def _call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run an action's function within the timeout: a coroutine function in a task of its
+        own (so an action that cancels "its" task cancels only itself), anything else in a
+        worker thread (so a slow synchronous action never blocks the event loop). A deadline
+        that passes while a thread runs stops the waiting, not the thread."""
+        if inspect.iscoroutinefunction(function):
+            result = await self._within_timeout(in_task(function(*args)))
+        else:
+            result = await self._within_timeout(in_thread(function, *args))
+        if inspect.isawaitable(result):  # a plain function that returned a coroutine
+            result = await self._within_timeout(in_task(result))
+        return result
+
     async def _within_timeout(self, pending: Awaitable[Any]) -> Any:
-        """Await an async action; our deadline passing is told apart from a TimeoutError the
-        action itself raised (that one is the action's failure, reported as such)."""
+        """Await an action; our deadline passing is told apart from a TimeoutError the action
+        itself raised (that one is the action's failure, reported as such)."""
         deadline = asyncio.timeout(self.timeout)
         try:
             async with deadline:
@@ -167,8 +194,3 @@ def _known(module: ActionsModule) -> str:
             "@action('name') (calmtui.actions.sdk) or define rasa_sdk Action classes"
         )
     return "actions defined: " + ", ".join(names)
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -35,6 +35,15 @@ from calmtui.actions.sdk import ADAPTER_MARK, REGISTRY_ATTRIBUTE, NativeAction
 SDK_INSTALL = "pip install 'calmtui[sdk]' (rasa-sdk 3.21.1)"
 _ACTIONS_PACKAGE = str(Path(__file__).resolve().parent)
 _IMPORTLIB = str(Path(importlib.__file__).resolve().parent)
+# Synchronous actions run in a worker thread: asyncio's and the thread pool's frames are ours too.
+_STDLIB_RUNNERS = tuple(
+    str(Path(module.__file__).resolve().parent)
+    for module in (
+        importlib.import_module("asyncio"),
+        importlib.import_module("concurrent.futures"),
+    )
+    if module.__file__
+)
 _INSTALLED = tuple(
     str(Path(p).resolve())
     for key in ("stdlib", "platstdlib", "purelib", "platlib")
@@ -239,4 +248,4 @@ def user_traceback(exc: BaseException) -> str:
 
 
 def _is_internal(filename: str) -> bool:
-    return filename.startswith(("<frozen", _ACTIONS_PACKAGE, _IMPORTLIB))
+    return filename.startswith(("<frozen", _ACTIONS_PACKAGE, _IMPORTLIB, *_STDLIB_RUNNERS))

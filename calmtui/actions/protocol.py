@@ -23,6 +23,7 @@ class ActionOutcome:
     responses: Sequence[Mapping[str, Any]] = ()
     error: str | None = None
     detail: str = ""
+    output: str = ""  # what an in-process action printed (captured, never on calmtui's stdout)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,6 +51,7 @@ class ActionCall:
     latency_ms: float
     error: str | None = None
     detail: str = ""
+    output: str = ""
 
 
 class ActionRunner(Protocol):

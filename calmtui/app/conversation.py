@@ -154,6 +154,8 @@ class Conversation:
             )
             for warning in self._startup_warnings:
                 self.on_warning(warning)
+        if self._requested_id:
+            self._claim(self._requested_id)
         saved = self._load_saved(self._requested_id) if self._requested_id else None
         if saved:
             self.session.restore(saved)
@@ -171,6 +173,7 @@ class Conversation:
             return self.results
         if saved is None:  # not saved yet (an empty saved one keeps its id and gets a start)
             self.id = self._create(self._requested_id)
+            self._claim(self.id)
         self.session.sender_id = self.id
         await self._save(await self.session.start(start_metadata(self.start_language)))
         return self.results
@@ -199,7 +202,10 @@ class Conversation:
         if self._session is not None:  # the new conversation speaks the language of this one
             self.start_language = self.language
         self._session = await asyncio.to_thread(self._new_session, self.project, "default")
+        if self.store is not None and self.id:
+            self.store.release(self.id)
         self.id = self._create(None)
+        self._claim(self.id)
         self.session.sender_id = self.id
         result = await self.session.start(start_metadata(self.start_language))
         await self._save(result)
@@ -218,6 +224,11 @@ class Conversation:
             lambda: (a.make_generator(project), a.make_action_runner(project))
         )
         return self.session.reload(project, generator=generator, action_runner=runner)
+
+    def close(self) -> None:
+        """The conversation ends here: give up the claim on it (the store stays open)."""
+        if self.store is not None and self.id:
+            self.store.release(self.id)
 
     # -- persistence ------------------------------------------------------------------------------
     def _new_session(self, project: Project, sender_id: str) -> Session:
@@ -263,6 +274,21 @@ class Conversation:
         self.id = conversation_id
         self.session.sender_id = conversation_id
         return results
+
+    def _claim(self, conversation_id: str) -> None:
+        """Become the conversation's only writer. Another process holding it is an error the
+        front end reports before anything is shown (`ConversationInUseError`); any other
+        problem with the lock means the turns are not saved, as with any store failure."""
+        from calmtui.store.claims import ConversationInUseError
+
+        if self.store is None:
+            return
+        try:
+            self.store.claim(conversation_id)
+        except ConversationInUseError:
+            raise
+        except StoreError as exc:
+            self._lost_store(exc)
 
     def _create(self, conversation_id: str | None) -> str:
         if self.store is None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from calmtui.app.safe_text import printable
 from calmtui.core.diagnostics import Diagnostic, Span
 
 JSON_VERSION = 1
@@ -86,6 +87,9 @@ class _Sources:
         return lines[number - 1] if 1 <= number <= len(lines) else None
 
 
+EXCERPT_WIDTH = 160
+
+
 def caret_width(span: Span, text: str) -> int:
     """How many carets to draw under `text` (the span's first line)."""
     start = span.col - 1
@@ -100,6 +104,22 @@ def caret_width(span: Span, text: str) -> int:
     return max(width, 1)
 
 
+def excerpt(text: str, span: Span) -> tuple[str, int, int]:
+    """The source line as shown: (text, caret column, caret count). A line longer than
+    `EXCERPT_WIDTH` (a minified or hostile file: one line of 80,000 brackets) is cut to a window
+    around the column, marked with `…`; control characters are shown, never sent."""
+    carets = caret_width(span, text)
+    col = span.col
+    if len(text) > EXCERPT_WIDTH:
+        start = max(0, min(col - 1 - EXCERPT_WIDTH // 4, len(text) - EXCERPT_WIDTH))
+        end = start + EXCERPT_WIDTH
+        head = "…" if start > 0 else ""
+        text = head + text[start:end] + ("…" if end < len(text) else "")
+        col = col - start + len(head)
+        carets = max(1, min(carets, len(text) - col + 1))
+    return printable(text), col, carets
+
+
 def diagnostic_lines(
     d: Diagnostic, sources: _Sources, show_path: Callable[[str], str]
 ) -> list[Line]:
@@ -107,10 +127,10 @@ def diagnostic_lines(
     where = f"{show_path(d.span.path)}:{d.span.line}:{d.span.col}: " if d.span else ""
     lines: list[Line] = [
         [
-            (where, "bold"),
+            (printable(where), "bold"),
             (d.severity, severity_style),
             (f"[{d.code}]", severity_style),
-            (f": {d.message}", "bold"),
+            (f": {printable(d.message)}", "bold"),
         ]
     ]
     if d.span is not None:
@@ -119,22 +139,23 @@ def diagnostic_lines(
             text = text.rstrip("\r\n")
             number = str(d.span.line)
             gutter = max(len(number), 4)
-            pad = "".join(c if c == "\t" else " " for c in text[: d.span.col - 1])
-            lines.append([(f" {number:>{gutter}} | ", _GUTTER_STYLE), (text, None)])
+            shown, col, carets = excerpt(text, d.span)
+            pad = "".join(c if c == "\t" else " " for c in shown[: col - 1])
+            lines.append([(f" {number:>{gutter}} | ", _GUTTER_STYLE), (shown, None)])
             lines.append(
                 [
                     (f" {'':>{gutter}} | ", _GUTTER_STYLE),
                     (pad, None),
-                    ("^" * caret_width(d.span, text), severity_style),
+                    ("^" * carets, severity_style),
                 ]
             )
     if d.hint:
-        lines.append([("  hint: ", _HINT_STYLE), (d.hint, None)])
+        lines.append([("  hint: ", _HINT_STYLE), (printable(d.hint), None)])
     for related in d.related:
         if _same_place(related, d.span) or str(related) in (d.hint or ""):
             continue
         shown = f"{show_path(related.path)}:{related.line}:{related.col}"
-        lines.append([("  see: ", _HINT_STYLE), (shown, None)])
+        lines.append([("  see: ", _HINT_STYLE), (printable(shown), None)])
     return lines
 
 

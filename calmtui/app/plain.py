@@ -13,7 +13,6 @@ dropped silently. No Textual import here: this path must start fast.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
@@ -26,6 +25,7 @@ from calmtui.app.languages import (
     requested_language,
     switch_payload,
 )
+from calmtui.app.safe_text import printable, strict_json
 from calmtui.core.codes import CODES
 from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandIgnored, CommandRewritten
@@ -45,15 +45,16 @@ class PlainOptions:
 
 
 def format_value(value: Any) -> str:
+    """A slot value inside a line: control characters and line breaks shown, never obeyed."""
     match value:
         case None:
             return "–"  # noqa: RUF001 - an en dash reads as "no value", a hyphen as a minus
         case bool():
             return "true" if value else "false"
         case str():
-            return value
+            return printable(value, one_line=True)
         case _:
-            return json.dumps(value, ensure_ascii=False, default=str)
+            return printable(strict_json(value), one_line=True)
 
 
 def frame_line(result: TurnResult) -> str:
@@ -88,6 +89,8 @@ def debug_lines(result: TurnResult) -> list[str]:
     for call in result.action_calls:
         status = f"failed: {call.error}" if call.error else "ok"
         lines.append(f"action: {call.name} ({call.runner}, {call.latency_ms:.0f} ms) {status}")
+        if call.output:
+            lines.append(f"  printed: {printable(call.output.rstrip(), one_line=True)}")
     for generated in result.generated:
         lines += trace_lines(generated)
     lines.append(f"stack: {frame_line(result)}")
@@ -100,7 +103,9 @@ def bot_lines(result: TurnResult) -> list[str]:
         text = message.text or ""
         lines.append(f"bot> {text}")
         for number, button in enumerate(message.buttons, 1):
-            lines.append(f"     {number}) {button.get('title', '')} → {button.get('payload', '')}")
+            title = printable(str(button.get("title", "")), one_line=True)
+            payload = printable(str(button.get("payload", "")), one_line=True)
+            lines.append(f"     {number}) {title} → {payload}")
     return lines
 
 
@@ -114,6 +119,8 @@ def problem_lines(result: TurnResult) -> list[str]:
 
 
 def json_document(result: TurnResult, conversation_id: str) -> str:
+    """One turn as one line of strict JSON (no `Infinity`/`NaN`; control characters escaped, so
+    the values are intact for a parser and inert on a terminal)."""
     document = {
         "conversation_id": conversation_id,
         **result.to_json(),
@@ -131,7 +138,7 @@ def json_document(result: TurnResult, conversation_id: str) -> str:
             for m in result.bot_messages
         ],
     }
-    return json.dumps(document, ensure_ascii=False, default=str)
+    return strict_json(document)
 
 
 class PlainShell:
@@ -152,7 +159,7 @@ class PlainShell:
             return
         lines: list[str] = []
         if result.user_text is not None and self.options.echo:
-            lines.append(f"you> {result.user_text}")
+            lines.append(f"you> {printable(result.user_text, one_line=True)}")
         if self.options.debug and (
             result.user_text is not None or result.action_calls or result.generated
         ):
@@ -185,6 +192,7 @@ class PlainShell:
             if not self.options.json and self.conversation.language_label != language:
                 language = self.conversation.language_label
                 self._write(self.err, [f"language: {language}"])
+        self.conversation.close()
         if self.conversation.store is not None:
             self._write(
                 self.err,
@@ -206,8 +214,11 @@ class PlainShell:
             self._write(self.err, [f"! {exc}"])
             return None
 
-    @staticmethod
-    def _write(stream: TextIO, lines: list[str]) -> None:
+    def _write(self, stream: TextIO, lines: list[str]) -> None:
+        """Lines to a terminal or pipe; outside text in them is shown, never obeyed (JSON lines
+        are already inert: `strict_json` escapes every control character)."""
         if lines:
+            if not (self.options.json and stream is self.out):
+                lines = [printable(line) for line in lines]
             stream.write("".join(line + "\n" for line in lines))
             stream.flush()

@@ -23,6 +23,7 @@ import calmtui
 from calmtui.core.diagnostics import Diagnostic, closest
 from calmtui.core.errors import CalmtuiError
 from calmtui.core.loading.project_loader import load_project
+from calmtui.core.yaml_bounds import shape_problem
 from calmtui.schemas import SCHEMA_KINDS, SchemaKind, schema_filename, schema_text
 
 DEFAULT_TEMPLATE = "basic"
@@ -106,8 +107,26 @@ def find_template(name: str, root: Path | None = None) -> Template:
     )
 
 
+_NAME_MAX = 255  # bytes in one path component on Linux, macOS and Windows file systems
+
+
 def check_target(target: Path, *, force: bool) -> None:
-    """Refuse to mix a template into existing files unless the user said --force."""
+    """Refuse to mix a template into existing files unless the user said --force; a path the
+    system cannot use (a name longer than 255 bytes, no permission) is a usage error too."""
+    too_long = [part for part in target.parts if len(os.fsencode(part)) > _NAME_MAX]
+    if too_long:
+        raise InitError(
+            f"the directory name {too_long[0][:40]!r}... is {len(os.fsencode(too_long[0]))} bytes "
+            f"long; file systems allow {_NAME_MAX}",
+            hint="choose a shorter name",
+        )
+    try:
+        _check_existing(target, force=force)
+    except OSError as exc:
+        raise InitError(f"cannot use {_shown(target)}: {exc.strerror or exc}") from None
+
+
+def _check_existing(target: Path, *, force: bool) -> None:
     if target.exists() and not target.is_dir():
         raise InitError(f"{_shown(target)} exists and is not a directory")
     if force or not target.is_dir():
@@ -154,7 +173,10 @@ def count_test_cases(project_dir: Path) -> int:
     total = 0
     for path in sorted((project_dir / "tests").rglob("*.y*ml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            if shape_problem(text, path.name) is not None:
+                continue  # too deep or an alias bomb: `calmtui test` reports it
+            data = yaml.safe_load(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue
         document = cast(dict[str, Any], data) if isinstance(data, dict) else {}

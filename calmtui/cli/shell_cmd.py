@@ -192,8 +192,19 @@ def run(request: ShellRequest, *, inspector: bool) -> ExitCode:
 
     assistant = assistant_for(request.understanding, stubs)
     store = open_store(root)
-    if store is not None and request.conversation_id and store.get(request.conversation_id) is None:
-        note(f"no saved conversation {request.conversation_id!r}: starting a new one with that id")
+    if store is not None and request.conversation_id:
+        from calmtui.store.claims import ConversationInUseError
+
+        try:  # before any screen opens: one process per conversation (never lose a turn)
+            store.claim(request.conversation_id)
+        except ConversationInUseError as exc:
+            store.close()
+            note(f"error: {exc}")
+            return ExitCode.USAGE
+        if store.get(request.conversation_id) is None:
+            note(
+                f"no saved conversation {request.conversation_id!r}: starting a new one with that id"
+            )
     use_plain = request.plain or request.json or not (sys.stdin.isatty() and sys.stdout.isatty())
     try:
         if use_plain:

@@ -28,6 +28,8 @@ CODES: dict[str, str] = {
     "CT113": "empty file",
     "CT120": ".env line cannot be parsed",
     "CT121": "environment variable referenced but not set",
+    "CT180": "YAML aliases expand the file past the value limit",
+    "CT181": "YAML file holds too many values",
     # --- CT2xx: domain, config, endpoints -----------------------------------------------------
     "CT200": "no domain found",
     "CT201": "unknown slot type",
@@ -154,6 +156,7 @@ CODES: dict[str, str] = {
     "CT434": "replay: no recording for this prompt",
     "CT435": "the prompt template cannot be rendered",
     "CT436": "nothing usable was understood: cannot handle",
+    "CT480": "the reply carries more commands than one turn may apply",
     # --- CT5xx: e2e test files (calmtui test) -----------------------------------------------------
     "CT500": "test file has the wrong shape",
     "CT501": "unknown key in a test file",

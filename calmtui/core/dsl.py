@@ -293,7 +293,8 @@ def _unparsed(raw: str, number: int, version: DslVersion | None) -> Diagnostic:
     example = _HINT_EXAMPLES[version or "v2"]
     return Diagnostic.info(
         UNPARSED_LINE,
-        f"line {number} of the command text is not a command and was ignored: {raw!r}",
+        f"line {number} of the command text is not a command and was ignored: "
+        f"{raw if len(raw) <= 160 else raw[:159] + '…'!r}",
         hint=f"write one command per line, e.g. {example}",
     )
 

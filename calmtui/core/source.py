@@ -8,13 +8,15 @@ Project files are user input, so this module is the one place that turns text in
 - mappings and sequences come back as `YMap`/`YSeq`, which carry the `Span` of the container and
   of every key and value, so any later check can point at the exact line and column;
 - nothing raises: syntax errors, binary junk, recursive aliases and absurd nesting become
-  `CT1xx` diagnostics.
+  `CT1xx` diagnostics; files nested too deeply or too large once their aliases are expanded are
+  refused before they are composed (`yaml_bounds.py`), whoever reads them.
 
 Lines and columns are converted from PyYAML's 0-based marks to 1-based here and nowhere else.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from calmtui.core.diagnostics import Diagnostic, Span
+from calmtui.core.yaml_bounds import MAX_DEPTH, shape_problem, too_deep
 
 _BaseLoader: type[yaml.SafeLoader] = (
     yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader  # type: ignore[assignment]
@@ -47,7 +50,6 @@ _NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 YAML_SUFFIXES = (".yml", ".yaml")
-MAX_DEPTH = 200
 MAX_ALIASES = 2000
 
 
@@ -215,19 +217,37 @@ def read_bytes(path: Path, rel: str, *, max_bytes: int) -> tuple[bytes | None, D
 
 def yaml_files_under(path: Path, *, skip_names: Collection[str] = ()) -> list[Path]:
     """`path` itself if it is a file, else every YAML file below it, sorted; hidden folders and
-    files (`.calmtui/`, `.git/`) and names in `skip_names` are left out."""
+    files (`.calmtui/`, `.git/`) and names in `skip_names` are left out.
+
+    Symlinked directories are followed like symlinked files (a `data/` assembled from links
+    reads every flow in it), each real directory and file once: a link loop, or two links to the
+    same place, cannot read a file twice or walk for ever."""
     if path.is_file():
         return [path]
     if not path.is_dir():
         return []
-    found = [
-        p
-        for p in path.rglob("*")
-        if p.suffix in YAML_SUFFIXES
-        and p.name not in skip_names
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        and p.is_file()
-    ]
+    found: list[Path] = []
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen_dirs:
+            dirnames[:] = []
+            continue
+        seen_dirs.add(real)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            candidate = Path(dirpath) / name
+            if (
+                candidate.suffix in YAML_SUFFIXES
+                and not name.startswith(".")
+                and name not in skip_names
+                and candidate.is_file()
+            ):
+                real_file = os.path.realpath(candidate)
+                if real_file not in seen_files:
+                    seen_files.add(real_file)
+                    found.append(candidate)
     return sorted(found)
 
 
@@ -251,8 +271,12 @@ def decode_source(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]
 
 
 def parse_yaml(text: str, path: str) -> YamlFile:
-    """Parse one YAML document; never raises."""
+    """Parse one YAML document; never raises. Files too deep or too large once their aliases
+    are expanded are refused before anything is built (`calmtui.core.yaml_bounds`)."""
     diagnostics: list[Diagnostic] = []
+    problem = shape_problem(text, path)
+    if problem is not None:
+        return YamlFile(path, text, None, (problem,))
     try:
         node = cast("Node | None", yaml.compose(text, Loader=_Yaml12Loader))  # type: ignore[arg-type]
     except yaml.MarkedYAMLError as exc:
@@ -261,21 +285,15 @@ def parse_yaml(text: str, path: str) -> YamlFile:
         message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         return YamlFile(path, text, None, (Diagnostic.error("CT101", message, Span(path, 1, 1)),))
     except RecursionError:
-        return YamlFile(path, text, None, (_too_deep(path, Span(path, 1, 1)),))
+        return YamlFile(path, text, None, (too_deep(path, Span(path, 1, 1)),))
     if node is None:
         return YamlFile(path, text, None, ())
     builder = _Builder(path, diagnostics)
     try:
         data = builder.build(node, 0)
     except RecursionError:
-        return YamlFile(path, text, None, (_too_deep(path, span_of_node(path, node)),))
+        return YamlFile(path, text, None, (too_deep(path, span_of_node(path, node)),))
     return YamlFile(path, text, data, tuple(diagnostics))
-
-
-def _too_deep(path: str, span: Span) -> Diagnostic:
-    return Diagnostic.error(
-        "CT104", f"YAML nesting is deeper than {MAX_DEPTH} levels", span, hint="flatten the file"
-    )
 
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, path: str, text: str) -> Diagnostic:

@@ -39,8 +39,16 @@ class Store(Protocol):
     def get(self, conversation_id: str) -> ConversationInfo | None: ...
 
     def append(self, conversation_id: str, turn: int, document: Mapping[str, Any]) -> None:
-        """Save turn `turn`; an existing row with that number is replaced (after a rewind)."""
+        """Save turn `turn`; a turn already saved with that number is never replaced (a rewind
+        truncates first): that is a `StoreError`."""
         ...
+
+    def claim(self, conversation_id: str) -> None:
+        """Be the conversation's only writer (until `release` or `close`); raises a
+        `StoreError` (`ConversationInUseError`) when another process holds it."""
+        ...
+
+    def release(self, conversation_id: str) -> None: ...
 
     def truncate(self, conversation_id: str, from_turn: int) -> None:
         """Forget turns `from_turn` and later (rewind)."""

@@ -3,7 +3,10 @@
 One row per turn holds the turn's JSON document; a conversations row keeps the id, project,
 start and update times, the turn count and a title (the first user message) for `--list`.
 Each `append` is its own transaction, so a crash or a closed terminal loses at most the turn
-that was being written. WAL lets `calmtui shell --list` read while a shell writes.
+that was being written, and it never replaces a saved turn (a rewind deletes first). A process
+`claim`s a conversation before writing it (`claims.py`): a second shell on the same id is told
+the conversation is in use instead of overwriting its turns. WAL lets `calmtui shell --list`
+read while a shell writes.
 
 The connection may be used from a worker thread (the TUI writes off the UI thread), so it is
 opened with `check_same_thread=False` and every call holds a lock.
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from calmtui.store.base import ConversationInfo, StoreError, new_conversation_id
+from calmtui.store.claims import Claims
 
 DATABASE_NAME = "conversations.db"
 SCHEMA_VERSION = 1
@@ -62,6 +66,7 @@ class SqliteStore:
         self.path = str(path)
         self._clock = clock
         self._lock = threading.Lock()
+        self._claims = Claims(Path(self.path + ".locks")) if self.path != ":memory:" else None
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -111,16 +116,32 @@ class SqliteStore:
             rows = db.execute(query + " ORDER BY updated DESC, id DESC", params).fetchall()
         return [_info(r) for r in rows]
 
+    def claim(self, conversation_id: str) -> None:
+        """Make this process the conversation's only writer until `release` or `close`; raises
+        `ConversationInUseError` when another process holds it (see `claims.py`)."""
+        if self._claims is not None:
+            self._claims.claim(conversation_id)
+
+    def release(self, conversation_id: str) -> None:
+        if self._claims is not None:
+            self._claims.release(conversation_id)
+
     # -- turns ------------------------------------------------------------------------------------
     def append(self, conversation_id: str, turn: int, document: Mapping[str, Any]) -> None:
         user_text = document.get("user_text")
         text = json.dumps(document, ensure_ascii=False, default=str)
         now = self._clock()
         with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO turns (conversation_id, turn, user_text, created, document) VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, turn, user_text, now, text),
-            )
+            try:
+                db.execute(
+                    "INSERT INTO turns (conversation_id, turn, user_text, created, document) VALUES (?, ?, ?, ?, ?)",
+                    (conversation_id, turn, user_text, now, text),
+                )
+            except sqlite3.IntegrityError:  # never replace a saved turn (a rewind deletes first)
+                raise StoreError(
+                    f"turn {turn} of conversation {conversation_id!r} was already saved, by "
+                    "another process writing the same conversation; it was not overwritten"
+                ) from None
             db.execute(
                 "UPDATE conversations SET updated = ?, turn_count = "
                 "(SELECT COUNT(*) FROM turns WHERE conversation_id = ? AND user_text IS NOT NULL) WHERE id = ?",
@@ -171,6 +192,8 @@ class SqliteStore:
         return documents
 
     def close(self) -> None:
+        if self._claims is not None:
+            self._claims.release_all()
         with self._lock:
             self._db.close()
 

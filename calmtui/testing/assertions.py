@@ -13,7 +13,6 @@ without a value matches the first SlotSet, `bot_uttered` checks each given prope
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
@@ -31,6 +30,7 @@ from calmtui.core.events import (
     SlotSet,
 )
 from calmtui.core.model.slots import Slot
+from calmtui.core.safe_regex import compile_pattern
 from calmtui.testing.spec import (
     ActionExecutedAssertion,
     Assertion,
@@ -316,7 +316,15 @@ def check_slot_was_not_set(a: SlotWasNotSetAssertion, view: TurnView) -> Check:
 
 # -- bot messages -----------------------------------------------------------------------------
 def _search(pattern: str, event: BotUttered) -> bool:
-    return event.text is not None and re.search(pattern, event.text) is not None
+    """Time-limited (`safe_regex`): a pattern that would backtrack for minutes fails the check."""
+    return event.text is not None and _matches(pattern, event.text)
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return compile_pattern(pattern).search(text) is not None
+    except (ValueError, TimeoutError):
+        return False
 
 
 def _rephrased_hint(pattern: str, view: TurnView) -> str:
@@ -324,7 +332,7 @@ def _rephrased_hint(pattern: str, view: TurnView) -> str:
     `text_matches` checks the text the user read; `utter_name` survives rephrasing)."""
     for event in view.events:
         template = event.metadata.get("rephrased_from") if isinstance(event, BotUttered) else None
-        if isinstance(template, str) and re.search(pattern, template):
+        if isinstance(template, str) and _matches(pattern, template):
             name = event.utter_action if isinstance(event, BotUttered) else None
             return (
                 f" The template text of the rephrased response '{name}' matches; "

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from calmtui.actions.containment import stops_the_turn
 from calmtui.actions.protocol import ActionRunner
 from calmtui.core.engine import Engine
 from calmtui.core.events import SlotSet
@@ -83,7 +84,7 @@ class _Run:
         self.records.append(record)
         return record
 
-    def crashed(self, exc: Exception) -> Failure:
+    def crashed(self, exc: BaseException) -> Failure:
         """The failure for an exception: at the message being sent, else after the last turn."""
         last = self.records[-1] if self.records else None
         step = self.sending or (last.step if last else None)
@@ -119,7 +120,9 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
             await _run_assertions(run)
         else:
             await _run_steps(run)
-    except Exception as exc:
+    except BaseException as exc:  # one case's crash never takes the run down with it
+        if stops_the_turn(exc):
+            raise
         run.failure = run.crashed(exc)
     return CaseResult(
         case=case,

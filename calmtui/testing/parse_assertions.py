@@ -7,13 +7,13 @@ loader then refuses to run the file, so nothing passes by accident).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from calmtui.core.commands import Command
 from calmtui.core.diagnostics import Span, did_you_mean
 from calmtui.core.dsl import parse_dsl
+from calmtui.core.safe_regex import compile_pattern
 from calmtui.core.source import YMap, YSeq
 from calmtui.testing.reading import MISSING_KEY, WRONG_VALUE, FileReader, type_name
 from calmtui.testing.spec import (
@@ -240,8 +240,8 @@ def _regex(data: YMap, r: FileReader) -> str | None:
     if pattern is None:
         return None
     try:
-        re.compile(pattern)
-    except re.error as exc:
+        compile_pattern(pattern)
+    except ValueError as exc:
         r.error(
             BAD_REGEX,
             f"text_matches is not a valid regular expression: {exc}",

@@ -14,10 +14,12 @@ import contextlib
 from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from calmtui.app.controller import ConversationController
 from calmtui.app.conversation import Conversation
+from calmtui.app.safe_text import printable
 from calmtui.tui.config import ShellConfig
 from calmtui.tui.screens.chat import ChatScreen
 from calmtui.tui.screens.inspector import InspectorScreen
@@ -55,6 +57,25 @@ class CalmApp(App[None]):
         """The conversation cannot start: end the app; the CLI reports `failure`."""
         self.failure = failure
         self.exit()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification: outside text in it (an action's error, a value, a file name) is
+        shown, never obeyed as escape codes. Callers pass `markup=False` for such text."""
+        super().notify(
+            printable(message),
+            title=printable(title, one_line=True),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def _warn(self, message: str) -> None:
         """Store and resume problems: shown as a notification, kept for the exit summary."""

@@ -49,6 +49,16 @@ LLM_COMMAND_KINDS = frozenset(
 )
 
 
+# One reply is the answer to one message: a few commands. Past this many (a `correct slots`
+# line of 2,000 pairs, a reply of 5,000 lines), the rest is one CT480 diagnostic, so a hostile
+# reply cannot make a turn's record grow without bound.
+MAX_REPLY_COMMANDS = 50
+# What a diagnostic quotes of a command or of an unreadable line, and how many unreadable
+# lines are reported one by one.
+QUOTE_LENGTH = 160
+MAX_UNPARSED_REPORTED = 20
+
+
 @dataclass(slots=True)
 class Checked:
     """Commands that survived, and a diagnostic for each one that did not (or was rewritten);
@@ -61,20 +71,37 @@ class Checked:
     )
 
     def drop(self, command: Command, code: str, why: str, hint: str | None = None) -> None:
-        self.diagnostics.append(
-            Diagnostic.warning(code, f"ignored {to_dsl(command)!r}: {why}", hint=hint)
-        )
-        self.dropped.append(CommandIgnored(command=to_dsl(command), reason=code, detail=why))
+        quoted = quote(to_dsl(command))
+        self.diagnostics.append(Diagnostic.warning(code, f"ignored {quoted!r}: {why}", hint=hint))
+        self.dropped.append(CommandIgnored(command=quoted, reason=code, detail=why))
 
     def rewrite(self, command: Command, new: Command, code: str, why: str) -> None:
-        self.diagnostics.append(
-            Diagnostic.info(code, f"{to_dsl(command)!r} became {to_dsl(new)!r}: {why}")
-        )
+        old, replacement = quote(to_dsl(command)), quote(to_dsl(new))
+        self.diagnostics.append(Diagnostic.info(code, f"{old!r} became {replacement!r}: {why}"))
         self.dropped.append(
-            CommandRewritten(
-                command=to_dsl(command), rewritten_to=to_dsl(new), reason=code, detail=why
+            CommandRewritten(command=old, rewritten_to=replacement, reason=code, detail=why)
+        )
+
+    def too_many(self, extra: list[Command]) -> None:
+        """One diagnostic and one event for every command past the reply's limit."""
+        why = f"one reply may carry at most {MAX_REPLY_COMMANDS} commands"
+        first = quote(to_dsl(extra[0]))
+        self.diagnostics.append(
+            Diagnostic.warning(
+                "CT480",
+                f"ignored {len(extra)} more command{'' if len(extra) == 1 else 's'} "
+                f"(from {first!r}): {why}",
+                hint="a reply this long is not an answer to one message; check the prompt",
             )
         )
+        self.dropped.append(
+            CommandIgnored(command=f"{first} (+{len(extra) - 1} more)", reason="CT480", detail=why)
+        )
+
+
+def quote(text: str) -> str:
+    """`text` as a diagnostic or event quotes it: at most `QUOTE_LENGTH` characters."""
+    return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1] + "…"
 
 
 def parse_reply(
@@ -87,7 +114,7 @@ def parse_reply(
     """The commands of an LLM reply; CannotHandle when nothing usable is left (FORMATS.md d.4)."""
     commands, unparsed = parse_dsl(raw, version)
     checked = check_commands(commands, index, asked_slot=asked_slot)
-    checked.diagnostics[:0] = unparsed
+    checked.diagnostics[:0] = _bounded_unparsed(unparsed)
     if not checked.commands:
         why = "no line of the reply is a command" if not commands else "every command was dropped"
         checked.diagnostics.append(
@@ -95,6 +122,18 @@ def parse_reply(
         )
         checked.commands.append(CannotHandle(reason=CANNOT_HANDLE_DEFAULT))
     return checked
+
+
+def _bounded_unparsed(unparsed: list[Diagnostic]) -> list[Diagnostic]:
+    if len(unparsed) <= MAX_UNPARSED_REPORTED:
+        return unparsed
+    rest = len(unparsed) - MAX_UNPARSED_REPORTED
+    return [
+        *unparsed[:MAX_UNPARSED_REPORTED],
+        Diagnostic.info(
+            unparsed[0].code, f"{rest} more lines of the reply are not commands and were ignored"
+        ),
+    ]
 
 
 def check_commands(
@@ -106,7 +145,12 @@ def check_commands(
 ) -> Checked:
     """Keep what names existing flows, slots and values; rewrite per FORMATS.md d.4."""
     checked = Checked()
-    for command in _expand_corrections(commands, checked):
+    expanded = _expand_corrections(commands[: MAX_REPLY_COMMANDS + 1], checked)
+    if len(expanded) > MAX_REPLY_COMMANDS or len(commands) > MAX_REPLY_COMMANDS + 1:
+        extra = expanded[MAX_REPLY_COMMANDS:] + commands[MAX_REPLY_COMMANDS + 1 :]
+        expanded = expanded[:MAX_REPLY_COMMANDS]
+        checked.too_many(extra)
+    for command in expanded:
         if command.kind not in allowed_kinds:
             checked.drop(command, "CT431", "understanding may not issue this command")
             continue
@@ -125,8 +169,9 @@ def _expand_corrections(commands: list[Command], checked: Checked) -> list[Comma
     result: list[Command] = []
     for command in commands:
         if isinstance(command, CorrectSlots):
+            room = max(0, MAX_REPLY_COMMANDS - len(result))
             sets = [SetSlot(name=s.name, value=s.value) for s in command.slots]
-            for new in sets:
+            for new in sets[:room]:  # the rest is counted once, as too many
                 checked.rewrite(command, new, "CT415", "corrections are set slot commands")
             result.extend(sets)
         else:

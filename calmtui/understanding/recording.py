@@ -29,6 +29,7 @@ from typing import Any, cast
 
 import yaml
 
+from calmtui.core.yaml_bounds import shape_problem
 from calmtui.understanding.client import (
     Completion,
     CompletionClient,
@@ -234,9 +235,13 @@ class RecordingStore:
 
 
 def _parse(path: Path) -> Recording | None:
-    """A recording file, or None when it is not one (a broken file is a miss, not a crash)."""
+    """A recording file, or None when it is not one (a broken file is a miss, not a crash; so
+    is one nested too deeply or too large once its aliases are expanded)."""
     try:
-        data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        text = path.read_text(encoding="utf-8")
+        if shape_problem(text, path.name) is not None:
+            return None
+        data: Any = yaml.load(text, Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(data, dict):

@@ -8,12 +8,15 @@ leaves the LLM client (errors, notes, recordings) goes through `redact`; paramet
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlsplit
 
 from calmtui.core.model.config import SECRET_KEYS
+from calmtui.core.model.project import Project
 
 MASK = "***"
 # Parameters that are secrets or say where/how to connect, not what to answer.
@@ -55,3 +58,52 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted(set(secrets), key=len, reverse=True):
         text = text.replace(secret, MASK)
     return _KEY_LIKE.sub(MASK, text)
+
+
+def known_secrets(project: Project, environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every secret the project's configuration holds — the action endpoint's token, password,
+    secret headers and URL password, the models' keys — and the secret-looking environment
+    variables: what a turn's record must never show, wherever it ends up (a server can echo a
+    token back in a message or a slot)."""
+    found: list[str] = []
+    endpoint = project.endpoints.action_endpoint
+    if endpoint is not None:
+        found += _secrets_in(endpoint.options)
+        if endpoint.url:
+            with contextlib.suppress(ValueError):
+                password = urlsplit(endpoint.url).password
+                if password:
+                    found.append(password)
+    for group in project.endpoints.model_groups.values():
+        for model in group.models:
+            found += secret_values(model.params, {})
+    found += secret_values(None, environ)
+    return tuple(sorted({s for s in found if len(s) >= 4}, key=len, reverse=True))
+
+
+def _secrets_in(options: Mapping[str, Any]) -> list[str]:
+    """Secret values in nested endpoint options (`token`, `basic_auth.password`, headers)."""
+    found: list[str] = []
+    for key, value in options.items():
+        if isinstance(value, Mapping):
+            found += _secrets_in(cast(Mapping[str, Any], value))
+        elif (is_secret_name(str(key)) or str(key).lower() in _SECRET_HEADERS) and value:
+            found.append(str(value))
+    return found
+
+
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "x-api-key", "cookie"})
+
+
+def mask_strings(value: Any, secrets: Iterable[str]) -> Any:
+    """`value` (JSON-like) with every occurrence of a secret in its strings replaced by `***`."""
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, MASK)
+        return value
+    if isinstance(value, dict):
+        return {k: mask_strings(v, secrets) for k, v in cast(dict[str, Any], value).items()}
+    if isinstance(value, list):
+        return [mask_strings(v, secrets) for v in cast(list[Any], value)]
+    return value

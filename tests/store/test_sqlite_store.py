@@ -63,8 +63,9 @@ def test_a_rewound_turn_is_forgotten_and_a_new_one_replaces_it(store: SqliteStor
         store.append(info.id, n, turn(n, text))
     store.truncate(info.id, 3)
     assert [t["user_text"] for t in store.turns(info.id)] == [None, "hello", "send money"]
-    store.append(info.id, 3, turn(3, "Ben"))
-    store.append(info.id, 3, turn(3, "Bea"))  # the same turn number replaces the row
+    store.append(info.id, 3, turn(3, "Bea"))
+    with pytest.raises(StoreError, match="already saved"):  # a saved turn is never overwritten
+        store.append(info.id, 3, turn(3, "Ben"))
     assert [t["user_text"] for t in store.turns(info.id)] == [None, "hello", "send money", "Bea"]
     saved = store.get(info.id)
     assert saved is not None

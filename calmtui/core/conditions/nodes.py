@@ -6,11 +6,12 @@ lets one parsed condition be cached and shared by every turn that evaluates it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal, TypeAlias
+
+from calmtui.core.safe_regex import Pattern
 
 
 class Marker(Enum):
@@ -83,7 +84,7 @@ class Matches:
     """`subject matches "regex"`; the pattern is compiled (and checked) once, at parse time."""
 
     subject: Expr
-    pattern: re.Pattern[str]
+    pattern: Pattern  # searched with a time limit (`calmtui.core.safe_regex`)
     offset: int
 
 

@@ -15,7 +15,6 @@ this parser rejects it up front, so the validator can report it.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Literal
 
 from calmtui.core.conditions.errors import ConditionSyntaxError
@@ -36,6 +35,7 @@ from calmtui.core.conditions.nodes import (
     SetLiteral,
     Value,
 )
+from calmtui.core.safe_regex import Pattern, compile_pattern
 
 # Deeper nesting than any hand-written condition; keeps parsing and evaluation off the
 # interpreter's recursion limit.
@@ -177,7 +177,7 @@ class _Parser:
             return node
         raise ConditionSyntaxError(complaint, offset)
 
-    def _regex(self) -> re.Pattern[str]:
+    def _regex(self) -> Pattern:
         """pypred takes the regex from a quoted string or, unresolved, from a bare word."""
         offset = self._peek().offset
         node = self._factor()
@@ -190,8 +190,8 @@ class _Parser:
                 "'matches' needs a quoted regular expression, e.g. matches \"^[0-9]+$\"", offset
             )
         try:
-            return re.compile(source)
-        except (re.error, RecursionError, OverflowError) as error:
+            return compile_pattern(source)
+        except ValueError as error:
             raise ConditionSyntaxError(
                 f"invalid regular expression {source!r}: {error}", offset
             ) from None

@@ -79,4 +79,5 @@ def _syntax_error(error: Exception) -> ConditionSyntaxError:
     from jinja2 import TemplateError
 
     detail = error.message if isinstance(error, TemplateError) and error.message else str(error)
+    detail = detail or type(error).__name__  # a MemoryError or RecursionError has no message
     return ConditionSyntaxError(f"the condition's Jinja template failed: {detail}", 0)

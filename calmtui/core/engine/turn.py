@@ -360,7 +360,17 @@ class TurnMachine:
                     return
                 if self.runtime.refused(slot.name, value, action):
                     return
-                tracker.set_slot(slot.name, slot.coerce(value)[0], filled_by="CUSTOM")
+                coerced, fits = slot.coerce(value)
+                if not fits and slot.type in _STRICT_TYPES:  # a float slot never keeps "lots"
+                    tracker.emit(
+                        EngineNote(
+                            code="invalid_slot_value",
+                            message=f"{action} set slot {slot.name!r} to {_shown(value)}, which is "
+                            f"not a valid {slot.type} value; the slot keeps its value",
+                        )
+                    )
+                    return
+                tracker.set_slot(slot.name, coerced, filled_by="CUSTOM")
             case ActionSlotsReset():
                 for name, value in index.slot_defaults.items():
                     if tracker.slots.get(name) != value:
@@ -435,6 +445,16 @@ def _with_message_parts(rendered: RenderedResponse, message: ActionMessage) -> R
         if value and not getattr(rendered, key):
             parts[key] = value
     return replace(rendered, buttons=(*rendered.buttons, *message.buttons), **parts)
+
+
+# Slot types whose conditions and comparisons break on a value of another type. Categorical and
+# list slots keep what an action sets, as Rasa does.
+_STRICT_TYPES = frozenset({"float", "bool"})
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _drop_shadowed_slot_sets(events: list[Event], start: int) -> None:

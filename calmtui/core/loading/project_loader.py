@@ -237,8 +237,12 @@ def _domain_files(files: _Files, base: Path, paths: ProjectPaths) -> list[YamlFi
             )
         )
         return []
-    parsed = [f for f in (files.yaml(p) for p in found) if f is not None]
-    if parsed and all(f.data is None and f.ok for f in parsed):
+    # A file that could not be read at all (binary, too large, unreadable) stays in the list as
+    # an empty one: it is one of the domain's files, so the checks across files know the domain
+    # is incomplete and stay quiet instead of calling every slot and response unknown.
+    read = [files.yaml(p) for p in found]
+    parsed = [f or YamlFile(files.rel(p), "", None, ()) for f, p in zip(read, found, strict=True)]
+    if all(f is not None and f.data is None and f.ok for f in read):
         files.diagnostics.append(
             Diagnostic.error(
                 "CT200",

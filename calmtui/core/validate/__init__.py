@@ -39,7 +39,9 @@ def validate_project(project: Project, checks: Iterable[Check] = CHECKS) -> list
 
 
 # Loader codes meaning "this file's content is lost": checks would report its absence.
-UNREADABLE_CODES = frozenset({"CT101", "CT103", "CT104", "CT107", "CT108", "CT109"})
+UNREADABLE_CODES = frozenset(
+    {"CT101", "CT103", "CT104", "CT107", "CT108", "CT109", "CT180", "CT181"}
+)
 
 
 def unreadable_domain_files(result: LoadResult) -> list[str]:

@@ -125,6 +125,7 @@ class ChatScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop_watching.set()
+        self.conversation.close()  # another process may now open it
 
     @staticmethod
     def _load_headline(diagnostics: Sequence[Diagnostic]) -> str:

@@ -20,6 +20,7 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from calmtui.app.safe_text import printable
 from calmtui.core.dsl import to_dsl
 
 if TYPE_CHECKING:
@@ -30,7 +31,10 @@ class ChoiceButton(Button):
     """A bot button: sends `payload` as the user's message."""
 
     def __init__(self, title: str, payload: str, number: int) -> None:
-        super().__init__(f"{number} {title}", compact=True, classes="choice")
+        # A Text label: a title is shown as written, never read as markup or escape codes.
+        super().__init__(
+            Text(printable(f"{number} {title}", one_line=True)), compact=True, classes="choice"
+        )
         self.title_text = title
         self.payload = payload
         self.number = number
@@ -76,7 +80,7 @@ class MessageLine(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self.who, classes="who")
-        yield Static(Text(self.text), classes="text")
+        yield Static(Text(printable(self.text)), classes="text")
 
 
 class TurnEntry(Vertical):
@@ -104,16 +108,21 @@ class TurnEntry(Vertical):
             yield MessageLine("you", self.user_label or result.user_text)
         if self.debug and result.understanding is not None:
             commands = " | ".join(to_dsl(c) for c in result.accepted_commands) or "no command"
-            yield Static(Text(f"→ {commands}"), classes="note debug")
+            yield Static(Text(printable(f"→ {commands}")), classes="note debug")
             for ignored in result.ignored:
-                yield Static(Text(f"✗ {ignored.command} ({ignored.reason})"), classes="note debug")
+                yield Static(
+                    Text(printable(f"✗ {ignored.command} ({ignored.reason})")), classes="note debug"
+                )
         if result.understanding is not None and result.understanding.error:
             yield Static(
-                Text(f"! understanding failed: {result.understanding.error}"), classes="note error"
+                Text(printable(f"! understanding failed: {result.understanding.error}")),
+                classes="note error",
             )
         for call in result.action_calls:
             if call.error:
-                yield Static(Text(f"! {call.name} failed: {call.error}"), classes="note error")
+                yield Static(
+                    Text(printable(f"! {call.name} failed: {call.error}")), classes="note error"
+                )
         number = 0
         for message in result.bot_messages:
             yield MessageLine("bot", message.text or "")
@@ -146,7 +155,7 @@ class Notice(Static):
     """Something that happened to the conversation (reload, rewind, restart)."""
 
     def __init__(self, text: str, *, kind: str = "info") -> None:
-        super().__init__(Text(text), classes=f"notice {kind}")
+        super().__init__(Text(printable(text)), classes=f"notice {kind}")
 
 
 class ChatLog(VerticalScroll):

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Collapsible, Static
 
+from calmtui.app.safe_text import printable
 from calmtui.core.codes import CODES
 from calmtui.core.dsl import to_dsl
 from calmtui.core.events import CommandRewritten
@@ -52,7 +53,7 @@ def commands_text(result: TurnResult) -> Text:
     text = Text()
     for command in result.accepted_commands:
         text.append("✓ ", style="bold green")
-        text.append(to_dsl(command) + "\n")
+        text.append(printable(to_dsl(command), one_line=True) + "\n")
     trace = result.understanding
     parsed = trace.dropped if trace is not None else ()
     for stage, events in (("understanding", parsed), ("", result.ignored)):
@@ -61,31 +62,40 @@ def commands_text(result: TurnResult) -> Text:
             detail = f": {event.detail}" if event.detail else ""
             if isinstance(event, CommandRewritten):
                 text.append("↻ ", style="bold yellow")
-                text.append(f"{event.command} → {event.rewritten_to}")
+                text.append(printable(f"{event.command} → {event.rewritten_to}", one_line=True))
             else:
                 text.append("✗ ", style="bold red")
-                text.append(event.command)
+                text.append(printable(event.command, one_line=True))
             where = f" · {stage}" if stage else ""
-            text.append(f"  {reason} ({event.reason}){detail}{where}\n", style="dim")
+            text.append(
+                printable(f"  {reason} ({event.reason}){detail}{where}") + "\n", style="dim"
+            )
     if trace is not None:
         shown = {(e.reason, e.command) for e in parsed}
         for d in trace.diagnostics:
             if any(code == d.code and repr(command) in d.message for code, command in shown):
                 continue  # listed above as a dropped command
             text.append("! ", style="bold red")
-            text.append(f"{d.message} ({d.code})\n")
+            text.append(printable(f"{d.message} ({d.code})") + "\n")
         if trace.error:
             text.append("! understanding failed: ", style="bold red")
-            text.append(trace.error + "\n")
+            text.append(printable(trace.error) + "\n")
         for note in trace.notes:
-            text.append(f"· {note}\n", style="dim")
+            text.append(printable(f"· {note}") + "\n", style="dim")
     if not result.accepted_commands and not result.ignored and not parsed and trace is not None:
         text.append("no commands\n", style="dim")
     for call in result.action_calls:
         mark, style = ("✗ ", "bold red") if call.error else ("✓ ", "bold green")
         text.append(mark, style=style)
-        text.append(f"action {call.name} · {call.runner} · {call.latency_ms:,.0f} ms")
-        text.append(f"  {call.error}\n" if call.error else "\n", style="red" if call.error else "")
+        text.append(printable(f"action {call.name} · {call.runner} · {call.latency_ms:,.0f} ms"))
+        text.append(
+            printable(f"  {call.error}") + "\n" if call.error else "\n",
+            style="red" if call.error else "",
+        )
+        if call.output:
+            text.append(
+                printable(f"  printed: {call.output.rstrip()}", one_line=True) + "\n", style="dim"
+            )
     text.rstrip()
     return text
 
@@ -171,11 +181,11 @@ class CommandsPanel(VerticalScroll):
                 f"{trace.prompt_tokens:,} tokens" if trace.prompt_tokens else _lines(trace.prompt)
             )
             self.prompt.title = f"prompt ({tokens})"
-            self.prompt_text.update(Text(trace.prompt))
+            self.prompt_text.update(Text(printable(trace.prompt)))
         self.raw.display = bool(trace and trace.raw_output)
         if trace and trace.raw_output:
             self.raw.title = f"raw reply ({_lines(trace.raw_output)})"
-            self.raw_text.update(Text(trace.raw_output))
+            self.raw_text.update(Text(printable(trace.raw_output)))
         self.commands.update(commands_text(result))
         self.generated.display = bool(result.generated)
         self.generated.update(generated_text(result))

@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Static
 
 from calmtui.app.plain import format_value
+from calmtui.app.safe_text import printable
 from calmtui.core.events import (
     EVENT_TYPES,
     ActionExecuted,
@@ -147,7 +148,7 @@ class EventsLog(Vertical):
                 Text(str(turn), style=style),
                 Text(event.event, style=style),
                 Text(
-                    event_summary(event),
+                    printable(event_summary(event), one_line=True),
                     style="" if current else "dim",
                     no_wrap=True,
                     overflow="ellipsis",
@@ -169,7 +170,7 @@ class EventsLog(Vertical):
         if 0 <= row < len(self.rows):
             turn, event = self.rows[row]
             document = json.dumps(event_to_json(event), indent=2, ensure_ascii=False, default=str)
-            self.detail.update(Text(f"turn {turn}\n{document}"))
+            self.detail.update(Text(printable(f"turn {turn}\n{document}")))
 
     @on(Input.Changed, "#events-filter")
     def _filter_changed(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from calmtui.app.plain import format_value
+from calmtui.app.safe_text import printable
 from calmtui.core.events import FlowCompleted
 from calmtui.core.model.flows import (
     CONTINUE_PREFIX,
@@ -105,7 +106,7 @@ class FlowTree(Tree[str]):
         if flow is None:
             self.root.set_label(Text(f"{flow_id} is no longer in the project", style="red"))
             return
-        label = Text(flow.readable_name, style="bold")
+        label = Text(printable(flow.readable_name, one_line=True), style="bold")
         where = status or (f"at {self.current}" if self.current else "")
         if where:
             label.append(f"  {where}", style="dim")
@@ -120,7 +121,9 @@ class FlowTree(Tree[str]):
     def _label(self, step: Step) -> Text:
         is_current = step.id == self.current
         text = Text("● " if is_current else "  ", style="bold green" if is_current else "")
-        text.append(step_label(step), style="bold reverse" if is_current else "")
+        text.append(
+            printable(step_label(step), one_line=True), style="bold reverse" if is_current else ""
+        )
         if step.has_custom_id:
             text.append(f"  #{step.id}", style="dim")
         return text
@@ -158,7 +161,10 @@ class FlowTree(Tree[str]):
                             else str(branch.condition).lower()
                         )
                         self._chain(
-                            parent.add(Text(f"if {condition}", style="italic"), expand=True),
+                            parent.add(
+                                Text(printable(f"if {condition}", one_line=True), style="italic"),
+                                expand=True,
+                            ),
                             branch.target,
                             rendered,
                         )

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from calmtui.app.safe_text import printable
 from calmtui.core.model.flows import CONTINUE_PREFIX
 from calmtui.core.model.project import Project
 
@@ -51,12 +52,12 @@ def frame_text(frame: Frame, project: Project | None, *, top: bool) -> Text:
     else:
         kind = "pattern"
     text.append(f"\n    {kind} · ", style="dim")
-    text.append(short_step(frame.flow_id, frame.step_id))
+    text.append(printable(short_step(frame.flow_id, frame.step_id), one_line=True))
     if frame.kind == "pattern":
         for key, value in frame.fields.items():
             if value not in (None, "", [], {}, ()):
                 text.append(f"\n    {key}: ", style="dim")
-                text.append(_value(value))
+                text.append(printable(_value(value), one_line=True))
     return text
 
 

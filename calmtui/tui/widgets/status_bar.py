@@ -13,6 +13,8 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Static
 
+from calmtui.app.safe_text import printable
+
 if TYPE_CHECKING:
     from calmtui.session import TurnResult
 
@@ -121,9 +123,13 @@ class StatusBar(Horizontal):
         return self.notice
 
     def refresh_text(self) -> None:
-        self._info.update(Text(self.info_text, no_wrap=True, overflow="ellipsis"))
+        self._info.update(
+            Text(printable(self.info_text, one_line=True), no_wrap=True, overflow="ellipsis")
+        )
         activity = self._activity
-        activity.update(Text(self.activity_text, no_wrap=True, overflow="ellipsis"))
+        activity.update(
+            Text(printable(self.activity_text, one_line=True), no_wrap=True, overflow="ellipsis")
+        )
         activity.set_class(bool(self.waiting), "-busy")
         activity.set_class(not self.waiting and self.notice_kind == "error", "-error")
         activity.set_class(not self.waiting and self.notice_kind == "warning", "-warning")
