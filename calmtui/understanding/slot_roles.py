@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
-from calmtui.understanding.text import identifier_words, stem, words
+from calmtui.understanding.text import ANALYZER, identifier_words, stem, words
 
 _ROLE_WORDS: dict[str, frozenset[str]] = {
     "origin": frozenset({"from", "origin", "departure", "depart", "departs", "leaving", "leave"}),
@@ -110,11 +110,16 @@ def profile(
         response = responses.get(step.utter)
         if response is not None:
             questions.extend(v.text or "" for v in response.variations)
-    return _profile(slot, description, " ".join(questions))
+    # The profile's words are stems of the language in effect: the cache is keyed on it, or a
+    # German conversation's stems would answer later English ones ("customer" -> "custom").
+    analyzer = ANALYZER.get()
+    language = "" if analyzer is None else analyzer.code
+    return _profile(slot, description, " ".join(questions), language)
 
 
 @lru_cache(maxsize=4096)
-def _profile(slot: str, description: str, question: str) -> SlotProfile:
+def _profile(slot: str, description: str, question: str, language: str) -> SlotProfile:
+    del language  # part of the cache key only
     own = words(identifier_words(slot))
     described = words(description)
     asked = words(question)

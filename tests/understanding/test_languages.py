@@ -165,3 +165,26 @@ def test_the_prompt_names_the_conversation_language(project: Project) -> None:
 
 def test_a_single_language_project_prompt_says_nothing_about_languages(basic: Project) -> None:
     assert "## Language" not in prompt_in(basic, None)
+
+
+def test_a_slot_profile_is_remembered_per_language() -> None:
+    """A profile made while a German message was understood holds German stems; an English
+    conversation afterwards must get English ones ("customer" names whom an order is for)."""
+    from calmtui.core.model.flows import END, CollectStep, StaticNext
+    from calmtui.understanding.slot_roles import profile
+
+    steps = [
+        CollectStep(
+            id="ask_name",
+            index=0,
+            next=StaticNext(target=END),
+            collect="customer_name",
+            utter="utter_ask_customer_name",
+            description="name of the customer",
+        )
+    ]
+    with analysis("de"):
+        german = profile("customer_name", steps)
+    english = profile("customer_name", steps)
+    assert "customer" in english.words
+    assert english is not german
