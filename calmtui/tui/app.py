@@ -39,7 +39,9 @@ class CalmApp(App[None]):
             conversation_id=config.conversation_id,
             on_warning=self._warn,
         )
-        self.controller = ConversationController(conversation, paths=config.paths)
+        self.controller = ConversationController(
+            conversation, paths=config.paths, policy=config.policy
+        )
         self.sub_title = "inspect" if config.inspector else "shell"
 
     @property

@@ -42,8 +42,10 @@ UPDATE_ENV = "CALMTUI_UPDATE_COMPAT_RECORDINGS"
 EXPECTED_WARNINGS: dict[str, set[str]] = {
     "calm_telecom": set(),
     # CT221: forms only run in the NLU-based half; CT329: reset_after_flow_ends is deprecated
-    # (Rasa warns about both as well).
-    "coexistence_library": {"CT221", "CT329"},
+    # (Rasa warns about both as well). What calmtui does not run, said once (issue 11 §5, §7):
+    # the IntentBasedRouter only in part (CT275), the NLU-based half (CT277), an nlu_trigger's
+    # confidence_threshold (CT371).
+    "coexistence_library": {"CT221", "CT329", "CT275", "CT277", "CT371"},
     "search_ready_outfitters": set(),
 }
 # Test cases per project, so a case that silently stops being collected fails the run.

@@ -230,9 +230,10 @@ def read_slot(
 ) -> Slot | None:
     what = f"slot {name!r}"
     if not SLOT_NAME_RE.match(name):
-        reader.error(
+        reader.warning(
             "CT223",
-            f"slot name {name!r} is not valid",
+            f"slot name {name!r} is not valid in flows; Rasa accepts it in the domain, but a "
+            "collect step or condition cannot name it",
             key_span,
             hint=f"slot names must match {SLOT_NAME_RE.pattern}",
         )
@@ -264,9 +265,9 @@ def read_slot(
     if slot_type == "categorical":
         listed = reader.seq_at(m, "values", what)
         if not listed:
-            reader.error(
+            reader.warning(
                 "CT202",
-                f"categorical slot {name!r} has no 'values'",
+                f"categorical slot {name!r} has no 'values': no value fits it",
                 m.key_span("type"),
                 hint="list the allowed values under 'values:'",
             )
@@ -407,8 +408,11 @@ def _read_response(
     if seq is None:
         return None
     if not seq:
-        reader.error(
-            "CT206", f"{what} has no variations", key_span, hint="add at least one '- text: ...'"
+        reader.warning(
+            "CT272",
+            f"{what} has no variations: saying it gives the internal error",
+            key_span,
+            hint="add at least one '- text: ...'",
         )
     variations: list[ResponseVariation] = []
     for i, item in enumerate(seq):

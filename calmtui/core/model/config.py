@@ -31,13 +31,28 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CalmtuiSettings:
+    """calmtui's own key in config.yml (Rasa ignores it), read once by the config loader:
+
+    calmtui:
+      understanding: offline     # the default understanding mode
+      ignore: [CT240]            # codes hidden for every command
+      strict: true               # as --strict
+    """
+
+    understanding: str | None = None
+    ignore: frozenset[str] = frozenset()
+    strict: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     recipe: str = "default.v1"
     language: str = "en"
     assistant_id: str | None = None
     pipeline: tuple[Component, ...] = ()
     policies: tuple[Component, ...] = ()
-    calmtui: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    settings: CalmtuiSettings = field(default_factory=CalmtuiSettings)
     path: str | None = None
     span: Span | None = None
     # The reference's environment switch `CLARIFY_ON_MULTIPLE_START_FLOWS=true` (read from the
@@ -108,3 +123,5 @@ class Endpoints:
     nlg: Mapping[str, Any] | None = None
     other: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
     path: str | None = None
+    # Where each top-level key of endpoints.yml is, for diagnostics about it.
+    key_spans: Mapping[str, Span] = field(default_factory=dict[str, Span], repr=False)
