@@ -22,6 +22,7 @@ from calmtui.actions.protocol import (
     NoActionRunner,
 )
 from calmtui.actions.results import parse_outcome
+from calmtui.core.coexistence import ROUTED_TO_NLU, route
 from calmtui.core.commands import (
     ERROR_USER_INPUT_TOO_LONG,
     Command,
@@ -36,6 +37,7 @@ from calmtui.core.events import (
     BotUttered,
     CommandIgnored,
     CommandRewritten,
+    EngineNote,
     Event,
     SlotSet,
     event_from_json,
@@ -80,6 +82,15 @@ class TurnResult:
     @property
     def mode(self) -> str:
         return self.understanding.mode if self.understanding else "session"
+
+    @property
+    def routing_note(self) -> str | None:
+        """Coexistence: why Rasa's router would have handed this message to the NLU-based half
+        (None when it would go to CALM)."""
+        for event in self.events:
+            if isinstance(event, EngineNote) and event.code == ROUTED_TO_NLU:
+                return event.message
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -232,12 +243,23 @@ class Session:
     ) -> TurnResult:
         """One user message. `commands` given: understanding is bypassed (mode 'commands')."""
         started = self.clock()
+        notes = self._routing_notes(text, given=commands is not None)
         trace = await self._understand(text, commands, metadata or {})
         understood = self.clock()
-        machine = self.engine.start_turn(self.state, text, trace.commands, metadata=metadata)
+        machine = self.engine.start_turn(
+            self.state, text, trace.commands, metadata=metadata, notes=notes
+        )
         calls = await self._run_actions(machine, text)
         timings = {"understanding": (understood - started) * 1000}
         return self._record(text, trace, machine.finish(), calls, timings, started)
+
+    def _routing_notes(self, text: str, *, given: bool) -> tuple[EngineNote, ...]:
+        """Coexistence: a note when Rasa's router would hand this message to the NLU-based half
+        (calmtui answers it with CALM all the same; `calmtui.core.coexistence`)."""
+        routed = route(self.project, text, self.state.slots, has_commands=given)
+        if routed is None:
+            return ()
+        return (EngineNote(code=ROUTED_TO_NLU, message=routed.note),)
 
     async def _understand(
         self, text: str, commands: Sequence[Command] | None, metadata: Mapping[str, Any]

@@ -80,6 +80,8 @@ def debug_lines(result: TurnResult) -> list[str]:
     for call in result.action_calls:
         status = f"failed: {call.error}" if call.error else "ok"
         lines.append(f"action: {call.name} ({call.runner}, {call.latency_ms:.0f} ms) {status}")
+    if result.routing_note is not None:
+        lines.append(f"coexistence: {result.routing_note}")
     lines.append(f"stack: {frame_line(result)}")
     return [INDENT + line for line in lines]
 
@@ -99,6 +101,8 @@ def problem_lines(result: TurnResult) -> list[str]:
     lines = [f"! action {c.name} failed: {c.error}" for c in result.action_calls if c.error]
     if result.understanding is not None and result.understanding.error:
         lines.append(f"! understanding failed: {result.understanding.error}")
+    if result.routing_note is not None:
+        lines.append(f"note: {result.routing_note}")
     return lines
 
 

@@ -39,6 +39,8 @@ from calmtui.core.model.slots import ROUTING_SLOT
 from calmtui.core.payloads import parse_intent_payload
 
 ROUTERS = ("IntentBasedRouter", "LLMBasedRouter")
+# The code of the EngineNote a turn carries when its message would go to the NLU-based half.
+ROUTED_TO_NLU = "routed_to_nlu"
 Half = Literal["calm", "nlu"]
 _FINAL_PUNCTUATION = re.compile(r"[.!?]+$")
 
@@ -56,13 +58,13 @@ class Route:
     def note(self) -> str:
         """The line a turn shows when the message would have gone to the NLU-based half."""
         stays = (
-            "and the session would stay there until a story or rule runs action_reset_routing"
+            " and keep the session there until a story or rule runs action_reset_routing"
             if self.sticky
-            else "for this message only (non-sticky)"
+            else " (for this message only: non-sticky)"
         )
         return (
-            f"Rasa's router would hand this message to the NLU-based half ({self.reason}), {stays}; "
-            "calmtui runs only the CALM half, so CALM answered it"
+            f"Rasa's router would hand this message to the NLU-based half ({self.reason}){stays}; "
+            "calmtui runs only the CALM half"
         )
 
 

@@ -115,9 +115,9 @@ async def test_the_action_runs_after_every_message_before_the_commands(project: 
     assert kinds.index("SlotSet") < kinds.index("FlowStarted")
     [user] = [e for e in first.events if isinstance(e, UserUttered)]
     assert user.commands == ("start flow greet",)  # the commands are still listed on the message
-    assert [m.text for m in first.bot_messages][0] == "Message number 1.0."
+    assert first.bot_messages[0].text == "Message number 1.0."
     # the slot it set at the third message decides that turn's branch
-    assert [m.text for m in results[2].bot_messages][0] == "Welcome back, valued customer."
+    assert results[2].bot_messages[0].text == "Welcome back, valued customer."
 
 
 async def test_each_conversation_has_its_own_count(project: Project) -> None:

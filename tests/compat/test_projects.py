@@ -19,6 +19,7 @@ import os
 
 os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # before anything can import litellm
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -49,7 +50,10 @@ EXPECTED_WARNINGS: dict[str, set[str]] = {
     "search_ready_outfitters": set(),
 }
 # Test cases per project, so a case that silently stops being collected fails the run.
-CASE_COUNTS = {"calm_telecom": 22, "coexistence_library": 11, "search_ready_outfitters": 12}
+CASE_COUNTS = {"calm_telecom": 22, "coexistence_library": 14, "search_ready_outfitters": 12}
+# Cases that need the NLU-based half of a coexistence project: Rasa's router hands one of their
+# messages to it, so calmtui skips them with the reason (issue 11 §7), offline and with a model.
+SKIPPED = {"coexistence_library": 3}
 
 # Cases whose phrasing needs a language model, with what the model answers on each turn that
 # reaches it (payload turns such as /SetSlots(...) never do).
@@ -83,7 +87,7 @@ LLM_ENV = {
     "OPENAI_API_KEY": "sk-compat-test",
     "AZURE_API_KEY": "compat-test",
 }
-SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed", re.MULTILINE)
+SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$", re.MULTILINE)
 
 
 def names() -> list[str]:
@@ -112,8 +116,14 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 def summary(result: Result) -> tuple[int, int]:
     found = SUMMARY.findall(result.output)
     assert found, result.output
-    passed, failed = found[-1]
+    passed, failed, _ = found[-1]
     return int(passed), int(failed)
+
+
+def skipped(result: Result) -> int:
+    found = SUMMARY.findall(result.output)
+    assert found, result.output
+    return int(found[-1][2] or 0)
 
 
 # -- loading and validation -----------------------------------------------------------------------
@@ -145,7 +155,9 @@ def test_e2e_tests_pass_offline(project_name: str, workdir: Path) -> None:
     selection = ["-k", "not (" + " or ".join(c.split("::")[1] for c in replayed) + ")"]
     result = run("test", "-u", "offline", *(selection if replayed else []))
     assert result.exit_code == 0, result.output
-    assert summary(result) == (CASE_COUNTS[project_name] - len(replayed), 0)
+    skips = SKIPPED.get(project_name, 0)
+    assert summary(result) == (CASE_COUNTS[project_name] - len(replayed) - skips, 0)
+    assert skipped(result) == skips
 
 
 def _replay_params() -> Iterator[tuple[str, str]]:
@@ -219,3 +231,41 @@ def _recordings(directory: Path) -> dict[str, str]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found[path.name] = str(data["reply"])
     return found
+
+
+def test_cases_that_need_the_nlu_half_are_skipped_in_every_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11 §7: skipped with the reason in the console, JUnit and JSON, not failed."""
+    root = tmp_path / "library"
+    shutil.copytree(
+        PROJECTS / "coexistence_library", root, ignore=shutil.ignore_patterns(".calmtui")
+    )
+    monkeypatch.chdir(root)
+    junit, report = tmp_path / "junit.xml", tmp_path / "report.json"
+    result = run(
+        "test",
+        "--project",
+        ".",
+        "tests/e2e_test_cases/nlu",
+        "--junit",
+        str(junit),
+        "--json",
+        str(report),
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "0 passed, 0 failed, 3 skipped"
+    assert (
+        "skipped: tests/e2e_test_cases/nlu/library_card.yml:5 'sign_up_for_a_library_card': "
+        "needs the NLU-based half: turn 1 (tests/e2e_test_cases/nlu/library_card.yml:7): "
+        "Rasa's router would hand this message to the NLU-based half (intent "
+        "'request_library_card' (the message is one of its training examples) is in "
+        "nlu_entry.sticky)"
+    ) in result.stdout
+    xml = junit.read_text(encoding="utf-8")
+    assert xml.count('<skipped message="needs the NLU-based half: turn 1') == 3
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [c["status"] for c in data["cases"]] == ["skipped"] * 3
+    assert data["cases"][2]["skipped"][0].endswith(
+        "(for this message only: non-sticky); calmtui runs only the CALM half"
+    )

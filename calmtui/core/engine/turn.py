@@ -100,8 +100,11 @@ class Engine:
         commands: Sequence[Command],
         *,
         metadata: Mapping[str, Any] | None = None,
+        notes: Sequence[EngineNote] = (),
     ) -> TurnMachine:
-        return TurnMachine(self, state, text, commands, metadata or {})
+        """`notes` are recorded right after the user's message (e.g. the coexistence router's
+        decision, `calmtui.core.coexistence`)."""
+        return TurnMachine(self, state, text, commands, metadata or {}, notes)
 
     def start_session(self, state: DialogueState) -> TurnMachine:
         """The conversation-start turn: runs pattern_session_start (e.g. a greeting)."""
@@ -116,6 +119,7 @@ class TurnMachine:
         text: str | None,
         commands: Sequence[Command],
         metadata: Mapping[str, Any],
+        notes: Sequence[EngineNote] = (),
     ) -> None:
         self.engine = engine
         self.tracker = Tracker(state)
@@ -134,6 +138,7 @@ class TurnMachine:
         self._text = text
         self._spoke_up = False
         self._finished = False
+        self._notes = tuple(notes)
         # action_extract_slots: the every-turn actions still to run before the commands apply.
         self._extractions: list[PendingAction] = []
         self._deferred: Sequence[Command] | None = None
@@ -152,6 +157,7 @@ class TurnMachine:
     ) -> None:
         """Record the message; the commands wait until the every-turn actions have run."""
         self.tracker.emit(UserUttered(text=text, commands=(), metadata=dict(metadata)))
+        self.tracker.emit_all(self._notes)
         self._extractions = [PendingAction(name=a, flow_id=None, step_id=None) for a in actions]
         self._deferred = commands
 
@@ -185,6 +191,7 @@ class TurnMachine:
                     metadata=dict(metadata),
                 )
             )
+            tracker.emit_all(self._notes)
         tracker.emit_all(cleaned.events)
         if text is not None:
             self._route_to_calm()

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from calmtui.app.diagnostics_view import Line
+from calmtui.core.coexistence import ROUTED_TO_NLU
 from calmtui.core.diagnostics import Span
 from calmtui.core.dialogue.frames import describe, top_user_frame
 from calmtui.core.dsl import to_dsl
@@ -210,6 +211,8 @@ def context_lines(
                 lines.append(
                     [("  action failed: ", _HEADER), (f"{name}: {short(error, 200)}", None)]
                 )
+            case EngineNote(code=code, message=message) if code == ROUTED_TO_NLU:
+                lines.append([("  coexistence: ", _LABEL), (message, None)])
             case EngineNote(code=code, message=message) if verbose:
                 lines.append([("  engine: ", _LABEL), (f"{code}: {message}", _DIM)])
             case _:

@@ -114,6 +114,8 @@ class TurnEntry(Vertical):
         for call in result.action_calls:
             if call.error:
                 yield Static(Text(f"! {call.name} failed: {call.error}"), classes="note error")
+        if result.routing_note is not None:  # coexistence: Rasa would not have answered with CALM
+            yield Static(Text(f"note: {result.routing_note}"), classes="note warning")
         number = 0
         for message in result.bot_messages:
             yield MessageLine("bot", message.text or "")
