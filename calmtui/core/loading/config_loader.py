@@ -117,7 +117,8 @@ def load_config(
         )
     pipeline = _components(reader, data, "pipeline", KNOWN_COMPONENTS, environ)
     policies = _components(reader, data, "policies", KNOWN_POLICIES, environ)
-    own = _calmtui_settings(reader, reader.map_at(data, "calmtui", "'calmtui' settings"))
+    section = reader.map_at(data, "calmtui", "'calmtui' settings")
+    own = _calmtui_settings(reader, section)
     config = Config(
         recipe=reader.string(data, "recipe", "config.yml") or "default.v1",
         language=reader.string(data, "language", "config.yml") or "en",
@@ -125,6 +126,7 @@ def load_config(
         pipeline=pipeline,
         policies=policies,
         settings=own,
+        calmtui=dict(section) if section is not None else {},
         path=file.path,
         span=data.span,
     )

@@ -53,6 +53,9 @@ class Config:
     pipeline: tuple[Component, ...] = ()
     policies: tuple[Component, ...] = ()
     settings: CalmtuiSettings = field(default_factory=CalmtuiSettings)
+    # The `calmtui:` section as written (read by the same loader as `settings`); code reads
+    # `settings`, new keys belong in `CalmtuiSettings` and `config_loader.CALMTUI_KEYS`.
+    calmtui: Mapping[str, Any] = field(default_factory=dict[str, Any])
     path: str | None = None
     span: Span | None = None
     # The reference's environment switch `CLARIFY_ON_MULTIPLE_START_FLOWS=true` (read from the
