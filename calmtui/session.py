@@ -25,6 +25,7 @@ from calmtui.actions.protocol import (
     NoActionRunner,
 )
 from calmtui.actions.results import parse_outcome
+from calmtui.core.coexistence import ROUTED_TO_NLU, route
 from calmtui.core.commands import (
     ERROR_USER_INPUT_TOO_LONG,
     Command,
@@ -40,6 +41,7 @@ from calmtui.core.events import (
     BotUttered,
     CommandIgnored,
     CommandRewritten,
+    EngineNote,
     Event,
     SlotSet,
     event_from_json,
@@ -95,6 +97,15 @@ class TurnResult:
     @property
     def mode(self) -> str:
         return self.understanding.mode if self.understanding else "session"
+
+    @property
+    def routing_note(self) -> str | None:
+        """Coexistence: why Rasa's router would have handed this message to the NLU-based half
+        (None when it would go to CALM)."""
+        for event in self.events:
+            if isinstance(event, EngineNote) and event.code == ROUTED_TO_NLU:
+                return event.message
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -261,9 +272,12 @@ class Session:
     ) -> TurnResult:
         """One user message. `commands` given: understanding is bypassed (mode 'commands')."""
         started = self.clock()
+        notes = self._routing_notes(text, given=commands is not None)
         trace = await self._understand(text, commands, metadata or {})
         understood = self.clock()
-        machine = self.engine.start_turn(self.state, text, trace.commands, metadata=metadata)
+        machine = self.engine.start_turn(
+            self.state, text, trace.commands, metadata=metadata, notes=notes
+        )
         generated: list[GeneratedTrace] = []
         calls = await self._run_actions(machine, text, generated)
         outcome = await self._rephrased(machine.finish(), text, generated)
@@ -313,6 +327,14 @@ class Session:
             return outcome
         events, state = with_bot_texts(outcome.events, outcome.state, rephrasing.changes)
         return replace(outcome, events=events, state=state)
+
+    def _routing_notes(self, text: str, *, given: bool) -> tuple[EngineNote, ...]:
+        """Coexistence: a note when Rasa's router would hand this message to the NLU-based half
+        (calmtui answers it with CALM all the same; `calmtui.core.coexistence`)."""
+        routed = route(self.project, text, self.state.slots, has_commands=given)
+        if routed is None:
+            return ()
+        return (EngineNote(code=ROUTED_TO_NLU, message=routed.note),)
 
     async def _understand(
         self, text: str, commands: Sequence[Command] | None, metadata: Mapping[str, Any]

@@ -1,14 +1,13 @@
-"""`calmtui validate`'s check of an in-process actions module (CT243).
+"""The checks of an in-process actions module (CT243, CT244), for every command.
 
 For a project with `action_endpoint.actions_module`, every custom action the engine may call —
 one named by a flow's `action:` step, or an `action_ask_<slot>` / `validate_<slot>` listed in the
 domain for a collected slot (FORMATS.md b.3) — should be defined by that module; otherwise the
-conversation reaches the step and fails with the internal-error pattern. Finding out means
-importing the user's code, which is why this lives here and not in the pure `core` validator.
-A module that cannot be imported is itself one warning, with the exception's message.
-
-Hot reload asks `actions_import_problem` after a `.py` file of the package changed: code that no
-longer imports is an error there (CT244), so the last good actions keep running.
+conversation reaches the step and fails with the internal-error pattern (CT243, a warning).
+Finding out means importing the user's code, which is why this lives here and not in the pure
+`core` validator. A module that cannot be imported (or does not exist) is an error, CT244, at the
+failing line of user code: Rasa does not start with it either, a shell or test run would fail at
+the first custom action, and hot reload keeps the last good version (calmtui.app.policy).
 """
 
 from __future__ import annotations
@@ -31,23 +30,16 @@ _FRAME = re.compile(r'^\s*File "(?P<path>[^"]+)", line (?P<line>\d+)', re.MULTIL
 
 
 def find_missing_actions(project: Project) -> list[Diagnostic]:
-    """Warnings for custom actions the project's in-process actions module does not define."""
+    """CT244 when the in-process actions module does not import, else a CT243 warning for each
+    custom action it does not define."""
     endpoint = project.endpoints.action_endpoint
     if endpoint is None or not endpoint.actions_module:
-        return []
-    uses = list(custom_action_uses(project))
-    if not uses:
         return []
     module_name = endpoint.actions_module
     module = _import_quietly(project.root, module_name)
     if module.error is not None:
-        hint = (
-            f"create it with the custom actions (e.g. {module_name.replace('.', '/')}/__init__.py), "
-            "or point action_endpoint at your action server with 'url'"
-            if module.missing
-            else "custom actions cannot run until the module imports; `calmtui shell --debug` shows the traceback"
-        )
-        return [Diagnostic.warning(CODE, module.error, endpoint.span, hint=hint)]
+        return [_import_error(project, module)]
+    uses = list(custom_action_uses(project))
     problems: list[Diagnostic] = []
     for name, span in uses:
         if name in module.actions:
@@ -94,11 +86,24 @@ def actions_import_problem(project: Project) -> Diagnostic | None:
     module = _import_quietly(project.root, endpoint.actions_module)
     if module.error is None:
         return None
+    return _import_error(project, module)
+
+
+def _import_error(project: Project, module: ActionsModule) -> Diagnostic:
+    endpoint = project.endpoints.action_endpoint
+    name = module.module_name
+    hint = (
+        f"create it with the custom actions (e.g. {name.replace('.', '/')}/__init__.py), "
+        "or point action_endpoint at your action server with 'url'"
+        if module.missing
+        else "fix the code and save it (a running shell keeps its last good version)"
+    )
     return Diagnostic.error(
         IMPORT_CODE,
-        module.error,
-        _user_code_span(project.root, module.detail) or endpoint.span,
-        hint="the last good version of the actions keeps running; fix the code and save again",
+        module.error or f"cannot import the actions module {name!r}",
+        _user_code_span(project.root, module.detail)
+        or (endpoint.span if endpoint is not None else None),
+        hint=hint,
     )
 
 

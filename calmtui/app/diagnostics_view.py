@@ -163,6 +163,17 @@ def _same_place(a: Span, b: Span | None) -> bool:
     return b is not None and (a.path, a.line, a.col) == (b.path, b.line, b.col)
 
 
+def all_lines(
+    diagnostics: Iterable[Diagnostic],
+    sources: Mapping[str, str],
+    *,
+    show_path: Callable[[str], str] = str,
+) -> list[Line]:
+    """The lines of several diagnostics, compiler style (for reports that embed them)."""
+    src = _Sources(sources)
+    return [line for d in diagnostics for line in diagnostic_lines(d, src, show_path)]
+
+
 def render_text(
     diagnostics: Iterable[Diagnostic],
     sources: Mapping[str, str],

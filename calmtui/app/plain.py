@@ -93,6 +93,8 @@ def debug_lines(result: TurnResult) -> list[str]:
             lines.append(f"  printed: {printable(call.output.rstrip(), one_line=True)}")
     for generated in result.generated:
         lines += trace_lines(generated)
+    if result.routing_note is not None:
+        lines.append(f"coexistence: {result.routing_note}")
     lines.append(f"stack: {frame_line(result)}")
     return [INDENT + line for line in lines]
 
@@ -115,6 +117,8 @@ def problem_lines(result: TurnResult) -> list[str]:
     if result.understanding is not None and result.understanding.error:
         lines.append(f"! understanding failed: {result.understanding.error}")
     lines += [line for g in result.generated if (line := problem_line(g)) is not None]
+    if result.routing_note is not None:
+        lines.append(f"note: {result.routing_note}")
     return lines
 
 

@@ -5,25 +5,25 @@ project, `.env`, and the `.py` files of an in-process actions package, `code_dir
 `.calmtui/` (the conversation database is written every turn) or `tests/` (saved test cases). watchfiles groups a save storm: it yields once the files have been
 quiet for `quiet_ms`, so one editor save (write, rename, chmod) is one reload.
 The controller (`calmtui.app.controller`) iterates it and asks `check_version` whether a version
-may run: loaded, validated, its changed actions code importable, and allowed by the project
-policy — otherwise the last good one keeps running.
+may run: reviewed by the project policy exactly as at start (`ProjectPolicy.review`: the core
+checks, the actions code, `--ignore`/`--strict` and the project's own settings) — otherwise the
+last good one keeps running.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calmtui.app.policy import DEFAULT_POLICY, ProjectPolicy
-from calmtui.core.loading.project_loader import ProjectPaths
+from calmtui.core.loading.project_loader import ProjectPaths, load_project
 from calmtui.core.model.project import Project
-from calmtui.core.validate import ValidationReport, check
+from calmtui.core.validate import ValidationReport
 
 if TYPE_CHECKING:
     from calmtui.knowledge.index import IndexReport
@@ -125,15 +125,18 @@ async def project_changes(
         yield sorted({Path(path).relative_to(base).as_posix() for _, path in changes})
 
 
-def load_version(root: str | os.PathLike[str], paths: ProjectPaths) -> ValidationReport:
-    """Load and validate the project as it is on disk now (pure CPU and file reads)."""
-    return check(root, paths)
+def load_version(
+    root: str | os.PathLike[str], paths: ProjectPaths, policy: ProjectPolicy = DEFAULT_POLICY
+) -> ValidationReport:
+    """The project as it is on disk now, reviewed as every command reviews it (file reads and
+    an import of the project's actions code, when it has one)."""
+    return policy.review(load_project(root, paths), root)
 
 
 async def load_version_in_thread(
-    root: str | os.PathLike[str], paths: ProjectPaths
+    root: str | os.PathLike[str], paths: ProjectPaths, policy: ProjectPolicy = DEFAULT_POLICY
 ) -> ValidationReport:
-    return await asyncio.to_thread(load_version, root, paths)
+    return await asyncio.to_thread(load_version, root, paths, policy)
 
 
 # -- the reload policy -----------------------------------------------------------------------------
@@ -192,27 +195,11 @@ async def check_version(
     changed: Sequence[str],
     policy: ProjectPolicy = DEFAULT_POLICY,
 ) -> ValidationReport:
-    """The project on disk now, validated off the event loop; when `.py` files changed, the
-    actions code must import too (CT244) before the version may replace the running one."""
-    report = await load_version_in_thread(root, paths)
-    if policy.allows(report) and changed_code(changed):
-        report = await _with_actions_import_check(report)
-    return report
-
-
-async def _with_actions_import_check(report: ValidationReport) -> ValidationReport:
-    from calmtui.actions.checks import actions_import_problem
-
-    assert report.project is not None
-    problem = await asyncio.to_thread(actions_import_problem, report.project)
-    if problem is None:
-        return report
-    sources = dict(report.sources)
-    if problem.span is not None and problem.span.path.endswith(".py"):
-        with contextlib.suppress(OSError, UnicodeDecodeError):  # shown with its source line
-            path = Path(report.project.root) / problem.span.path
-            sources[problem.span.path] = path.read_text(encoding="utf-8")
-    return replace(report, diagnostics=(*report.diagnostics, problem), sources=sources)
+    """The project on disk now, reviewed off the event loop by the same policy as at start:
+    actions code that does not import (CT244) keeps the last good version running, whichever
+    file changed. `changed` is kept for the callers' messages."""
+    del changed
+    return await load_version_in_thread(root, paths, policy)
 
 
 def reload_summary(report: ReloadReport, changed_files: Sequence[str]) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from calmtui.app.policy import ProjectPolicy
     from calmtui.core.loading.project_loader import LoadResult, ProjectPaths
 
 ProjectOption = Annotated[
@@ -62,6 +63,51 @@ EndpointsOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        metavar="CODE",
+        help="Hide diagnostics with this code (repeat, or separate with commas).",
+    ),
+]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Make the warnings where calmtui is stricter than Rasa errors (docs/diagnostics.md).",
+    ),
+]
+
+
+def parse_ignore(values: list[str]) -> frozenset[str]:
+    """`--ignore CT240 --ignore ct241,CT242` -> the codes; an unknown code is a usage error."""
+    from calmtui.core.codes import CODES, UNSILENCEABLE
+
+    codes = {part.strip().upper() for value in values for part in value.split(",") if part.strip()}
+    unknown = sorted(codes - set(CODES))
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown diagnostic code {unknown[0]!r} (the codes are listed in docs/diagnostics.md)",
+            param_hint="'--ignore'",
+        )
+    fixed = sorted(codes & UNSILENCEABLE)
+    if fixed:
+        raise typer.BadParameter(f"{fixed[0]} cannot be hidden", param_hint="'--ignore'")
+    return frozenset(codes)
+
+
+def policy_from_options(
+    ignore: list[str] | None, strict: bool, *, fail_on_warnings: bool = False
+) -> ProjectPolicy:
+    """The project policy the command line asks for (the project's own settings add to it)."""
+    from calmtui.app.policy import ProjectPolicy
+
+    return ProjectPolicy(
+        ignore=parse_ignore(ignore or []), strict=strict, fail_on_warnings=fail_on_warnings
+    )
 
 
 def project_root(project: Path | None) -> Path:

@@ -2,12 +2,15 @@
 
     calmtui shell [--project DIR ...] [--understanding MODE] [--conversation-id ID] [--list]
                   [--plain] [--json] [--debug] [--stub-actions FILE] [--language CODE]
+                  [--ignore CODE] [--strict]
 
 On a terminal this opens the Textual chat; when stdin or stdout is not a terminal, or with
 `--plain`/`--json`, it runs the line-based shell (scripts, CI). Conversations are saved after
 every turn in `<project>/.calmtui/conversations.db`; `--conversation-id` resumes one, `--list`
-shows them. A project with errors does not start (exit 1, diagnostics on stderr); neither does
-an unknown understanding mode (exit 2, before the UI opens). The conversation itself is the
+shows them. Whether the project may start is the project policy's answer (`calmtui.app.policy`,
+the same as `validate`'s): errors stop it (exit 1, diagnostics on stderr), warnings are shown and
+it runs, and one line names what calmtui does not run; an unknown understanding mode stops it
+too (exit 2, before the UI opens). The conversation itself is the
 application layer's (`calmtui.app`); this module parses options, wires and maps outcomes to exit
 codes. Textual and watchfiles are imported only inside the command, never by `calmtui --help`.
 """
@@ -29,8 +32,11 @@ from calmtui.cli.project_options import (
     DataOption,
     DomainOption,
     EndpointsOption,
+    IgnoreOption,
     ProjectOption,
+    StrictOption,
     load_from_options,
+    policy_from_options,
     project_paths,
     project_root,
 )
@@ -38,6 +44,7 @@ from calmtui.cli.project_options import (
 if TYPE_CHECKING:
     from calmtui.actions.stubs import ActionStubs
     from calmtui.app.conversation import Assistant
+    from calmtui.app.policy import ProjectPolicy
     from calmtui.core.model.project import Project
     from calmtui.core.validate import ValidationReport
     from calmtui.store.base import Store
@@ -112,6 +119,8 @@ class ShellRequest:
     debug: bool = False
     stub_actions: Path | None = None
     language: str | None = None
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
 
 
 def register(app: typer.Typer) -> None:
@@ -137,6 +146,8 @@ def chat_command(*, inspector: bool) -> Callable[..., None]:
         debug: DebugOption = False,
         stub_actions: StubOption = None,
         language: LanguageOption = None,
+        ignore: IgnoreOption = None,
+        strict: StrictOption = False,
     ) -> None:
         request = ShellRequest(
             project=project,
@@ -152,6 +163,8 @@ def chat_command(*, inspector: bool) -> Callable[..., None]:
             debug=debug,
             stub_actions=stub_actions,
             language=language,
+            ignore=tuple(ignore or ()),
+            strict=strict,
         )
         raise typer.Exit(run(request, inspector=inspector))
 
@@ -164,14 +177,13 @@ def chat_command(*, inspector: bool) -> Callable[..., None]:
 
 def run(request: ShellRequest, *, inspector: bool) -> ExitCode:
     """Load, wire and run a conversation; returns the exit code."""
-    from calmtui.app.policy import DEFAULT_POLICY
-
     root = project_root(request.project)
     if request.list_conversations:
         return list_saved(root)
-    report = load(request, root)
-    if report.project is None or not DEFAULT_POLICY.allows(report):
-        show_load_problems(report)
+    policy = policy_from_options(list(request.ignore), request.strict)
+    report = load(request, root, policy)
+    if report.project is None or not policy.allows(report):
+        show_load_problems(report, policy)
         return ExitCode.PROBLEMS if report.found_project else ExitCode.USAGE
     project = report.project
     if request.language is not None:
@@ -184,6 +196,7 @@ def run(request: ShellRequest, *, inspector: bool) -> ExitCode:
         except LanguageError as exc:
             note(f"error: --language: {exc}")
             return ExitCode.USAGE
+    not_run = not_run_line(report)
     stubs = load_stubs(request.stub_actions)
     failure = check_understanding(project, request.understanding)
     if failure is not None:
@@ -208,8 +221,18 @@ def run(request: ShellRequest, *, inspector: bool) -> ExitCode:
     use_plain = request.plain or request.json or not (sys.stdin.isatty() and sys.stdout.isatty())
     try:
         if use_plain:
+            warnings = sum(d.severity == "warning" for d in report.diagnostics)
+            if warnings:  # the TUI's Problems panel lists them instead
+                note(
+                    f"project loaded with {warnings} warning{'' if warnings == 1 else 's'} "
+                    "(calmtui validate lists them)"
+                )
+            if not_run is not None:  # the TUI shows it in the chat instead
+                note(not_run)
             return run_plain(request, project, assistant, store, debug=request.debug or inspector)
-        return run_tui(request, report, assistant, store, inspector=inspector)
+        return run_tui(
+            request, report, assistant, store, inspector=inspector, policy=policy, not_run=not_run
+        )
     finally:
         if store is not None:
             store.close()
@@ -240,27 +263,32 @@ def unusable(error: Exception) -> ExitCode:
     return exit_code_for(error)
 
 
-def load(request: ShellRequest, root: Path) -> ValidationReport:
-    """The project as the options name it, validated."""
-    from calmtui.core.validate import report_for
-
+def load(request: ShellRequest, root: Path, policy: ProjectPolicy) -> ValidationReport:
+    """The project as the options name it, reviewed by the project policy."""
     result = load_from_options(
         request.project, request.config, request.domain, request.data, request.endpoints
     )
-    return report_for(result, root)
+    return policy.review(result, root)
 
 
-def show_load_problems(report: ValidationReport) -> None:
+def show_load_problems(report: ValidationReport, policy: ProjectPolicy) -> None:
     """Why the shell cannot start: every problem, compiler style, on stderr."""
     from calmtui.app.diagnostics_view import write_text
 
     shown = [d for d in report.diagnostics if d.severity != "info"]
     write_text(sys.stderr, shown, report.sources, root=report.root)
     if report.found_project:
-        errors = report.errors
+        errors = len(policy.blocking(report.diagnostics))
         note(
             f"cannot start: {errors} error{'' if errors == 1 else 's'} in the project (calmtui validate lists them)"
         )
+
+
+def not_run_line(report: ValidationReport) -> str | None:
+    """The one line naming what calmtui reads in this project but does not run."""
+    from calmtui.core.validate.not_run import summary
+
+    return summary(report.diagnostics)
 
 
 def load_stubs(path: Path | None) -> ActionStubs | None:
@@ -371,6 +399,8 @@ def run_tui(
     store: Store | None,
     *,
     inspector: bool,
+    policy: ProjectPolicy,
+    not_run: str | None = None,
 ) -> ExitCode:
     from calmtui.app.diagnostics_view import PathDisplay
     from calmtui.tui.app import CalmApp
@@ -393,6 +423,8 @@ def run_tui(
         diagnostics=tuple(report.diagnostics),
         sources=dict(report.sources),
         show_path=PathDisplay(root),
+        policy=policy,
+        notices=(not_run,) if not_run else (),
     )
     app = CalmApp(config)
     app.run()

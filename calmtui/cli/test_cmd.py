@@ -5,10 +5,11 @@
 
 A thin command: it parses the options, loads the project and hands the run to
 `calmtui.testing.orchestration` (selection, policy, running, report, output files). The report goes
-to stdout and ends with exactly `N passed, M failed` (`, K skipped` when any); problems with the
-project or the test files go to stderr as diagnostics with file:line. Exit codes (`ExitCode`):
-0 all passed, 1 failures, 2 usage/project/test-file errors, 3 internal error, 5 no test cases
-found. Heavy imports (the runner, rich, litellm via understanding) happen inside the command, so
+to stdout and ends with exactly `N passed, M failed` (`, K errors`, `, K skipped` when any);
+problems with the project go to stderr as diagnostics with file:line; a test file or case that
+cannot be read is an error entry of the report (file:line), and every other case runs. Exit codes
+(`ExitCode`): 0 all passed, 1 failures or test-file errors, 2 usage/project errors, 3 internal
+error, 5 no test cases found. Heavy imports (the runner, rich, litellm via understanding) happen inside the command, so
 `calmtui test --help` stays fast.
 """
 
@@ -27,8 +28,11 @@ from calmtui.cli.project_options import (
     DataOption,
     DomainOption,
     EndpointsOption,
+    IgnoreOption,
     ProjectOption,
+    StrictOption,
     load_from_options,
+    policy_from_options,
     project_root,
 )
 
@@ -131,6 +135,8 @@ def register(app: typer.Typer) -> None:
         collect_only: Annotated[
             bool, typer.Option("--collect-only", help="List the selected test cases and exit.")
         ] = False,
+        ignore: IgnoreOption = None,
+        strict: StrictOption = False,
     ) -> None:
         """Run the e2e test cases and report failures, accuracy and coverage."""
         from calmtui.testing.orchestration import TestRequest, TestRunOptions
@@ -148,6 +154,7 @@ def register(app: typer.Typer) -> None:
             quiet=quiet,
             verbose=verbose and not quiet,
         )
+        policy = policy_from_options(ignore, strict)
         try:
             loaded = load_from_options(project, config, domain, data, endpoints)
             request = TestRequest(
@@ -157,6 +164,7 @@ def register(app: typer.Typer) -> None:
                 keyword=keyword,
                 last_failed=last_failed,
                 collect_only=collect_only,
+                policy=policy,
             )
             code = run(request, options)
         except (typer.Exit, typer.BadParameter, KeyboardInterrupt):

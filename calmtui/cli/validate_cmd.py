@@ -22,12 +22,16 @@ from calmtui.cli.project_options import (
     DataOption,
     DomainOption,
     EndpointsOption,
+    IgnoreOption,
     ProjectOption,
+    StrictOption,
     load_from_options,
+    policy_from_options,
     project_root,
 )
 
 if TYPE_CHECKING:
+    from calmtui.app.policy import ProjectPolicy
     from calmtui.core.validate import ValidationReport
 
 
@@ -45,95 +49,39 @@ def register(app: typer.Typer) -> None:
         fail_on_warnings: Annotated[
             bool, typer.Option("--fail-on-warnings", help="Exit 1 when there are warnings.")
         ] = False,
-        ignore: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--ignore",
-                metavar="CODE",
-                help="Hide diagnostics with this code (repeat, or separate with commas).",
-            ),
-        ] = None,
+        ignore: IgnoreOption = None,
+        strict: StrictOption = False,
         verbose: Annotated[
             bool, typer.Option("--verbose", "-v", help="Also show info diagnostics.")
         ] = False,
     ) -> None:
         """Check the project and print every problem found, sorted by file and line."""
-        codes = parse_ignore(ignore or [])
+        policy = policy_from_options(ignore, strict, fail_on_warnings=fail_on_warnings)
         result = load_from_options(project, config, domain, data, endpoints)
-        from calmtui.core.validate import report_for
-
-        report = report_for(result, project_root(project))
-        report = with_generative_checks(with_custom_action_checks(report)).ignoring(codes)
+        report = policy.review(result, project_root(project))
         code = show_report(
-            report, json_output=json_output, fail_on_warnings=fail_on_warnings, verbose=verbose
+            report,
+            json_output=json_output,
+            fail_on_warnings=fail_on_warnings,
+            verbose=verbose,
+            policy=policy,
         )
         raise typer.Exit(code)
 
 
-def with_custom_action_checks(report: ValidationReport) -> ValidationReport:
-    """Add CT243 for projects whose custom actions run in-process (`actions_module`).
-
-    The check imports the project's actions module — user code — so it lives in
-    `calmtui.actions.checks`, not in the pure core validator, and only runs when it applies.
-    """
-    project = report.project
-    endpoint = project.endpoints.action_endpoint if project is not None else None
-    if project is None or report.skipped_checks or endpoint is None or not endpoint.actions_module:
-        return report
-    from dataclasses import replace
-
-    from calmtui.actions.checks import find_missing_actions
-    from calmtui.core.diagnostics import sort_diagnostics
-
-    found = find_missing_actions(project)
-    if not found:
-        return report
-    return replace(report, diagnostics=tuple(sort_diagnostics([*report.diagnostics, *found])))
-
-
-def with_generative_checks(report: ValidationReport) -> ValidationReport:
-    """Add the CT6xx findings on knowledge search, chitchat and rephrasing: they read the
-    search documents (user files beyond the project's YAML), so they live above the core."""
-    project = report.project
-    if project is None or report.skipped_checks:
-        return report
-    from dataclasses import replace
-    from pathlib import Path
-
-    from calmtui.core.diagnostics import sort_diagnostics
-    from calmtui.generation.checks import generative_diagnostics
-
-    found = generative_diagnostics(project, Path(report.root))
-    if not found:
-        return report
-    return replace(report, diagnostics=tuple(sort_diagnostics([*report.diagnostics, *found])))
-
-
-def parse_ignore(values: list[str]) -> frozenset[str]:
-    """`--ignore CT240 --ignore ct241,CT242` -> the codes; an unknown code is a usage error."""
-    from calmtui.core.codes import CODES
-
-    codes = {part.strip().upper() for value in values for part in value.split(",") if part.strip()}
-    unknown = sorted(codes - set(CODES))
-    if unknown:
-        raise typer.BadParameter(
-            f"unknown diagnostic code {unknown[0]!r} (the codes are listed in docs/diagnostics.md)",
-            param_hint="'--ignore'",
-        )
-    return frozenset(codes)
-
-
-def exit_code(report: ValidationReport, *, fail_on_warnings: bool) -> ExitCode:
-    from calmtui.app.policy import ProjectPolicy
-
+def exit_code(report: ValidationReport, policy: ProjectPolicy) -> ExitCode:
     if not report.found_project:
         return ExitCode.USAGE
-    policy = ProjectPolicy(fail_on_warnings=fail_on_warnings)
     return ExitCode.OK if policy.allows(report) else ExitCode.PROBLEMS
 
 
 def show_report(
-    report: ValidationReport, *, json_output: bool, fail_on_warnings: bool, verbose: bool
+    report: ValidationReport,
+    *,
+    json_output: bool,
+    fail_on_warnings: bool,
+    verbose: bool,
+    policy: ProjectPolicy,
 ) -> ExitCode:
     from calmtui.app.diagnostics_view import (
         PathDisplay,
@@ -145,7 +93,7 @@ def show_report(
     )
 
     show_path = PathDisplay(report.root)
-    code = exit_code(report, fail_on_warnings=fail_on_warnings)
+    code = exit_code(report, policy)
     shown = [d for d in report.diagnostics if verbose or d.severity != "info"]
     if os.environ.get("GITHUB_ACTIONS") == "true":
         stream = sys.stderr if json_output or not report.found_project else sys.stdout

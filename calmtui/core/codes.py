@@ -69,7 +69,16 @@ CODES: dict[str, str] = {
     "CT241": "slot is never used",
     "CT242": "action is never used",
     "CT243": "custom action not found in the actions module",
-    "CT244": "the changed actions code cannot be imported",
+    "CT244": "the actions code cannot be imported",
+    # CT270-CT279: issue 11 (what Rasa accepts and refuses; what calmtui does not run)
+    "CT270": "environment variable in a model setting Rasa reads as written",
+    "CT271": "api_key written out instead of an environment variable",
+    "CT272": "response has an empty list of variations",
+    "CT273": "coexistence router set up in a way Rasa refuses",
+    "CT275": "component or policy that calmtui does not run",
+    "CT276": "endpoints setting that calmtui does not use",
+    "CT277": "the NLU-based half of a coexistence project is not run",
+    "CT278": "calmtui settings in config.yml cannot be used",
     # --- CT3xx: flows ---------------------------------------------------------------------------
     "CT300": "no flows found",
     "CT301": "unknown key in a flow or step",
@@ -120,6 +129,10 @@ CODES: dict[str, str] = {
     "CT346": "invalid step id",
     "CT347": "invalid set_slots entry",
     "CT350": "extra key in a collect step's rejection is ignored",
+    # CT370-CT379: issue 11 (keys Rasa ignores; properties calmtui does not act on)
+    "CT370": "extra key in a step or branch is ignored, as Rasa does",
+    "CT371": "flow or step property that calmtui does not act on",
+    "CT372": "pattern that calmtui never starts",
     # --- CT4xx: commands and LLM output (also the reasons of ignored/rewritten commands) -------
     "CT400": "a line of the LLM's answer is not a command",
     "CT401": "the flow is already active",
@@ -212,6 +225,35 @@ CODES: dict[str, str] = {
     "CT710": "response said without a translation",
     "CT711": "offline understanding has no stemmer for a language",
 }
+
+
+# -- issue 11: accept what Rasa accepts ------------------------------------------------------------
+# Warnings where calmtui is stricter than Rasa by opinion (Rasa accepts the file and runs it):
+# `--strict` (or `calmtui: {strict: true}` in config.yml) turns them into errors. Keys Rasa
+# accepts and ignores by design (CT350, CT370, CT504) and what calmtui does not run (CT275-CT277,
+# CT371, CT372) are plain warnings. The table in docs/diagnostics.md lists every code with its
+# severity and whether Rasa refuses the same input (tests/core/test_codes_audit.py).
+STRICT_CODES: frozenset[str] = frozenset(
+    {
+        "CT202",  # categorical slot without values
+        "CT203",  # initial value does not fit the slot type
+        "CT223",  # slot name Rasa does not check (only collected slots must match)
+        "CT236",  # component option of the wrong type (Rasa reads options as written)
+        "CT608",  # generative component option of the wrong type (the default is used)
+        "CT272",  # response with an empty list of variations
+        "CT336",  # a collect step's rejection names an unknown response
+        "CT340",  # set_slots value that does not fit the slot type
+        "CT346",  # step id with whitespace
+        "CT508",  # unknown fixture (Rasa runs the case without it)
+        "CT509",  # unknown metadata (Rasa warns and runs the case without it)
+        "CT510",  # a test names an unknown flow
+        "CT511",  # a test names an unknown slot
+        "CT512",  # a test names an unknown response or action
+        "CT513",  # stub for an action the project lacks (Rasa never uses it)
+    }
+)
+# Codes a user can never silence: without a project there is nothing to run.
+UNSILENCEABLE: frozenset[str] = frozenset({"CT100"})
 
 
 def title(code: str) -> str:

@@ -152,8 +152,10 @@ def _typed(
                 hint=f"known options: {', '.join(sorted(expected))}",
             )
         elif value is not None and not _fits(value, kind):
-            yield Diagnostic.error(
-                "CT608", f"option {key!r} of {owner} must be {kind}, found {value!r}", span
+            yield Diagnostic.warning(
+                "CT608",
+                f"option {key!r} of {owner} must be {kind}, found {value!r}: the default is used",
+                span,
             )
 
 

@@ -172,9 +172,10 @@ def _option_problems(
                 hint=f"known options: {', '.join(sorted(expected))}",
             )
         elif value is not None and not _fits(value, kind):
-            yield Diagnostic.error(
+            yield Diagnostic.warning(
                 "CT608",
-                f"option '{prefix}{key}' of {component.name} must be {kind}, found {value!r}",
+                f"option '{prefix}{key}' of {component.name} must be {kind}, found {value!r}: "
+                "the default is used",
                 _span(component, str(key)) if not prefix else component.span,
             )
 

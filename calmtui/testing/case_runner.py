@@ -5,6 +5,11 @@ its first failing turn (Rasa does the same for style A; for style B it evaluates
 whole conversation but stops at the first failure, so the verdict is the same and failing cases
 finish sooner). An exception from understanding, an action runner or the engine fails the case
 with its message; it never ends the run.
+
+In a coexistence project, a case that sends a message Rasa's router would hand to the NLU-based
+half needs that half, which calmtui does not run (`calmtui.core.coexistence` says exactly which
+messages): the case stops at that message and ends *skipped*, with the reason and its line, not
+failed with a diff that would only show CALM answering a message it was never meant to get.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ class _Run:
     outcomes: list[CheckOutcome] = field(default_factory=list[CheckOutcome])
     failure: Failure | None = None
     sending: UserStep | None = None
+    skip_reason: str = ""
 
     def conversation(self) -> Conversation:
         start = self.session.history[0] if self.session.history else None
@@ -82,6 +88,10 @@ class _Run:
             number=len(self.records) + 1, step_index=index, step=step, result=result
         )
         self.records.append(record)
+        note = result.routing_note
+        if note is not None:
+            where = f"{step.span.path}:{step.span.line}" if step.span is not None else "a step"
+            self.skip_reason = f"needs the NLU-based half: turn {record.number} ({where}): {note}"
         return record
 
     def crashed(self, exc: BaseException) -> Failure:
@@ -132,6 +142,7 @@ async def run_case(case: TestCase, env: RunEnvironment) -> CaseResult:
         conversation=run.conversation(),
         duration_ms=(time.perf_counter() - began) * 1000,
         conversation_id=conversation_id,
+        skip_reason=run.skip_reason,
     )
 
 
@@ -146,6 +157,8 @@ def session_start_metadata(case: TestCase) -> Mapping[str, Any]:
 def _status(run: _Run) -> Status:
     if run.failure is not None:
         return "failed"
+    if run.skip_reason:
+        return "skipped"
     return "skipped" if any(o.status == "skipped" for o in run.outcomes) else "passed"
 
 
@@ -159,6 +172,8 @@ async def _run_assertions(run: _Run) -> None:
     waiting: list[TurnRecord] = []
     for position, (index, step) in enumerate(users):
         waiting.append(await run.send(index, step))
+        if run.skip_reason:
+            return
         following = users[position + 1][1].text if position + 1 < len(users) else None
         if following == step.text:
             continue
@@ -194,6 +209,8 @@ async def _run_steps(run: _Run) -> None:
             if mismatches:
                 break
             record = await run.send(index, step)
+            if run.skip_reason:
+                return
             line = user_line(record.result.events) or f"user: {step.text}"
             diff_expected.append(line)
             diff_actual.append(line)

@@ -92,8 +92,15 @@ class _Checker:
             return
         hint = did_you_mean(name, self.project.domain.slots)
         message = f"the project has no slot {name!r}"
-        if not warn:
-            self.out.append(Diagnostic.error(UNKNOWN_SLOT, message, span, hint=hint))
+        if not warn:  # a fixture's slot: Rasa sets it anyway, and the tracker drops it
+            self.out.append(
+                Diagnostic.warning(
+                    UNKNOWN_SLOT,
+                    message + ": the fixture cannot set it (as in Rasa)",
+                    span,
+                    hint=hint,
+                )
+            )
             return
         why = COMMAND_NOTE if command else CHECK_NOTE
         self.out.append(Diagnostic.warning(UNKNOWN_SLOT, message + why, span, hint=hint))
@@ -244,8 +251,11 @@ def _check_stubs(c: _Checker, parsed: Sequence[ParsedFile]) -> None:
                     else "does not exist in the project"
                 )
                 c.out.append(
-                    Diagnostic.error(
-                        UNKNOWN_STUB_ACTION, f"stub for {action!r}, which {what}", span, hint=hint
+                    Diagnostic.warning(
+                        UNKNOWN_STUB_ACTION,
+                        f"stub for {action!r}, which {what}: it is never used",
+                        span,
+                        hint=hint,
                     )
                 )
             if stub.test_case is not None and stub.test_case not in case_names:

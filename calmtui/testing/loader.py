@@ -71,6 +71,12 @@ class TestSuite:
     sources: dict[str, str] = field(default_factory=dict[str, str])
     files: list[str] = field(default_factory=list[str])
     deselected: int = 0
+    # Per test file, the span of each item of its `test_cases:` (see `testing/isolation.py`).
+    case_items: dict[str, list[tuple[Span, str | None]]] = field(
+        default_factory=dict[str, list[tuple[Span, str | None]]]
+    )
+    # The conftest.yml files read, relative to the project root.
+    conftests: list[str] = field(default_factory=list[str])
 
     @property
     def ok(self) -> bool:
@@ -119,6 +125,8 @@ def load_suite(
     suite.cases = _select(suite, parsed, wanted, keyword, only, files.diagnostics)
     suite.diagnostics = sort_diagnostics(files.diagnostics + resolver.diagnostics)
     suite.sources = files.sources
+    suite.case_items = {p.path: list(p.case_items) for p in parsed}
+    suite.conftests = sorted(files.conftests_read)
     return suite
 
 
@@ -130,6 +138,10 @@ class _Files:
         self.sources: dict[str, str] = {}
         self.diagnostics: list[Diagnostic] = []
         self._conftests: dict[str, ParsedFile | None] = {}
+
+    @property
+    def conftests_read(self) -> list[str]:
+        return list(self._conftests)
 
     def rel(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -276,7 +288,15 @@ class _Resolver:
         hint = did_you_mean(name, known) or (
             f"define it under a top-level '{kind}:' key of this file or of a conftest.yml"
         )
-        self.diagnostics.append(Diagnostic.error(code, f"unknown {what} {name!r}", span, hint=hint))
+        # Rasa runs the case without it (and warns about metadata); so does calmtui.
+        self.diagnostics.append(
+            Diagnostic.warning(
+                code,
+                f"unknown {what} {name!r}: the case runs without it, as in Rasa",
+                span,
+                hint=hint,
+            )
+        )
         return None
 
     def _stubs(self, test_file: ParsedFile, case: str) -> dict[str, ActionStub]:

@@ -3,13 +3,15 @@
     code = run_tests(TestRequest(root=..., loaded=..., paths=[...]), TestRunOptions(workers=8))
 
 The CLI parses options and loads the project (`calmtui/cli/test_cmd.py`); everything from there on
-is here, with no Typer: the project and test files are checked by the project policy
-(`calmtui.app.policy`), understanding is resolved before the first case (`calmtui.app.understanding`),
-the cases run concurrently (`runner.py`), the console report goes to `out` and the files to
-`outputs.py`. Problems with the project or test files go to `err` as diagnostics with file:line.
-Usage problems (an unknown path, a bad `-k` expression) raise `UsageError` for the CLI to print
-its usage way. Exit codes (`ExitCode`): 0 all passed, 1 failures, 2 project/test-file errors or
-unusable understanding settings, 5 no test cases found.
+is here, with no Typer: the project is reviewed by the project policy (`calmtui.app.policy`, as
+for every command), the test files' problems are isolated (`isolation.py`: a file or case that
+cannot be read is an error entry of the run, every other case runs), understanding is resolved
+before the first case (`calmtui.app.understanding`), the cases run concurrently (`runner.py`),
+the console report goes to `out` and the files to `outputs.py`. Problems with the project go to
+`err` as diagnostics with file:line, warnings of test files too; the test files' errors are in
+the report. Usage problems (an unknown path, a bad `-k` expression) raise `UsageError` for the
+CLI to print its usage way. Exit codes (`ExitCode`): 0 all passed, 1 failures or test-file errors,
+2 project errors or unusable understanding settings, 5 no test cases found.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from calmtui.app.exit_codes import ExitCode, UsageError
+from calmtui.app.policy import DEFAULT_POLICY, ProjectPolicy
 
 if TYPE_CHECKING:
     from calmtui.app.diagnostics_view import Line, PathDisplay
@@ -30,10 +33,11 @@ if TYPE_CHECKING:
     from calmtui.core.model.project import Project
     from calmtui.testing.coverage import CoverageReport
     from calmtui.testing.environment import Wiring
+    from calmtui.testing.isolation import Isolated
     from calmtui.testing.judge import Judge
     from calmtui.testing.loader import Target, TestSuite
     from calmtui.testing.results import SuiteResult
-    from calmtui.testing.spec import JudgeConfig
+    from calmtui.testing.spec import JudgeConfig, TestCase
 
 DEFAULT_WORKERS = 8
 
@@ -69,6 +73,8 @@ class TestRequest:
     keyword: str | None = None
     last_failed: bool = False
     collect_only: bool = False
+    # `--ignore` / `--strict`; the project's own `calmtui:` settings add to it.
+    policy: ProjectPolicy = DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +101,21 @@ def run_tests(
         except KeywordError as exc:
             raise UsageError(str(exc), param_hint="'-k'") from None
     targets = resolve_targets(request.paths, request.root)
-    project = _valid_project(request.loaded, request.root, io)
-    if project is None:
+    reviewed = _valid_project(request.loaded, request.root, io, request.policy)
+    if reviewed is None:
         return ExitCode.USAGE
+    project, not_run = reviewed
+    policy = request.policy.for_project(project)
     show_path = PathDisplay(project.root)
     only = _last_failed(project.root, request.last_failed, options.quiet, io)
+    from calmtui.testing.isolation import isolate
     from calmtui.testing.loader import load_suite
 
     suite = load_suite(project, project.root, targets, keyword=request.keyword, only=only)
-    if not _show_test_file_problems(suite, show_path, io):
+    isolated = isolate(suite, policy.judge)
+    if not _show_test_file_problems(suite, isolated, show_path, io):
         return ExitCode.USAGE
-    if not suite.cases:
+    if not isolated.runnable and not isolated.errors:
         where = ", ".join(request.paths) if request.paths else f"{show_path('tests')}/"
         extra = f" ({suite.deselected} deselected)" if suite.deselected else ""
         io.err.write(f"no test cases found in {where}{extra}\n")
@@ -114,11 +124,13 @@ def run_tests(
         )
         return ExitCode.NO_TESTS
     if request.collect_only:
-        for case in suite.cases:
+        for case in isolated.runnable:
             io.out.write(f"{show_path(case.path)}::{case.name}  (line {case.line})\n")
-        io.out.write(f"{len(suite.cases)} test cases\n")
-        return ExitCode.OK
-    return _run_suite(project, suite, show_path, options, io)
+        for entry in isolated.errors:
+            io.out.write(f"{show_path(entry.case.path)}:{entry.case.line}  error: cannot be read\n")
+        io.out.write(f"{len(isolated.runnable)} test cases\n")
+        return ExitCode.PROBLEMS if isolated.errors else ExitCode.OK
+    return _run_suite(project, suite, isolated, show_path, options, io, not_run=not_run)
 
 
 def resolve_targets(paths: Sequence[str], root: Path) -> list[Target]:
@@ -135,16 +147,18 @@ def resolve_targets(paths: Sequence[str], root: Path) -> list[Target]:
     return targets
 
 
-def _valid_project(result: LoadResult, root: Path, io: _Streams) -> Project | None:
-    """The loaded project, or None after printing why it cannot be tested (exit 2)."""
+def _valid_project(
+    result: LoadResult, root: Path, io: _Streams, policy: ProjectPolicy
+) -> tuple[Project, str | None] | None:
+    """The project and the line naming what calmtui does not run in it, or None after printing
+    why it cannot be tested (exit 2)."""
     from calmtui.app.diagnostics_view import PathDisplay, write_text
-    from calmtui.app.policy import DEFAULT_POLICY
-    from calmtui.core.validate import report_for
+    from calmtui.core.validate.not_run import summary
 
-    report = report_for(result, root)
-    errors = DEFAULT_POLICY.blocking(report.diagnostics)
-    if report.project is not None and DEFAULT_POLICY.allows(report):
-        return report.project
+    report = policy.review(result, root)
+    errors = policy.blocking(report.diagnostics)
+    if report.project is not None and policy.allows(report):
+        return report.project, summary(report.diagnostics)
     show_path = PathDisplay(report.root)
     write_text(io.err, errors, report.sources, root=report.root)
     _github(errors, show_path, io)
@@ -168,22 +182,20 @@ def _last_failed(root: str, enabled: bool, quiet: bool, io: _Streams) -> list[st
     return failed
 
 
-def _show_test_file_problems(suite: TestSuite, show_path: PathDisplay, io: _Streams) -> bool:
-    from calmtui.app.diagnostics_view import plural, render_text, should_color
+def _show_test_file_problems(
+    suite: TestSuite, isolated: Isolated, show_path: PathDisplay, io: _Streams
+) -> bool:
+    """Warnings of the test files on `err` (their errors are entries of the report); False
+    after printing a usage error (an unknown `path::name`) that stops the run."""
+    from calmtui.app.diagnostics_view import render_text, should_color
 
-    if not suite.diagnostics:
+    shown = [*isolated.shown, *isolated.usage]
+    if not shown:
         return True
-    shown = [d for d in suite.diagnostics if d.severity != "info"]
-    io.err.write(render_text(shown, suite.sources, show_path=show_path, color=should_color(io.err)))
+    color = should_color(io.err)
+    io.err.write(render_text(shown, suite.sources, show_path=show_path, color=color))
     _github(shown, show_path, io)
-    errors = sum(d.is_error for d in shown)
-    if errors:
-        files = len({d.span.path for d in shown if d.span is not None}) or 1
-        io.err.write(
-            f"{plural(errors, 'error')} in test files ({plural(files, 'file')}): no test was run\n"
-        )
-        return False
-    return True
+    return not isolated.usage
 
 
 def _github(diagnostics: list[Diagnostic], show_path: PathDisplay, io: _Streams) -> None:
@@ -197,9 +209,12 @@ def _github(diagnostics: list[Diagnostic], show_path: PathDisplay, io: _Streams)
 def _run_suite(
     project: Project,
     suite: TestSuite,
+    isolated: Isolated,
     show_path: PathDisplay,
     options: TestRunOptions,
     io: _Streams,
+    *,
+    not_run: str | None = None,
 ) -> ExitCode:
     from calmtui.app.diagnostics_view import emit, plural, should_color
     from calmtui.app.understanding import make_generator, prefetch_litellm
@@ -217,17 +232,26 @@ def _run_suite(
     prefetch_litellm(generator)
     color = should_color(io.out)
     if not options.quiet:
-        files = len({c.path for c in suite.cases})
+        files = len({c.path for c in isolated.runnable})
         header = (
-            f"running {plural(len(suite.cases), 'test case')} from {plural(files, 'file')} · "
+            f"running {plural(len(isolated.runnable), 'test case')} from {plural(files, 'file')} · "
             f"understanding: {wiring.mode or '?'} · {plural(options.workers, 'worker')}"
         )
         if options.repeat > 1:
             header += f" · each {options.repeat} times"
-        io.out.write(emit([[(header, "dim")]], color=color))
+        if isolated.errors:
+            header += f" · {len(isolated.errors)} cannot be read"
+        lines: list[Line] = [[(header, "dim")]]
+        if not_run is not None:
+            lines.append([(not_run, "yellow")])
+        io.out.write(emit(lines, color=color))
         io.out.flush()
-    result = _execute(suite, wiring, options, io)
-    code = ExitCode.PROBLEMS if result.failed else ExitCode.OK
+    result = _execute(isolated.runnable, wiring, options, io)
+    if isolated.errors:
+        result.results = sorted(
+            [*isolated.errors, *result.results], key=lambda r: (r.case.path, r.case.line)
+        )
+    code = ExitCode.PROBLEMS if result.unsuccessful else ExitCode.OK
     coverage = _coverage(project, result) if options.coverage else None
     io.out.write(
         emit(_report_lines(project, suite, result, show_path, options, coverage), color=color)
@@ -249,14 +273,15 @@ def _run_suite(
         io.err.write(f"warning: could not record failures for --last-failed: {exc}\n")
     io.out.write(
         emit(
-            [[(result.summary_line(), "bold red" if result.failed else "bold green")]], color=color
+            [[(result.summary_line(), "bold red" if result.unsuccessful else "bold green")]],
+            color=color,
         )
     )
     return code
 
 
 def _execute(
-    suite: TestSuite, wiring: Wiring, options: TestRunOptions, io: _Streams
+    cases: Sequence[TestCase], wiring: Wiring, options: TestRunOptions, io: _Streams
 ) -> SuiteResult:
     from calmtui.testing.report.progress import progress_bar
     from calmtui.testing.runner import RunOptions, run_suite_sync
@@ -264,9 +289,9 @@ def _execute(
     run_options = RunOptions(
         workers=options.workers, fail_fast=options.fail_fast, repeat=options.repeat
     )
-    with progress_bar(len(suite.cases), io.err, enabled=not options.quiet) as advance:
+    with progress_bar(len(cases), io.err, enabled=not options.quiet) as advance:
         return run_suite_sync(
-            suite.cases, wiring.env, run_options, on_result=advance, cleanup=wiring.aclose
+            cases, wiring.env, run_options, on_result=advance, cleanup=wiring.aclose
         )
 
 
@@ -297,6 +322,9 @@ def _report_lines(
     lines: list[Line] = []
     if options.verbose:
         lines += [console.case_line(r, show_path) for r in result.results]
+    for errored in result.errored:
+        block = console.error_lines(errored, suite.sources, show_path=show_path)
+        lines += block[:1] if options.quiet else [[], *block]
     for failed in result.failures:
         if options.quiet:
             lines.append(
@@ -310,7 +338,7 @@ def _report_lines(
             failed, suite.sources, show_path=show_path, hidden_slots=hidden, verbose=options.verbose
         )
     if not options.quiet:
-        if result.failures:
+        if result.failures or result.errored:
             lines.append([])
         lines += console.skipped_lines(result, show_path)
         lines += console.flaky_lines(result, show_path)

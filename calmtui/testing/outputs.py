@@ -46,6 +46,8 @@ def write_outputs(
     hidden = frozenset(name for name, slot in project.domain.slots.items() if slot.builtin)
 
     def failure_text(case_result: CaseResult) -> str:
+        if case_result.status == "error":
+            return plain_text(console.error_lines(case_result, suite.sources))
         return plain_text(console.failure_lines(case_result, suite.sources, hidden_slots=hidden))
 
     written: list[str] = []
@@ -119,5 +121,5 @@ def remember_failures(root: str, result: SuiteResult) -> None:
     update_last_failed(
         root,
         [r.case.node_id for r in result.results],
-        [r.case.node_id for r in result.failures],
+        [r.case.node_id for r in (*result.failures, *result.errored)],
     )

@@ -85,6 +85,9 @@ class ParsedFile:
     metadata: dict[str, MetadataDef] = field(default_factory=dict[str, MetadataDef])
     stubs: list[ActionStub] = field(default_factory=list[ActionStub])
     judge: JudgeConfig | None = None
+    # Every item of `test_cases:`, read or not, with its name when it has one: a problem inside
+    # one is that case's alone.
+    case_items: list[tuple[Span, str | None]] = field(default_factory=list[tuple[Span, str | None]])
 
 
 def parse_test_file(parsed: YamlFile, *, conftest: bool = False) -> tuple[ParsedFile, FileReader]:
@@ -122,7 +125,10 @@ def parse_test_file(parsed: YamlFile, *, conftest: bool = False) -> tuple[Parsed
             else None
         )
         for i, item in enumerate(seq or []):
-            case = _case(item, seq.item_span(i) if seq is not None else data.span, r)
+            span = seq.item_span(i) if seq is not None else data.span
+            name = item.get("test_case") if isinstance(item, YMap) else None
+            result.case_items.append((span, name if isinstance(name, str) else None))
+            case = _case(item, span, r)
             if case is not None:
                 result.cases.append(case)
     return result, r

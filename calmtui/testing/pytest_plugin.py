@@ -9,9 +9,12 @@ Opt in (the plugin is installed with calmtui and must not collect anybody's YAML
     calmtui_understanding = "offline"
 
 Every YAML file with a top-level `test_cases:` becomes a collector and every test case an item
-whose `reportinfo()` points at the case's line. A broken test file or project is a collection
-error showing the diagnostics; a failing case shows calmtui's failure block. All cases of a
-pytest process share one event loop, one project load and one command generator.
+whose `reportinfo()` points at the case's line. The project is reviewed by the same project
+policy as `calmtui test` (its `calmtui:` settings in config.yml apply). A broken project, or a
+test file that cannot be used as a whole, is a collection error showing the diagnostics; a test
+case that cannot be read is an item that errors at setup (pytest's `ERROR`, with the
+diagnostics), and the file's other cases run; a failing case shows calmtui's failure block. All
+cases of a pytest process share one event loop, one project load and one command generator.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from calmtui.core.errors import CalmtuiError
 from calmtui.testing import CONFTEST_NAMES, YAML_SUFFIXES
 
 if TYPE_CHECKING:  # the runner is imported only when a calmtui file is collected
+    from calmtui.app.policy import ProjectPolicy
     from calmtui.core.diagnostics import Diagnostic
     from calmtui.core.model.project import Project
     from calmtui.testing.environment import Wiring
@@ -99,6 +103,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class _Project:
     project: Project
     wiring: Wiring
+    policy: ProjectPolicy
 
 
 @dataclass(slots=True)
@@ -171,12 +176,12 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
     from calmtui.app.policy import DEFAULT_POLICY
     from calmtui.app.understanding import make_generator
     from calmtui.core.loading.project_loader import load_project
-    from calmtui.core.validate import report_for
     from calmtui.testing.environment import build_wiring, make_judge
 
-    report = report_for(load_project(root), root)
-    errors = DEFAULT_POLICY.blocking(report.diagnostics)
-    if report.project is None or not DEFAULT_POLICY.allows(report):
+    report = DEFAULT_POLICY.review(load_project(root), root)
+    policy = DEFAULT_POLICY.for_project(report.project)
+    errors = policy.blocking(report.diagnostics)
+    if report.project is None or not policy.allows(report):
         return ProjectUnusableError(
             _render(errors, report.sources) or f"no assistant project in {root}"
         )
@@ -190,7 +195,7 @@ def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
         )
     except UnderstandingConfigError as exc:
         return ProjectUnusableError(str(exc))
-    return _Project(project=project, wiring=wiring)
+    return _Project(project=project, wiring=wiring, policy=policy)
 
 
 def _render(diagnostics: list[Diagnostic], sources: Mapping[str, str]) -> str:
@@ -202,14 +207,26 @@ def _render(diagnostics: list[Diagnostic], sources: Mapping[str, str]) -> str:
 
 class CalmtuiFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
+        from calmtui.testing.isolation import isolate
         from calmtui.testing.loader import Target, load_suite
 
         root, loaded = _load(self.config, self.path)
         suite = load_suite(loaded.project, root, [Target(path=self.path)])
-        errors = [d for d in suite.diagnostics if d.is_error]
-        if errors:
-            raise ProjectUnusableError(_render(errors, suite.sources))
-        for case in suite.cases:
+        isolated = isolate(suite, loaded.policy.judge)
+        whole_file = [e for e in isolated.errors if e.case.name == e.case.path]
+        if whole_file or isolated.usage:
+            problems = [d for e in whole_file for d in e.problems] + isolated.usage
+            raise ProjectUnusableError(_render(problems, suite.sources))
+        for entry in isolated.errors:  # cases that cannot be read: an ERROR each, at setup
+            yield CalmtuiItem.from_parent(  # pyright: ignore[reportUnknownMemberType]
+                self,
+                name=entry.case.name,
+                case=entry.case,
+                loaded=loaded,
+                sources=suite.sources,
+                problems=entry.problems,
+            )
+        for case in isolated.runnable:
             yield CalmtuiItem.from_parent(  # pyright: ignore[reportUnknownMemberType]
                 self, name=case.name, case=case, loaded=loaded, sources=suite.sources
             )
@@ -222,12 +239,24 @@ class CalmtuiFile(pytest.File):
 
 class CalmtuiItem(pytest.Item):
     def __init__(
-        self, *, case: TestCase, loaded: _Project, sources: dict[str, str], **kwargs: Any
+        self,
+        *,
+        case: TestCase,
+        loaded: _Project,
+        sources: dict[str, str],
+        problems: tuple[Diagnostic, ...] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)  # pyright: ignore[reportUnknownMemberType]
         self.case = case
         self.loaded = loaded
         self.sources = sources
+        self.problems = problems
+
+    def setup(self) -> None:
+        if self.problems:  # a failure in setup is pytest's ERROR; pytrace=False: no traceback
+            header = f"{self.case.path}:{self.case.line}: {self.case.name!r} cannot be read"
+            pytest.fail(f"{header}\n{_render(list(self.problems), self.sources)}", pytrace=False)
 
     def runtest(self) -> None:
         from calmtui.testing.case_runner import run_case

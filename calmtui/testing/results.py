@@ -1,6 +1,11 @@
 """What a test run found: per case a status, the first failing turn with every mismatch of that
 turn, the outcome of each check (for the accuracy table), and the conversation itself (for the
-failure context, coverage and the reports)."""
+failure context, coverage and the reports).
+
+Statuses: `passed`, `failed`, `skipped` (with the reasons: an assertion calmtui cannot judge, or
+a message the coexistence router would hand to the NLU-based half), and `error`: a test file or
+case that cannot be read (`problems` says why, with file:line); it is not run, every other case
+is, and it counts like a failure for the exit code (issue 11 §4)."""
 
 from __future__ import annotations
 
@@ -9,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from calmtui.core.diagnostics import Span
+from calmtui.core.diagnostics import Diagnostic, Span
 from calmtui.session import TurnResult
 from calmtui.testing.conversation import Conversation
 from calmtui.testing.spec import TestCase, UserStep
 
-Status = Literal["passed", "failed", "skipped"]
+Status = Literal["passed", "failed", "skipped", "error"]
 CheckStatus = Literal["passed", "failed", "skipped"]
 
 
@@ -80,12 +85,19 @@ class CaseResult:
     duration_ms: float = 0.0
     flaky: Flakiness | None = None
     conversation_id: str = ""  # the sender id custom actions saw (`<case>_<timestamp>`)
+    # Why a case or file with status "error" could not be run (diagnostics with file:line).
+    problems: tuple[Diagnostic, ...] = ()
+    # For a file's error entry: how many of its (or, for a conftest, its directory's) cases
+    # were not run because of it.
+    not_run: int = 0
+    # Why a case was skipped as a whole (e.g. it needs the NLU-based half of the project).
+    skip_reason: str = ""
 
     @property
     def skip_reasons(self) -> list[str]:
-        return list(
-            dict.fromkeys(o.reason for o in self.outcomes if o.status == "skipped" and o.reason)
-        )
+        reasons = [self.skip_reason] if self.skip_reason else []
+        reasons += [o.reason for o in self.outcomes if o.status == "skipped" and o.reason]
+        return list(dict.fromkeys(reasons))
 
 
 @dataclass(slots=True, kw_only=True)
@@ -112,16 +124,32 @@ class SuiteResult:
         return self.count("skipped")
 
     @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    @property
     def failures(self) -> list[CaseResult]:
         return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def errored(self) -> list[CaseResult]:
+        """Test files and cases that could not be read (not run)."""
+        return [r for r in self.results if r.status == "error"]
+
+    @property
+    def unsuccessful(self) -> bool:
+        """Any failure or error: the run's exit code is 1."""
+        return bool(self.failed or self.errors)
 
     @property
     def flaky(self) -> list[CaseResult]:
         return [r for r in self.results if r.flaky is not None]
 
     def summary_line(self) -> str:
-        """Exactly `N passed, M failed`, plus `, K skipped` when any were skipped."""
+        """Exactly `N passed, M failed`, then `, K error(s)` and `, K skipped` when any."""
         line = f"{self.passed} passed, {self.failed} failed"
+        if self.errors:
+            line += f", {self.errors} error{'' if self.errors == 1 else 's'}"
         return line + (f", {self.skipped} skipped" if self.skipped else "")
 
     def accuracy(self) -> list[tuple[str, int, int]]:

@@ -42,7 +42,9 @@ class CalmApp(App[None]):
             on_warning=self._warn,
             language=config.language,
         )
-        self.controller = ConversationController(conversation, paths=config.paths)
+        self.controller = ConversationController(
+            conversation, paths=config.paths, policy=config.policy
+        )
         self.sub_title = "inspect" if config.inspector else "shell"
 
     @property

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from calmtui.app.conversation import Assistant
+from calmtui.app.policy import DEFAULT_POLICY, ProjectPolicy
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.loading.project_loader import ProjectPaths
 from calmtui.core.model.project import Project
@@ -43,3 +44,7 @@ class ShellConfig:
     now: Callable[[], str] = local_time
     # Where screenshots go (default: the current directory).
     screenshot_dir: str | None = None
+    # The project policy of the command line (`--ignore`, `--strict`): hot reload applies it too.
+    policy: ProjectPolicy = DEFAULT_POLICY
+    # Lines shown once when the conversation opens (what calmtui does not run in this project).
+    notices: tuple[str, ...] = ()

@@ -46,15 +46,15 @@ def resolve_mode(
 ) -> ModeChoice:
     """Which mode to use and where that came from; raises UnknownModeError for a bad name."""
     env = os.environ if environ is None else environ
-    configured = project.config.calmtui.get("understanding") if project is not None else None
+    configured = project.config.settings.understanding if project is not None else None
     for value, source, where in (
         (flag, "flag", "--understanding"),
         (configured, "config", "'calmtui: understanding' in config.yml"),
         (env.get(ENV_VAR), "env", f"${ENV_VAR}"),
     ):
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or not value.strip():
             continue
-        return ModeChoice(_check(str(value), where), source)  # type: ignore[arg-type]
+        return ModeChoice(_check(value, where), source)  # type: ignore[arg-type]
     return ModeChoice(DEFAULT_MODE, "default")
 
 

@@ -82,14 +82,14 @@ def test_rasa_sdk_classes_count_and_a_complete_module_is_quiet(tmp_path: Path) -
     }
 
 
-def test_a_module_that_cannot_be_imported_is_one_warning(tmp_path: Path) -> None:
+def test_a_module_that_cannot_be_imported_is_one_error_at_the_line(tmp_path: Path) -> None:
     project = load(write_project(tmp_path / "bank", actions="import no_such_package_here\n"))
     [problem] = find_missing_actions(project)
-    assert problem.code == "CT243"
+    assert (problem.code, problem.severity) == ("CT244", "error")
     assert problem.message == (
         "cannot import the actions module 'actions': ModuleNotFoundError: No module named 'no_such_package_here'"
     )
-    assert str(problem.span).startswith("endpoints.yml:2:")
+    assert str(problem.span) == "actions/__init__.py:1:1"
 
 
 def test_only_actions_module_projects_are_checked(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_validate_json_with_a_broken_module_has_no_traceback(tmp_path: Path) -> 
     root = write_project(tmp_path / "bank", actions="raise RuntimeError('no database')\n")
     result = CliRunner().invoke(app, ["validate", "--project", str(root), "--json"])
     document = json.loads(result.stdout)
-    [problem] = [d for d in document["diagnostics"] if d["code"] == "CT243"]
+    [problem] = [d for d in document["diagnostics"] if d["code"] == "CT244"]
     assert (
         problem["message"]
         == "cannot import the actions module 'actions': RuntimeError: no database"
@@ -145,10 +145,10 @@ def test_the_banking_template_defines_all_its_actions() -> None:
     }
 
 
-def test_a_missing_module_is_one_warning_with_a_way_forward(tmp_path: Path) -> None:
+def test_a_missing_module_is_one_error_with_a_way_forward(tmp_path: Path) -> None:
     [problem] = find_missing_actions(load(write_project(tmp_path / "bank", actions=None)))
     assert problem.headline() == (
-        "endpoints.yml:2:3: warning[CT243]: the actions module 'actions' does not exist in the project "
+        "endpoints.yml:2:3: error[CT244]: the actions module 'actions' does not exist in the project "
         "(no actions/ package or actions.py)"
     )
     assert problem.hint == (

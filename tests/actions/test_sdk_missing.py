@@ -41,7 +41,7 @@ def test_the_import_error_names_the_extra_to_install(tmp_path: Path) -> None:
     )
     assert "from rasa_sdk import Action" in loaded.detail  # the user's line, in the traceback
     [problem] = find_missing_actions(load(root))
-    assert problem.code == "CT243"
+    assert problem.code == "CT244"
     assert "pip install 'calmtui[sdk]'" in problem.message
 
 
@@ -86,8 +86,8 @@ def test_calmtui_validate_says_how_to_install_it(tmp_path: Path) -> None:
         timeout=60,
         env={**os.environ, "NO_COLOR": "1"},
     )
-    assert done.returncode == 0, done.stdout + done.stderr  # a warning: the project still loads
-    assert "warning[CT243]: cannot import the actions module 'actions': it uses rasa_sdk" in (
+    assert done.returncode == 1, done.stdout + done.stderr  # an error for every command
+    assert "error[CT244]: cannot import the actions module 'actions': it uses rasa_sdk" in (
         done.stdout
     )
     assert "pip install 'calmtui[sdk]' (rasa-sdk 3.21.1)" in done.stdout

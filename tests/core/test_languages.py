@@ -245,7 +245,11 @@ def test_a_project_language_slot_is_an_error_and_the_builtin_one_wins(tmp_path: 
 WRONG_SHAPES = [
     (
         "domain",
-        'responses:\n  utter_x:\n    - text: "Hi"\n      translation:\n        de: {text: Hallo}\n',
+        'responses:\n  utter_x:\n    - text: "Hi"\n      translation:\n        de: [Hallo]\n',
+    ),
+    (
+        "domain",
+        'responses:\n  utter_x:\n    - text: "Hi"\n      translation:\n        de: {txt: Hallo}\n',
     ),
     (
         "domain",
@@ -267,6 +271,52 @@ def test_a_translation_of_the_wrong_shape_is_an_error_and_dropped(kind: str, tex
         loaded = load_flow_file(parse_yaml(text + "    steps:\n      - action: utter_x\n", "f.yml"))
         found = loaded.diagnostics
         assert loaded.flows[0].translation == {}
+    assert [(d.code, d.severity) for d in found if d.code == "CT705"] == [("CT705", "error")]
+
+
+MAPPING_SHAPE = """
+responses:
+  utter_ask:
+    - text: "Ready?"
+      buttons:
+        - title: "Yes"
+          payload: /SetSlots(ok=true)
+        - title: "No"
+          payload: /SetSlots(ok=false)
+          translation:
+            de: {title: "Nein danke"}
+      translation:
+        de:
+          text: "Bereit?"
+          buttons:
+            - title: "Ja"
+              payload: /SetSlots(ok=true)
+            - title: "Nein"
+"""
+
+
+def test_a_variation_translation_may_be_a_mapping_with_text_and_buttons() -> None:
+    """Rasa's shape is `de: "text"`; calmtui also reads `de: {text, buttons}` (the shape the
+    issue first specified): the buttons translate by position, a button's own translation wins."""
+    from calmtui.core.nlg.rendering import render_variation
+
+    domain, found = load_domain([parse_yaml(MAPPING_SHAPE, "domain.yml")])
+    assert not [d for d in found if d.code == "CT705"]
+    variation = domain.responses["utter_ask"].variations[0]
+    assert variation.translation == {"de": "Bereit?"}
+    rendered = render_variation(variation, name="utter_ask", slots={}, context={}, language="de")
+    assert rendered.text == "Bereit?"
+    assert [(b.title, b.payload) for b in rendered.buttons] == [
+        ("Ja", "/SetSlots(ok=true)"),
+        ("Nein danke", "/SetSlots(ok=false)"),
+    ]
+    english = render_variation(variation, name="utter_ask", slots={}, context={}, language="en")
+    assert [b.title for b in english.buttons] == ["Yes", "No"]
+
+
+def test_more_translated_buttons_than_buttons_is_an_error() -> None:
+    text = MAPPING_SHAPE + "            - title: Vielleicht\n"
+    _, found = load_domain([parse_yaml(text, "domain.yml")])
     assert [(d.code, d.severity) for d in found if d.code == "CT705"] == [("CT705", "error")]
 
 

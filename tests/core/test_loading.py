@@ -303,8 +303,8 @@ ENDPOINTS = """\
 model_groups:
   - id: main
     models:
-      - provider: openai
-        model: ${MODEL_NAME}
+      - provider: azure
+        deployment: ${MODEL_NAME}
         api_base: ${API_BASE:-http://localhost:1234}
         api_key: ${NOT_SET_ANYWHERE}
 """
@@ -324,7 +324,7 @@ def test_env_interpolation_and_dotenv(tmp_path: Path) -> None:
     result = load(tmp_path, environ={"MODEL_NAME": "from-environ"})
     assert result.project is not None
     model = result.project.endpoints.model_groups["main"].models[0]
-    assert model.model == "from-environ"  # the environment wins over .env
+    assert model.deployment == "from-environ"  # the environment wins over .env
     assert model.api_base == "http://localhost:1234"
     generator = result.project.config.command_generator
     assert generator is not None

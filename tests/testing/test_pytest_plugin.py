@@ -70,17 +70,26 @@ def test_plugin_collects_only_when_asked_and_reports_yaml_lines(bank: Path) -> N
 
 @pytest.mark.slow
 def test_plugin_reports_broken_files_as_collection_errors(bank: Path) -> None:
-    broken = CASES.replace("- test_case: wrong\n", "- test_case: wrong\n  fixtures: [rch]\n")
-    write_project(
-        bank, {"tests/cases.yml": cases_yaml(broken) + "fixtures:\n  - rich:\n      - balance: 1\n"}
-    )
+    write_project(bank, {"tests/cases.yml": cases_yaml(CASES) + "fixtures: 3\n"})
     result = pytest_run(bank, "--calmtui", "tests")
     assert result.returncode == 2
-    assert "tests/cases.yml:20:16: error[CT508]: unknown fixture 'rch'" in result.stdout
-    assert "hint: did you mean 'rich'?" in result.stdout
+    assert "tests/cases.yml:31:11: error[CT505]: 'fixtures' must be a list" in result.stdout
     # rendered as `calmtui validate` and `calmtui test` render it: source line and carets
-    assert "   20 |     fixtures: [rch]" in result.stdout
-    assert "      |                ^^^\n" in result.stdout
+    assert "   31 | fixtures: 3" in result.stdout
+    assert "      |           ^\n" in result.stdout
+
+
+@pytest.mark.slow
+def test_a_case_that_cannot_be_read_is_an_error_and_the_others_run(bank: Path) -> None:
+    """Issue 11 §4 in the pytest plugin: the broken case is an ERROR with its diagnostic."""
+    broken = CASES.replace("utter_name: utter_done", "utter_nam: utter_done")
+    write_project(bank, {"tests/cases.yml": cases_yaml(broken)})
+    result = pytest_run(bank, "--calmtui", "tests")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 passed, 1 skipped, 1 error" in result.stdout
+    assert "ERROR tests/cases.yml::wrong" in result.stdout
+    assert "tests/cases.yml:19: 'wrong' cannot be read" in result.stdout
+    assert "error[CT501]: unknown key 'utter_nam'" in result.stdout
 
 
 @pytest.mark.slow

@@ -63,6 +63,7 @@ def test_json_report(outcome: tuple[SuiteResult, dict[str, str]]) -> None:
         "passed": 1,
         "failed": 2,
         "skipped": 1,
+        "errors": 0,
         "not_run": 0,
         "flaky": 0,
         "total": 4,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from calmtui.core.model.config import CalmtuiSettings
 from calmtui.core.model.project import Project
 from calmtui.understanding.errors import UnderstandingConfigError, UnknownModeError
 from calmtui.understanding.llm_generator import LLMCommandGenerator
@@ -17,8 +18,9 @@ from calmtui.understanding.offline import OfflineGenerator
 from tests.understanding.conftest import REPO, ProjectFactory
 
 
-def with_calmtui(project: Project, settings: dict[str, object]) -> Project:
-    return replace(project, config=replace(project.config, calmtui=settings))
+def with_calmtui(project: Project, settings: dict[str, str]) -> Project:
+    own = CalmtuiSettings(understanding=settings.get("understanding"))
+    return replace(project, config=replace(project.config, settings=own))
 
 
 def test_the_default_is_offline(banking: Project) -> None:

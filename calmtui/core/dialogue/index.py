@@ -71,6 +71,18 @@ class ProjectIndex:
         return frozenset(names)
 
     @cached_property
+    def every_turn_actions(self) -> tuple[str, ...]:
+        """The custom actions of slot mappings' `run_action_every_turn` (older key: `action`), in
+        domain order, each once: Rasa's action_extract_slots runs them after every user message."""
+        names: dict[str, None] = {}
+        for slot in self.slots.values():
+            for mapping in slot.mappings:
+                action = mapping.run_action_every_turn
+                if action and mapping.type in ("controlled", "custom"):
+                    names[action] = None
+        return tuple(names)
+
+    @cached_property
     def user_flow_ids(self) -> frozenset[str]:
         return frozenset(f.id for f in self.flows.values() if not f.is_pattern)
 

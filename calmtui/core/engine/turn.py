@@ -7,6 +7,12 @@
 
 The core stays synchronous and free of I/O; `calmtui.session` drives this loop asynchronously.
 An action's result arrives typed (`ActionResult`): the actions layer parsed its JSON.
+
+Slot mappings with `run_action_every_turn` (a `controlled` mapping's custom action) run as Rasa's
+`action_extract_slots` runs them: after the user message is recorded and before its commands
+are applied, once per action and message, in domain order. Only their `SlotSet` and bot
+messages are kept; anything else is noted and dropped, and a failure is noted without the
+internal-error pattern (Rasa logs it and carries on).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from calmtui.core.dsl import to_dsl
 from calmtui.core.engine import stack_ops
 from calmtui.core.engine.apply import CommandApplier
 from calmtui.core.engine.builtin_actions import BUILTIN_ACTIONS, restart
-from calmtui.core.engine.cleanup import clean_commands, order_commands
+from calmtui.core.engine.cleanup import Cleaned, clean_commands, order_commands
 from calmtui.core.engine.executor import LISTEN, Executor, PendingAction
 from calmtui.core.engine.runtime import Runtime
 from calmtui.core.events import (
@@ -95,8 +101,11 @@ class Engine:
         commands: Sequence[Command],
         *,
         metadata: Mapping[str, Any] | None = None,
+        notes: Sequence[EngineNote] = (),
     ) -> TurnMachine:
-        return TurnMachine(self, state, text, commands, metadata or {})
+        """`notes` are recorded right after the user's message (e.g. the coexistence router's
+        decision, `calmtui.core.coexistence`)."""
+        return TurnMachine(self, state, text, commands, metadata or {}, notes)
 
     def start_session(
         self, state: DialogueState, metadata: Mapping[str, Any] | None = None
@@ -114,6 +123,7 @@ class TurnMachine:
         text: str | None,
         commands: Sequence[Command],
         metadata: Mapping[str, Any],
+        notes: Sequence[EngineNote] = (),
     ) -> None:
         self.engine = engine
         self.tracker = Tracker(state)
@@ -132,7 +142,45 @@ class TurnMachine:
         self._text = text
         self._spoke_up = False
         self._finished = False
-        self._process(text, commands, metadata)
+        self._notes = tuple(notes)
+        # action_extract_slots: the every-turn actions still to run before the commands apply.
+        self._extractions: list[PendingAction] = []
+        self._deferred: Sequence[Command] | None = None
+        actions = engine.index.every_turn_actions
+        if text is not None and actions and not any(isinstance(c, SessionStart) for c in commands):
+            self._extract_first(text, commands, metadata, actions)
+        else:
+            self._process(text, commands, metadata)
+
+    def _extract_first(
+        self,
+        text: str,
+        commands: Sequence[Command],
+        metadata: Mapping[str, Any],
+        actions: Sequence[str],
+    ) -> None:
+        """Record the message; the commands wait until the every-turn actions have run."""
+        self.tracker.emit(UserUttered(text=text, commands=(), metadata=dict(metadata)))
+        self.tracker.emit_all(self._notes)
+        self._extractions = [PendingAction(name=a, flow_id=None, step_id=None) for a in actions]
+        self._deferred = commands
+
+    def _apply_deferred(self) -> None:
+        """After action_extract_slots: clean and apply the message's commands (as `_process`),
+        listing them on the message already recorded."""
+        assert self._deferred is not None
+        commands, self._deferred = self._deferred, None
+        tracker, index = self.tracker, self.engine.index
+        cleaned = clean_commands(commands, tracker, index)
+        for i, event in enumerate(tracker.events):
+            if isinstance(event, UserUttered):
+                tracker.events[i] = replace(
+                    event, commands=tuple(to_dsl(c) for c in cleaned.commands)
+                )
+                break
+        tracker.emit_all(cleaned.events)
+        self._route_to_calm()
+        self._apply(cleaned)
 
     def _process(
         self, text: str | None, commands: Sequence[Command], metadata: Mapping[str, Any]
@@ -147,9 +195,14 @@ class TurnMachine:
                     metadata=dict(metadata),
                 )
             )
+            tracker.emit_all(self._notes)
         tracker.emit_all(cleaned.events)
         if text is not None:
             self._route_to_calm()
+        self._apply(cleaned)
+
+    def _apply(self, cleaned: Cleaned) -> None:
+        tracker, index = self.tracker, self.engine.index
         self.accepted = list(cleaned.commands)
         mark = len(tracker.events)
         applier = CommandApplier(tracker, index, cleaned.commands)
@@ -213,6 +266,10 @@ class TurnMachine:
         """Run the flows; returns the next custom action to run, or None when listening."""
         if self._finished:
             return None
+        if self._extractions:
+            return self._extractions[0]
+        if self._deferred is not None:
+            self._apply_deferred()
         pending = self.executor.advance()
         if pending is None and self._is_silent():
             self._speak_up()
@@ -264,6 +321,10 @@ class TurnMachine:
         self._accept(command)
 
     def complete_action(self, pending: PendingAction, result: ActionResult) -> None:
+        if self._extractions and pending is self._extractions[0]:
+            self._extractions.pop(0)
+            self._extracted(pending, result)
+            return
         rt = self.runtime
         rt.executed(pending.name, pending.flow_id, pending.step_id)
         if result.error is not None:
@@ -322,6 +383,35 @@ class TurnMachine:
                 )
                 stack_ops.cancel_with_internal_error(self.tracker, self.engine.index)
         self.executor.custom_action_done(failed=failed)
+
+    def _extracted(self, pending: PendingAction, result: ActionResult) -> None:
+        """An every-turn action's result, kept as Rasa's action_extract_slots keeps it."""
+        tracker = self.tracker
+        if result.error is not None:
+            tracker.emit(
+                EngineNote(
+                    code="extract_slots_failed",
+                    message=f"{pending.name} (run_action_every_turn) failed: {result.error}; "
+                    "its slots were not filled this turn",
+                )
+            )
+            return
+        for response in result.responses:
+            self._utter_action_response(response)
+        dropped: list[str] = []
+        for event in result.events:
+            if isinstance(event, ActionSlotSet | ActionBotUttered):
+                self._apply_action_event(pending, event)
+            else:
+                dropped.append(type(event).__name__.removeprefix("Action"))
+        if dropped:
+            tracker.emit(
+                EngineNote(
+                    code="unsupported_event",
+                    message=f"{pending.name} (run_action_every_turn) returned "
+                    f"{', '.join(dropped)}: only slots and messages are kept, as in Rasa",
+                )
+            )
 
     def _utter_action_response(self, response: ActionResponse) -> None:
         rt = self.runtime

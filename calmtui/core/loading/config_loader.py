@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,13 +14,14 @@ from calmtui.core.loading.routers import read_router
 from calmtui.core.model.config import (
     LLM_COMMAND_GENERATORS,
     ActionEndpoint,
+    CalmtuiSettings,
     Component,
     Config,
     Endpoints,
     ModelConfig,
     ModelGroup,
 )
-from calmtui.core.source import YamlFile, YMap
+from calmtui.core.source import YamlFile, YMap, YSeq
 
 CONFIG_KEYS = (
     "recipe",
@@ -72,6 +74,22 @@ KNOWN_POLICIES = {
     "UnexpecTEDIntentPolicy",
 }
 PLACEHOLDER_IDS = {"placeholder_default", "<assistant_id>", "assistant_id", ""}
+# Rasa (rasa/engine/validation.py) refuses a model setting that starts with `${NAME}` unless it
+# is one of these; the docs on multi-LLM routing add the other AWS credentials.
+ENV_MODEL_KEYS = frozenset(
+    {
+        "deployment",
+        "api_base",
+        "api_key",
+        "api_version",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "aws_region_name",
+    }
+)
+# Rasa's own test of "is an environment variable": `re.match(r"\${(\w+)}", value)`.
+_RASA_ENV_REFERENCE = re.compile(r"\$\{(\w+)\}")
 MODEL_KEYS = ("provider", "model", "api_base", "api_version", "deployment", "timeout", "model_name")
 
 
@@ -100,8 +118,8 @@ def load_config(
         )
     pipeline = _components(reader, data, "pipeline", KNOWN_COMPONENTS, environ)
     policies = _components(reader, data, "policies", KNOWN_POLICIES, environ)
-    settings = reader.map_at(data, "calmtui", "'calmtui' settings")
-    calmtui: dict[str, Any] = dict(settings) if settings is not None else {}
+    section = reader.map_at(data, "calmtui", "'calmtui' settings")
+    own = _calmtui_settings(reader, section)
     language, additional_languages = read_languages(reader, data)
     config = Config(
         recipe=reader.string(data, "recipe", "config.yml") or "default.v1",
@@ -110,11 +128,60 @@ def load_config(
         assistant_id=assistant_id,
         pipeline=pipeline,
         policies=policies,
-        calmtui=calmtui,
+        settings=own,
+        calmtui=dict(section) if section is not None else {},
         path=file.path,
         span=data.span,
     )
     return config, reader.diagnostics
+
+
+CALMTUI_KEYS = ("understanding", "ignore", "strict")
+
+
+def _calmtui_settings(reader: Reader, data: YMap | None) -> CalmtuiSettings:
+    """calmtui's own settings; what cannot be used is a CT278 warning (and is left out)."""
+    if data is None:
+        return CalmtuiSettings()
+    from calmtui.core.codes import CODES, UNSILENCEABLE
+
+    what = "'calmtui' in config.yml"
+    reader.check_keys(data, CALMTUI_KEYS, what, code="CT278", list_allowed=True)
+    understanding = reader.string(data, "understanding", what)
+    ignore: set[str] = set()
+    raw = data.get("ignore")
+    items = raw if isinstance(raw, YSeq) else [raw] if isinstance(raw, str) else []
+    if raw is not None and not isinstance(raw, YSeq | str):
+        reader.warning(
+            "CT278",
+            f"'ignore' of {what} must be a list of codes, found {type_name(raw)}",
+            data.value_span("ignore"),
+        )
+    for i, item in enumerate(items):
+        span = raw.item_span(i) if isinstance(raw, YSeq) else data.value_span("ignore")
+        for part in str(item).split(","):
+            code = part.strip().upper()
+            if not code:
+                continue
+            if code not in CODES or code in UNSILENCEABLE:
+                why = "cannot be hidden" if code in UNSILENCEABLE else "is not a diagnostic code"
+                reader.warning(
+                    "CT278",
+                    f"{part.strip()!r} in 'ignore' of {what} {why}",
+                    span,
+                    hint=did_you_mean(code, CODES) or "the codes are listed in docs/diagnostics.md",
+                )
+                continue
+            ignore.add(code)
+    strict = data.get("strict", False)
+    if not isinstance(strict, bool):
+        reader.warning(
+            "CT278",
+            f"'strict' of {what} must be true or false, found {type_name(strict)}",
+            data.value_span("strict"),
+        )
+        strict = False
+    return CalmtuiSettings(understanding=understanding, ignore=frozenset(ignore), strict=strict)
 
 
 def _span(data: Any, path: str) -> Span:
@@ -166,6 +233,7 @@ def load_endpoints(
             _span(file.data, file.path),
         )
         return Endpoints(path=file.path), reader.diagnostics
+    _check_model_environment(reader, file.data)
     data: YMap = interpolate(file.data, environ, reader.diagnostics)
     # Values whose ${VARIABLE} is not set here: given, just not known until the model is called.
     from_env = {d.span for d in reader.diagnostics if d.code == "CT121" and d.span is not None}
@@ -194,9 +262,50 @@ def load_endpoints(
             nlg=dict(nlg) if nlg is not None else None,
             other=other,
             path=file.path,
+            key_spans={k: data.key_span(k) for k in data},
         ),
         reader.diagnostics,
     )
+
+
+def _check_model_environment(reader: Reader, data: YMap) -> None:
+    """CT270/CT271: what Rasa refuses about `${...}` in model groups, read before interpolation.
+
+    Rasa reads a model's settings as written, except a few that may come from the environment;
+    and it never accepts an API key written into the file (it must be `${NAME}`)."""
+    groups = data.get("model_groups")
+    if not isinstance(groups, YSeq):
+        return
+    for group in groups:
+        models = group.get("models") if isinstance(group, YMap) else None
+        if not isinstance(models, YSeq):
+            continue
+        name = group.get("id") if isinstance(group, YMap) else None
+        what = f"model group {name!r}" if isinstance(name, str) else "a model group"
+        for model in models:
+            if not isinstance(model, YMap):
+                continue
+            for key, value in model.items():
+                if not isinstance(value, str):
+                    continue
+                from_env = _RASA_ENV_REFERENCE.match(value) is not None
+                if from_env and key not in ENV_MODEL_KEYS:
+                    reader.error(
+                        "CT270",
+                        f"{key!r} of {what} comes from an environment variable; Rasa refuses "
+                        f"that for {key!r} (only {', '.join(sorted(ENV_MODEL_KEYS))} may)",
+                        model.value_span(key),
+                        hint=f"write the value of {key!r} itself",
+                    )
+                elif key == "api_key" and not from_env:
+                    reader.error(
+                        "CT271",
+                        f"the api_key of {what} is written out; Rasa only accepts it from an "
+                        "environment variable",
+                        model.value_span(key),
+                        hint="write 'api_key: ${MY_API_KEY}' and set MY_API_KEY in the shell or "
+                        "in .env (never commit keys)",
+                    )
 
 
 def _action_endpoint(reader: Reader, data: YMap) -> ActionEndpoint | None:

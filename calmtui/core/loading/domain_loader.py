@@ -7,7 +7,8 @@ slot, response or action override earlier ones, with a `CT207` warning that name
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic, Span, did_you_mean
@@ -231,9 +232,10 @@ def read_slot(
 ) -> Slot | None:
     what = f"slot {name!r}"
     if not SLOT_NAME_RE.match(name):
-        reader.error(
+        reader.warning(
             "CT223",
-            f"slot name {name!r} is not valid",
+            f"slot name {name!r} is not valid in flows; Rasa accepts it in the domain, but a "
+            "collect step or condition cannot name it",
             key_span,
             hint=f"slot names must match {SLOT_NAME_RE.pattern}",
         )
@@ -265,9 +267,9 @@ def read_slot(
     if slot_type == "categorical":
         listed = reader.seq_at(m, "values", what)
         if not listed:
-            reader.error(
+            reader.warning(
                 "CT202",
-                f"categorical slot {name!r} has no 'values'",
+                f"categorical slot {name!r} has no 'values': no value fits it",
                 m.key_span("type"),
                 hint="list the allowed values under 'values:'",
             )
@@ -408,8 +410,11 @@ def _read_response(
     if seq is None:
         return None
     if not seq:
-        reader.error(
-            "CT206", f"{what} has no variations", key_span, hint="add at least one '- text: ...'"
+        reader.warning(
+            "CT272",
+            f"{what} has no variations: saying it gives the internal error",
+            key_span,
+            hint="add at least one '- text: ...'",
         )
     variations: list[ResponseVariation] = []
     for i, item in enumerate(seq):
@@ -452,11 +457,21 @@ def _read_variation(reader: Reader, item: Any, span: Span, what: str) -> Respons
         )
     metadata_map = reader.map_at(m, "metadata", f"'metadata' of {what}")
     metadata: dict[str, Any] = dict(metadata_map) if metadata_map is not None else {}
-    translation, translation_spans = read_text_translation(reader, m, f"a variation of {what}")
+    translation = read_text_translation(reader, m, f"a variation of {what}")
+    buttons = _read_buttons(reader, m, what)
+    for code, translated in translation.buttons.items():
+        if len(translated) > len(buttons):
+            reader.error(
+                "CT705",
+                f"the {code!r} translation of a variation of {what} has {len(translated)} "
+                f"buttons; the variation has {len(buttons)}",
+                translation.spans.get(code, m.span),
+                hint="translate the variation's buttons in order, one entry per button",
+            )
     return ResponseVariation(
         text=text,
         image=reader.string(m, "image", f"a variation of {what}"),
-        buttons=_read_buttons(reader, m, what),
+        buttons=_with_variation_translations(buttons, translation.buttons),
         button_type=reader.string(m, "button_type", f"a variation of {what}"),
         custom=m.get("custom"),
         attachment=m.get("attachment"),
@@ -467,11 +482,28 @@ def _read_variation(reader: Reader, item: Any, span: Span, what: str) -> Respons
         legacy_conditions=tuple(legacy),
         id=reader.string(m, "id", f"a variation of {what}"),
         metadata=metadata,
-        translation=translation,
-        translation_spans=translation_spans,
+        translation=translation.texts,
+        translation_spans=translation.spans,
         span=m.span,
         text_span=m.value_span("text") if text is not None else None,
     )
+
+
+def _with_variation_translations(
+    buttons: tuple[Button, ...], by_language: Mapping[str, list[dict[str, str]]]
+) -> tuple[Button, ...]:
+    """Buttons translated in the variation's `translation: {de: {buttons: [...]}}`, by position;
+    a button's own `translation` for that language wins."""
+    if not by_language:
+        return buttons
+    result: list[Button] = []
+    for i, button in enumerate(buttons):
+        merged = dict(button.translation)
+        for code, translated in by_language.items():
+            if i < len(translated) and translated[i] and code not in merged:
+                merged[code] = translated[i]
+        result.append(replace(button, translation=merged))
+    return tuple(result)
 
 
 def _read_buttons(reader: Reader, m: YMap, what: str) -> tuple[Button, ...]:

@@ -74,6 +74,15 @@ STEP_KEYS: dict[str, tuple[str, ...]] = {
     "set_slots": (*COMMON, "description"),
     "noop": (*COMMON, "description"),
 }
+# Keys calmtui reads but does not act on (voice channels, MCP tools and sub-agents): CT371.
+UNSUPPORTED_STEP_KEYS: dict[str, tuple[str, ...]] = {
+    "collect": ("silence_timeout", "dtmf", "collect-tool-binding"),
+    "call": ("mcp_server", "mapping", "exit_if"),
+}
+UNSUPPORTED_FLOW_KEYS = ("on_activate",)
+# Rasa's flow schema refuses other keys on flows and on action and collect steps
+# (`additionalProperties: false`); on the other steps and on branches it accepts and ignores them.
+STRICT_STEP_TYPES = frozenset({"action", "collect"})
 
 
 @dataclass
@@ -162,6 +171,13 @@ def _read_flow(
     steps = _read_steps(reader, flow_id, m, key_span)
     persisted = reader.string_list(m, "persisted_slots", what)
     names, name_spans = read_flow_translation(reader, m, what)
+    triggers = _read_triggers(reader, m, what)
+    unsupported = [(key, m.key_span(key)) for key in UNSUPPORTED_FLOW_KEYS if key in m]
+    unsupported += [
+        ("confidence_threshold", t.span)
+        for t in triggers
+        if t.confidence_threshold is not None and t.span is not None
+    ]
     return Flow(
         id=flow_id,
         description=description or "",
@@ -169,7 +185,7 @@ def _read_flow(
         guard=guard,
         guard_span=m.value_span("if") if "if" in m else None,
         always_include_in_prompt=reader.boolean(m, "always_include_in_prompt", what, False),
-        nlu_triggers=_read_triggers(reader, m, what),
+        nlu_triggers=triggers,
         persisted_slots=tuple(name for name, _ in persisted),
         persisted_slot_spans=tuple(span for _, span in persisted),
         run_pattern_completed=reader.boolean(m, "run_pattern_completed", what, True),
@@ -179,6 +195,7 @@ def _read_flow(
         steps=steps,
         span=key_span,
         builtin=builtin,
+        unsupported_spans=tuple(unsupported),
     )
 
 
@@ -286,14 +303,27 @@ class _StepBuilder:
             )
         kind = kinds[0]
         article = "an" if kind[0] in "aeiou" else "a"
-        self.reader.check_keys(
-            data,
-            (kind, *STEP_KEYS[kind]),
-            f"{article} {kind} step of {self.what}",
-            code="CT301",
-            severity="error",
-        )
+        what = f"{article} {kind} step of {self.what}"
+        if kind in STRICT_STEP_TYPES:
+            self.reader.check_keys(
+                data, (kind, *STEP_KEYS[kind]), what, code="CT301", severity="error"
+            )
+        else:  # a link's `next` is CT308's
+            allowed = (kind, *STEP_KEYS[kind], *(("next",) if kind == "link" else ()))
+            self.ignored_keys(data, allowed, what)
         return kind
+
+    def ignored_keys(self, data: YMap, allowed: tuple[str, ...], what: str) -> None:
+        """CT370: keys Rasa's schema accepts here and ignores; so does calmtui, and says so."""
+        for key in data:
+            if key in allowed or key in STEP_TYPES:
+                continue
+            self.reader.warning(
+                "CT370",
+                f"key {key!r} of {what} is ignored, as Rasa does",
+                data.key_span(key),
+                hint=did_you_mean(key, allowed),
+            )
 
     def number(self, seq: list[_Raw], ordered: list[_Raw]) -> None:
         """Depth-first, document-order numbering: a step, then its nested branches, then the next."""
@@ -316,8 +346,11 @@ class _StepBuilder:
                         "CT305", f"step id {custom!r} is reserved", span, hint="pick another id"
                     )
                 elif not STEP_ID_RE.match(custom):
-                    self.reader.error(
-                        "CT346", f"step id {custom!r} may not contain whitespace", span
+                    self.reader.warning(
+                        "CT346",
+                        f"step id {custom!r} contains whitespace (Rasa accepts it)",
+                        span,
+                        hint="quote it wherever a 'next' names it, or use '_' instead",
                     )
                 raw.id = custom
             else:
@@ -393,15 +426,13 @@ class _StepBuilder:
             if m is None:
                 continue
             if "else" in m:
-                self.reader.check_keys(
-                    m, ("else",), "an else branch", code="CT301", severity="error"
-                )
+                self.ignored_keys(m, ("else",), f"an else branch of step {raw.id!r}")
                 else_target = self.branch_target(m, "else", children)
                 else_span = m.value_span("else")
                 if i != len(spec) - 1:
                     self.reader.error("CT307", "'else' must be the last branch", m.key_span("else"))
                 continue
-            self.reader.check_keys(m, ("if", "then"), "a branch", code="CT301", severity="error")
+            self.ignored_keys(m, ("if", "then"), f"a branch of step {raw.id!r}")
             condition = m.get("if")
             if not isinstance(condition, str | bool):
                 self.reader.error("CT112", "a branch needs an 'if' condition", m.span)
@@ -463,6 +494,11 @@ class _StepBuilder:
             ),
             "span": raw.span,
             "value_span": data.value_span(raw.kind),
+            "unsupported_spans": tuple(
+                (key, data.key_span(key))
+                for key in UNSUPPORTED_STEP_KEYS.get(raw.kind, ())
+                if key in data
+            ),
         }
         value = data.get(raw.kind)
         what = f"step {raw.id!r}"
@@ -535,13 +571,13 @@ class _StepBuilder:
             return tuple(value.items()), tuple(value.key_span(k) for k in value)
         seq = self.reader.as_seq(value, data.value_span("set_slots"), f"'set_slots' of {what}")
         for i, item in enumerate(seq or []):
-            if isinstance(item, YMap) and len(item) == 1:
+            if isinstance(item, YMap) and item:  # several pairs in one item: Rasa reads them all
                 pairs.extend(item.items())
                 spans.extend(item.key_span(k) for k in item)
             else:
                 self.reader.error(
                     "CT347",
-                    f"each entry of 'set_slots' must be one 'slot: value' pair, found {type_name(item)}",
+                    f"each entry of 'set_slots' must be a 'slot: value' pair, found {type_name(item)}",
                     seq.item_span(i) if seq is not None else None,
                 )
         return tuple(pairs), tuple(spans)

@@ -25,6 +25,7 @@ def read_nlu_data(files: Iterable[YamlFile]) -> NluData:
     slots: set[str] = set()
     paths: list[str] = []
     examples: dict[str, list[str]] = {}
+    counts = dict.fromkeys(STORY_KEYS, 0)
     for file in files:
         if not isinstance(file.data, YMap):
             continue
@@ -35,12 +36,15 @@ def read_nlu_data(files: Iterable[YamlFile]) -> NluData:
         paths.append(file.path)
         for key in STORY_KEYS:
             for entry in _maps(file.data.get(key)):
+                counts[key] += 1
                 for step in (*_maps(entry.get("condition")), *_maps(entry.get("steps"))):
                     _read_step(step, actions, slots)
     return NluData(
         actions=frozenset(actions),
         slots=frozenset(slots),
         files=tuple(paths),
+        stories=counts["stories"],
+        rules=counts["rules"],
         intent_examples={k: tuple(dict.fromkeys(v)) for k, v in examples.items()},
     )
 

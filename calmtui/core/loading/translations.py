@@ -2,7 +2,11 @@
 
 Rasa's shapes, per language code:
 
-* a response variation: `translation: {de: "Hallo!"}` — the translated text;
+* a response variation: `translation: {de: "Hallo!"}` — the translated text. calmtui also
+  reads the mapping `translation: {de: {text: "Hallo!", buttons: [{title: ..., payload: ...}]}}`
+  (the shape our issue tracker first specified, and the natural one when buttons are translated
+  with the text): its `buttons` translate the variation's buttons by position, and a button's own
+  `translation` wins over it;
 * a button: `translation: {de: {title: "Ja", payload: "/SetSlots(ok=true)"}}` — the keys given
   replace the button's own;
 * a flow: `translation: {de: {name: "Geld senden"}}` — the name shown to the user.
@@ -13,38 +17,105 @@ default text; which languages are configured is checked later, by `validate` (CT
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from calmtui.core.diagnostics import Span
 from calmtui.core.loading.reader import Reader, type_name
-from calmtui.core.source import YMap
+from calmtui.core.source import YMap, YSeq
 
 BUTTON_KEYS = ("title", "payload")
 
 
-def read_text_translation(
-    reader: Reader, m: YMap, what: str
-) -> tuple[dict[str, str], dict[str, Span]]:
-    """A variation's `translation`: language -> text, and where each language is written."""
+@dataclass(frozen=True, slots=True)
+class TextTranslation:
+    """A variation's translations: language -> text, where each language is written, and the
+    button translations given with the text (language -> one {title?, payload?} per button)."""
+
+    texts: dict[str, str] = field(default_factory=dict[str, str])
+    spans: dict[str, Span] = field(default_factory=dict[str, Span])
+    buttons: dict[str, list[dict[str, str]]] = field(
+        default_factory=dict[str, list[dict[str, str]]]
+    )
+
+
+def read_text_translation(reader: Reader, m: YMap, what: str) -> TextTranslation:
+    """A variation's `translation`, in Rasa's shape (`de: "text"`) or as `de: {text, buttons}`."""
     table = reader.map_at(m, "translation", f"'translation' of {what}")
-    texts: dict[str, str] = {}
-    spans: dict[str, Span] = {}
+    result = TextTranslation()
+    texts, spans = result.texts, result.spans
     if table is None:
-        return texts, spans
+        return result
     for code, value in table.items():
         span = table.value_span(code)
+        if isinstance(value, YMap):
+            _read_text_mapping(reader, value, code, what, result)
+            spans.setdefault(code, table.key_span(code))
+            continue
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             _wrong_shape(
                 reader,
                 f"the {code!r} translation of {what} must be the translated text, "
                 f"found {type_name(value)}",
                 span,
-                f'write `{code}: "..."`; translate button titles on each button',
+                f'write `{code}: "..."` or `{code}: {{text: "...", buttons: [...]}}`',
             )
             continue
         texts[code] = str(value)
         spans[code] = table.key_span(code)
-    return texts, spans
+    return result
+
+
+def _read_text_mapping(
+    reader: Reader, value: YMap, code: str, what: str, result: TextTranslation
+) -> None:
+    """`de: {text: ..., buttons: [...]}`: other keys are ignored (as Rasa ignores unknown
+    response keys); a text or a button that cannot be said is CT705."""
+    text = value.get("text")
+    if text is not None:
+        if isinstance(text, bool) or not isinstance(text, str | int | float):
+            _wrong_shape(
+                reader,
+                f"'text' of the {code!r} translation of {what} must be text",
+                value.value_span("text"),
+            )
+        else:
+            result.texts[code] = str(text)
+    raw = value.get("buttons")
+    if raw is None:
+        if text is None:
+            _wrong_shape(
+                reader,
+                f"the {code!r} translation of {what} must give its 'text' (or 'buttons')",
+                value.span,
+                f'write `{code}: "..."` or `{code}: {{text: "..."}}`',
+            )
+        return
+    if not isinstance(raw, YSeq):
+        _wrong_shape(
+            reader,
+            f"'buttons' of the {code!r} translation of {what} must be a list, "
+            f"found {type_name(raw)}",
+            value.value_span("buttons"),
+        )
+        return
+    buttons: list[dict[str, str]] = []
+    for i, item in enumerate(raw):
+        fields: dict[str, str] = {}
+        if isinstance(item, YMap):
+            for key in BUTTON_KEYS:
+                field_value = item.get(key)
+                if isinstance(field_value, str | int | float) and not isinstance(field_value, bool):
+                    fields[key] = str(field_value)
+        if not fields:
+            _wrong_shape(
+                reader,
+                f"button {i + 1} of the {code!r} translation of {what} must give its 'title' "
+                "(and 'payload')",
+                raw.item_span(i),
+            )
+        buttons.append(fields)
+    result.buttons[code] = buttons
 
 
 def read_button_translation(

@@ -33,6 +33,21 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CalmtuiSettings:
+    """calmtui's own key in config.yml (Rasa ignores it), read once by the config loader:
+
+    calmtui:
+      understanding: offline     # the default understanding mode
+      ignore: [CT240]            # codes hidden for every command
+      strict: true               # as --strict
+    """
+
+    understanding: str | None = None
+    ignore: frozenset[str] = frozenset()
+    strict: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     recipe: str = "default.v1"
     language: str = "en"
@@ -41,6 +56,9 @@ class Config:
     assistant_id: str | None = None
     pipeline: tuple[Component, ...] = ()
     policies: tuple[Component, ...] = ()
+    settings: CalmtuiSettings = field(default_factory=CalmtuiSettings)
+    # The `calmtui:` section as written (read by the same loader as `settings`); code reads
+    # `settings`, new keys belong in `CalmtuiSettings` and `config_loader.CALMTUI_KEYS`.
     calmtui: Mapping[str, Any] = field(default_factory=dict[str, Any])
     path: str | None = None
     span: Span | None = None
@@ -128,3 +146,5 @@ class Endpoints:
     nlg: Mapping[str, Any] | None = None
     other: Mapping[str, Any] = field(default_factory=dict[str, Any], repr=False)
     path: str | None = None
+    # Where each top-level key of endpoints.yml is, for diagnostics about it.
+    key_spans: Mapping[str, Span] = field(default_factory=dict[str, Span], repr=False)

@@ -58,6 +58,9 @@ class StepBase:
     span: Span | None = None
     # Where the step's type value is (the action, slot or flow name), for precise diagnostics.
     value_span: Span | None = None
+    # Properties the step has that calmtui reads but does not act on (voice, MCP), with where
+    # each is: `calmtui validate` says so once (CT371).
+    unsupported_spans: tuple[tuple[str, Span], ...] = ()
 
     def targets(self) -> Iterator[str]:
         """Every step id (or END) this step can continue with."""
@@ -149,6 +152,9 @@ class Flow:
     steps: tuple[Step, ...] = ()
     span: Span | None = None
     builtin: bool = False
+    # Flow properties calmtui reads but does not act on (`on_activate`, an nlu_trigger's
+    # `confidence_threshold`), with where each is (CT371).
+    unsupported_spans: tuple[tuple[str, Span], ...] = ()
     step_index: Mapping[str, Step] = field(
         default_factory=dict[str, Step], compare=False, repr=False
     )

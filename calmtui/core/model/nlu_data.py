@@ -18,6 +18,8 @@ class NluData:
     actions: frozenset[str] = frozenset()  # `action:` steps of stories and rules (utter_* too)
     slots: frozenset[str] = frozenset()  # slots named in `slot_was_set` steps and conditions
     files: tuple[str, ...] = ()  # data files with stories or rules
+    stories: int = 0  # how many stories and rules there are (what a coexistence project's
+    rules: int = 0  # NLU-based half runs, which calmtui does not)
     # intent -> its examples as plain text (entity annotations `[Berlin](city)` reduced to "Berlin")
     intent_examples: Mapping[str, tuple[str, ...]] = field(
         default_factory=dict[str, tuple[str, ...]]

@@ -100,10 +100,11 @@ def rejection_responses(ctx: ValidationContext) -> Iterator[Diagnostic]:
         for rejection in step.rejections:
             if rejection.utter in responses:
                 continue
-            yield Diagnostic.error(
+            yield Diagnostic.warning(
                 "CT336",
                 f"rejection of slot {step.collect!r} uses response {rejection.utter!r}, "
-                "which is not defined in the domain",
+                "which is not defined in the domain; the rejection resets the slot and says the "
+                "internal error",
                 spans_or(rejection.utter_span, rejection.span or step.span),
                 hint=ctx.response_hint(rejection.utter, "add it under 'responses:' in the domain"),
             )

@@ -154,10 +154,10 @@ def option_types(ctx: ValidationContext) -> Iterator[Diagnostic]:
             if expected is None or value is None or _fits(value, expected):
                 continue
             shown = "" if isinstance(value, Mapping | list) else f" ({value!r})"
-            yield Diagnostic.error(
+            yield Diagnostic.warning(
                 "CT236",
                 f"option {'.'.join(path)!r} of {component.name} must be {expected}, "
-                f"found {type_name(value)}{shown}",
+                f"found {type_name(value)}{shown}; calmtui uses the default",
                 span,
             )
 

@@ -58,10 +58,10 @@ def set_slots_steps(ctx: ValidationContext) -> Iterator[Diagnostic]:
                 continue
             _, valid = slot.coerce(value)
             if not valid:
-                yield Diagnostic.error(
+                yield Diagnostic.warning(
                     "CT340",
                     f"set_slots gives {slot.type} slot {name!r} the value {value!r}, "
-                    "which does not fit its type",
+                    "which does not fit its type (Rasa sets it as it is)",
                     span,
                     hint=_fit_hint(slot.type, slot.values),
                 )

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.core.validate import (
+    coexistence,
     collect,
     config_checks,
+    not_run,
     predicates,
     references,
     responses,
@@ -82,4 +84,7 @@ CHECKS: tuple[Check, ...] = (
     Check("flow-examples", ("CT705",), translations.example_shapes),
     # what nothing uses
     Check("unused", ("CT240", "CT241", "CT242"), usage.unused),
+    # issue 11: what Rasa refuses about routers; what calmtui reads and does not run
+    Check("coexistence-router", ("CT273",), coexistence.router_setup),
+    Check("not-run", ("CT275", "CT276", "CT277", "CT371", "CT372"), not_run.not_run),
 )

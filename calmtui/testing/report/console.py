@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from calmtui.app.diagnostics_view import Line
+from calmtui.core.coexistence import ROUTED_TO_NLU
 from calmtui.core.diagnostics import Span
 from calmtui.core.dialogue.frames import describe, top_user_frame
 from calmtui.core.dsl import to_dsl
@@ -86,6 +87,23 @@ def failure_lines(
         for text in mismatch.actual:
             lines.append([("  + actual    ", _ACTUAL), (text, None)])
     return lines
+
+
+def error_lines(
+    result: CaseResult, sources: Mapping[str, str], *, show_path: Any = str
+) -> list[Line]:
+    """A test file or case that could not be read: where, what was not run, and why."""
+    from calmtui.app.diagnostics_view import all_lines
+
+    case = result.case
+    if case.name == case.path:
+        header = f"{show_path(case.path)}: this file cannot be used"
+        if result.not_run:
+            header += f" ({result.not_run} test case{'' if result.not_run == 1 else 's'} not run)"
+    else:
+        header = f"{where(case, case.span, show_path)}: {case.name!r} cannot be read"
+    lines: list[Line] = [[(header, _HEADER)]]
+    return lines + all_lines(result.problems, sources, show_path=show_path)
 
 
 def _called_actions(result: CaseResult) -> bool:
@@ -193,6 +211,8 @@ def context_lines(
                 lines.append(
                     [("  action failed: ", _HEADER), (f"{name}: {short(error, 200)}", None)]
                 )
+            case EngineNote(code=code, message=message) if code == ROUTED_TO_NLU:
+                lines.append([("  coexistence: ", _LABEL), (message, None)])
             case EngineNote(code=code, message=message) if verbose:
                 lines.append([("  engine: ", _LABEL), (f"{code}: {message}", _DIM)])
             case _:
@@ -226,7 +246,7 @@ def flaky_text(result: CaseResult) -> str:
 
 # -- the whole run -----------------------------------------------------------------------------
 def case_line(result: CaseResult, show_path: Any = str) -> Line:
-    style = {"passed": "green", "failed": "red", "skipped": "yellow"}[result.status]
+    style = {"passed": "green", "failed": "red", "skipped": "yellow", "error": "red"}[result.status]
     label = result.status.upper()
     return [
         (f"{label:<8}", style),
@@ -333,8 +353,8 @@ def translation_lines(report: CoverageReport) -> list[Line]:
 
 
 def summary_lines(suite: SuiteResult) -> list[Line]:
-    """The final line, exactly `N passed, M failed` (`, K skipped` when any)."""
-    style = "bold red" if suite.failed else "bold green"
+    """The final line, exactly `N passed, M failed` (`, K errors`, `, K skipped` when any)."""
+    style = "bold red" if suite.unsuccessful else "bold green"
     return [[(suite.summary_line(), style)]]
 
 

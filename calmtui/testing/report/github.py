@@ -15,7 +15,9 @@ MAX_ROWS = 50
 
 
 def failure_diagnostics(suite: SuiteResult) -> list[Diagnostic]:
-    diagnostics: list[Diagnostic] = []
+    """An annotation at each failing step, and each problem of a file or case that could not
+    be read (with its own code and place)."""
+    diagnostics: list[Diagnostic] = [d for r in suite.errored for d in r.problems]
     for result in suite.failures:
         failure = result.failure
         if failure is None:
@@ -34,7 +36,7 @@ def _cell(text: str) -> str:
 
 
 def step_summary(suite: SuiteResult, *, mode: str) -> str:
-    icon = "❌" if suite.failed else "✅"
+    icon = "❌" if suite.unsuccessful else "✅"
     lines = [
         f"## {icon} calmtui test: {suite.summary_line()}",
         "",
@@ -51,6 +53,15 @@ def step_summary(suite: SuiteResult, *, mode: str) -> str:
             )
         if len(suite.failures) > MAX_ROWS:
             lines.append(f"\n… and {len(suite.failures) - MAX_ROWS} more failures")
+        lines.append("")
+    if suite.errored:
+        lines += ["| cannot be read | where | first problem |", "|---|---|---|"]
+        for result in suite.errored[:MAX_ROWS]:
+            failure = result.failure
+            assert failure is not None
+            lines.append(
+                f"| {_cell(result.case.name)} | `{failure.span.path}:{failure.span.line}` | {_cell(failure.first_message)} |"
+            )
         lines.append("")
     rows = suite.accuracy()
     if rows:

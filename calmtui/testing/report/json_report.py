@@ -1,7 +1,8 @@
 """`--json FILE`: the whole run as one stable, versioned JSON document.
 
     {"version": 1, "summary": {...}, "cases": [{"name", "file", "line", "status", "duration_ms",
-     "failure": {"turn", "line", "error", "mismatches": [...], "context": {...}}, "skipped": [...],
+     "failure": {"turn", "line", "error", "mismatches": [...], "context": {...}},
+     "error": {"diagnostics": [...], "not_run"} (status "error": not run), "skipped": [...],
      "flaky": {...}, "turns": [{"user", "mode", "commands", "ignored", "bot", "slots"}]}],
      "accuracy": [...], "coverage": {...}}
 
@@ -39,6 +40,7 @@ def render_json(
             "passed": suite.passed,
             "failed": suite.failed,
             "skipped": suite.skipped,
+            "errors": suite.errors,
             "not_run": suite.not_run,
             "flaky": len(suite.flaky),
             "total": len(suite.results),
@@ -69,7 +71,15 @@ def case_json(result: CaseResult) -> dict[str, Any]:
         "status": result.status,
         "duration_ms": round(result.duration_ms, 2),
         "conversation_id": result.conversation_id,
-        "failure": failure_json(result.failure) if result.failure else None,
+        "failure": failure_json(result.failure)
+        if result.failure and result.status != "error"
+        else None,
+        "error": {
+            "diagnostics": [d.to_json() for d in result.problems],
+            "not_run": result.not_run,
+        }
+        if result.status == "error"
+        else None,
         "skipped": result.skip_reasons,
         "flaky": None,
         "turns": [],

@@ -1,7 +1,9 @@
 """`--junit FILE`: JUnit XML, the format every CI system shows (Rasa has no JUnit output).
 
 One `<testsuite>` per test file, one `<testcase>` per case with `file` and `line`; failures carry
-the first mismatch as `message` and the plain-text failure block as their body.
+the first mismatch as `message` and the plain-text failure block as their body. A file or case
+that could not be read is an `<error>` with its diagnostics (a whole file is one test case named
+after the file).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def render_junit(suite: SuiteResult, failure_text: Callable[[CaseResult], str]) 
         tests=str(len(suite.results)),
         failures=str(suite.failed),
         skipped=str(suite.skipped),
-        errors="0",
+        errors=str(suite.errors),
         time=f"{suite.duration_s:.3f}",
     )
     for path, group in groupby(suite.results, key=lambda r: r.case.path):
@@ -32,7 +34,7 @@ def render_junit(suite: SuiteResult, failure_text: Callable[[CaseResult], str]) 
             tests=str(len(results)),
             failures=str(sum(r.status == "failed" for r in results)),
             skipped=str(sum(r.status == "skipped" for r in results)),
-            errors="0",
+            errors=str(sum(r.status == "error" for r in results)),
             time=f"{sum(r.duration_ms for r in results) / 1000:.3f}",
         )
         for result in results:
@@ -60,6 +62,14 @@ def _case(
             element, "failure", message=_clean(result.failure.first_message), type="AssertionError"
         )
         failure.text = _clean(failure_text(result))
+    elif result.status == "error" and result.failure is not None:
+        error = ET.SubElement(
+            element,
+            "error",
+            message=_clean(result.failure.first_message),
+            type=result.problems[0].code if result.problems else "TestFileError",
+        )
+        error.text = _clean(failure_text(result))
     elif result.status == "skipped":
         skipped = ET.SubElement(element, "skipped", message=_clean("; ".join(result.skip_reasons)))
         skipped.text = None

@@ -28,7 +28,7 @@ def results_paths(output: Path) -> tuple[Path, Path]:
 def result_entry(result: CaseResult) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "name": result.case.name,
-        "pass_status": result.status != "failed",
+        "pass_status": result.status not in ("failed", "error"),
         "expected_steps": list(result.case.raw_steps),
     }
     failure = result.failure
@@ -66,8 +66,8 @@ def _transcript(result: CaseResult, turn: int) -> list[str]:
 
 def write_rasa_results(suite: SuiteResult, output: Path) -> tuple[Path, Path]:
     passed_path, failed_path = results_paths(output)
-    passed = [result_entry(r) for r in suite.results if r.status != "failed"]
-    failed = [result_entry(r) for r in suite.results if r.status == "failed"]
+    passed = [result_entry(r) for r in suite.results if r.status not in ("failed", "error")]
+    failed = [result_entry(r) for r in suite.results if r.status in ("failed", "error")]
     output.parent.mkdir(parents=True, exist_ok=True)
     for path, entries in ((passed_path, passed), (failed_path, failed)):
         text = yaml.safe_dump(

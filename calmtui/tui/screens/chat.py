@@ -235,6 +235,9 @@ class ChatScreen(Screen[None]):
             )
         elif message.restarted:
             self.notify(f"new conversation {self.conversation.id}", title="Restarted", markup=False)
+        if not message.restarted:
+            for notice in self.config.notices:
+                await self.chat_log.add_notice(notice, kind="warning")
         self.ready = True
         self.refresh_views()
 

@@ -123,6 +123,8 @@ class TurnEntry(Vertical):
                 yield Static(
                     Text(printable(f"! {call.name} failed: {call.error}")), classes="note error"
                 )
+        if result.routing_note is not None:  # coexistence: Rasa would not have answered with CALM
+            yield Static(Text(f"note: {result.routing_note}"), classes="note warning")
         number = 0
         for message in result.bot_messages:
             yield MessageLine("bot", message.text or "")
