@@ -135,6 +135,10 @@ class Conversation:
                 self.on_warning(
                     f"resumed without {dropped.flow_id} (at {dropped.step_id}): {dropped.reason}"
                 )
+            if report.reset_slots:
+                self.on_warning(
+                    f"resumed with {', '.join(report.reset_slots)} reset (their flows were dropped)"
+                )
             return self.results
         if saved is None:  # not saved yet (an empty saved one keeps its id and gets a start)
             self.id = self._create(self._requested_id)

@@ -25,7 +25,7 @@ from textual.widgets import Footer
 from calmtui.app import export
 from calmtui.app.controller import ConversationController
 from calmtui.app.conversation import Conversation
-from calmtui.app.reload import ReloadApplied, ReloadRejected, reload_summary
+from calmtui.app.reload import ReloadApplied, ReloadRejected, reload_notes, reload_summary
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.tui.config import ShellConfig
 from calmtui.tui.messages import (
@@ -254,10 +254,12 @@ class ChatScreen(Screen[None]):
         self.status_bar.set_notice(summary)
         self.problems = (message.validation.diagnostics, message.validation.sources, summary)
         await self.chat_log.add_notice(summary)
-        for dropped in message.report.dropped:
-            note = f"removed {dropped.flow_id} (at {dropped.step_id}) from the conversation: {dropped.reason}"
-            await self.chat_log.add_notice(note, kind="warning")
-            self.notify(note, title="Reload", severity="warning", markup=False)
+        for note in reload_notes(message.report):
+            if note.severity == "warning":
+                await self.chat_log.add_notice(note.text, kind="warning")
+                self.notify(note.text, title="Reload", severity="warning", markup=False)
+            else:
+                await self.chat_log.add_notice(note.text)
         changed = (
             message.report.changed_flows + message.report.added_flows + message.report.removed_flows
         )
