@@ -8,13 +8,15 @@ anything else and an unknown mode is one clear message, never a UI that opens an
 the generator can still fail for the project's settings (`--understanding llm` without an LLM
 command generator, a prompt template that does not parse): those are `UnderstandingConfigError`s
 the front end reports with `unusable_message` and the CLI maps with `exit_code_for`.
-This is the one place for start-up checks of understanding (keys, models) and for starting
-litellm's import early (`prefetch_litellm`).
+This is the one place for start-up checks of understanding (`check_keys`: an LLM mode without
+the API key it needs is one message before anything opens, not an error per message or per
+test case) and for starting litellm's import early (`prefetch_litellm`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +32,33 @@ def resolve_understanding(project: Project, flag: str | None) -> ModeChoice:
     from calmtui.understanding.mode_choice import resolve_mode
 
     return resolve_mode(project, flag)
+
+
+def check_keys(
+    project: Project, flag: str | None, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """The start-up check of the LLM modes (`llm`, `record`; `replay` needs no key): raises
+    `MissingKeyError` (an `UnderstandingConfigError`) naming what to set when no model of the
+    generator's group has its key (what "no key" means per provider:
+    `calmtui.understanding.credentials`); returns a warning per deployment of a router group
+    that has none while others do (the router sends its requests to those)."""
+    choice = resolve_understanding(project, flag)
+    if choice.mode not in LLM_IMPORTING_MODES:
+        return []
+    from calmtui.understanding.credentials import MissingKeyError, missing_keys
+    from calmtui.understanding.settings import load_settings
+
+    settings = load_settings(project)
+    missing = missing_keys(settings.models, os.environ if environ is None else environ)
+    if not missing:
+        return []
+    if len(missing) < len(settings.models):
+        return [f"no API key: {m.describe()}; its requests fail" for m in missing]
+    raise MissingKeyError(
+        f"{choice.describe()} needs an API key: {'; '.join(m.describe() for m in missing)}"
+        "\nhint: set it in the project's .env file or in your shell, "
+        "or use --understanding offline (no LLM)"
+    )
 
 
 def make_generator(project: Project, flag: str | None) -> CommandGenerator:

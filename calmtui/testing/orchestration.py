@@ -202,17 +202,19 @@ def _run_suite(
     io: _Streams,
 ) -> ExitCode:
     from calmtui.app.diagnostics_view import emit, plural, should_color
-    from calmtui.app.understanding import make_generator, prefetch_litellm
+    from calmtui.app.understanding import check_keys, make_generator, prefetch_litellm
     from calmtui.testing.environment import build_wiring
     from calmtui.testing.outputs import OutputOptions, remember_failures, write_outputs
     from calmtui.understanding.errors import UnderstandingConfigError
 
     try:
         generator = make_generator(project, options.understanding)
+        prefetch_litellm(generator)
+        for warning in check_keys(project, options.understanding):  # before the first case
+            io.err.write(f"warning: {warning}\n")
     except UnderstandingConfigError as exc:
         io.err.write(f"error: {exc}\n")
         return ExitCode.USAGE
-    prefetch_litellm(generator)
     wiring = build_wiring(project, generator=generator, judge_factory=_judge_factory(project))
     color = should_color(io.out)
     if not options.quiet:

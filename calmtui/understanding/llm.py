@@ -39,6 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from calmtui.core.model.config import ModelConfig, ModelGroup
 from calmtui.understanding.client import Completion, CompletionRequest
+from calmtui.understanding.credentials import PROVIDER_KEY_ENV, check_key, provider_of
 from calmtui.understanding.errors import (
     LLMAuthError,
     LLMBadRequestError,
@@ -54,19 +55,6 @@ from calmtui.understanding.pacing import RequestPacer
 from calmtui.understanding.redaction import redact, secret_values
 from calmtui.understanding.settings import request_params
 
-# Where each provider's key is read from when the model config has no `api_key`.
-PROVIDER_KEY_ENV: Mapping[str, str] = {
-    "openai": "OPENAI_API_KEY",
-    "azure": "AZURE_API_KEY",
-    "anthropic": "ANTHROPIC_API_KEY",
-    "gemini": "GEMINI_API_KEY",
-    "mistral": "MISTRAL_API_KEY",
-    "groq": "GROQ_API_KEY",
-    "cohere": "COHERE_API_KEY",
-    "deepseek": "DEEPSEEK_API_KEY",
-    "openrouter": "OPENROUTER_API_KEY",
-    "together_ai": "TOGETHERAI_API_KEY",
-}
 # OpenAI-compatible local servers (llama.cpp, vLLM, LM Studio, Ollama's /v1) need no key, but the
 # openai client refuses to send a request without one.
 NO_KEY_PLACEHOLDER = "sk-no-key-required"
@@ -246,21 +234,45 @@ class LiteLLMClient:
         return kwargs
 
     def _check_key(self, request: CompletionRequest, kwargs: dict[str, Any]) -> None:
-        provider = (request.model.provider or request.model_name.split("/", 1)[0]).lower()
-        env_name = PROVIDER_KEY_ENV.get(provider)
-        if env_name is None:
-            return
-        if key := self.environ.get(env_name, "").strip():
-            kwargs["api_key"] = key  # explicit, so an injected environment works like os.environ
-            return
-        if request.model.api_base and provider == "openai":
-            kwargs["api_key"] = NO_KEY_PLACEHOLDER
-            return
-        raise LLMAuthError(
-            f"no API key for {provider}",
-            model=request.model_name,
-            next_step=f"set {env_name} in .env or in your shell, or use --understanding offline",
+        """The key rule of `credentials.check_key` (without asking litellm: it reports a
+        missing key of other providers itself)."""
+        check = check_key(request.model, self.environ, ask_litellm=False)
+        if check.key is not None:
+            kwargs["api_key"] = check.key  # explicit, so an injected environment works too
+        elif check.no_key_needed and provider_of(request.model) == "openai":
+            kwargs["api_key"] = NO_KEY_PLACEHOLDER  # the openai client refuses to send none
+        elif check.empty_api_key:
+            raise LLMAuthError(
+                "the api_key of this model is empty",
+                model=request.model_name,
+                next_step="set the environment variable its ${...} value in endpoints.yml refers to",
+            )
+        elif check.missing:
+            raise LLMAuthError(
+                f"no API key for {provider_of(request.model)}",
+                model=request.model_name,
+                next_step=f"set {' or '.join(check.missing)} in .env or in your shell, "
+                "or use --understanding offline",
+            )
+
+
+def missing_environment(model: ModelConfig) -> list[str]:
+    """The environment variables litellm says `model` needs and does not find (its own list
+    per provider; empty for a provider litellm does not know)."""
+    litellm = import_litellm()
+    provider = provider_of(model)
+    if provider not in getattr(litellm, "provider_list", ()):
+        return []  # litellm prints its provider list for a provider it does not know
+    try:
+        found: object = litellm.validate_environment(
+            model=model.litellm_model, api_base=model.api_base, api_version=model.api_version
         )
+    except Exception:  # a provider whose check itself fails: leave it to the call
+        return []
+    if not isinstance(found, dict):
+        return []
+    missing: object = cast(dict[str, object], found).get("missing_keys", [])
+    return [str(name) for name in cast(list[Any], missing)] if isinstance(missing, list) else []
 
 
 @contextlib.contextmanager
@@ -301,7 +313,7 @@ def _raise_mapped(exc: Exception, request: CompletionRequest, secrets: list[str]
         )
     elif "AuthenticationError" in names or "missing credentials" in lowered or "api key" in lowered:
         provider = (request.model.provider or model.split("/", 1)[0]).lower()
-        env_name = PROVIDER_KEY_ENV.get(provider, "the provider's API key variable")
+        env_name = " or ".join(PROVIDER_KEY_ENV.get(provider, ("the provider's API key variable",)))
         error = LLMAuthError(
             f"authentication failed: {text}",
             model=model,

@@ -90,6 +90,7 @@ class ChatScreen(Screen[None]):
         self.controller = controller
         self.stop_watching = threading.Event()
         self.ready = False
+        self.last_llm_error: str | None = None  # the toast of a repeated error is not repeated
         self.problems = (
             config.diagnostics,
             dict(config.sources),
@@ -221,6 +222,8 @@ class ChatScreen(Screen[None]):
 
     async def on_turn_completed(self, message: TurnCompleted) -> None:
         result = message.result
+        if result.understanding is not None and not result.understanding.error:
+            self.last_llm_error = None
         await self.chat_log.add_turn(result)
         self.status_bar.set_waiting(len(self.queue))
         for call in result.action_calls:
@@ -247,6 +250,11 @@ class ChatScreen(Screen[None]):
 
     @on(LLMFailed)
     def _llm_failed(self, message: LLMFailed) -> None:
+        """A toast for an understanding error, once while the same error repeats: each turn
+        still shows it in the chat, where it belongs to that message."""
+        if message.error == self.last_llm_error:
+            return
+        self.last_llm_error = message.error
         self.notify(message.error, title="Understanding failed", severity="error", markup=False)
 
     async def on_project_reloaded(self, message: ProjectReloaded) -> None:
