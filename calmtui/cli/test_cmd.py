@@ -135,6 +135,11 @@ def register(app: typer.Typer) -> None:
         """Run the e2e test cases and report failures, accuracy and coverage."""
         from calmtui.testing.orchestration import TestRequest, TestRunOptions
 
+        if not collect_only:  # litellm imports while the project and the tests load
+            from calmtui.app.understanding import prefetch_litellm_early
+
+            prefetch_litellm_early(understanding)
+
         options = TestRunOptions(
             workers=workers,
             fail_fast=fail_fast,

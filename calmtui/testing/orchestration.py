@@ -202,7 +202,12 @@ def _run_suite(
     io: _Streams,
 ) -> ExitCode:
     from calmtui.app.diagnostics_view import emit, plural, should_color
-    from calmtui.app.understanding import check_keys, make_generator, prefetch_litellm
+    from calmtui.app.understanding import (
+        check_keys,
+        make_generator,
+        prefetch_litellm,
+        wait_for_litellm,
+    )
     from calmtui.testing.environment import build_wiring
     from calmtui.testing.outputs import OutputOptions, remember_failures, write_outputs
     from calmtui.understanding.errors import UnderstandingConfigError
@@ -227,6 +232,7 @@ def _run_suite(
             header += f" · each {options.repeat} times"
         io.out.write(emit([[(header, "dim")]], color=color))
         io.out.flush()
+    wait_for_litellm()  # imported and warmed: no case's first call stalls the others
     result = _execute(suite, wiring, options, io)
     code = ExitCode.PROBLEMS if result.failed else ExitCode.OK
     coverage = _coverage(project, result) if options.coverage else None

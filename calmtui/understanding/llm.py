@@ -26,12 +26,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import importlib
 import json
 import logging
 import os
+import threading
 import time
 import weakref
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import replace
 from types import ModuleType
 from typing import Any, NoReturn, cast
@@ -39,7 +41,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from calmtui.core.model.config import ModelConfig, ModelGroup
 from calmtui.understanding.client import Completion, CompletionRequest
-from calmtui.understanding.credentials import PROVIDER_KEY_ENV, check_key, provider_of
+from calmtui.understanding.credentials import (
+    OPENAI_COMPATIBLE,
+    PROVIDER_KEY_ENV,
+    check_key,
+    provider_of,
+)
 from calmtui.understanding.errors import (
     LLMAuthError,
     LLMBadRequestError,
@@ -66,6 +73,9 @@ USE_CHAT_COMPLETIONS = "use_chat_completions_endpoint"
 log = logging.getLogger("calmtui.understanding.llm")
 log.addHandler(logging.NullHandler())
 _litellm: ModuleType | None = None
+_IMPORTING = threading.Lock()
+# litellm sends these providers' requests through the OpenAI SDK's client.
+OPENAI_SDK_PROVIDERS = OPENAI_COMPATIBLE | {"azure"}
 # One pacer for every client of the process: they all share the CPU of one event loop.
 _SHARED_PACER = RequestPacer()
 # litellm Routers by event loop, then by configuration (group id, deployments, router settings).
@@ -75,27 +85,60 @@ _ROUTERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] =
 
 
 def import_litellm() -> ModuleType:
-    """litellm, imported once, offline and silent (safe to call from a worker thread early)."""
+    """litellm, imported once, offline and silent (safe to call from a worker thread early:
+    `calmtui.app.understanding.prefetch_litellm` does, while the project and tests load)."""
     global _litellm
     if _litellm is None:
-        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-        # In its default "DEV" mode litellm's import loads the first `.env` python-dotenv finds
-        # (walking up from the working directory or the caller's file) into os.environ: keys of
-        # some other project could leak in. The project's `.env` is read by calmtui itself (core/loading), so keep it off.
-        os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
-        import litellm
-
-        litellm.suppress_debug_info = True
-        for name in LITELLM_LOGGERS:
-            logger = logging.getLogger(name)
-            logger.handlers = [_Forward()]
-            logger.propagate = False
-        # The import leaves ~2,700 modules' objects that live as long as the process. Without
-        # this, every full collection walks them all and stalls the event loop (and every call
-        # in flight) for ~300 ms; frozen, such a collection takes ~50 ms.
-        gc.freeze()
-        _litellm = litellm
+        with _IMPORTING:  # a first call waits for an import a prefetch thread has begun
+            if _litellm is None:
+                _litellm = _import()
     return _litellm
+
+
+def _import() -> ModuleType:
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    # In its default "DEV" mode litellm's import loads the first `.env` python-dotenv finds
+    # (walking up from the working directory or the caller's file) into os.environ: keys of
+    # some other project could leak in. The project's `.env` is read by calmtui itself (core/loading), so keep it off.
+    os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
+    # The import creates ~2,700 modules' objects, all of which live as long as the process: the
+    # cyclic GC would walk them again and again while they are made (~20% of the import's CPU).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        import litellm
+    finally:
+        if paused:
+            gc.enable()
+    litellm.suppress_debug_info = True
+    for name in LITELLM_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = [_Forward()]
+        logger.propagate = False
+    # Without this, every full collection walks those objects and stalls the event loop (and
+    # every call in flight) for ~300 ms; frozen, such a collection takes ~50 ms.
+    gc.freeze()
+    return litellm
+
+
+def warm_client(models: Sequence[ModelConfig]) -> None:
+    """Do litellm's one-off set-up of a first call ahead of it (in the prefetch thread), so the
+    first calls of a run do not each stall the event loop on it: one call per model answered by
+    litellm's `mock_response` (no network: its lazily loaded provider code and cost tables), and
+    the OpenAI SDK's resource classes its OpenAI-compatible clients import on their first
+    request (~0.4 s). Failures are ignored: the real call reports what is wrong."""
+    litellm = import_litellm()
+    for name in dict.fromkeys(m.litellm_model for m in models):
+        with contextlib.suppress(Exception):
+            litellm.completion(
+                model=name,
+                messages=[{"role": "user", "content": "warm-up"}],
+                mock_response="ok",
+                api_key="warm-up",
+            )
+    if any(provider_of(m) in OPENAI_SDK_PROVIDERS for m in models):
+        with contextlib.suppress(Exception):
+            importlib.import_module("openai.resources")
 
 
 class _Forward(logging.Handler):
