@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from calmtui.testing.judge import Judge
     from calmtui.testing.loader import Target, TestSuite
     from calmtui.testing.results import SuiteResult
+    from calmtui.testing.sharding import Shard, ShardPlan
     from calmtui.testing.spec import JudgeConfig
 
 DEFAULT_WORKERS = 8
@@ -69,6 +70,7 @@ class TestRequest:
     keyword: str | None = None
     last_failed: bool = False
     collect_only: bool = False
+    shard: Shard | None = None  # `--shard i/n`: this machine's part of the selected cases
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +115,26 @@ def run_tests(
             "  hint: a test file is a YAML file with a top-level 'test_cases:' list (see docs/testing.md)\n"
         )
         return ExitCode.NO_TESTS
+    plan = _shard(suite, request.shard, project.root)
     if request.collect_only:
         for case in suite.cases:
             io.out.write(f"{show_path(case.path)}::{case.name}  (line {case.line})\n")
-        io.out.write(f"{len(suite.cases)} test cases\n")
+        io.out.write(
+            f"{len(suite.cases)} test cases" + (f" ({plan.describe()})" if plan else "") + "\n"
+        )
         return ExitCode.OK
-    return _run_suite(project, suite, show_path, options, io)
+    return _run_suite(project, suite, show_path, options, io, plan)
+
+
+def _shard(suite: TestSuite, shard: Shard | None, root: str) -> ShardPlan | None:
+    """Keep this shard's cases in `suite` (`calmtui.testing.sharding`); None without --shard."""
+    if shard is None:
+        return None
+    from calmtui.testing.sharding import plan_shard, read_durations
+
+    plan = plan_shard(suite.cases, shard, read_durations(root))
+    suite.cases = plan.cases
+    return plan
 
 
 def resolve_targets(paths: Sequence[str], root: Path) -> list[Target]:
@@ -200,6 +216,7 @@ def _run_suite(
     show_path: PathDisplay,
     options: TestRunOptions,
     io: _Streams,
+    plan: ShardPlan | None = None,
 ) -> ExitCode:
     from calmtui.app.diagnostics_view import emit, plural, should_color
     from calmtui.app.understanding import (
@@ -209,7 +226,12 @@ def _run_suite(
         wait_for_litellm,
     )
     from calmtui.testing.environment import build_wiring
-    from calmtui.testing.outputs import OutputOptions, remember_failures, write_outputs
+    from calmtui.testing.outputs import (
+        OutputOptions,
+        remember_durations,
+        remember_failures,
+        write_outputs,
+    )
     from calmtui.understanding.errors import UnderstandingConfigError
 
     try:
@@ -230,6 +252,8 @@ def _run_suite(
         )
         if options.repeat > 1:
             header += f" · each {options.repeat} times"
+        if plan is not None:
+            header += f" · {plan.describe()}"
         io.out.write(emit([[(header, "dim")]], color=color))
         io.out.flush()
     wait_for_litellm()  # imported and warmed: no case's first call stalls the others
@@ -246,7 +270,15 @@ def _run_suite(
         coverage_output=options.coverage_output,
     )
     written = write_outputs(
-        project, suite, result, outputs, coverage, mode=wiring.mode, code=code, out=io.out
+        project,
+        suite,
+        result,
+        outputs,
+        coverage,
+        mode=wiring.mode,
+        code=code,
+        out=io.out,
+        shard=plan.to_json() if plan is not None else None,
     )
     if written and not options.quiet:
         io.out.write(f"wrote {', '.join(written)}\n")
@@ -254,6 +286,11 @@ def _run_suite(
         remember_failures(project.root, result)
     except OSError as exc:
         io.err.write(f"warning: could not record failures for --last-failed: {exc}\n")
+    try:  # not by a shard: the shards of one suite run on one machine must split it alike
+        if plan is None:
+            remember_durations(project.root, result)
+    except OSError as exc:
+        io.err.write(f"warning: could not record durations for --shard: {exc}\n")
     io.out.write(
         emit(
             [[(result.summary_line(), "bold red" if result.failed else "bold green")]], color=color
