@@ -1,20 +1,24 @@
-"""`calmtui test` speed (issue "E2E test runner"), measured through the real CLI.
+"""`calmtui test` speed (issue "E2E test runner", issue 16.8), measured through the real CLI.
 
 Targets:
   1. 1,000 test cases of `gen_project.py --flows 200 --tests 1000`, offline understanding,
      stubbed actions: under 10 s wall (process start to exit), and the cases/s.
-  2. A fake LLM server answering after 300 ms, 200 cases of ~4 turns: under 15 s wall with
-     `-n 16`; and the speed-up against `-n 1` (measured on a subset and scaled by the number of
-     turns, because a sequential full run takes minutes — printed as such). 2b runs the same
-     cases in-process with a generator that just waits 300 ms, to separate the runner's own
-     concurrency from the cost of the HTTP/litellm client path.
+  2. A fake LLM server answering after 300 ms, 200 cases of ~4 turns, `-n 16`: at most 17 s wall
+     (15 s stretch); and the speed-up against `-n 1` (measured on a subset and scaled by the
+     number of turns, because a sequential full run takes minutes — printed as such). 2b runs
+     the same cases in-process with a generator that just waits 300 ms, to separate the runner's
+     own concurrency from the cost of the HTTP/litellm client path.
 
-For 2 the wall is split into what the LLM turns cannot overlap: start-up, loading and reports
-(wall minus the run phase), `import litellm` and litellm's one-off set-up on the first call (both
-measured in a fresh process against the same server), and the LLM turns themselves; the sum of
-the fixed parts and the ideal is the lowest wall this litellm allows, printed next to a missed
-target. Connect retries (SYN retransmits and listen-queue overflows, machine-wide, from
-/proc/net/netstat) are counted over the `-n 16` runs: each one costs its call a second.
+For 2 the wall is split into what comes before the first case — start-up, loading the project
+and the tests, and litellm's import and warm-up, which `calmtui test -u llm` starts in a
+background thread at once, so they overlap as far as one interpreter's GIL lets them — and the
+LLM turns, against the ideal (turns x 300 ms / 16). The parts are also measured apart (a
+`--collect-only` run for start-up and loading; `import litellm`, the warm-up and the first call
+in a fresh process against the same server), so the overlap shows. Each run prints its CPU time
+(user + system, the process's own work, much less sensitive to other load than the wall) and the
+1-minute load average before and after it: on a shared machine the wall grows with the load.
+Connect retries (SYN retransmits and listen-queue overflows, machine-wide, from /proc/net/netstat)
+are counted over the `-n 16` runs: each one costs its call a second.
 
     python benchmarks/bench_test_runner.py [--runs 3] [--skip-llm] [--skip-offline]
         [--gen /path/to/gen_project.py] [--fake-llm /path/to/fake_llm.py] [--keep DIR]
@@ -35,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -50,7 +55,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 TOOLS = REPO.parent / "shared" / "tools"
 OFFLINE_TARGET_S = 10.0
-LLM_TARGET_S = 15.0
+LLM_TARGET_S = 17.0
+LLM_STRETCH_S = 15.0
 LATENCY_S = 0.3
 SUBSET = 20
 BENCH_PROMPT = """Conversation so far:
@@ -60,8 +66,17 @@ Answer with commands for the latest message.
 
 
 def calmtui(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    wall, _, done = calmtui_timed(args, cwd)
+    return wall, done
+
+
+def calmtui_timed(
+    args: list[str], cwd: Path
+) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Wall and CPU seconds (user + system of the process) of one `calmtui test` run."""
     env = {**os.environ, "NO_COLOR": "1", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
     env.pop("GITHUB_ACTIONS", None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "calmtui", "test", *args],
@@ -70,7 +85,10 @@ def calmtui(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProc
         capture_output=True,
         text=True,
     )
-    return time.perf_counter() - started, done
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done
 
 
 def report(path: Path) -> dict[str, Any]:
@@ -81,17 +99,21 @@ def turns_of(data: dict[str, Any]) -> int:
     return sum(len(case["turns"]) for case in data["cases"])
 
 
-# Run in a fresh process: import litellm, then two calls to the fake server; prints the import
-# time and how much longer the first call took than the second (litellm's lazy set-up).
+# Run in a fresh process: import litellm, warm its client as `calmtui test` does, then two
+# calls to the fake server; prints the import and warm-up times and how much longer the first
+# call took than the second (what the warm-up leaves of litellm's lazy set-up).
 _STARTUP_PROBE = """
 import asyncio, sys, time
 from calmtui.core.model.config import ModelConfig
 from calmtui.understanding.client import CompletionRequest
-from calmtui.understanding.llm import LiteLLMClient, import_litellm
+from calmtui.understanding.llm import LiteLLMClient, import_litellm, warm_client
+model = ModelConfig(provider="openai", model="gpt-4o-mini", api_base=sys.argv[1], timeout=30)
 started = time.perf_counter()
 import_litellm()
 imported = time.perf_counter() - started
-model = ModelConfig(provider="openai", model="gpt-4o-mini", api_base=sys.argv[1], timeout=30)
+started = time.perf_counter()
+warm_client([model])
+warmed = time.perf_counter() - started
 client = LiteLLMClient({})
 async def timed(text):
     began = time.perf_counter()
@@ -101,13 +123,14 @@ async def timed(text):
 async def main():
     first = await timed("hello")
     second = await timed("hello again")
-    print(imported, first - second)
+    print(imported, warmed, first - second)
 asyncio.run(main())
 """
 
 
-def litellm_startup_seconds(api_base: str) -> tuple[float, float]:
-    """`import litellm` and the first call's extra set-up, in fresh processes (median of 3)."""
+def litellm_startup_seconds(api_base: str) -> tuple[float, float, float]:
+    """`import litellm`, the warm-up and the first call's extra set-up after it, in fresh
+    processes (median of 3)."""
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
     runs = [
         tuple(
@@ -122,7 +145,11 @@ def litellm_startup_seconds(api_base: str) -> tuple[float, float]:
         )
         for _ in range(3)
     ]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        statistics.median(r[2] for r in runs),
+    )
 
 
 def connect_retries() -> dict[str, int]:
@@ -232,12 +259,13 @@ def bench_llm(gen: Path, fake: Path, work: Path, runs: int) -> None:
     process, port = start_fake_llm(fake, project / "oracle.json", work)
     try:
         prepare_llm_project(project, port)
-        runs_seen: list[tuple[float, float, float]] = []  # wall, run phase, load average
+        # wall, run phase, CPU, load average before and after
+        runs_seen: list[tuple[float, float, float, float, float]] = []
         data: dict[str, Any] = {}
         retries_before = connect_retries()
         for _ in range(runs):
             load = os.getloadavg()[0]
-            wall, done = calmtui(
+            wall, cpu, done = calmtui_timed(
                 ["-u", "llm", "-n", "16", "-q", "--json", str(work / "llm16.json"), "tests"],
                 project,
             )
@@ -246,28 +274,32 @@ def bench_llm(gen: Path, fake: Path, work: Path, runs: int) -> None:
                     f"calmtui test failed (exit {done.returncode}):\n{done.stderr[-2000:]}"
                 )
             data = report(work / "llm16.json")
-            runs_seen.append((wall, data["summary"]["duration_s"], load))
+            run_phase = data["summary"]["duration_s"]
+            runs_seen.append((wall, run_phase, cpu, load, os.getloadavg()[0]))
         retries_after = connect_retries()
+        collect = statistics.median(
+            calmtui(["-u", "llm", "--collect-only", "-q", "tests"], project)[0] for _ in range(3)
+        )
         _, done = calmtui(
             ["-u", "llm", "-n", "1", "-q", "--json", str(work / "llm1.json"), "subset"], project
         )
         sequential = report(work / "llm1.json")
-        import_s, first_call_s = litellm_startup_seconds(f"http://127.0.0.1:{port}/v1")
+        import_s, warm_s, first_call_s = litellm_startup_seconds(f"http://127.0.0.1:{port}/v1")
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
-    walls = [w for w, _, _ in runs_seen]
-    wall = statistics.median(walls)
-    run_phase = statistics.median(r for _, r, _ in runs_seen)
+    wall = statistics.median(r[0] for r in runs_seen)
+    run_phase = statistics.median(r[1] for r in runs_seen)
+    cpu = statistics.median(r[2] for r in runs_seen)
     summary = data["summary"]
     turns = turns_of(data)
     sub_turns = turns_of(sequential)
     ideal = turns * LATENCY_S / 16
-    # The first LLM call of a run waits for `import litellm` and litellm's set-up; the subset's
-    # per-turn time must not carry those one-off costs into the scaled estimate.
-    once = import_s + first_call_s
-    sequential_s = max(0.0, sequential["summary"]["duration_s"] - once)
-    estimated_n1 = sequential_s * turns / max(1, sub_turns) + once
+    verdict = (
+        "OK (stretch met)"
+        if wall <= LLM_STRETCH_S
+        else ("OK" if wall <= LLM_TARGET_S else "MISSED")
+    )
     print(
         f"2) fake LLM answering after {LATENCY_S * 1000:.0f} ms (gen_project --flows 50 --tests 200), -n 16"
     )
@@ -275,47 +307,50 @@ def bench_llm(gen: Path, fake: Path, work: Path, runs: int) -> None:
         f"   cases: {summary['total']} ({summary['line']}), user turns (= LLM calls): {turns} ({turns / summary['total']:.2f} per case)"
     )
     print(
-        f"   wall, median of {runs}: {wall:.2f} s   target < {LLM_TARGET_S:.0f} s   {check(wall < LLM_TARGET_S)}"
+        f"   wall, median of {runs}: {wall:.2f} s   target <= {LLM_TARGET_S:.0f} s "
+        f"(stretch {LLM_STRETCH_S:.0f} s)   {verdict}   CPU {cpu:.2f} s"
+    )
+    before_first = wall - run_phase
+    apart = collect + import_s + warm_s
+    print(
+        f"   before the first case: {before_first:.2f} s (start-up, loading, litellm's import and "
+        f"warm-up in the background); apart: {collect:.2f} s start-up and loading "
+        f"(--collect-only) + {import_s:.2f} s import + {warm_s:.2f} s warm-up = {apart:.2f} s, "
+        f"so {max(0.0, apart - before_first):.2f} s overlapped"
     )
     print(
-        f"   run phase, median: {run_phase:.2f} s incl. waiting for the litellm import "
-        f"(ideal {ideal:.2f} s = turns x {LATENCY_S} s / 16)"
+        f"   LLM turns (run phase): {run_phase:.2f} s, ideal {ideal:.2f} s (turns x {LATENCY_S} s / 16), "
+        f"+{(run_phase - ideal) / turns * 16 * 1000:.0f} ms per call; the first call after the "
+        f"warm-up still takes {first_call_s:.2f} s longer than the second"
     )
-    outside = wall - run_phase
-    llm_turns = max(0.0, run_phase - import_s - first_call_s)
-    floor = outside + import_s + first_call_s + ideal
-    print(
-        f"   where the wall goes: {outside:.2f} s start-up, loading and reports + {import_s:.2f} s "
-        f"import litellm + {first_call_s:.2f} s litellm's first-call set-up + ~{llm_turns:.2f} s "
-        f"of LLM turns (ideal {ideal:.2f} s, +{(llm_turns - ideal) / turns * 16 * 1000:.0f} ms per call)"
-    )
-    if wall >= LLM_TARGET_S and floor >= LLM_TARGET_S:
+    if wall > LLM_TARGET_S:
+        floor = before_first + ideal
         print(
-            f"   why missed: nothing overlaps the first LLM call's wait for `import litellm` and its "
-            f"set-up; with this litellm the wall cannot go below ~{floor:.1f} s (the fixed parts + the "
-            f"ideal), so the target needs ~{floor - LLM_TARGET_S:.1f} s less of start-up/import"
-        )
-    elif wall >= LLM_TARGET_S:
-        print(
-            f"   why missed: the LLM turns took {llm_turns - ideal:.1f} s more than the ideal; the "
-            f"fixed parts plus the ideal make {floor:.1f} s"
+            f"   why missed: before the first case {before_first:.1f} s + the ideal {ideal:.1f} s = "
+            f"{floor:.1f} s; the turns took {run_phase - ideal:.1f} s more than the ideal "
+            "(each call's CPU in one event loop, shared with the fake server and the machine's "
+            "other load)"
         )
     if retries_before and retries_after:
         counts = ", ".join(
             f"{name} +{retries_after[name] - retries_before[name]}" for name in retries_before
         )
         print(f"   connect retries during the -n 16 runs (machine-wide): {counts}")
+    once = warm_s + first_call_s
+    sequential_s = max(0.0, sequential["summary"]["duration_s"] - once)
+    estimated_n1 = sequential_s * turns / max(1, sub_turns)
     print(
-        f"   -n 1 on {sequential['summary']['total']} cases ({sub_turns} turns): {sequential['summary']['duration_s']:.2f} s, "
-        f"of which importing litellm and its set-up {once:.2f} s; scaled to {turns} turns: {estimated_n1:.1f} s (estimate)"
+        f"   -n 1 on {sequential['summary']['total']} cases ({sub_turns} turns): {sequential['summary']['duration_s']:.2f} s; "
+        f"scaled to {turns} turns: {estimated_n1:.1f} s (estimate)"
     )
     print(
-        f"   speed-up -n 16 vs -n 1 (run phase, estimate): {estimated_n1 / run_phase:.1f}x; "
-        f"of the LLM turns alone: {(estimated_n1 - once) / max(llm_turns, 1e-9):.1f}x (ideal 16x)"
+        f"   speed-up of the LLM turns, -n 16 vs -n 1 (estimate): {estimated_n1 / run_phase:.1f}x (ideal 16x)"
     )
     print(
-        "   all runs (wall / run phase / load average before): "
-        + ", ".join(f"{w:.2f} / {r:.2f} / {a:.2f}" for w, r, a in runs_seen)
+        "   all runs (wall / run phase / CPU / load average before -> after): "
+        + ", ".join(
+            f"{w:.2f} / {r:.2f} / {c:.2f} / {a:.2f} -> {b:.2f}" for w, r, c, a, b in runs_seen
+        )
     )
 
 

@@ -165,6 +165,10 @@ class Conversation:
                 self.on_warning(
                     f"resumed without {dropped.flow_id} (at {dropped.step_id}): {dropped.reason}"
                 )
+            if report.reset_slots:
+                self.on_warning(
+                    f"resumed with {', '.join(report.reset_slots)} reset (their flows were dropped)"
+                )
             if self.start_language and self.start_language != self.language:
                 self.on_warning(
                     f"the resumed conversation is in {self.language!r}: --language starts new "

@@ -122,6 +122,10 @@ def problem_lines(result: TurnResult) -> list[str]:
     return lines
 
 
+def _not_understood(result: TurnResult) -> bool:
+    return result.understanding is not None and bool(result.understanding.error)
+
+
 def json_document(result: TurnResult, conversation_id: str) -> str:
     """One turn as one line of strict JSON (no `Infinity`/`NaN`; control characters escaped, so
     the values are intact for a parser and inert on a terminal)."""
@@ -155,8 +159,13 @@ class PlainShell:
         self.out = out
         self.err = err
         self.options = options
+        # Messages understanding could not read (an LLM error, a replay miss): a script piping
+        # into the shell learns it from the exit code (`calmtui shell` exits 1).
+        self.unanswered = 0
 
     def show(self, result: TurnResult) -> None:
+        if result.user_text is not None and _not_understood(result):
+            self.unanswered += 1
         if self.options.json:
             self._write(self.out, [json_document(result, self.conversation.id)])
             self._write(self.err, problem_lines(result))

@@ -18,7 +18,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from calmtui.app.policy import DEFAULT_POLICY, ProjectPolicy
 from calmtui.core.loading.project_loader import ProjectPaths, load_project
@@ -203,7 +203,7 @@ async def check_version(
 
 
 def reload_summary(report: ReloadReport, changed_files: Sequence[str]) -> str:
-    """`reloaded data/flows.yml (1 flow changed; added check_balance)`."""
+    """`reloaded data/flows.yml (1 flow changed; added check_balance; 1 frame re-anchored)`."""
     parts = [
         f"{len(report.changed_flows)} flow{'' if len(report.changed_flows) == 1 else 's'} changed"
     ]
@@ -213,5 +213,51 @@ def reload_summary(report: ReloadReport, changed_files: Sequence[str]) -> str:
         parts.append(f"added {', '.join(report.added_flows)}")
     if report.removed_flows:
         parts.append(f"removed {', '.join(report.removed_flows)}")
+    if report.moved:
+        parts.append(
+            f"{len(report.moved)} frame{'' if len(report.moved) == 1 else 's'} re-anchored"
+        )
+    if report.dropped:
+        parts.append(
+            f"{len(report.dropped)} frame{'' if len(report.dropped) == 1 else 's'} dropped"
+        )
     files = ", ".join(changed_files) or "project"
     return f"reloaded {files} ({'; '.join(parts)})"
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadNote:
+    """One line of what a reload did to the live conversation, for the chat and notifications."""
+
+    text: str
+    severity: Literal["information", "warning"]
+
+
+def reload_notes(report: ReloadReport) -> list[ReloadNote]:
+    """What happened to the conversation: frames that moved to their step's new id (steps above
+    them changed), frames dropped with the reason, and the slots reset because the flow that
+    collected them left the stack (so its next run asks again)."""
+    notes = [
+        ReloadNote(
+            f"{m.flow_id} goes on at {m.new_step_id} (was {m.old_step_id}: steps above it changed)",
+            "information",
+        )
+        for m in report.moved
+    ]
+    notes.extend(
+        ReloadNote(
+            f"removed {d.flow_id} (at {d.step_id}) from the conversation: {d.reason}", "warning"
+        )
+        for d in report.dropped
+    )
+    if report.reset_slots:
+        names = ", ".join(report.reset_slots)
+        notes.append(
+            ReloadNote(
+                f"reset {names}: the flows that collected "
+                f"{'it' if len(report.reset_slots) == 1 else 'them'} left the conversation and "
+                "will ask again",
+                "warning",
+            )
+        )
+    return notes

@@ -8,16 +8,20 @@ anything else and an unknown mode is one clear message, never a UI that opens an
 the generator can still fail for the project's settings (`--understanding llm` without an LLM
 command generator, a prompt template that does not parse): those are `UnderstandingConfigError`s
 the front end reports with `unusable_message` and the CLI maps with `exit_code_for`.
-This is the one place for start-up checks of understanding (keys, models) and for starting
-litellm's import early (`prefetch_litellm`).
+This is the one place for start-up checks of understanding (`check_keys`: an LLM mode without
+the API key it needs is one message before anything opens, not an error per message or per
+test case) and for starting litellm's import early (`prefetch_litellm`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from calmtui.core.model.config import ModelConfig
     from calmtui.core.model.project import Project
     from calmtui.generation.responder import Responder
     from calmtui.understanding.base import CommandGenerator
@@ -31,6 +35,33 @@ def resolve_understanding(project: Project, flag: str | None) -> ModeChoice:
     from calmtui.understanding.mode_choice import resolve_mode
 
     return resolve_mode(project, flag)
+
+
+def check_keys(
+    project: Project, flag: str | None, environ: Mapping[str, str] | None = None
+) -> list[str]:
+    """The start-up check of the LLM modes (`llm`, `record`; `replay` needs no key): raises
+    `MissingKeyError` (an `UnderstandingConfigError`) naming what to set when no model of the
+    generator's group has its key (what "no key" means per provider:
+    `calmtui.understanding.credentials`); returns a warning per deployment of a router group
+    that has none while others do (the router sends its requests to those)."""
+    choice = resolve_understanding(project, flag)
+    if choice.mode not in LLM_IMPORTING_MODES:
+        return []
+    from calmtui.understanding.credentials import MissingKeyError, missing_keys
+    from calmtui.understanding.settings import load_settings
+
+    settings = load_settings(project)
+    missing = missing_keys(settings.models, os.environ if environ is None else environ)
+    if not missing:
+        return []
+    if len(missing) < len(settings.models):
+        return [f"no API key: {m.describe()}; its requests fail" for m in missing]
+    raise MissingKeyError(
+        f"{choice.describe()} needs an API key: {'; '.join(m.describe() for m in missing)}"
+        "\nhint: set it in the project's .env file or in your shell, "
+        "or use --understanding offline (no LLM)"
+    )
 
 
 def make_generator(project: Project, flag: str | None) -> CommandGenerator:
@@ -73,12 +104,76 @@ def unusable_message(error: Exception) -> str:
 
 
 def prefetch_litellm(generator: CommandGenerator) -> None:
-    """In LLM modes, import litellm (seconds) in a background thread now, instead of blocking
-    the event loop on the first call; other modes never import it."""
+    """In LLM modes, import litellm (seconds) and warm its client for the generator's models in
+    a background thread now, instead of blocking the event loop on the first call; other modes
+    never import it. `wait_for_litellm()` before the first call."""
     if generator.mode not in LLM_IMPORTING_MODES:
         return
-    import threading
+    settings = getattr(generator, "settings", None)
+    models: tuple[ModelConfig, ...] = getattr(settings, "models", ())
+    _PREFETCH.start(models)
 
-    from calmtui.understanding.llm import import_litellm
 
-    threading.Thread(target=import_litellm, name="litellm-import", daemon=True).start()
+def prefetch_litellm_early(flag: str | None, environ: Mapping[str, str] | None = None) -> bool:
+    """At the very start of a command, before the project loads: when the flag (or, without
+    one, `$CALMTUI_UNDERSTANDING`) asks for an LLM mode, start importing litellm now, so the
+    import runs while the project and the tests load. A mode set in config.yml is only known
+    after loading (`prefetch_litellm` then). Returns whether the import started."""
+    from calmtui.understanding.errors import UnknownModeError
+    from calmtui.understanding.mode_choice import resolve_mode
+
+    try:
+        choice = resolve_mode(None, flag, environ)
+    except UnknownModeError:
+        return False  # reported once the project is loaded
+    if choice.mode not in LLM_IMPORTING_MODES:
+        return False
+    _PREFETCH.start(())
+    return True
+
+
+def wait_for_litellm() -> None:
+    """Block until the prefetch (import and warm-up) finished; at once when none was started.
+    Called before the first test case, so no case's first call stalls the others on it."""
+    _PREFETCH.wait()
+
+
+class _Prefetch:
+    """One import of litellm per process, in a daemon thread, and a warm-up per set of models
+    (a later `start` with models the import thread did not have warms them in its own thread,
+    after the import)."""
+
+    def __init__(self) -> None:
+        self._threads: list[threading.Thread] = []
+        self._warmed: set[str] = set()
+        self._lock = threading.Lock()
+
+    def start(self, models: tuple[ModelConfig, ...]) -> None:
+        with self._lock:
+            new = tuple(m for m in models if m.litellm_model not in self._warmed)
+            if self._threads and not new:
+                return
+            self._warmed.update(m.litellm_model for m in new)
+            thread = threading.Thread(
+                target=_import_and_warm, args=(new,), name="litellm-prefetch", daemon=True
+            )
+            self._threads.append(thread)
+        thread.start()
+
+    def wait(self) -> None:
+        for thread in list(self._threads):
+            thread.join()
+
+
+def _import_and_warm(models: tuple[ModelConfig, ...]) -> None:
+    from calmtui.understanding.llm import import_litellm, warm_client
+
+    try:
+        import_litellm()
+        if models:
+            warm_client(models)
+    except Exception:  # the first call imports again and reports the problem
+        return
+
+
+_PREFETCH = _Prefetch()

@@ -243,14 +243,17 @@ def note(message: str) -> None:
 
 
 def check_understanding(project: Project, flag: str | None) -> ExitCode | None:
-    """Resolve the understanding mode before anything opens; an unknown one ends the command."""
-    from calmtui.app.understanding import resolve_understanding
+    """Resolve the understanding mode and check its keys before anything opens: an unknown mode
+    or an LLM mode without its API key ends the command with one message."""
+    from calmtui.app.understanding import check_keys
     from calmtui.understanding.errors import UnderstandingConfigError
 
     try:
-        resolve_understanding(project, flag)
+        warnings = check_keys(project, flag)
     except UnderstandingConfigError as exc:
         return unusable(exc)
+    for warning in warnings:
+        note(f"warning: {warning}")
     return None
 
 
@@ -389,6 +392,12 @@ def run_plain(
         asyncio.run(shell.run(read_line))
     except UnderstandingConfigError as exc:
         return unusable(exc)
+    if shell.unanswered:
+        count = shell.unanswered
+        note(
+            f"error: {count} message{'' if count == 1 else 's'} could not be understood (see above)"
+        )
+        return ExitCode.PROBLEMS
     return ExitCode.OK
 
 

@@ -2,6 +2,8 @@
 
     calmtui test [PATHS...] [-n N] [-x/--fail-fast] [-k EXPR] [--lf] [--repeat N]
                  [--understanding MODE] [--coverage] [--junit F] [--json F] [-o F] [-q|-v]
+                 [--shard I/N]
+    calmtui test --merge-results FILES... [--json F] [--junit F]
 
 A thin command: it parses the options, loads the project and hands the run to
 `calmtui.testing.orchestration` (selection, policy, running, report, output files). The report goes
@@ -38,6 +40,7 @@ from calmtui.cli.project_options import (
 
 if TYPE_CHECKING:
     from calmtui.testing.orchestration import TestRequest, TestRunOptions
+    from calmtui.testing.sharding import Shard
 
 DEFAULT_WORKERS = 8  # = calmtui.testing.orchestration.DEFAULT_WORKERS (not imported: start-up)
 
@@ -137,9 +140,31 @@ def register(app: typer.Typer) -> None:
         ] = False,
         ignore: IgnoreOption = None,
         strict: StrictOption = False,
+        shard: Annotated[
+            str | None,
+            typer.Option(
+                "--shard",
+                metavar="I/N",
+                help="Run only part I of N of the selected cases (CI matrix; see docs/testing.md).",
+            ),
+        ] = None,
+        merge_results: Annotated[
+            bool,
+            typer.Option(
+                "--merge-results",
+                help="PATHS are the --json/--junit files of shards: merge them (into --json, --junit).",
+            ),
+        ] = False,
     ) -> None:
         """Run the e2e test cases and report failures, accuracy and coverage."""
         from calmtui.testing.orchestration import TestRequest, TestRunOptions
+
+        if merge_results:  # no project: the shards' result files are the input
+            raise typer.Exit(merge(paths or [], json_file, junit))
+        if not collect_only:  # litellm imports while the project and the tests load
+            from calmtui.app.understanding import prefetch_litellm_early
+
+            prefetch_litellm_early(understanding)
 
         options = TestRunOptions(
             workers=workers,
@@ -165,6 +190,7 @@ def register(app: typer.Typer) -> None:
                 last_failed=last_failed,
                 collect_only=collect_only,
                 policy=policy,
+                shard=parse_shard_option(shard),
             )
             code = run(request, options)
         except (typer.Exit, typer.BadParameter, KeyboardInterrupt):
@@ -187,5 +213,27 @@ def run(request: TestRequest, options: TestRunOptions) -> ExitCode:
 
     try:
         return run_tests(request, options)
+    except UsageError as exc:
+        raise typer.BadParameter(str(exc), param_hint=exc.param_hint) from None
+
+
+def parse_shard_option(text: str | None) -> Shard | None:
+    if text is None:
+        return None
+    from calmtui.testing.sharding import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--shard'") from None
+
+
+def merge(paths: list[str], json_file: Path | None, junit: Path | None) -> ExitCode:
+    """`--merge-results`: `calmtui.testing.merging`; a usage problem is Typer's usage error."""
+    from calmtui.app.exit_codes import UsageError
+    from calmtui.testing.merging import run_merge
+
+    try:
+        return run_merge(paths, json_file=json_file, junit=junit, out=sys.stdout, err=sys.stderr)
     except UsageError as exc:
         raise typer.BadParameter(str(exc), param_hint=exc.param_hint) from None

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from calmtui.testing.judge import Judge
     from calmtui.testing.loader import Target, TestSuite
     from calmtui.testing.results import SuiteResult
+    from calmtui.testing.sharding import Shard, ShardPlan
     from calmtui.testing.spec import JudgeConfig, TestCase
 
 DEFAULT_WORKERS = 8
@@ -75,6 +76,7 @@ class TestRequest:
     collect_only: bool = False
     # `--ignore` / `--strict`; the project's own `calmtui:` settings add to it.
     policy: ProjectPolicy = DEFAULT_POLICY
+    shard: Shard | None = None  # `--shard i/n`: this machine's part of the selected cases
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +125,35 @@ def run_tests(
             "  hint: a test file is a YAML file with a top-level 'test_cases:' list (see docs/testing.md)\n"
         )
         return ExitCode.NO_TESTS
+    plan = _shard(isolated, request.shard, project.root)
     if request.collect_only:
         for case in isolated.runnable:
             io.out.write(f"{show_path(case.path)}::{case.name}  (line {case.line})\n")
         for entry in isolated.errors:
             io.out.write(f"{show_path(entry.case.path)}:{entry.case.line}  error: cannot be read\n")
-        io.out.write(f"{len(isolated.runnable)} test cases\n")
+        io.out.write(
+            f"{len(isolated.runnable)} test cases"
+            + (f" ({plan.describe()})" if plan else "")
+            + "\n"
+        )
         return ExitCode.PROBLEMS if isolated.errors else ExitCode.OK
-    return _run_suite(project, suite, isolated, show_path, options, io, not_run=not_run)
+    return _run_suite(project, suite, isolated, show_path, options, io, not_run=not_run, plan=plan)
+
+
+def _shard(isolated: Isolated, shard: Shard | None, root: str) -> ShardPlan | None:
+    """Keep this shard's part of `isolated` (`calmtui.testing.sharding`); None without --shard.
+    The entries of cases that cannot be read are split with the others, so each is reported by
+    exactly one shard and the merged report has every case once."""
+    if shard is None:
+        return None
+    from calmtui.testing.sharding import plan_shard, read_durations
+
+    entries = [*isolated.runnable, *(entry.case for entry in isolated.errors)]
+    plan = plan_shard(entries, shard, read_durations(root))
+    mine = {id(case) for case in plan.cases}
+    isolated.runnable = [case for case in isolated.runnable if id(case) in mine]
+    isolated.errors = [entry for entry in isolated.errors if id(entry.case) in mine]
+    return plan
 
 
 def resolve_targets(paths: Sequence[str], root: Path) -> list[Target]:
@@ -215,21 +238,34 @@ def _run_suite(
     io: _Streams,
     *,
     not_run: str | None = None,
+    plan: ShardPlan | None = None,
 ) -> ExitCode:
     from calmtui.app.diagnostics_view import emit, plural, should_color
-    from calmtui.app.understanding import make_generator, prefetch_litellm
+    from calmtui.app.understanding import (
+        check_keys,
+        make_generator,
+        prefetch_litellm,
+        wait_for_litellm,
+    )
     from calmtui.testing.environment import build_wiring
-    from calmtui.testing.outputs import OutputOptions, remember_failures, write_outputs
+    from calmtui.testing.outputs import (
+        OutputOptions,
+        remember_durations,
+        remember_failures,
+        write_outputs,
+    )
     from calmtui.understanding.errors import UnderstandingConfigError
 
     try:
         generator = make_generator(project, options.understanding)
+        prefetch_litellm(generator)
         # the responder (knowledge answers, chitchat, rephrasing) follows the same mode
         wiring = build_wiring(project, generator=generator, judge_factory=_judge_factory(project))
+        for warning in check_keys(project, options.understanding):  # before the first case
+            io.err.write(f"warning: {warning}\n")
     except UnderstandingConfigError as exc:
         io.err.write(f"error: {exc}\n")
         return ExitCode.USAGE
-    prefetch_litellm(generator)
     color = should_color(io.out)
     if not options.quiet:
         files = len({c.path for c in isolated.runnable})
@@ -241,11 +277,14 @@ def _run_suite(
             header += f" · each {options.repeat} times"
         if isolated.errors:
             header += f" · {len(isolated.errors)} cannot be read"
+        if plan is not None:
+            header += f" · {plan.describe()}"
         lines: list[Line] = [[(header, "dim")]]
         if not_run is not None:
             lines.append([(not_run, "yellow")])
         io.out.write(emit(lines, color=color))
         io.out.flush()
+    wait_for_litellm()  # imported and warmed: no case's first call stalls the others
     result = _execute(isolated.runnable, wiring, options, io)
     if isolated.errors:
         result.results = sorted(
@@ -263,7 +302,15 @@ def _run_suite(
         coverage_output=options.coverage_output,
     )
     written = write_outputs(
-        project, suite, result, outputs, coverage, mode=wiring.mode, code=code, out=io.out
+        project,
+        suite,
+        result,
+        outputs,
+        coverage,
+        mode=wiring.mode,
+        code=code,
+        out=io.out,
+        shard=plan.to_json() if plan is not None else None,
     )
     if written and not options.quiet:
         io.out.write(f"wrote {', '.join(written)}\n")
@@ -271,6 +318,11 @@ def _run_suite(
         remember_failures(project.root, result)
     except OSError as exc:
         io.err.write(f"warning: could not record failures for --last-failed: {exc}\n")
+    try:  # not by a shard: the shards of one suite run on one machine must split it alike
+        if plan is None:
+            remember_durations(project.root, result)
+    except OSError as exc:
+        io.err.write(f"warning: could not record durations for --shard: {exc}\n")
     io.out.write(
         emit(
             [[(result.summary_line(), "bold red" if result.unsuccessful else "bold green")]],

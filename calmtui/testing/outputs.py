@@ -8,9 +8,10 @@ JUnit XML (`--junit`), the JSON document (`--json`), Rasa's results YAML (`-o`),
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from calmtui.core.model.project import Project
@@ -37,6 +38,7 @@ def write_outputs(
     mode: str,
     code: int,
     out: TextIO,
+    shard: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Write the files asked for; returns what was written, for the "wrote ..." line. GitHub
     annotations go to `out` (the runner reads them from the step's output)."""
@@ -61,7 +63,14 @@ def write_outputs(
 
         _write(
             options.json_file,
-            render_json(result, project=project.root, mode=mode, exit_code=code, coverage=coverage),
+            render_json(
+                result,
+                project=project.root,
+                mode=mode,
+                exit_code=code,
+                coverage=coverage,
+                shard=shard,
+            ),
         )
         written.append(str(options.json_file))
     if options.e2e_results is not None:
@@ -123,3 +132,10 @@ def remember_failures(root: str, result: SuiteResult) -> None:
         [r.case.node_id for r in result.results],
         [r.case.node_id for r in (*result.failures, *result.errored)],
     )
+
+
+def remember_durations(root: str, result: SuiteResult) -> None:
+    """Record how long each case took, so the next `--shard` balances by it (raises OSError)."""
+    from calmtui.testing.sharding import update_durations
+
+    update_durations(root, [(r.case.node_id, r.duration_ms) for r in result.results])

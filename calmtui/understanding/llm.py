@@ -26,12 +26,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import importlib
 import json
 import logging
 import os
+import threading
 import time
 import weakref
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import replace
 from types import ModuleType
 from typing import Any, NoReturn, cast
@@ -43,6 +45,12 @@ from calmtui.understanding.client import (
     CompletionRequest,
     EmbeddingRequest,
     Embeddings,
+)
+from calmtui.understanding.credentials import (
+    OPENAI_COMPATIBLE,
+    PROVIDER_KEY_ENV,
+    check_key,
+    provider_of,
 )
 from calmtui.understanding.errors import (
     LLMAuthError,
@@ -59,19 +67,6 @@ from calmtui.understanding.pacing import RequestPacer
 from calmtui.understanding.redaction import redact, secret_values
 from calmtui.understanding.settings import request_params
 
-# Where each provider's key is read from when the model config has no `api_key`.
-PROVIDER_KEY_ENV: Mapping[str, str] = {
-    "openai": "OPENAI_API_KEY",
-    "azure": "AZURE_API_KEY",
-    "anthropic": "ANTHROPIC_API_KEY",
-    "gemini": "GEMINI_API_KEY",
-    "mistral": "MISTRAL_API_KEY",
-    "groq": "GROQ_API_KEY",
-    "cohere": "COHERE_API_KEY",
-    "deepseek": "DEEPSEEK_API_KEY",
-    "openrouter": "OPENROUTER_API_KEY",
-    "together_ai": "TOGETHERAI_API_KEY",
-}
 # OpenAI-compatible local servers (llama.cpp, vLLM, LM Studio, Ollama's /v1) need no key, but the
 # openai client refuses to send a request without one.
 NO_KEY_PLACEHOLDER = "sk-no-key-required"
@@ -83,6 +78,9 @@ USE_CHAT_COMPLETIONS = "use_chat_completions_endpoint"
 log = logging.getLogger("calmtui.understanding.llm")
 log.addHandler(logging.NullHandler())
 _litellm: ModuleType | None = None
+_IMPORTING = threading.Lock()
+# litellm sends these providers' requests through the OpenAI SDK's client.
+OPENAI_SDK_PROVIDERS = OPENAI_COMPATIBLE | {"azure"}
 # One pacer for every client of the process: they all share the CPU of one event loop.
 _SHARED_PACER = RequestPacer()
 # litellm Routers by event loop, then by configuration (group id, deployments, router settings).
@@ -92,27 +90,60 @@ _ROUTERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] =
 
 
 def import_litellm() -> ModuleType:
-    """litellm, imported once, offline and silent (safe to call from a worker thread early)."""
+    """litellm, imported once, offline and silent (safe to call from a worker thread early:
+    `calmtui.app.understanding.prefetch_litellm` does, while the project and tests load)."""
     global _litellm
     if _litellm is None:
-        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-        # In its default "DEV" mode litellm's import loads the first `.env` python-dotenv finds
-        # (walking up from the working directory or the caller's file) into os.environ: keys of
-        # some other project could leak in. The project's `.env` is read by calmtui itself (core/loading), so keep it off.
-        os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
-        import litellm
-
-        litellm.suppress_debug_info = True
-        for name in LITELLM_LOGGERS:
-            logger = logging.getLogger(name)
-            logger.handlers = [_Forward()]
-            logger.propagate = False
-        # The import leaves ~2,700 modules' objects that live as long as the process. Without
-        # this, every full collection walks them all and stalls the event loop (and every call
-        # in flight) for ~300 ms; frozen, such a collection takes ~50 ms.
-        gc.freeze()
-        _litellm = litellm
+        with _IMPORTING:  # a first call waits for an import a prefetch thread has begun
+            if _litellm is None:
+                _litellm = _import()
     return _litellm
+
+
+def _import() -> ModuleType:
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    # In its default "DEV" mode litellm's import loads the first `.env` python-dotenv finds
+    # (walking up from the working directory or the caller's file) into os.environ: keys of
+    # some other project could leak in. The project's `.env` is read by calmtui itself (core/loading), so keep it off.
+    os.environ.setdefault("LITELLM_MODE", "PRODUCTION")
+    # The import creates ~2,700 modules' objects, all of which live as long as the process: the
+    # cyclic GC would walk them again and again while they are made (~20% of the import's CPU).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        import litellm
+    finally:
+        if paused:
+            gc.enable()
+    litellm.suppress_debug_info = True
+    for name in LITELLM_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = [_Forward()]
+        logger.propagate = False
+    # Without this, every full collection walks those objects and stalls the event loop (and
+    # every call in flight) for ~300 ms; frozen, such a collection takes ~50 ms.
+    gc.freeze()
+    return litellm
+
+
+def warm_client(models: Sequence[ModelConfig]) -> None:
+    """Do litellm's one-off set-up of a first call ahead of it (in the prefetch thread), so the
+    first calls of a run do not each stall the event loop on it: one call per model answered by
+    litellm's `mock_response` (no network: its lazily loaded provider code and cost tables), and
+    the OpenAI SDK's resource classes its OpenAI-compatible clients import on their first
+    request (~0.4 s). Failures are ignored: the real call reports what is wrong."""
+    litellm = import_litellm()
+    for name in dict.fromkeys(m.litellm_model for m in models):
+        with contextlib.suppress(Exception):
+            litellm.completion(
+                model=name,
+                messages=[{"role": "user", "content": "warm-up"}],
+                mock_response="ok",
+                api_key="warm-up",
+            )
+    if any(provider_of(m) in OPENAI_SDK_PROVIDERS for m in models):
+        with contextlib.suppress(Exception):
+            importlib.import_module("openai.resources")
 
 
 class _Forward(logging.Handler):
@@ -277,21 +308,45 @@ class LiteLLMClient:
     def _check_key(
         self, request: CompletionRequest | EmbeddingRequest, kwargs: dict[str, Any]
     ) -> None:
-        provider = (request.model.provider or request.model_name.split("/", 1)[0]).lower()
-        env_name = PROVIDER_KEY_ENV.get(provider)
-        if env_name is None:
-            return
-        if key := self.environ.get(env_name, "").strip():
-            kwargs["api_key"] = key  # explicit, so an injected environment works like os.environ
-            return
-        if request.model.api_base and provider == "openai":
-            kwargs["api_key"] = NO_KEY_PLACEHOLDER
-            return
-        raise LLMAuthError(
-            f"no API key for {provider}",
-            model=request.model_name,
-            next_step=f"set {env_name} in .env or in your shell, or use --understanding offline",
+        """The key rule of `credentials.check_key` (without asking litellm: it reports a
+        missing key of other providers itself)."""
+        check = check_key(request.model, self.environ, ask_litellm=False)
+        if check.key is not None:
+            kwargs["api_key"] = check.key  # explicit, so an injected environment works too
+        elif check.no_key_needed and provider_of(request.model) == "openai":
+            kwargs["api_key"] = NO_KEY_PLACEHOLDER  # the openai client refuses to send none
+        elif check.empty_api_key:
+            raise LLMAuthError(
+                "the api_key of this model is empty",
+                model=request.model_name,
+                next_step="set the environment variable its ${...} value in endpoints.yml refers to",
+            )
+        elif check.missing:
+            raise LLMAuthError(
+                f"no API key for {provider_of(request.model)}",
+                model=request.model_name,
+                next_step=f"set {' or '.join(check.missing)} in .env or in your shell, "
+                "or use --understanding offline",
+            )
+
+
+def missing_environment(model: ModelConfig) -> list[str]:
+    """The environment variables litellm says `model` needs and does not find (its own list
+    per provider; empty for a provider litellm does not know)."""
+    litellm = import_litellm()
+    provider = provider_of(model)
+    if provider not in getattr(litellm, "provider_list", ()):
+        return []  # litellm prints its provider list for a provider it does not know
+    try:
+        found: object = litellm.validate_environment(
+            model=model.litellm_model, api_base=model.api_base, api_version=model.api_version
         )
+    except Exception:  # a provider whose check itself fails: leave it to the call
+        return []
+    if not isinstance(found, dict):
+        return []
+    missing: object = cast(dict[str, object], found).get("missing_keys", [])
+    return [str(name) for name in cast(list[Any], missing)] if isinstance(missing, list) else []
 
 
 @contextlib.contextmanager
@@ -336,7 +391,7 @@ def _raise_mapped(
         )
     elif "AuthenticationError" in names or "missing credentials" in lowered or "api key" in lowered:
         provider = (request.model.provider or model.split("/", 1)[0]).lower()
-        env_name = PROVIDER_KEY_ENV.get(provider, "the provider's API key variable")
+        env_name = " or ".join(PROVIDER_KEY_ENV.get(provider, ("the provider's API key variable",)))
         error = LLMAuthError(
             f"authentication failed: {text}",
             model=model,

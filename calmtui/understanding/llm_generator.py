@@ -196,8 +196,10 @@ class LLMCommandGenerator:
     ) -> UnderstandingTrace:
         error = attempts.failures[-1]
         code = "CT434" if error.kind == "replay_miss" else "CT432"
+        # The next step goes on its own line once (str(error) repeats it in parentheses).
+        message = f"{error.model}: {error.message}" if error.model else error.message
         return self._failed(
-            started, prompt, error.kind, code, str(error), error.next_step, notes=notes
+            started, prompt, error.kind, code, message, error.next_step, notes=notes
         )
 
     def _failed(

@@ -65,7 +65,7 @@ async def test_every_panel_shows_the_latest_turn(bank: Path) -> None:
 
         stack = screen.query_one(StackView)
         assert stack.border_title == "Stack (2)"
-        shown = plain(stack.query_one("#stack-body", Static))
+        shown = stack.text()
         assert shown.startswith(
             "▸ pattern_collect_information\n    pattern · step 4 action_listen\n    collect: amount"
         )

@@ -97,6 +97,65 @@ async def test_removing_the_active_flow_drops_it_with_a_notice(bank: Path) -> No
         )
 
 
+async def test_a_step_inserted_above_the_current_one_keeps_the_conversation(bank: Path) -> None:
+    """Issue 16.2: inserting a step renumbers the default step ids below it; the flow is
+    re-anchored at its question instead of dropped, and the notice says so."""
+    app = make_app(bank, [*TRANSFER_SCRIPT[:2], "set slot amount 50"], watch=True)
+    seen: list[object] = []
+    async with app.run_test(size=(120, 40), message_hook=seen.append, notifications=True) as pilot:
+        await say(pilot, "send money")
+        await say(pilot, "Anna")
+        inserted = FLOWS.replace(
+            "      - collect: amount\n", "      - action: utter_balance\n      - collect: amount\n"
+        )
+        message = await edit(bank, inserted, seen, ProjectReloaded)
+        assert isinstance(message, ProjectReloaded)
+        assert [(m.old_step_id, m.new_step_id) for m in message.report.moved] == [
+            ("transfer_money_1_collect_amount", "transfer_money_2_collect_amount")
+        ]
+        assert message.report.dropped == ()
+        await pilot.pause()
+        state = app.conversation.session.state
+        assert state.stack[0].step_id == "transfer_money_2_collect_amount"
+        summary = "reloaded data/flows.yml (1 flow changed; 1 frame re-anchored)"
+        assert summary in notices(app)
+        assert (
+            "transfer_money goes on at transfer_money_2_collect_amount "
+            "(was transfer_money_1_collect_amount: steps above it changed)"
+        ) in notices(app)
+        await say(pilot, "50")  # the question that was open is answered, the flow goes on
+        last = app.conversation.results[-1]
+        assert [m.text for m in last.bot_messages] == ["Send 50.0 to Anna?"]
+
+
+async def test_an_edit_that_drops_the_current_flow_resets_its_slots(bank: Path) -> None:
+    """Issue 16.2: a flow dropped from the stack leaves none of its answers behind, so its next
+    run asks them again; the notice names the slots reset."""
+    app = make_app(
+        bank,
+        [*TRANSFER_SCRIPT[:2], "start flow transfer_money", "set slot recipient Bo"],
+        watch=True,
+    )
+    seen: list[object] = []
+    async with app.run_test(size=(120, 40), message_hook=seen.append, notifications=True) as pilot:
+        await say(pilot, "send money")
+        await say(pilot, "Anna")
+        without_amount = FLOWS.replace("      - collect: amount\n", "")
+        message = await edit(bank, without_amount, seen, ProjectReloaded)
+        assert isinstance(message, ProjectReloaded)
+        assert message.report.reset_slots == ("recipient",)
+        await pilot.pause()
+        assert app.conversation.session.state.slots["recipient"] is None
+        warning = (
+            "reset recipient: the flows that collected it left the conversation and will ask again"
+        )
+        assert warning in notices(app)
+        assert any(n.message == warning and n.severity == "warning" for n in app._notifications)
+        await say(pilot, "send money again")
+        last = app.conversation.results[-1]
+        assert [m.text for m in last.bot_messages] == ["Who should get the money?"]
+
+
 async def test_a_broken_edit_keeps_the_last_good_project(bank: Path) -> None:
     app = make_app(bank, TRANSFER_SCRIPT, watch=True)
     seen: list[object] = []

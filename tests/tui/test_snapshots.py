@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from calmtui.tui.app import CalmApp
 from calmtui.tui.widgets.chat_input import ChatInput
 from tests.tui.conftest import FLOWS, TRANSFER_SCRIPT, idle, make_app, wait_for
+from tests.tui.test_small_terminals import LONG_SCRIPT, long_names
 
 SnapCompare = Callable[..., bool]
 
@@ -142,6 +143,27 @@ def test_inspector_panels_hidden(snap_compare: SnapCompare, bank: Path) -> None:
     app = make_app(bank, TRANSFER_SCRIPT)
     assert snap_compare(
         app, terminal_size=(100, 30), run_before=conversation(*TRANSFER, then=keys("f2"))
+    )
+
+
+def test_inspector_long_names_at_120x40(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    """Issue 16.6: the chat has half the width; a long flow id and slot name end in `…` in
+    Stack and Slots, and the highlighted slot (the one the turn changed) is shown in full."""
+    app = make_app(long_names(tmp_path / "bank"), LONG_SCRIPT)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=conversation("send money", "Anna"))
+
+
+def test_inspector_long_names_at_80x24(snap_compare: SnapCompare, tmp_path: Path) -> None:
+    """Issue 16.6 at 80x24: panels as tabs (Slots shown), the header and the footer whole, the
+    bot's 40-character question on one line."""
+
+    async def show_slots(pilot: Pilot[Any]) -> None:
+        pilot.app.screen.deck.reveal("slots")  # type: ignore[attr-defined]
+        await pilot.pause()
+
+    app = make_app(long_names(tmp_path / "bank"), LONG_SCRIPT)
+    assert snap_compare(
+        app, terminal_size=(80, 24), run_before=conversation("send money", "Anna", then=show_slots)
     )
 
 

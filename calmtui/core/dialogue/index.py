@@ -147,6 +147,23 @@ class ProjectIndex:
         visit(flow_id, ())
         return result
 
+    def slots_reset_at_end(self, flow_id: str) -> list[str]:
+        """The slots a flow resets when it ends (completed or cancelled, FORMATS.md c.8): those
+        it and the flows it calls collect (unless `reset_after_flow_ends: false`) or set in a
+        `set_slots` step, except its `persisted_slots`; slots the domain lacks are left out."""
+        flow = self.flows.get(flow_id)
+        if flow is None:
+            return []
+        keep = set(flow.persisted_slots)
+        names: dict[str, None] = {}
+        for step in self.collect_steps(flow_id):
+            if step.reset_after_flow_ends and step.collect not in keep:
+                names[step.collect] = None
+            else:
+                keep.add(step.collect)
+        names.update((name, None) for name in self.set_slots_of(flow_id) if name not in keep)
+        return [name for name in names if name not in keep and name in self.slots]
+
     def called_flows(self, flow_id: str) -> list[str]:
         """Flows a flow calls, directly or through the flows it calls (cycle-safe)."""
         return [s.call for s in self._steps_with_calls(flow_id) if isinstance(s, CallStep)]

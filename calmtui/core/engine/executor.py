@@ -465,20 +465,8 @@ class Executor:
         """Every slot the flow (and the flows it called) collected or set, except persisted
         ones, goes back to its initial value — always recorded, as the reference does."""
         index, tracker = self.rt.index, self.tracker
-        keep = set(flow.persisted_slots)
-        names: dict[str, None] = {}
-        for step in index.collect_steps(flow.id):
-            if step.reset_after_flow_ends and step.collect not in keep:
-                names[step.collect] = None
-            else:
-                keep.add(step.collect)
-        for name in index.set_slots_of(flow.id):
-            if name not in keep:
-                names[name] = None
-        for name in names:
-            slot = index.slots.get(name)
-            if slot is not None and name not in keep:
-                tracker.set_slot(name, slot.initial_value, reset=True)
+        for name in index.slots_reset_at_end(flow.id):
+            tracker.set_slot(name, index.slots[name].initial_value, reset=True)
 
     def _forget_checkpoints(self, flow_id: str) -> None:
         """The flow ended: forget where its questions (and those of the flows it called) were

@@ -4,7 +4,10 @@
      "failure": {"turn", "line", "error", "mismatches": [...], "context": {...}},
      "error": {"diagnostics": [...], "not_run"} (status "error": not run), "skipped": [...],
      "flaky": {...}, "turns": [{"user", "mode", "commands", "ignored", "bot", "slots"}]}],
-     "accuracy": [...], "coverage": {...}}
+     "accuracy": [...], "coverage": {...},
+     "shard": {"index", "count", "suite_cases", "suite_fingerprint", "durations_fingerprint"}}
+
+(`shard` only with `--shard i/n`: what `--merge-results` checks the shards against.)
 
 Turns list what understanding produced and what the bot said, so a CI job can diff two runs.
 API keys never appear: prompts are left out and understanding traces are already redacted.
@@ -13,6 +16,7 @@ API keys never appear: prompts are left out and understanding traces are already
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from calmtui.core.dsl import to_dsl
@@ -31,6 +35,7 @@ def render_json(
     mode: str,
     exit_code: int,
     coverage: CoverageReport | None = None,
+    shard: Mapping[str, Any] | None = None,
 ) -> str:
     document: dict[str, Any] = {
         "version": VERSION,
@@ -58,6 +63,8 @@ def render_json(
     }
     if coverage is not None:
         document["coverage"] = coverage_json(coverage)
+    if shard is not None:  # `--shard i/n`: what `--merge-results` checks the shards against
+        document["shard"] = dict(shard)
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
 
 

@@ -31,6 +31,7 @@ from calmtui.app.reload import (
     DocumentsReindexed,
     ReloadApplied,
     ReloadRejected,
+    reload_notes,
     reload_summary,
 )
 from calmtui.core.diagnostics import Diagnostic
@@ -62,7 +63,8 @@ def transcript(result: TurnResult) -> str:
     return "\n".join(lines)
 
 
-# The footer shows these in this order; at 80 columns everything up to "Panels" fits.
+# The footer shows these in this order; at 80 columns all of them fit (the inspector's "Panels"
+# included). F6 (SVG screenshot) is not shown there: the command palette and docs/tui.md list it.
 CONVERSATION_BINDINGS: list[BindingType] = [
     Binding(
         "ctrl+r", "restart", "Restart", tooltip="Start a new conversation (the old one stays saved)"
@@ -74,7 +76,7 @@ CONVERSATION_BINDINGS: list[BindingType] = [
     Binding("ctrl+y", "copy_item", "Copy", tooltip="Copy the selected item"),
 ]
 SCREENSHOT_BINDING = Binding(
-    "f6", "screenshot", "SVG", tooltip="Save an SVG screenshot of the screen"
+    "f6", "screenshot", "SVG", tooltip="Save an SVG screenshot of the screen", show=False
 )
 HIDDEN_BINDINGS: list[BindingType] = [
     Binding("escape", "cancel_turn", "Cancel turn", show=False),
@@ -100,6 +102,7 @@ class ChatScreen(Screen[None]):
         self.controller = controller
         self.stop_watching = threading.Event()
         self.ready = False
+        self.last_llm_error: str | None = None  # the toast of a repeated error is not repeated
         self.problems = (
             config.diagnostics,
             dict(config.sources),
@@ -243,6 +246,8 @@ class ChatScreen(Screen[None]):
 
     async def on_turn_completed(self, message: TurnCompleted) -> None:
         result = message.result
+        if result.understanding is not None and not result.understanding.error:
+            self.last_llm_error = None
         await self.chat_log.add_turn(result)
         self.status_bar.set_waiting(len(self.queue))
         for call in result.action_calls:
@@ -269,6 +274,11 @@ class ChatScreen(Screen[None]):
 
     @on(LLMFailed)
     def _llm_failed(self, message: LLMFailed) -> None:
+        """A toast for an understanding error, once while the same error repeats: each turn
+        still shows it in the chat, where it belongs to that message."""
+        if message.error == self.last_llm_error:
+            return
+        self.last_llm_error = message.error
         self.notify(message.error, title="Understanding failed", severity="error", markup=False)
 
     async def on_project_reloaded(self, message: ProjectReloaded) -> None:
@@ -276,10 +286,12 @@ class ChatScreen(Screen[None]):
         self.status_bar.set_notice(summary)
         self.problems = (message.validation.diagnostics, message.validation.sources, summary)
         await self.chat_log.add_notice(summary)
-        for dropped in message.report.dropped:
-            note = f"removed {dropped.flow_id} (at {dropped.step_id}) from the conversation: {dropped.reason}"
-            await self.chat_log.add_notice(note, kind="warning")
-            self.notify(note, title="Reload", severity="warning", markup=False)
+        for note in reload_notes(message.report):
+            if note.severity == "warning":
+                await self.chat_log.add_notice(note.text, kind="warning")
+                self.notify(note.text, title="Reload", severity="warning", markup=False)
+            else:
+                await self.chat_log.add_notice(note.text)
         changed = (
             message.report.changed_flows + message.report.added_flows + message.report.removed_flows
         )

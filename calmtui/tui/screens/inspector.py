@@ -2,7 +2,9 @@
 
 The panels follow the latest turn; selecting an earlier turn in the chat (click, or up/down in
 the chat, or ctrl+up/ctrl+down anywhere) shows that turn in every panel until the next turn
-completes. Below 110x30 the panels become tabs so each stays readable at 80x24.
+completes. The chat keeps at least half the width; below 100x30 the panels become tabs in a
+narrower column so each stays readable at 80x24 and the chat fits a 40-character sentence on a
+line.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from calmtui.tui.widgets.chat_log import ChatLog
 from calmtui.tui.widgets.panel_deck import PANELS, PanelDeck
 from calmtui.tui.widgets.status_bar import StatusBar
 
-COMPACT_BELOW = (110, 30)  # (columns, rows)
+COMPACT_BELOW = (100, 30)  # (columns, rows)
 
 
 class InspectorScreen(ChatScreen, inherit_bindings=False):
@@ -48,6 +50,7 @@ class InspectorScreen(ChatScreen, inherit_bindings=False):
 
     def compose(self) -> ComposeResult:
         compact = self.is_compact(self.calm_app.size)
+        self.set_class(compact, "-compact")
         self._deck = PanelDeck(id="panels", show_path=self.config.show_path, compact=compact)
         with Horizontal(id="main"):
             yield from self.compose_chat()
@@ -63,6 +66,7 @@ class InspectorScreen(ChatScreen, inherit_bindings=False):
 
     async def on_resize(self, event: events.Resize) -> None:
         compact = self.is_compact(event.size)
+        self.set_class(compact, "-compact")
         self.chat_log.set_class(compact, "-narrow")
         await self.deck.set_layout(compact=compact)
 
