@@ -45,7 +45,11 @@ from calmtui.understanding import entities, lexicon
 from calmtui.understanding.amounts import find_numbers
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.buttons import pick_button, shown_buttons
-from calmtui.understanding.categorical_meaning import value_by_meaning
+from calmtui.understanding.categorical_meaning import (
+    ANSWER_MARGIN,
+    ANSWER_SIMILARITY,
+    value_by_meaning,
+)
 from calmtui.understanding.corrections import correction_by_value, resolve_correction
 from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
@@ -56,6 +60,7 @@ from calmtui.understanding.flow_start import (
     knowledge_search,
     start_or_give_up,
 )
+from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
@@ -144,14 +149,17 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     direct = _payload_or_typed(message, context, situation)
     if direct is not None:
         return direct
+    asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
+    if picked is None and asked is not None and asked.slot is not None:
+        listed = option_buttons(context.state.last_bot_messages, asked.utter, asked.slot)
+        picked = pick_button(message, listed)
     if picked is not None:
         chosen = _payload_or_typed(picked.button.payload, context, situation)
         if chosen is not None:
             chosen.notes.insert(0, f"picked {picked.how}: {picked.button.payload}")
             return chosen
     tokens = words(message)
-    asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
         return set_slot(asked.name, exact)
     candidates = rank_flows(message, catalog, allowed=situation.can_start)
@@ -345,7 +353,9 @@ def _typed_answer(
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
     if filled is None and slot.type == "categorical":
-        filled = value_by_meaning(message, slot, buttons)
+        filled = value_by_meaning(
+            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
+        )
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None:

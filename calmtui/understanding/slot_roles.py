@@ -59,8 +59,10 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
         }
     ),
     "code": frozenset(
-        {"reference", "number", "code", "id", "pin", "postcode", "zip", "phone", "ref"}
+        {"reference", "number", "code", "id", "pin", "postcode", "zip", "phone", "ref", "digits"}
     ),
+    "time": frozenset({"time", "o'clock", "hour"}),
+    "email": frozenset({"email", "e-mail"}),
     "money": frozenset(
         {
             "amount",
@@ -83,6 +85,14 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
         }
     ),
 }
+# "guest_name" names a person, "product_name" a thing: a slot called "<word>_name" is about a
+# person when that word (or its description or question) is a word for people.
+_PERSON_NOUNS = frozenset(
+    {"person", "people", "guest", "patient", "customer", "client", "student", "employee",
+     "user", "member", "passenger", "traveller", "traveler", "driver", "recipient", "payee",
+     "contact", "roommate", "friend", "manager", "owner", "holder", "caller", "beneficiary",
+     "full", "first", "last", "given", "family", "nick", "your", "who", "whom", "whose"}
+)  # fmt: skip
 # "number of people", "how many nights": a count of something, not a code.
 _COUNT_WORDS = frozenset({"many", "count"})
 
@@ -137,5 +147,9 @@ def _profile(slot: str, description: str, question: str) -> SlotProfile:
         roles.add("count")
     if "code" in roles and "name" in own:
         roles.discard("code")
+    if "name" in own and len(own) > 1 and not (_PERSON_NOUNS & every):
+        roles.discard("person")  # "product_name", "sw_name": the name of a thing
+    if "time" in roles and "date" in own:
+        roles.discard("time")
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)

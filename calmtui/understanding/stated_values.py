@@ -32,7 +32,7 @@ from calmtui.core.model.slots import Slot
 from calmtui.understanding import entities
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
-from calmtui.understanding.slot_filling import Filled, button_values
+from calmtui.understanding.slot_filling import Filled, button_values, categorical_value
 from calmtui.understanding.slot_roles import SlotProfile, profile
 from calmtui.understanding.text import STOPWORDS, normalize, stem, words
 
@@ -95,7 +95,9 @@ class _Reader:
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
+        self._emails()
         self._dates()
+        self._times()
         self._codes()
         self._numbers()
         self._categoricals()
@@ -113,6 +115,7 @@ class _Reader:
             and (slot.type == kind or (kind == "text" and slot.type == "any"))
             and (role is None or prof.has(role))
             and (strict or not (prof.has("date") or (prof.has("code") and not prof.has("place"))))
+            and (role in (None, "address") or not prof.has("address"))
         ]
 
     def _set(self, name: str, value: object, how: str, mention: Mention | None = None) -> None:
@@ -128,11 +131,37 @@ class _Reader:
                 mention = Mention(match["value"], start, start + len(match["value"]))
                 self._set(name, match["value"], "the address after 'address'", mention)
 
+    def _emails(self) -> None:
+        found = entities.emails(self.text)
+        for (name, _), mention in zip(self._open("text", "email"), found, strict=False):
+            self._set(name, mention.text, f"the e-mail address {mention.text!r}", mention)
+        self.taken.extend(found)
+
     def _dates(self) -> None:
         slots = self._open("text", "date")
-        found = [m for m in entities.dates(self.text) if not self._is_taken(m)]
+        found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)
+        self.taken.extend(m for m in found if m not in self.taken)
+
+    def _without_part(self, mention: Mention) -> Mention:
+        """ "Friday morning": the morning is left to a slot that asks for the part of the day
+        (a categorical slot with a value that "morning" names or means), if the flow has one."""
+        part = mention.unit.strip()
+        if not part:
+            return mention
+        for name, _ in self._open("categorical"):
+            slot = self.usable[name][0]
+            buttons = button_values(self.responses, f"utter_ask_{name}", name)
+            if categorical_value(slot, part) or value_by_meaning(part, slot, buttons):
+                end = mention.end - len(mention.unit)
+                return Mention(self.text[mention.start : end].strip(), mention.start, end)
+        return Mention(mention.text, mention.start, mention.end, mention.before)
+
+    def _times(self) -> None:
+        found = entities.times(self.text, self.taken)
+        for (name, _), mention in zip(self._open("text", "time"), found, strict=False):
+            self._set(name, mention.text, f"the time {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
 
     def _codes(self) -> None:
