@@ -43,7 +43,7 @@ class Thresholds:
 
 WORDS_ONLY = Thresholds(start=0.5, margin=0.15, close=1.0, digression=0.75, clarify_floor=0.35)
 WITH_MEANING = Thresholds(
-    start=0.3,
+    start=0.25,
     margin=0.05,
     close=0.87,
     digression=0.5,
@@ -52,6 +52,10 @@ WITH_MEANING = Thresholds(
     weak_words=0.2,
     weak_meaning=0.3,
 )
+# Of close candidates, the best starts when the message says something that tells it apart from
+# the others (`flow_start`) and it still leads by this much: a margin and a share of the best.
+TELLS_APART_MARGIN = 0.02
+TELLS_APART_CLOSE = 0.97
 # A question in a project that answers questions from documents is searched unless a flow
 # matches about as clearly as words alone would need ("how long does delivery take?" is not a
 # request to track an order).

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from calmtui.understanding.entities import without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
@@ -36,6 +37,7 @@ from calmtui.understanding.text import content_tokens, normalize, stem
 
 CANDIDATES = 8
 TYPO_CUTOFF = 85.0
+_TYPO_LOOKUP = 80.0  # candidates from here; below TYPO_CUTOFF only one edit away counts
 DETAIL_COVERAGE = 0.5  # a message word only the flow's questions use explains half as much
 MEANING_WEIGHT = 0.5
 MEANING_FLOOR = 0.15  # cosines at or below this say nothing (unrelated texts land around 0.1)
@@ -176,12 +178,20 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
             token,
             catalog.vocabulary_by_initial.get(token[:1], ()),
             scorer=fuzz.ratio,
-            score_cutoff=TYPO_CUTOFF,
+            score_cutoff=_TYPO_LOOKUP,
         )
-        # "broken" is not a misspelling of "broke": a word that extends another is another word.
-        if match is not None and not (token.startswith(match[0]) or match[0].startswith(token)):
+        if match is not None and _is_typo(token, match[0], match[1]):
             tokens[i] = match[0]
     return tokens
+
+
+def _is_typo(token: str, word: str, ratio: float) -> bool:
+    """ "balnce" / "cancle" (two letters swapped) / "instal" (a doubled letter missing) are
+    misspellings; "broken" is not one of "broke": a word that extends another is another word."""
+    if token.startswith(word) or word.startswith(token):
+        longer, shorter = (token, word) if len(token) > len(word) else (word, token)
+        return len(longer) == len(shorter) + 1 and longer[-1] == shorter[-1] == longer[-2]
+    return ratio >= TYPO_CUTOFF or (len(token) >= 5 and OSA.distance(token, word) <= 1)
 
 
 def _bm25_candidates(query: list[str], catalog: FlowCatalog) -> list[str]:

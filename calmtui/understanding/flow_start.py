@@ -18,6 +18,7 @@ starts gets the values stated in the same message (`stated_values`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from calmtui.core.commands import (
@@ -35,12 +36,18 @@ from calmtui.understanding import lexicon
 from calmtui.understanding.base import UnderstandingContext
 from calmtui.understanding.decision import Decision
 from calmtui.understanding.flow_catalog import FlowCatalog
-from calmtui.understanding.flow_choice import choose, describe, thresholds_for
+from calmtui.understanding.flow_choice import (
+    TELLS_APART_CLOSE,
+    TELLS_APART_MARGIN,
+    choose,
+    describe,
+    thresholds_for,
+)
 from calmtui.understanding.flow_matching import Candidate, rank_flows
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import normalize
+from calmtui.understanding.text import content_tokens, normalize
 
 
 def start_or_give_up(
@@ -85,13 +92,19 @@ def _decide(
     notes = [choice.note]
     if choice.kind == "clarify":
         richest = _states_most(values)
-        if richest is None:
+        if richest is None and _tells_apart(tokens, choice.flows, catalog):
+            notes.append(
+                f"the message has words of {top.flow_id!r} that the others lack, and it leads: "
+                "it starts"
+            )
+        elif richest is None:
             return Decision([Clarify(options=tuple(values))], notes)
-        top = next(c for c in choice.flows if c.flow_id == richest)
-        notes.append(
-            f"the message states values for {richest!r} ({len(values[richest])}) more than "
-            "for the others: it starts"
-        )
+        else:
+            top = next(c for c in choice.flows if c.flow_id == richest)
+            notes.append(
+                f"the message states values for {richest!r} ({len(values[richest])}) more than "
+                "for the others: it starts"
+            )
     commands: list[Command] = [StartFlow(flow=top.flow_id)]
     for name, filled in values[top.flow_id]:
         commands.append(SetSlot(name=name, value=filled.value))
@@ -156,6 +169,22 @@ def _values_for(
         situation.index.project.domain.responses,
         entry.name_words,
     )
+
+
+def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCatalog) -> bool:
+    """Of flows that match about equally, does the best one still lead, and does the message use
+    a word that it knows and the runner-up does not? "money" fits both the balance and the
+    transfer flow: ask which; "whats my phone bill looking like" has "look" of checking a bill."""
+    top, second = close[0], close[1]
+    if (
+        second.score >= top.score - TELLS_APART_MARGIN
+        or second.score >= top.score * TELLS_APART_CLOSE
+    ):
+        return False
+    own, other = catalog.by_id[top.flow_id], catalog.by_id[second.flow_id]
+    said = set(content_tokens(" ".join(tokens)))
+    mine = said & (own.vocabulary | own.detail_vocabulary)
+    return bool(mine - other.vocabulary - other.detail_vocabulary)
 
 
 def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:

@@ -49,6 +49,7 @@ _PEOPLE = frozenset(
     {"adult", "people", "person", "passenger", "traveller", "traveler", "guest", "child", "kid",
      "pax", "persons"}
 )  # fmt: skip
+_BIRTH = frozenset({"birth", "born", "dob", "birthday"})
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
 
 
@@ -139,6 +140,9 @@ class _Reader:
 
     def _dates(self) -> None:
         slots = self._open("text", "date")
+        if not _BIRTH & set(words(self.text)):
+            # "cancel my appointment on Thursday" says nothing about a date of birth.
+            slots = [(name, prof) for name, prof in slots if not _BIRTH & prof.words]
         found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)
