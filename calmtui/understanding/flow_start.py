@@ -48,6 +48,7 @@ from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import content_tokens, normalize
+from calmtui.understanding.thing_values import example_words
 
 
 def start_or_give_up(
@@ -168,6 +169,7 @@ def _values_for(
         entry.identity_numbers,
         situation.index.project.domain.responses,
         entry.name_words,
+        flow_words=entry.vocabulary - example_words(entry.flow.description),
     )
 
 

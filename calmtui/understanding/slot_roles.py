@@ -23,6 +23,7 @@ place); callers take the most specific one that finds a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -93,6 +94,7 @@ _PERSON_NOUNS = frozenset(
      "contact", "roommate", "friend", "manager", "owner", "holder", "caller", "beneficiary",
      "full", "first", "last", "given", "family", "nick", "your", "who", "whom", "whose"}
 )  # fmt: skip
+_CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
 # "number of people", "how many nights": a count of something, not a code.
 _COUNT_WORDS = frozenset({"many", "count"})
 
@@ -147,6 +149,8 @@ def _profile(slot: str, description: str, question: str) -> SlotProfile:
         roles.add("count")
     if "code" in roles and "name" in own:
         roles.discard("code")
+    if not roles & {"date", "address"} and _CODE_EXAMPLE.search(description):
+        roles.add("code")  # "asset tag on the device, e.g. LT-04211"
     if "name" in own and len(own) > 1 and not (_PERSON_NOUNS & every):
         roles.discard("person")  # "product_name", "sw_name": the name of a thing
     if "time" in roles and "date" in own:

@@ -32,9 +32,11 @@ from calmtui.core.model.slots import Slot
 from calmtui.understanding import entities
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
+from calmtui.understanding.lexicon import expects_free_text
 from calmtui.understanding.slot_filling import Filled, button_values, categorical_value
 from calmtui.understanding.slot_roles import SlotProfile, profile
-from calmtui.understanding.text import STOPWORDS, normalize, stem, words
+from calmtui.understanding.text import STOPWORDS, identifier_words, normalize, stem, words
+from calmtui.understanding.thing_values import thing_value
 
 _ADDRESS = re.compile(r"\baddress\s+(?:is|to|as|:)?\s*(?P<value>.+?)\s*[.!]?$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
@@ -49,6 +51,11 @@ _PEOPLE = frozenset(
     {"adult", "people", "person", "passenger", "traveller", "traveler", "guest", "child", "kid",
      "pax", "persons"}
 )  # fmt: skip
+# Slots with one of these roles take their own kind of value, never "the thing" of a request.
+_SPECIFIC_ROLES = frozenset(
+    {"date", "time", "code", "person", "place", "address", "email", "origin", "destination",
+     "money", "count"}
+)  # fmt: skip
 _BIRTH = frozenset({"birth", "born", "dob", "birthday"})
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
 
@@ -60,21 +67,39 @@ def stated_values(
     identity_numbers: frozenset[str],
     responses: Mapping[str, Response] | None = None,
     request_words: frozenset[str] = frozenset(),
+    flow_words: frozenset[str] | None = None,
 ) -> list[tuple[str, Filled]]:
     """(slot name, value) for every usable slot of `steps` the message states a value for.
     `request_words`: the flow's name (stemmed), never read as a value by meaning ("pay my
-    bill" is not the PayPal method)."""
+    bill" is not the PayPal method). `flow_words`: the words of the flow's request phrases;
+    given when the message starts the flow, so that the thing it is about can be read for a
+    slot that names a thing ("refill my metformin", `thing_values`)."""
     usable: dict[str, tuple[Slot, SlotProfile]] = {}
+    about: dict[str, list[str]] = {}
     for step in steps:
         slot = slots.get(step.collect)
         if slot is None or not slot.llm_fillable or step.ask_before_filling:
             continue
         if step.collect not in usable:
             usable[step.collect] = (slot, profile(step.collect, steps, responses))
+            about[step.collect] = _about(step, responses or {})
     if not usable:
         return []
     reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
-    return reader.read()
+    found = reader.read()
+    if flow_words is not None:
+        found.extend(reader.things(about, flow_words))
+    return found
+
+
+def _about(step: CollectStep, responses: Mapping[str, Response]) -> list[str]:
+    """What the project says about a collected slot: its name, description and question."""
+    said = [identifier_words(step.collect)]
+    if step.description:
+        said.append(step.description)
+    response = responses.get(step.utter)
+    said.extend(v.text for v in (response.variations if response else ()) if v.text)
+    return said
 
 
 class _Reader:
@@ -280,6 +305,20 @@ class _Reader:
             if mention is not None:
                 why = f"after {mention.before!r}" if mention.before else "a name"
                 self._take_name(name, mention, names, why)
+
+    def things(
+        self, about: Mapping[str, list[str]], flow_words: frozenset[str]
+    ) -> list[tuple[str, Filled]]:
+        """The thing the message is about, for the one open text slot that names a thing."""
+        open_slots = [
+            name
+            for name, prof in self._open("text")
+            if not prof.roles & _SPECIFIC_ROLES and not expects_free_text(*about[name])
+        ]
+        if len(open_slots) != 1:
+            return []
+        found = thing_value(self._untaken_text(), flow_words)
+        return [(open_slots[0], found)] if found is not None else []
 
     def _before_to(self, names: list[Mention]) -> Mention | None:
         """ "Vienna to Zurich": the name right before "to <another name>" is where from."""
