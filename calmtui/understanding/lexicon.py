@@ -117,13 +117,20 @@ _CORRECTION_MARKER = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(
-    r"^(?:\s*(?:no|nope|sorry|oh|oops|wait|hmm|um|uh|well|actually|i\s+meant|i\s+mean|meant|"
+    r"^(?:\s*(?:no|nope|sorry|oh|oops|wait|hmm|um|uh|well|actually|i\s+meant|i\s+mean|meant|it's|"
     r"make\s+it|make\s+that|change\s+it\s+to|change\s+that\s+to|it\s+should\s+be|should\s+be|"
     r"rather|correction|please)\b[\s,.:;!-]*)+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
     r"(?:[\s,.!]*\b(?:instead|please|then|actually|thanks)\b)+[\s,.!?]*$", re.IGNORECASE
+)
+# "the grey hoodie, not the blue one": a correction only if a slot holds what is contradicted.
+_CONTRAST = re.compile(r",\s*not\s+(?:the|my|a|an|that|this)\b", re.IGNORECASE)
+_WRONG = re.compile(
+    r"\bwrong\s+(?P<slot>[a-z][\w ]{0,20}?)\s*(?:[-,:;.!]+\s*|\s(?=it))"
+    r"(?:it'?s\s+|it\s+is\s+|should\s+be\s+|is\s+)?(?P<value>\S.*)$",
+    re.IGNORECASE,
 )
 _CHANGE_TO = re.compile(
     r"\b(?:change|update|set|switch|make)\s+(?:the\s+|my\s+)?(?P<slot>[\w ]+?)\s+to\s+(?P<value>.+)$",
@@ -141,6 +148,7 @@ class Correction:
 
     value: str
     slot_words: str | None = None
+    contrast: bool = False  # only "X, not Y" says so: Y must be a value the flow holds
 
 
 def _core(words: list[str]) -> str:
@@ -289,7 +297,13 @@ def starts_with_yes_or_no(words: list[str]) -> bool:
 
 def correction(text: str) -> Correction | None:
     """The correction in a message like "actually make it 80" or "change the amount to 80"."""
-    if not _CORRECTION_MARKER.search(text):
+    wrong = _WRONG.search(text.strip())
+    if wrong is not None:
+        # "sorry, wrong address - it's 21 Oak Avenue"
+        value = _TRAILING.sub("", wrong["value"]).strip(" ,.!?\"'")
+        return Correction(value=value, slot_words=wrong["slot"]) if value else None
+    contrast = _CORRECTION_MARKER.search(text) is None
+    if contrast and not _CONTRAST.search(text):
         return None
     stripped = text.strip()
     change = _CHANGE_TO.search(stripped)
@@ -305,4 +319,4 @@ def correction(text: str) -> Correction | None:
     named = _IS_VALUE.match(rest)
     if named is not None and named["slot"].lower() not in ("it", "that", "this"):
         return Correction(value=named["value"].strip(" ,.!?\"'"), slot_words=named["slot"].strip())
-    return Correction(value=rest)
+    return Correction(value=rest, contrast=contrast)

@@ -60,6 +60,7 @@ from calmtui.understanding.flow_start import (
     knowledge_search,
     start_or_give_up,
 )
+from calmtui.understanding.follow_up_values import more_in_a_yes
 from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
@@ -361,7 +362,12 @@ def _typed_answer(
     if filled is not None:
         if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
-        return set_slot(asked.name, filled)
+        decision = set_slot(asked.name, filled)
+        if slot.type == "bool" and filled.value is True:
+            for name, more in more_in_a_yes(message, asked, situation):
+                decision.commands.append(SetSlot(name=name, value=more.value))
+                decision.notes.append(f"{name} = {more.value!r}: {more.how}")
+        return decision
     # Not a value of the asked type: never coerced ("5000" is not a no). It may be a question
     # (a digression: rule 7), or correct another slot of the flow ("oh wait, she's 27").
     if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
