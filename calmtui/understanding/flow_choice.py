@@ -43,7 +43,7 @@ class Thresholds:
 
 WORDS_ONLY = Thresholds(start=0.5, margin=0.15, close=1.0, digression=0.75, clarify_floor=0.35)
 WITH_MEANING = Thresholds(
-    start=0.25,
+    start=0.22,
     margin=0.05,
     close=0.87,
     digression=0.5,

@@ -95,6 +95,12 @@ _NO_PHRASES = frozenset(
         "i'm good", "i'm done", "all good", "not needed",
     }
 )  # fmt: skip
+# Answers that may open a longer reply ("that's right, send it", "not really, I'm fine").
+_YES_OPENERS = frozenset(
+    {"that's right", "that is right", "that's correct", "that is correct", "sounds good",
+     "go ahead", "of course", "please do", "yes please", "sure thing"}
+)  # fmt: skip
+_NO_OPENERS = frozenset({"not really", "no thanks", "no thank you", "not now", "not yet"})
 _YES_FIRST = word_set(
     "yes yeah yea yep yup sure ok okay absolutely definitely correct perfect great"
 )
@@ -281,12 +287,26 @@ def yes_no(words: list[str]) -> tuple[bool, bool] | None:
             return False, False
         if _SUCCESS & set(words) and not _NEGATIONS & set(words):
             return True, False
+    opened = _opener(words)
+    if opened is not None:
+        return opened, False
     first = words[0] if words and words[0] in _YES_FIRST | _NO_FIRST else ""
     first = first or next((w for w in words if w not in FILLERS and w not in _HEDGES), "")
     if first in _YES_FIRST:
         return True, False
     if first in _NO_FIRST:
         return False, False
+    return None
+
+
+def _opener(words: list[str]) -> bool | None:
+    """ "that's right, send it": a yes/no phrase that opens a longer reply."""
+    for size in (3, 2):
+        head = " ".join(words[:size])
+        if len(words) > size and head in _YES_OPENERS and words[size] not in _NEGATIONS:
+            return True
+        if len(words) > size and head in _NO_OPENERS:
+            return False
     return None
 
 

@@ -73,14 +73,15 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     fill_slot,
 )
-from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import content_tokens, normalize, word_set, words
+from calmtui.understanding.text_answers import text_answer
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
 
 MODE = "offline"
 WARM_DELAY = 0.3  # seconds the background warm-up leaves to a UI's start before it loads
-SHORT_ANSWER_WORDS = 4  # an unreadable short answer is passed on for the slot's type check
+SHORT_ANSWER_WORDS = 4
+DETAIL_WORDS = 0.5  # a flow whose words match this well is asked for, whatever its meaning  # an unreadable short answer is passed on for the slot's type check
 # What the user may type as DSL directly (not the system's own commands).
 TYPED_KINDS = frozenset(
     {"start_flow", "set_slot", "correct_slots", "clarify", "cancel_flow", "chitchat", "knowledge",
@@ -324,18 +325,15 @@ def _answer(
     if asked.name == "interrupted_flow_to_continue":
         return _which_interrupted_flow(message, tokens, asked)
     if slot.type in ("text", "any"):
-        if other is not None and other.score >= limits.digression:
+        if (
+            other is not None
+            and other.score >= limits.digression
+            and not _by_detail(other, ("step", "question", "value"))
+        ):
             return None  # a digression: flow start below
         if _not_a_text_answer(message, tokens, asked, context):
             return None  # rule 6 decides
-        stated = _stated_values(message, asked, situation)
-        if any(name == asked.name for name, _ in stated):
-            return Decision(
-                [SetSlot(name=name, value=filled.value) for name, filled in stated],
-                [f"answer for {name!r}: {filled.how}" for name, filled in stated],
-            )
-        value = clean_text_value(message)
-        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+        return text_answer(message, asked, situation)
     return _typed_answer(message, tokens, asked, (slot, candidates, limits), situation, context)
 
 
@@ -407,8 +405,20 @@ def _another_flow_wins(
     that flow matches clearly — better than the flow asking ("yes, book it" stays an answer)."""
     if other is None or other.score < limits.digression or len(tokens) <= 2:
         return False
+    if _by_detail(other, ("value",)):
+        return False  # "apply my financial aid": a value another flow also offers
     asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
     return asking is None or other.score > asking.score
+
+
+def _by_detail(candidate: Candidate, kinds: tuple[str, ...]) -> bool:
+    """Does the flow match through what it asks or offers (phrases of `kinds`: a question, a
+    value) rather than through a way to ask for it? "my student number is 20219034" echoes
+    another flow's question: it answers the one asked."""
+    if candidate.exact or (candidate.words or 0.0) >= DETAIL_WORDS:
+        return False  # its words ask for it ("I also need to submit my gas reading")
+    phrase = candidate.meaning_phrase or candidate.phrase
+    return phrase is not None and phrase.kind in kinds
 
 
 def _number_in_a_code(message: str, filled: Filled) -> bool:
@@ -430,23 +440,6 @@ def _not_a_text_answer(
         return True
     return lexicon.asks_something(message) and not lexicon.expects_free_text(
         asked.name, asked.step.description if asked.step else None
-    )
-
-
-def _stated_values(
-    message: str, asked: AskedSlot, situation: Situation
-) -> list[tuple[str, Filled]]:
-    """Values for the active flow's slots in an answer ("send 30 to Anna" when asked who)."""
-    flow_id = situation.active_flow
-    if flow_id is None:
-        return []
-    steps = situation.index.collect_steps(flow_id)
-    if all(step.collect != asked.name for step in steps):
-        return []
-    entry = catalog_for(situation.index.project).by_id.get(flow_id)
-    numbers = entry.identity_numbers if entry is not None else frozenset[str]()
-    return stated_values(
-        message, steps, situation.index.slots, numbers, situation.index.project.domain.responses
     )
 
 

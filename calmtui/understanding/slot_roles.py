@@ -92,7 +92,7 @@ _PERSON_NOUNS = frozenset(
     {"person", "people", "guest", "patient", "customer", "client", "student", "employee",
      "user", "member", "passenger", "traveller", "traveler", "driver", "recipient", "payee",
      "contact", "roommate", "friend", "manager", "owner", "holder", "caller", "beneficiary",
-     "full", "first", "last", "given", "family", "nick", "your", "who", "whom", "whose"}
+     "full", "first", "last", "given", "family", "nick", "who", "whom", "whose"}
 )  # fmt: skip
 _CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
 # "number of people", "how many nights": a count of something, not a code.
