@@ -179,14 +179,10 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
     for match in _PROPER.finditer(text):
         parts = match.group(0).split()
         start = match.start()
-        while parts and (
-            parts[0].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[0]) or _acronym(parts[0])
-        ):
+        while parts and (_not_a_name(parts[0])):
             start += len(parts[0]) + 1
             parts = parts[1:]
-        while parts and (
-            parts[-1].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[-1]) or _acronym(parts[-1])
-        ):
+        while parts and (_not_a_name(parts[-1])):
             parts = parts[:-1]
         if not parts:
             continue
@@ -195,6 +191,17 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
         if not any(mention.overlaps(t) for t in taken):
             found.append(mention)
     return found
+
+
+def _not_a_name(word: str) -> bool:
+    """Capitalised function words ("We're", "Do", "Any") open sentences; they name nobody."""
+    lower = word.lower()
+    return (
+        lower in _NOT_NAMES
+        or lower in STOPWORDS
+        or _MONTH_OR_DAY.match(word) is not None
+        or _acronym(word)
+    )
 
 
 def _acronym(word: str) -> bool:

@@ -38,7 +38,17 @@ from calmtui.understanding.slot_roles import SlotProfile, profile
 from calmtui.understanding.text import STOPWORDS, identifier_words, normalize, stem, words
 from calmtui.understanding.thing_values import thing_value
 
-_ADDRESS = re.compile(r"\baddress\s+(?:is|to|as|:)?\s*(?P<value>.+?)\s*[.!]?$", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\baddress\s+(?:(?:is|to|as|:)\s*|(?=\d))(?P<value>.+?)\s*[.!]?$", re.IGNORECASE
+)
+# A street address written out: "5 Mill Lane", "221B Baker Street, London NW1 6XE".
+_STREET = re.compile(
+    r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|"
+    r"Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Terrace|Boulevard|Blvd|Square|Sq|Gardens|"
+    r"Hill|Row|Walk|Parade|Grove|Mews)\b\.?(?:,?\s+[A-Z][a-z]+)*"
+    r"(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
+)
+_DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
 _TO_PERSON_CUES = frozenset({"to", "for"})
 # Slots that hold whom something is for: "send 50 to Anna", "a coffee for Sam".
@@ -156,6 +166,11 @@ class _Reader:
                 start = match.start("value")
                 mention = Mention(match["value"], start, start + len(match["value"]))
                 self._set(name, match["value"], "the address after 'address'", mention)
+                continue
+            street = _STREET.search(self.text)
+            if street is not None:
+                mention = Mention(street.group(0), street.start(), street.end())
+                self._set(name, street.group(0), "a street address", mention)
 
     def _emails(self) -> None:
         found = entities.emails(self.text)
@@ -171,6 +186,13 @@ class _Reader:
         found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)
+        days = self._open("float", "date")
+        for mention in found:
+            ordinal = _DAY_OF_MONTH.match(mention.text)
+            if days and ordinal is not None and not any(mention is m for m in self.taken):
+                # "on the 15th" for a number slot about the day of the month
+                name = days.pop(0)[0]
+                self._set(name, ordinal["n"], f"the day of the month {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
 
     def _without_part(self, mention: Mention) -> Mention:
@@ -301,7 +323,11 @@ class _Reader:
             cues = _NAMING_CUES | (_TO_PERSON_CUES if _RECEIVES & prof.words else frozenset())
             mention = next((m for m in names if m.before in cues or m.before in own), None)
             if mention is None and len(names) == 1 and not prof.has("place"):
-                mention = names[0] if names[0].before not in _PLACE_CUES else None
+                # "wifi for John Reyes": a name after "for" is a person when no place is asked
+                place_asked = bool(self._open("text", "place"))
+                before = names[0].before
+                usable = before not in _PLACE_CUES or (before == "for" and not place_asked)
+                mention = names[0] if usable else None
             if mention is not None:
                 why = f"after {mention.before!r}" if mention.before else "a name"
                 self._take_name(name, mention, names, why)

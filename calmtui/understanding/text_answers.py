@@ -1,5 +1,6 @@
 """The answer to a text question: the value the slot's role asks for, else the message itself.
 
+* An address slot takes the whole answer ("1 Market St, San Francisco, CA 94105").
 * A slot that asks for free text (notes, details, a reason, a description: `lexicon.
   expects_free_text`) takes the message as it is: "error 809, started after yesterday's update"
   is a note, not the date "yesterday".
@@ -39,6 +40,11 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
     if lexicon.expects_free_text(asked.name, description):
         value = message.strip()
         return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+    steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
+    prof = profile(asked.name, steps, situation.index.project.domain.responses)
+    if prof.has("address"):
+        value = clean_text_value(message)  # "1 Market St, San Francisco, CA 94105", all of it
+        return set_slot(asked.name, Filled(value, "the address")) if value else None
     stated = _stated_values(message, asked, situation)
     if any(name == asked.name for name, _ in stated):
         return Decision(
@@ -46,8 +52,6 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
             [f"answer for {name!r}: {filled.how}" for name, filled in stated],
         )
     value = clean_text_value(message)
-    steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
-    prof = profile(asked.name, steps, situation.index.project.domain.responses)
     named = _NAMED_IS.match(value)
     if named is not None and {stem(w) for w in words(named["slot"])} & prof.words:
         return set_slot(asked.name, Filled(named["value"].strip(" .!"), "the value after 'is'"))
