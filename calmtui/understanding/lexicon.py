@@ -101,6 +101,7 @@ _YES_OPENERS = frozenset(
      "go ahead", "of course", "please do", "yes please", "sure thing"}
 )  # fmt: skip
 _NO_OPENERS = frozenset({"not really", "no thanks", "no thank you", "not now", "not yet"})
+_NOT_NO = word_set("sure only just bad quite")  # "not sure", "not only ...": no answer
 _YES_FIRST = word_set(
     "yes yeah yea yep yup sure ok okay absolutely definitely correct perfect great"
 )
@@ -188,7 +189,10 @@ def cancels_first(text: str) -> bool:
     parts = _CLAUSE_BREAK.split(text.strip(), maxsplit=1)
     if len(parts) < 2 or not parts[1].strip():
         return False
-    return _core(words(parts[0])) in _CANCEL_PHRASES
+    said = words(parts[0])
+    while len(said) > 1 and said[0] in _HEDGES:
+        said = said[1:]  # "actually never mind, I still have a few left"
+    return _core(said) in _CANCEL_PHRASES
 
 
 def cancels_last(text: str) -> bool:
@@ -300,7 +304,10 @@ def yes_no(words: list[str]) -> tuple[bool, bool] | None:
 
 
 def _opener(words: list[str]) -> bool | None:
-    """ "that's right, send it": a yes/no phrase that opens a longer reply."""
+    """ "that's right, send it": a yes/no phrase that opens a longer reply; "not damaged, just
+    black" is a no."""
+    if len(words) > 1 and words[0] == "not" and words[1] not in _NOT_NO:
+        return False
     for size in (3, 2):
         head = " ".join(words[:size])
         if len(words) > size and head in _YES_OPENERS and words[size] not in _NEGATIONS:

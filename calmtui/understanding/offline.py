@@ -42,7 +42,7 @@ from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding import entities, lexicon
-from calmtui.understanding.amounts import find_numbers
+from calmtui.understanding.amounts import find_numbers, format_number, weeks_as_days
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.buttons import pick_button, shown_buttons
 from calmtui.understanding.categorical_meaning import (
@@ -73,6 +73,7 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     fill_slot,
 )
+from calmtui.understanding.slot_roles import profile
 from calmtui.understanding.text import content_tokens, normalize, word_set, words
 from calmtui.understanding.text_answers import text_answer
 from calmtui.understanding.triggers import intent_commands
@@ -357,6 +358,8 @@ def _typed_answer(
         )
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
+    if filled is not None and slot.type == "float":
+        filled = _in_days(message, filled, asked, situation)
     if filled is not None:
         if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
@@ -405,10 +408,26 @@ def _another_flow_wins(
     that flow matches clearly — better than the flow asking ("yes, book it" stays an answer)."""
     if other is None or other.score < limits.digression or len(tokens) <= 2:
         return False
+    opens = lexicon.starts_with_yes_or_no(tokens) or lexicon.yes_no(tokens[:1]) is not None
+    if opens and len(content_tokens(" ".join(tokens[1:]))) <= 2:
+        return False  # "great, book it": a yes, and what it is about
     if _by_detail(other, ("value",)):
         return False  # "apply my financial aid": a value another flow also offers
     asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
     return asking is None or other.score > asking.score
+
+
+def _in_days(message: str, filled: Filled, asked: AskedSlot, situation: Situation) -> Filled:
+    """ "two weeks" at "how many days?" is 14."""
+    numbers = find_numbers(message)
+    if not numbers:
+        return filled
+    steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
+    counts = profile(asked.name, steps, situation.index.project.domain.responses).words
+    days = weeks_as_days(message, numbers[0], counts)
+    if days is None:
+        return filled
+    return Filled(format_number(days), f"{numbers[0].text!r} weeks in days")
 
 
 def _by_detail(candidate: Candidate, kinds: tuple[str, ...]) -> bool:

@@ -78,6 +78,7 @@ def stated_values(
     responses: Mapping[str, Response] | None = None,
     request_words: frozenset[str] = frozenset(),
     flow_words: frozenset[str] | None = None,
+    asked: str | None = None,
 ) -> list[tuple[str, Filled]]:
     """(slot name, value) for every usable slot of `steps` the message states a value for.
     `request_words`: the flow's name (stemmed), never read as a value by meaning ("pay my
@@ -96,6 +97,7 @@ def stated_values(
     if not usable:
         return []
     reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
+    reader.asked = asked
     found = reader.read()
     if flow_words is not None:
         found.extend(reader.things(about, flow_words))
@@ -128,6 +130,7 @@ class _Reader:
         self.responses = responses
         self.taken: list[Mention] = []
         self.found: dict[str, Filled] = {}
+        self.asked: str | None = None  # the slot being asked, if the message answers it
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
@@ -181,8 +184,13 @@ class _Reader:
     def _dates(self) -> None:
         slots = self._open("text", "date")
         if not _BIRTH & set(words(self.text)):
-            # "cancel my appointment on Thursday" says nothing about a date of birth.
-            slots = [(name, prof) for name, prof in slots if not _BIRTH & prof.words]
+            # "cancel my appointment on Thursday" says nothing about a date of birth (unless
+            # the date of birth is what was asked).
+            slots = [
+                (name, prof)
+                for name, prof in slots
+                if name == self.asked or not _BIRTH & prof.words
+            ]
         found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)

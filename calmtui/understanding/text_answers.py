@@ -7,6 +7,8 @@
 * Otherwise the message is read for the flow's slots by role (`stated_values`), the asked slot
   first: "coming back on the 10th" is the return date even though the flow has an outbound date
   too; "it's G12 8QQ, in Glasgow" is the postcode.
+* A reference, date, time or e-mail slot needs such a value: a longer message without one
+  ("hang on, there's a weird gas smell") is not its answer.
 * "my number is 12", "the postcode is BS1 4DJ": the words before "is" name the slot, the rest is
   the value.
 * Else the message without lead-ins ("my name is Sam" -> Sam) and, for a slot that names a
@@ -32,6 +34,10 @@ _NAMED_IS = re.compile(
     r"(?P<value>\S.*)$",
     re.IGNORECASE,
 )
+# A slot with one of these roles is answered with such a value; a longer message without one
+# is something else.
+_NEEDS_ITS_VALUE = frozenset({"code", "date", "email", "time"})
+LONG_ANSWER_WORDS = 4
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
 
 
@@ -46,6 +52,14 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
         value = clean_text_value(message)  # "1 Market St, San Francisco, CA 94105", all of it
         return set_slot(asked.name, Filled(value, "the address")) if value else None
     stated = _stated_values(message, asked, situation)
+    if (
+        prof.roles & _NEEDS_ITS_VALUE
+        and all(name != asked.name for name, _ in stated)
+        and len(words(message)) > LONG_ANSWER_WORDS
+    ):
+        # "hang on, there's a weird gas smell in the hallway" is no account number: the
+        # question is asked again, or another flow starts (rule 7).
+        return None
     if any(name == asked.name for name, _ in stated):
         return Decision(
             [SetSlot(name=name, value=filled.value) for name, filled in stated],
@@ -75,5 +89,10 @@ def _stated_values(
     entry = catalog_for(situation.index.project).by_id.get(flow_id)
     numbers = entry.identity_numbers if entry is not None else frozenset[str]()
     return stated_values(
-        message, steps, situation.index.slots, numbers, situation.index.project.domain.responses
+        message,
+        steps,
+        situation.index.slots,
+        numbers,
+        situation.index.project.domain.responses,
+        asked=asked.name,
     )
