@@ -57,7 +57,6 @@ class Candidate:
     words: float | None = None  # the lexical score (None: not a word candidate)
     meaning: float | None = None  # the embedded model's cosine (None: model unavailable)
     meaning_phrase: Phrase | None = None
-    names_a_value: bool = False  # the message names or means one of the flow's values
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,6 @@ def _with_value_evidence(
             if meant:
                 candidate = replace(
                     candidate,
-                    names_a_value=True,
                     score=round(min(1.0, candidate.score + VALUE_EVIDENCE), 4),
                     reason=f"{candidate.reason}, and names one of its values (+{VALUE_EVIDENCE})",
                 )
