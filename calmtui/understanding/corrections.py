@@ -25,7 +25,7 @@ from calmtui.understanding.slot_roles import profile
 from calmtui.understanding.text import content_tokens, normalize, stem, words
 
 MAX_TEXT_WORDS = 5
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+(?=[a-z0-9])")  # not "The Left Hand of Darkness"
 
 
 def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled] | None:

@@ -38,7 +38,7 @@ _NAMED_IS = re.compile(
 # is something else.
 _NEEDS_ITS_VALUE = frozenset({"code", "date", "email", "time"})
 LONG_ANSWER_WORDS = 4
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+(?=[a-z0-9])")  # not "The Left Hand of Darkness"
 
 
 def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decision | None:
