@@ -44,6 +44,7 @@ from calmtui.understanding.flow_choice import (
     thresholds_for,
 )
 from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
@@ -63,6 +64,7 @@ def start_or_give_up(
         # A digression from a running flow asks for another one: starting the flow that is
         # already running would only restart it.
         candidates = [c for c in candidates if c.flow_id != situation.active_flow]
+    candidates = _with_reference_evidence(message, candidates, catalog, situation)
     candidates = _with_value_evidence(message, candidates, catalog, situation)
     decision = _decide(message, tokens, candidates, catalog, situation, question=question)
     decision.candidates = candidates
@@ -146,6 +148,44 @@ def _with_value_evidence(
                     reason=f"{candidate.reason}, and names one of its values (+{VALUE_EVIDENCE})",
                 )
         boosted.append(candidate)
+    boosted.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
+    return boosted
+
+
+REFERENCE_EVIDENCE = 0.2  # what a reference shaped like the ones a flow asks for adds
+
+
+def _with_reference_evidence(
+    message: str, candidates: list[Candidate], catalog: FlowCatalog, situation: Situation
+) -> list[Candidate]:
+    """ "what's happening with INC0012345?": the flows that ask for references shaped like it
+    get `REFERENCE_EVIDENCE` (or start with it), when no flow is good enough on its own."""
+    if candidates and (candidates[0].exact or candidates[0].meaning is None):
+        return candidates
+    if candidates and candidates[0].score >= thresholds_for(candidates).start:
+        return candidates
+    pointed = [
+        f
+        for f in flows_for(message, catalog.reference_shapes())
+        if situation.can_start(f) and f != situation.active_flow
+    ]
+    if not pointed:
+        return candidates
+    why = f"asks for references like the one in the message (+{REFERENCE_EVIDENCE})"
+    boosted = [
+        replace(
+            c, score=round(min(1.0, c.score + REFERENCE_EVIDENCE), 4), reason=f"{c.reason}, {why}"
+        )
+        if c.flow_id in pointed
+        else c
+        for c in candidates
+    ]
+    known = {c.flow_id for c in candidates}
+    boosted += [
+        Candidate(flow_id=f, score=REFERENCE_EVIDENCE, reason=why, words=0.0, meaning=0.0)
+        for f in pointed
+        if f not in known
+    ]
     boosted.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
     return boosted
 

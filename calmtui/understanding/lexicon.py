@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from calmtui.understanding.text import word_set, words
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
 # Words that may surround an otherwise recognised phrase without changing it.
 FILLERS = word_set("please pls plz thanks now then just ok okay oh um uh hmm well so")
 
@@ -202,6 +204,25 @@ def cancels_last(text: str) -> bool:
         return False
     last = _core(words(parts[-1]))
     return last in _CANCEL_PHRASES and last not in ("stop", "quit", "cancel")
+
+
+# Saying that something planned or owned is no longer wanted: "we can't make it tonight
+# anymore", "I don't want my order anymore", "I won't be able to make it to my visit".
+_WITHDRAWS = re.compile(
+    r"\b(?:can'?t|cannot|won'?t(?:\s+be\s+able\s+to)?|not\s+going\s+to|unable\s+to)\s+"
+    r"make\s+it\b"
+    r"|\b(?:don'?t|do\s+not)\s+(?:want|need)\b.*\bany\s?more\b"
+    r"|\bno\s+longer\s+(?:want|need)\b"
+    r"|\b(?:can'?t|cannot)\s+\w+\s+any\s?more\b",
+    re.IGNORECASE,
+)
+
+
+def withdraws(text: str) -> bool:
+    """Does the message say that something is no longer wanted (a request to cancel it, in
+    other words)? Not a conversation repair: "cancel" is added to the words that look for a
+    flow, so a project's cancel flow can match."""
+    return _WITHDRAWS.search(text.translate(_APOSTROPHES)) is not None
 
 
 def is_question(text: str) -> bool:

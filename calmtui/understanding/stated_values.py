@@ -33,6 +33,7 @@ from calmtui.understanding import entities
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
 from calmtui.understanding.lexicon import expects_free_text
+from calmtui.understanding.reference_shapes import keys, shapes_in
 from calmtui.understanding.slot_filling import Filled, button_values, categorical_value
 from calmtui.understanding.slot_roles import SlotProfile, profile
 from calmtui.understanding.text import STOPWORDS, identifier_words, normalize, stem, words
@@ -98,6 +99,7 @@ def stated_values(
         return []
     reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
     reader.asked = asked
+    reader.about = about
     found = reader.read()
     if flow_words is not None:
         found.extend(reader.things(about, flow_words))
@@ -131,6 +133,7 @@ class _Reader:
         self.taken: list[Mention] = []
         self.found: dict[str, Filled] = {}
         self.asked: str | None = None  # the slot being asked, if the message answers it
+        self.about: Mapping[str, list[str]] = {}  # what the project says about each slot
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
@@ -230,7 +233,21 @@ class _Reader:
             for m in entities.codes(self.text, self.taken)
             if m.text not in self.identity and not _is_amount(self.text, m)
         ]
-        for (name, _), mention in zip(slots, found, strict=False):
+        left = list(found)
+        if left and any(name == self.asked for name, _ in slots):
+            # the reference answers the question asked, whatever its shape
+            self._set(str(self.asked), left[0].text, f"the code {left[0].text!r}", left.pop(0))
+            slots = [s for s in slots if s[0] != self.asked]
+        for mention in list(left):
+            # "HIST210" to the slot described with "e.g. CS101", not to the student number
+            shaped = [name for name, _ in slots if _shaped_like(mention.text, self.about.get(name))]
+            if len(shaped) == 1:
+                self._set(
+                    shaped[0], mention.text, f"the code {mention.text!r} (its shape)", mention
+                )
+                slots = [s for s in slots if s[0] != shaped[0]]
+                left.remove(mention)
+        for (name, _), mention in zip(slots, left, strict=False):
             self._set(name, mention.text, f"the code {mention.text!r}", mention)
         # A reference's digits are no quantity, even where no slot takes references
         # ("is flight SK 101 on time?" books no 101 passengers).
@@ -368,6 +385,15 @@ class _Reader:
 
     def _is_taken(self, mention: Mention) -> bool:
         return any(mention.overlaps(t) for t in self.taken)
+
+
+def _shaped_like(code: str, about: list[str] | None) -> bool:
+    """Is the reference shaped like the ones the slot's description or question shows?"""
+    key = keys(code)
+    if key is None or not about:
+        return False
+    shapes = shapes_in(about)
+    return key[0] in {p for p, _ in shapes} or key[1] in {f for _, f in shapes}
 
 
 def _is_amount(text: str, mention: Mention) -> bool:

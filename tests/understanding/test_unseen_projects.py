@@ -32,12 +32,12 @@ CASES = {
     "restaurant": 28, "retail": 27, "university": 26,
 }  # fmt: skip
 PASS_FLOOR = {
-    "telecom": 24, "insurance": 21, "travel": 23, "energy": 20, "health": 14, "helpdesk": 25,
-    "restaurant": 15, "retail": 11, "university": 16,
+    "telecom": 24, "insurance": 21, "travel": 23, "energy": 20, "health": 15, "helpdesk": 25,
+    "restaurant": 16, "retail": 12, "university": 18,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
-    "telecom": 7, "insurance": 7, "travel": 10, "energy": 6, "health": 7, "helpdesk": 10,
-    "restaurant": 7, "retail": 4, "university": 15,
+    "telecom": 7, "insurance": 7, "travel": 10, "energy": 6, "health": 8, "helpdesk": 11,
+    "restaurant": 7, "retail": 6, "university": 15,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248.
