@@ -143,6 +143,19 @@ def times(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignor
     return found
 
 
+_AT_HOUR = re.compile(r"\bat\s+(?P<hour>1[0-2]|[1-9])\b(?![:.]\d|\s*(?:%|percent\b))")
+
+
+def hours(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
+    """ "a table tonight at 9": a bare hour after "at" (for a slot that asks for a time)."""
+    found = []
+    for match in _AT_HOUR.finditer(text):
+        mention = Mention(match["hour"], match.start("hour"), match.end("hour"), "at")
+        if not any(mention.overlaps(t) for t in taken):
+            found.append(mention)
+    return found
+
+
 def _clock(said: str) -> str:
     """ "8 o'clock in the evening" -> "8pm"; other times as written."""
     match = re.match(r"(\d{1,2})\s+o'?clock(?:\s+in\s+the\s+(\w+))?", said, re.IGNORECASE)

@@ -222,7 +222,10 @@ class _Reader:
 
     def _times(self) -> None:
         found = entities.times(self.text, self.taken)
-        for (name, _), mention in zip(self._open("text", "time"), found, strict=False):
+        slots = self._open("text", "time")
+        if slots and not found:
+            found = entities.hours(self.text, self.taken)  # "tonight at 9"
+        for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the time {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
 

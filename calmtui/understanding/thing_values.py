@@ -46,6 +46,7 @@ def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
         lower = word.lower()
         free = (
             lower not in STOPWORDS
+            and not lower.endswith("n't")  # "isn't working" names no thing
             and lower not in _VAGUE
             and stem(lower) not in flow_words
             and not lower.isdigit()

@@ -33,7 +33,7 @@ CASES = {
 }  # fmt: skip
 PASS_FLOOR = {
     "telecom": 24, "insurance": 21, "travel": 23, "energy": 20, "health": 15, "helpdesk": 25,
-    "restaurant": 16, "retail": 12, "university": 18,
+    "restaurant": 17, "retail": 12, "university": 18,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 7, "insurance": 7, "travel": 10, "energy": 6, "health": 8, "helpdesk": 11,
