@@ -33,11 +33,12 @@ from rapidfuzz.distance import OSA
 
 from calmtui.understanding.entities import without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
-from calmtui.understanding.lexicon import withdraws
+from calmtui.understanding.lexicon import asks_status, withdraws
 from calmtui.understanding.text import content_tokens, normalize, stem
 
 CANDIDATES = 8
 CANCEL = "cancel"
+STATUS = ("status", "check", "track")
 TYPO_CUTOFF = 85.0
 _TYPO_LOOKUP = 80.0  # candidates from here; below TYPO_CUTOFF only one edit away counts
 DETAIL_COVERAGE = 0.5  # a message word only the flow's questions use explains half as much
@@ -85,6 +86,8 @@ def rank_flows(
     query = _query_tokens(text, catalog)
     if query and withdraws(text) and CANCEL in catalog.index.idf:
         query.append(CANCEL)  # "we can't make it tonight anymore"
+    if query and asks_status(text):
+        query.extend(w for w in STATUS if w in catalog.index.idf)  # "where's my claim at?"
     if not query:
         return []  # only values ("625", "Anna"): nothing asks for a flow
     lexical = _lexical_scores(query, catalog, allowed)

@@ -225,6 +225,22 @@ def withdraws(text: str) -> bool:
     return _WITHDRAWS.search(text.translate(_APOSTROPHES)) is not None
 
 
+# Asking how something stands: "where's my claim at?", "what's happening with my flight",
+# "any news on INC0012345?", "has my order shipped?".
+_ASKS_STATUS = re.compile(
+    r"\b(?:where(?:'s|\s+is|\s+are)\s+(?:my|our|the)\b|what'?s\s+happening\s+with\b"
+    r"|any\s+(?:news|updates?|word)\s+(?:on|about|with)\b|what'?s\s+the\s+status\b"
+    r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_status(text: str) -> bool:
+    """Does the message ask how something stands (a status question)? Then "status" and
+    "check" join the words that look for a flow."""
+    return _ASKS_STATUS.search(text.translate(_APOSTROPHES)) is not None
+
+
 def is_question(text: str) -> bool:
     """A question ('How long does delivery take?', 'before I book, is my flight on time?'):
     a '?' at the end and a question word first — in the message or in its last clause."""
