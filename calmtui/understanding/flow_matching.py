@@ -86,6 +86,7 @@ def rank_flows(
     query = _query_tokens(text, catalog)
     if query and withdraws(text) and CANCEL in catalog.index.idf:
         query.append(CANCEL)  # "we can't make it tonight anymore"
+    query = _with_synonyms(query, catalog)
     if query and asks_status(text):
         query.extend(w for w in STATUS if w in catalog.index.idf)  # "where's my claim at?"
     if not query:
@@ -171,6 +172,7 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
         t for t in content_tokens(text) if t in catalog.index or not (t.isdigit() or t in names)
     ]
     lookups = 0
+    known = _known_words(catalog)
     for i, token in enumerate(tokens):
         if (
             token in catalog.index
@@ -186,18 +188,51 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
             scorer=fuzz.ratio,
             score_cutoff=_TYPO_LOOKUP,
         )
-        if match is not None and _is_typo(token, match[0], match[1]):
+        if match is not None and _is_typo(token, match[0], match[1], known):
             tokens[i] = match[0]
     return tokens
 
 
-def _is_typo(token: str, word: str, ratio: float) -> bool:
+def _known_words(catalog: FlowCatalog) -> Callable[[str], bool]:
+    """Whole words of the embedded model's vocabulary (none without the model)."""
+    index = catalog.semantic()
+    return index.model.is_word if index is not None else (lambda _word: False)
+
+
+def _is_typo(token: str, word: str, ratio: float, known: Callable[[str], bool]) -> bool:
     """ "balnce" / "cancle" (two letters swapped) / "instal" (a doubled letter missing) are
     misspellings; "broken" is not one of "broke": a word that extends another is another word."""
     if token.startswith(word) or word.startswith(token):
         longer, shorter = (token, word) if len(token) > len(word) else (word, token)
         return len(longer) == len(shorter) + 1 and longer[-1] == shorter[-1] == longer[-2]
+    if known(token):
+        return False  # a word in its own right ("movie" is not "move" mistyped)
     return ratio >= TYPO_CUTOFF or (len(token) >= 5 and OSA.distance(token, word) <= 1)
+
+
+_SYNONYMS = [
+    frozenset(g.split())
+    for g in (
+        "change modify update amend alter move push shift reschedule postpone",
+        "register enrol enroll sign join",
+        "return refund exchange",
+        "buy purchase",
+        "fix repair",
+        "book reserve",
+        "problem issue fault trouble",
+    )
+]
+
+
+def _with_synonyms(query: list[str], catalog: FlowCatalog) -> list[str]:
+    """Common request verbs said another way ("push my booking" is "change" it, "enroll" is
+    "register"): the project's own word joins the query when the user used another."""
+    extra: list[str] = []
+    for token in query:
+        for group in _SYNONYMS:
+            if token in group:
+                extra.extend(w for w in group if w != token and w in catalog.index.idf)
+    return query + [w for w in dict.fromkeys(extra) if w not in query]
 
 
 def _bm25_candidates(query: list[str], catalog: FlowCatalog) -> list[str]:

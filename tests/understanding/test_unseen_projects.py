@@ -33,11 +33,11 @@ CASES = {
 }  # fmt: skip
 PASS_FLOOR = {
     "telecom": 24, "insurance": 22, "travel": 24, "energy": 20, "health": 15, "helpdesk": 25,
-    "restaurant": 17, "retail": 14, "university": 18,
+    "restaurant": 17, "retail": 14, "university": 21,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
-    "telecom": 7, "insurance": 7, "travel": 10, "energy": 6, "health": 8, "helpdesk": 11,
-    "restaurant": 7, "retail": 6, "university": 15,
+    "telecom": 7, "insurance": 9, "travel": 11, "energy": 7, "health": 8, "helpdesk": 12,
+    "restaurant": 8, "retail": 8, "university": 14,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248.
