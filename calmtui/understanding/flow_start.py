@@ -32,7 +32,7 @@ from calmtui.core.commands import (
 )
 from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project
-from calmtui.understanding import lexicon
+from calmtui.understanding import entities, lexicon
 from calmtui.understanding.base import UnderstandingContext
 from calmtui.understanding.decision import Decision
 from calmtui.understanding.flow_catalog import FlowCatalog
@@ -164,6 +164,8 @@ def _with_reference_evidence(
         return candidates
     if candidates and candidates[0].score >= thresholds_for(candidates).start:
         return candidates
+    if not entities.codes(message):
+        return candidates  # no reference: the flows' shapes are not even needed
     pointed = [
         f
         for f in flows_for(message, catalog.reference_shapes())
