@@ -1,6 +1,7 @@
 """The offline understanding on projects it was never tuned on, and what it costs (issues 13, 16.7).
 
     python benchmarks/bench_offline_understanding.py eval DIR [DIR ...] [--words-only]
+    python benchmarks/bench_offline_understanding.py turns DIR [DIR ...] [--list]
     python benchmarks/bench_offline_understanding.py cost [--flows 500] [--cases 200]
     python benchmarks/bench_offline_understanding.py scale [--profile]
     python benchmarks/bench_offline_understanding.py          # all three, eval on the tune set
@@ -10,6 +11,10 @@
   next to the project; prints passed / total per project and overall. Cases that need generated
   answers (`generative_response_is_relevant` / `_is_grounded` assertions) are counted apart, as
   "excluded", and are not part of the share. Goal: >= 70% on unseen projects.
+* `turns`: for projects with an `oracle.json` (what a perfect LLM answers at each turn), the
+  first turn where the offline understanding disagrees with the oracle in each failing case,
+  by category (wrong flow started, value missed, answer taken as a question, ...), per project;
+  `--list` shows those turns (see `turn_diagnostic.py`).
 * `cost`: time of the offline understanding per message (median and p95) on a generated
   500-flow project, over the conversations of its 200 generated test cases. Target < 5 ms.
 * `scale` (issue 16.7): the same 200 offline cases on a 200-flow and on a 2,000-flow generated
@@ -267,16 +272,23 @@ def _profile_startup(root: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=("eval", "cost", "scale", "all"), default="all")
+    parser.add_argument(
+        "what", nargs="?", choices=("eval", "turns", "cost", "scale", "all"), default="all"
+    )
     parser.add_argument("dirs", nargs="*", type=Path)
     parser.add_argument("--words-only", action="store_true", help="eval with the model off")
     parser.add_argument("--flows", type=int, default=500)
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--gen", type=Path, default=DEFAULT_GEN)
     parser.add_argument("--profile", action="store_true", help="profile the 2,000-flow start-up")
+    parser.add_argument("--list", action="store_true", help="turns: show every first wrong turn")
     args = parser.parse_args()
     if args.what in ("eval", "all"):
         evaluate(args.dirs or [TUNE], words_only=args.words_only)
+    if args.what == "turns":
+        from turn_diagnostic import run as diagnose_turns
+
+        diagnose_turns(args.dirs or [TUNE], projects_in, listing=args.list)
     if args.what in ("cost", "scale", "all") and not args.gen.is_file():
         sys.exit(f"the project generator is not at {args.gen} (pass --gen PATH)")
     if args.what in ("cost", "all"):

@@ -117,3 +117,15 @@ def _word_numbers(text: str) -> list[FoundNumber]:
 
 def _is_number_word(word: str) -> bool:
     return all(p in _UNITS or p in _TENS for p in word.split("-")) or word in _SCALES
+
+
+_WEEKS = re.compile(r"^\s*(?:of\s+)?weeks?\b|^\s*fortnights?\b", re.IGNORECASE)
+
+
+def weeks_as_days(text: str, number: FoundNumber, counts: frozenset[str]) -> float | None:
+    """ "two weeks" for a slot that counts days (or nights): 14. `counts`: the slot's words."""
+    after = text[number.end : number.end + 12]
+    match = _WEEKS.match(after)
+    if match is None or not counts & {"day", "night"}:
+        return None
+    return number.value * (14 if "fortnight" in match.group(0).lower() else 7)

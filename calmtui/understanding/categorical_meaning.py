@@ -21,6 +21,9 @@ from calmtui.understanding.text import STOPWORDS, identifier_words, stem, words
 
 MIN_SIMILARITY = 0.35
 MIN_MARGIN = 0.2
+# An answer to the slot's own question ("the zip is broken" -> damaged).
+ANSWER_SIMILARITY = 0.25
+ANSWER_MARGIN = 0.05
 MAX_SPAN = 4
 MAX_WORDS = 40  # a long message is read from its start only
 
@@ -45,9 +48,13 @@ def value_by_meaning(
     buttons: Sequence[tuple[str, Any]] = (),
     *,
     ignore: frozenset[str] = frozenset(),
+    min_similarity: float = MIN_SIMILARITY,
+    min_margin: float = MIN_MARGIN,
 ) -> Filled | None:
     """The value the message means; `ignore`: words that asked for the flow ("pay my bill" is
-    not the PayPal payment method)."""
+    not the PayPal payment method). An answer to the slot's own question is surely one of the
+    values, so it is read with lower bars (`ANSWER_SIMILARITY`, `ANSWER_MARGIN`) than a value
+    stated along with a flow start."""
     model = shared_model()
     if model is None or not slot.values:
         return None
@@ -67,7 +74,7 @@ def value_by_meaning(
     ranked = sorted(best.items(), key=lambda item: -item[1][0])
     top_value, (score, span, label) = ranked[0]
     runner = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    if score < MIN_SIMILARITY or score - runner < MIN_MARGIN:
+    if score < min_similarity or score - runner < min_margin:
         return None
     value = next(v for v in slot.values if str(v) == top_value)
     return Filled(

@@ -22,9 +22,10 @@ from calmtui.understanding.slot_filling import (
     fill_slot,
 )
 from calmtui.understanding.slot_roles import profile
-from calmtui.understanding.text import normalize, stem, words
+from calmtui.understanding.text import content_tokens, normalize, stem, words
 
 MAX_TEXT_WORDS = 5
+_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+(?=[a-z0-9])")  # not "The Left Hand of Darkness"
 
 
 def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled] | None:
@@ -48,12 +49,15 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
     candidates = [n for n in names if situation.is_filled(n) or n == asked]
     value, replaced = _split_not(found.value)
     if replaced is not None:
-        # "I meant Porto, not Lisbon": the slot that holds "Lisbon" gets "Porto".
-        for name in candidates:
-            if normalize(str(situation.slots.get(name))) == normalize(replaced):
-                filled = _value_for(index.slots[name], value)
-                if filled is not None:
-                    return name, Filled(filled.value, f"{filled.how} instead of {replaced!r}")
+        # "I meant Porto, not Lisbon": the slot that holds "Lisbon" gets "Porto"; "the grey
+        # hoodie, not the blue one": the slot whose value has "blue".
+        holder = _holding(replaced, candidates, situation)
+        if holder is not None:
+            filled = _value_for(index.slots[holder], value)
+            if filled is not None:
+                return holder, Filled(filled.value, f"{filled.how} instead of {replaced!r}")
+    if found.contrast:
+        return None
     by_unit = _by_unit(value, candidates, situation)
     if by_unit is not None:
         return by_unit
@@ -66,7 +70,8 @@ def correction_by_value(
     """A value that cannot answer the question but fits a slot the active flow already has:
     a number at a yes/no question ("oh wait, she's 27") corrects the flow's number slot —
     the one whose words the number's unit names, or the only one."""
-    codes = entities.codes(message)
+    # A plain number ("2190") is a number; digits inside a reference ("SK 101") are not.
+    codes = [c for c in entities.codes(message) if not c.text.isdigit()]
     if situation.active_flow is None or not entities.amounts(message, codes):
         return None  # no number, or only numbers inside references ("flight SK 101")
     index = situation.index
@@ -98,6 +103,22 @@ def _split_not(text: str) -> tuple[str, str | None]:
     if match is None:
         return text, None
     return match["value"].strip(" ,.!"), match["old"].strip(" ,.!?")
+
+
+def _holding(replaced: str, candidates: list[str], situation: Situation) -> str | None:
+    """The slot whose value the user says was wrong: the same value, else the one slot whose
+    value shares a content word with it."""
+    said = normalize(replaced)
+    for name in candidates:
+        if normalize(str(situation.slots.get(name))) == said:
+            return name
+    words_said = set(content_tokens(replaced))
+    sharing = [
+        name
+        for name in candidates
+        if words_said & set(content_tokens(str(situation.slots.get(name) or "")))
+    ]
+    return sharing[0] if len(sharing) == 1 else None
 
 
 def _by_unit(text: str, candidates: list[str], situation: Situation) -> tuple[str, Filled] | None:
@@ -145,7 +166,7 @@ def _named_slot(slot_words: str, names: list[str], situation: Situation) -> str 
 
 def _value_for(slot: Slot, text: str) -> Filled | None:
     if slot.type in ("text", "any"):
-        value = clean_text_value(text)
+        value = _ARTICLE.sub("", clean_text_value(text))
         return Filled(value, "the corrected text") if value else None
     return fill_slot(slot, text)
 

@@ -25,28 +25,44 @@ _MONTHS = (
 )
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
+_PART_OF_DAY = r"morning|afternoon|evening|night|lunchtime"
+# One piece of a date; pieces next to each other are one date ("Saturday 21st September",
+# "Sunday the 12th"), and a part of the day may follow ("tomorrow morning").
 _DATE = re.compile(
     rf"\b(?:"
     rf"(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}})?"
     rf"|(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL}\b(?:,?\s+\d{{4}})?"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}"
-    rf"|\d{{1,2}}[/.]\d{{1,2}}(?:[/.]\d{{2,4}})?"
-    rf"|(?:the\s+)?day\s+after\s+tomorrow|today|tomorrow|tonight"
-    rf"|(?:next|this|coming)\s+(?:week(?:end)?|month|{_DAYS})"
-    rf"|(?:on\s+)?(?:{_DAYS})(?:\s+(?:morning|afternoon|evening))?"
-    rf"|the\s+{_ORDINAL}\b"
+    rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}"
+    rf"|(?:the\s+)?day\s+after\s+tomorrow|today|tomorrow|tonight|yesterday"
+    rf"|(?:next|this|coming|last)\s+(?:week(?:end)?|month|{_DAYS})"
+    rf"|(?:on\s+)?(?:{_DAYS})"
+    rf"|the\s+\d{{1,2}}(?:st|nd|rd|th)\b"
     rf"|in\s+(?:{_MONTHS})\b"
     rf")",
     re.IGNORECASE,
 )
+_DATE_JOIN = re.compile(r"^[\s,]*(?:the\s+)?$", re.IGNORECASE)
+_DAY_PART = re.compile(rf"\s+(?:in\s+the\s+)?(?:{_PART_OF_DAY})\b", re.IGNORECASE)
+_DATE_LEAD = re.compile(r"^(?:on|in|since|from|by|until|till)\s+", re.IGNORECASE)
+# Times of day: "8pm", "7.30pm", "19:30", "noon", "8 o'clock (in the evening)".
+_TIME = re.compile(
+    r"\b(?:\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)(?![a-z])|\d{1,2}:\d{2}\b|noon\b|midday\b"
+    r"|midnight\b|\d{1,2}\s+o'?clock(?:\s+in\s+the\s+(?:morning|afternoon|evening))?)",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Booking references, claim numbers, flight numbers, phone numbers, postcodes.
 _CODE = re.compile(
     r"(?<![\w-])(?:"
     r"[A-Z]{1,4}-\d{2,}[A-Z0-9-]*"  # CLM-20931, TO-100200
-    r"|[A-Z]{2}\s?\d{2,4}\b"  # SK 214, BA2490
+    r"|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"  # LS6 2AB (postcodes)
+    r"|[A-Z]{2,4}\s?\d{2,4}(?:\s\d{2,4})*\b"  # SK 214, BA2490, XJ 554 201, MATH 221
     r"|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,10}\b"  # SKX7Q2
     r"|(?i:(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{6,12})\b"  # hx482913 (typed lower case)
     r"|\+?\d[\d ]{6,}\d"  # 0412 555 019, +44 20 7946 0000
+    r"|\d{3,}(?:-\d{3,})+"  # 555-0134
+    r"|(?i:[a-z]{1,3})\s\d{5,}"  # bw 7654321
     r"|\d{4,}"  # 1234 (a PIN), 12345678
     r")"
 )
@@ -81,22 +97,90 @@ class Mention:
 
 
 def dates(text: str) -> list[Mention]:
+    """Dates, pieces next to each other joined ("Sunday the 12th"), with a part of the day that
+    follows ("Friday morning": `part` is " morning", so a caller can leave it to a slot that
+    asks for the time of day)."""
+    pieces = [m for m in _DATE.finditer(text) if m.group(0).strip()]
+    spans: list[list[int]] = []
+    for match in pieces:
+        if spans and _DATE_JOIN.match(text[spans[-1][1] : match.start()]):
+            spans[-1][1] = match.end()
+        else:
+            spans.append([match.start(), match.end()])
     found: list[Mention] = []
-    for match in _DATE.finditer(text):
-        value = match.group(0).strip()
-        value = re.sub(r"^(?:on|in)\s+", "", value, flags=re.IGNORECASE)
+    for start, end in spans:
+        raw = text[start:end]
+        lead = _DATE_LEAD.match(raw)
+        if lead is not None:
+            start += lead.end()
+        value = text[start:end].strip()
         if value.lower() in ("may", "march") or not value:
             continue
-        found.append(Mention(value, match.start(), match.end(), _word_before(text, match.start())))
+        part = _DAY_PART.match(text, end)
+        if part is not None:
+            end = part.end()
+        found.append(
+            Mention(
+                text[start:end].strip(),
+                start,
+                end,
+                _word_before(text, start),
+                unit=text[part.start() : part.end()] if part else "",
+            )
+        )
     return found
+
+
+def times(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
+    """Times of day ("8pm", "19:30", "8 o'clock in the evening" -> "8pm")."""
+    found: list[Mention] = []
+    for match in _TIME.finditer(text):
+        mention = Mention(
+            _clock(match.group(0)), match.start(), match.end(), _word_before(text, match.start())
+        )
+        if not any(mention.overlaps(t) for t in taken):
+            found.append(mention)
+    return found
+
+
+_AT_HOUR = re.compile(r"\bat\s+(?P<hour>1[0-2]|[1-9])\b(?![:.]\d|\s*(?:%|percent\b))")
+
+
+def hours(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
+    """ "a table tonight at 9": a bare hour after "at" (for a slot that asks for a time)."""
+    found: list[Mention] = []
+    for match in _AT_HOUR.finditer(text):
+        mention = Mention(match["hour"], match.start("hour"), match.end("hour"), "at")
+        if not any(mention.overlaps(t) for t in taken):
+            found.append(mention)
+    return found
+
+
+def _clock(said: str) -> str:
+    """ "8 o'clock in the evening" -> "8pm"; other times as written."""
+    match = re.match(r"(\d{1,2})\s+o'?clock(?:\s+in\s+the\s+(\w+))?", said, re.IGNORECASE)
+    if match is None:
+        return said.strip()
+    if match[2] is None:
+        return f"{match[1]} o'clock"
+    return f"{match[1]}{'am' if match[2].lower() == 'morning' else 'pm'}"
+
+
+def emails(text: str) -> list[Mention]:
+    return [
+        Mention(m.group(0), m.start(), m.end(), _word_before(text, m.start()))
+        for m in _EMAIL.finditer(text)
+    ]
 
 
 def codes(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
     found: list[Mention] = []
     for match in _CODE.finditer(text):
-        mention = Mention(
-            match.group(0).strip(), match.start(), match.end(), _word_before(text, match.start())
-        )
+        start, value = match.start(), match.group(0).strip()
+        head, _, rest = value.partition(" ")
+        if rest and head.isalpha() and head.lower() in STOPWORDS:
+            start, value = start + len(head) + 1, rest  # "is 12345" -> "12345"
+        mention = Mention(value, start, start + len(value), _word_before(text, start))
         if not any(mention.overlaps(t) for t in taken):
             found.append(mention)
     return found
@@ -108,14 +192,10 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
     for match in _PROPER.finditer(text):
         parts = match.group(0).split()
         start = match.start()
-        while parts and (
-            parts[0].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[0]) or _acronym(parts[0])
-        ):
+        while parts and (_not_a_name(parts[0])):
             start += len(parts[0]) + 1
             parts = parts[1:]
-        while parts and (
-            parts[-1].lower() in _NOT_NAMES or _MONTH_OR_DAY.match(parts[-1]) or _acronym(parts[-1])
-        ):
+        while parts and (_not_a_name(parts[-1])):
             parts = parts[:-1]
         if not parts:
             continue
@@ -124,6 +204,17 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
         if not any(mention.overlaps(t) for t in taken):
             found.append(mention)
     return found
+
+
+def _not_a_name(word: str) -> bool:
+    """Capitalised function words ("We're", "Do", "Any") open sentences; they name nobody."""
+    lower = word.lower()
+    return (
+        lower in _NOT_NAMES
+        or lower in STOPWORDS
+        or _MONTH_OR_DAY.match(word) is not None
+        or _acronym(word)
+    )
 
 
 def _acronym(word: str) -> bool:
@@ -146,7 +237,12 @@ def amounts(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ign
             unit = "money"
         else:
             word = _WORD_AFTER.match(after)
-            if word is not None and word.group(1).lower() not in STOPWORDS:
+            if (
+                word is not None
+                and word.group(1).lower() not in STOPWORDS
+                and not _DATE.match(after.strip())
+                and not _TIME.match(text, number.start)
+            ):
                 unit = stem(word.group(1).lower())
         found.append(
             Mention(

@@ -147,6 +147,7 @@ class FlowCatalog:
         self.unknown_idf = top
         self._semantic: SemanticIndex | None = None
         self._handoff: list[str] | None = None
+        self._shapes: dict[str, set[tuple[str, str]]] | None = None
         self._semantic_lock = threading.Lock()
 
     def idf(self, token: str) -> float:
@@ -158,6 +159,14 @@ class FlowCatalog:
         if self._handoff is None:
             self._handoff = [e.id for e in self.entries if _hands_off(e.flow)]
         return self._handoff
+
+    def reference_shapes(self) -> dict[str, set[tuple[str, str]]]:
+        """The reference shapes each flow asks for (`reference_shapes`), computed once."""
+        if self._shapes is None:
+            from calmtui.understanding.reference_shapes import flow_shapes
+
+            self._shapes = flow_shapes(self.project, [e.id for e in self.entries])
+        return self._shapes
 
     def semantic(self) -> SemanticIndex | None:
         """The phrases' vectors (built on first use), or None without the embedded model —

@@ -9,10 +9,9 @@ more than on an absolute threshold:
   and the runner-up scores less than `close` times the best (at 0.9 vs 0.8 one word such as
   "money" fits both flows);
 * otherwise the close candidates (from `clarify_floor`) are offered together (clarify);
-* below `start`, no flow is meant (chit-chat, knowledge search or cannot handle decide) —
-  unless the best flow reaches `weak_start` with words of its own (`weak_words`) or a value
-  of its own named or meant, and leads clearly: "I want to leave Nimbus" shares "leave" with
-  the cancel flow and nothing else; "someone stole my phone" means its reason `stolen`.
+* below `start`, no flow is meant (chit-chat, knowledge search or cannot handle decide).
+  (Round 1 had a lower bar for a clear leader with words of its own; once `start` came down to
+  0.22 it decided nothing on the nine tuning projects, and it is gone.)
 
 Scores that include the embedded model's meaning are on another scale than words alone, so each
 has its own thresholds (`WITH_MEANING`, `WORDS_ONLY`). `explain` writes the line every trace
@@ -36,22 +35,20 @@ class Thresholds:
     close: float  # ...and the runner-up must score less than this share of the best
     digression: float  # while a text slot is asked, another flow starts only from this score
     clarify_floor: float  # a candidate is offered in a clarification only from this score
-    weak_start: float = 1.0  # a clear leader with words of its own starts from this score...
-    weak_words: float = 1.0  # ...when its word score reaches this (or it names a value)...
-    weak_meaning: float = 0.0  # ...and its meaning this
 
 
 WORDS_ONLY = Thresholds(start=0.5, margin=0.15, close=1.0, digression=0.75, clarify_floor=0.35)
 WITH_MEANING = Thresholds(
-    start=0.3,
+    start=0.22,
     margin=0.05,
     close=0.87,
     digression=0.5,
     clarify_floor=0.3,
-    weak_start=0.2,
-    weak_words=0.2,
-    weak_meaning=0.3,
 )
+# Of close candidates, the best starts when the message says something that tells it apart from
+# the others (`flow_start`) and it still leads by this much: a margin and a share of the best.
+TELLS_APART_MARGIN = 0.02
+TELLS_APART_CLOSE = 0.97
 # A question in a project that answers questions from documents is searched unless a flow
 # matches about as clearly as words alone would need ("how long does delivery take?" is not a
 # request to track an order).
@@ -76,7 +73,7 @@ def choose(candidates: Sequence[Candidate], *, searchable_question: bool = False
     limits = thresholds_for(candidates)
     start = max(limits.start, QUESTION_WITH_SEARCH) if searchable_question else limits.start
     top = candidates[0] if candidates else None
-    if top is None or (top.score < start and not _clear_weak_leader(candidates, limits, start)):
+    if top is None or top.score < start:
         best = f"best: {describe(top)}; " if top is not None else ""
         return Choice("none", (), f"no flow matches well enough ({best}threshold {start})")
     if top.exact:
@@ -92,18 +89,6 @@ def choose(candidates: Sequence[Candidate], *, searchable_question: bool = False
         scores = ", ".join(describe(c) for c in options)
         return Choice("clarify", options, f"several flows match about equally well: {scores}")
     return Choice("start", (top,), f"flow {top.flow_id!r} {top.reason}{runner_up(candidates)}")
-
-
-def _clear_weak_leader(candidates: Sequence[Candidate], limits: Thresholds, start: float) -> bool:
-    top = candidates[0]
-    if start > limits.start or top.score < limits.weak_start:
-        return False
-    if (top.words or 0.0) < limits.weak_words and not top.names_a_value:
-        return False
-    if (top.meaning or 0.0) < limits.weak_meaning:
-        return False
-    second = candidates[1].score if len(candidates) > 1 else 0.0
-    return top.score - second >= limits.margin and second < top.score * limits.close
 
 
 def describe(candidate: Candidate) -> str:

@@ -29,13 +29,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from calmtui.understanding.entities import without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
+from calmtui.understanding.lexicon import asks_status, withdraws
 from calmtui.understanding.text import content_tokens, normalize, stem
 
 CANDIDATES = 8
+CANCEL = "cancel"
+STATUS = ("status", "check", "track")
 TYPO_CUTOFF = 85.0
+_TYPO_LOOKUP = 80.0  # candidates from here; below TYPO_CUTOFF only one edit away counts
 DETAIL_COVERAGE = 0.5  # a message word only the flow's questions use explains half as much
 MEANING_WEIGHT = 0.5
 MEANING_FLOOR = 0.15  # cosines at or below this say nothing (unrelated texts land around 0.1)
@@ -55,7 +60,6 @@ class Candidate:
     words: float | None = None  # the lexical score (None: not a word candidate)
     meaning: float | None = None  # the embedded model's cosine (None: model unavailable)
     meaning_phrase: Phrase | None = None
-    names_a_value: bool = False  # the message names or means one of the flow's values
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,11 @@ def rank_flows(
     if not content_tokens(text):
         return _whole_phrase(normalized, catalog, allowed, limit)
     query = _query_tokens(text, catalog)
+    if query and withdraws(text) and CANCEL in catalog.index.idf:
+        query.append(CANCEL)  # "we can't make it tonight anymore"
+    query = _with_synonyms(query, catalog)
+    if query and asks_status(text):
+        query.extend(w for w in STATUS if w in catalog.index.idf)  # "where's my claim at?"
     if not query:
         return []  # only values ("625", "Anna"): nothing asks for a flow
     lexical = _lexical_scores(query, catalog, allowed)
@@ -163,6 +172,7 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
         t for t in content_tokens(text) if t in catalog.index or not (t.isdigit() or t in names)
     ]
     lookups = 0
+    known = _known_words(catalog)
     for i, token in enumerate(tokens):
         if (
             token in catalog.index
@@ -176,12 +186,53 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
             token,
             catalog.vocabulary_by_initial.get(token[:1], ()),
             scorer=fuzz.ratio,
-            score_cutoff=TYPO_CUTOFF,
+            score_cutoff=_TYPO_LOOKUP,
         )
-        # "broken" is not a misspelling of "broke": a word that extends another is another word.
-        if match is not None and not (token.startswith(match[0]) or match[0].startswith(token)):
+        if match is not None and _is_typo(token, match[0], match[1], known):
             tokens[i] = match[0]
     return tokens
+
+
+def _known_words(catalog: FlowCatalog) -> Callable[[str], bool]:
+    """Whole words of the embedded model's vocabulary (none without the model)."""
+    index = catalog.semantic()
+    return index.model.is_word if index is not None else (lambda _word: False)
+
+
+def _is_typo(token: str, word: str, ratio: float, known: Callable[[str], bool]) -> bool:
+    """ "balnce" / "cancle" (two letters swapped) / "instal" (a doubled letter missing) are
+    misspellings; "broken" is not one of "broke": a word that extends another is another word."""
+    if token.startswith(word) or word.startswith(token):
+        longer, shorter = (token, word) if len(token) > len(word) else (word, token)
+        return len(longer) == len(shorter) + 1 and longer[-1] == shorter[-1] == longer[-2]
+    if known(token):
+        return False  # a word in its own right ("movie" is not "move" mistyped)
+    return ratio >= TYPO_CUTOFF or (len(token) >= 5 and OSA.distance(token, word) <= 1)
+
+
+_SYNONYMS = [
+    frozenset(g.split())
+    for g in (
+        "change modify update amend alter move push shift reschedule postpone",
+        "register enrol enroll sign join",
+        "return refund exchange",
+        "buy purchase",
+        "fix repair",
+        "book reserve",
+        "problem issue fault trouble",
+    )
+]
+
+
+def _with_synonyms(query: list[str], catalog: FlowCatalog) -> list[str]:
+    """Common request verbs said another way ("push my booking" is "change" it, "enroll" is
+    "register"): the project's own word joins the query when the user used another."""
+    extra: list[str] = []
+    for token in query:
+        for group in _SYNONYMS:
+            if token in group:
+                extra.extend(w for w in group if w != token and w in catalog.index.idf)
+    return query + [w for w in dict.fromkeys(extra) if w not in query]
 
 
 def _bm25_candidates(query: list[str], catalog: FlowCatalog) -> list[str]:

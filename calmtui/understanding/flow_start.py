@@ -18,6 +18,7 @@ starts gets the values stated in the same message (`stated_values`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from calmtui.core.commands import (
@@ -31,16 +32,24 @@ from calmtui.core.commands import (
 )
 from calmtui.core.model.flows import ActionStep
 from calmtui.core.model.project import Project
-from calmtui.understanding import lexicon
+from calmtui.understanding import entities, lexicon
 from calmtui.understanding.base import UnderstandingContext
 from calmtui.understanding.decision import Decision
 from calmtui.understanding.flow_catalog import FlowCatalog
-from calmtui.understanding.flow_choice import choose, describe, thresholds_for
+from calmtui.understanding.flow_choice import (
+    TELLS_APART_CLOSE,
+    TELLS_APART_MARGIN,
+    choose,
+    describe,
+    thresholds_for,
+)
 from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import normalize
+from calmtui.understanding.text import content_tokens, normalize
+from calmtui.understanding.thing_values import example_words
 
 
 def start_or_give_up(
@@ -55,6 +64,7 @@ def start_or_give_up(
         # A digression from a running flow asks for another one: starting the flow that is
         # already running would only restart it.
         candidates = [c for c in candidates if c.flow_id != situation.active_flow]
+    candidates = _with_reference_evidence(message, candidates, catalog, situation)
     candidates = _with_value_evidence(message, candidates, catalog, situation)
     decision = _decide(message, tokens, candidates, catalog, situation, question=question)
     decision.candidates = candidates
@@ -85,13 +95,19 @@ def _decide(
     notes = [choice.note]
     if choice.kind == "clarify":
         richest = _states_most(values)
-        if richest is None:
+        if richest is None and _tells_apart(tokens, choice.flows, catalog):
+            notes.append(
+                f"the message has words of {top.flow_id!r} that the others lack, and it leads: "
+                "it starts"
+            )
+        elif richest is None:
             return Decision([Clarify(options=tuple(values))], notes)
-        top = next(c for c in choice.flows if c.flow_id == richest)
-        notes.append(
-            f"the message states values for {richest!r} ({len(values[richest])}) more than "
-            "for the others: it starts"
-        )
+        else:
+            top = next(c for c in choice.flows if c.flow_id == richest)
+            notes.append(
+                f"the message states values for {richest!r} ({len(values[richest])}) more than "
+                "for the others: it starts"
+            )
     commands: list[Command] = [StartFlow(flow=top.flow_id)]
     for name, filled in values[top.flow_id]:
         commands.append(SetSlot(name=name, value=filled.value))
@@ -128,11 +144,50 @@ def _with_value_evidence(
             if meant:
                 candidate = replace(
                     candidate,
-                    names_a_value=True,
                     score=round(min(1.0, candidate.score + VALUE_EVIDENCE), 4),
                     reason=f"{candidate.reason}, and names one of its values (+{VALUE_EVIDENCE})",
                 )
         boosted.append(candidate)
+    boosted.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
+    return boosted
+
+
+REFERENCE_EVIDENCE = 0.2  # what a reference shaped like the ones a flow asks for adds
+
+
+def _with_reference_evidence(
+    message: str, candidates: list[Candidate], catalog: FlowCatalog, situation: Situation
+) -> list[Candidate]:
+    """ "what's happening with INC0012345?": the flows that ask for references shaped like it
+    get `REFERENCE_EVIDENCE` (or start with it), when no flow is good enough on its own."""
+    if candidates and (candidates[0].exact or candidates[0].meaning is None):
+        return candidates
+    if candidates and candidates[0].score >= thresholds_for(candidates).start:
+        return candidates
+    if not entities.codes(message):
+        return candidates  # no reference: the flows' shapes are not even needed
+    pointed = [
+        f
+        for f in flows_for(message, catalog.reference_shapes())
+        if situation.can_start(f) and f != situation.active_flow
+    ]
+    if not pointed:
+        return candidates
+    why = f"asks for references like the one in the message (+{REFERENCE_EVIDENCE})"
+    boosted = [
+        replace(
+            c, score=round(min(1.0, c.score + REFERENCE_EVIDENCE), 4), reason=f"{c.reason}, {why}"
+        )
+        if c.flow_id in pointed
+        else c
+        for c in candidates
+    ]
+    known = {c.flow_id for c in candidates}
+    boosted += [
+        Candidate(flow_id=f, score=REFERENCE_EVIDENCE, reason=why, words=0.0, meaning=0.0)
+        for f in pointed
+        if f not in known
+    ]
     boosted.sort(key=lambda c: (-c.score, catalog.position[c.flow_id]))
     return boosted
 
@@ -155,7 +210,24 @@ def _values_for(
         entry.identity_numbers,
         situation.index.project.domain.responses,
         entry.name_words,
+        flow_words=entry.vocabulary - example_words(entry.flow.description),
     )
+
+
+def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCatalog) -> bool:
+    """Of flows that match about equally, does the best one still lead, and does the message use
+    a word that it knows and the runner-up does not? "money" fits both the balance and the
+    transfer flow: ask which; "whats my phone bill looking like" has "look" of checking a bill."""
+    top, second = close[0], close[1]
+    if (
+        second.score >= top.score - TELLS_APART_MARGIN
+        or second.score >= top.score * TELLS_APART_CLOSE
+    ):
+        return False
+    own, other = catalog.by_id[top.flow_id], catalog.by_id[second.flow_id]
+    said = set(content_tokens(" ".join(tokens)))
+    mine = said & (own.vocabulary | own.detail_vocabulary)
+    return bool(mine - other.vocabulary - other.detail_vocabulary)
 
 
 def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from calmtui.understanding.text import word_set, words
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+
 # Words that may surround an otherwise recognised phrase without changing it.
 FILLERS = word_set("please pls plz thanks now then just ok okay oh um uh hmm well so")
 
@@ -95,6 +97,13 @@ _NO_PHRASES = frozenset(
         "i'm good", "i'm done", "all good", "not needed",
     }
 )  # fmt: skip
+# Answers that may open a longer reply ("that's right, send it", "not really, I'm fine").
+_YES_OPENERS = frozenset(
+    {"that's right", "that is right", "that's correct", "that is correct", "sounds good",
+     "go ahead", "of course", "please do", "yes please", "sure thing"}
+)  # fmt: skip
+_NO_OPENERS = frozenset({"not really", "no thanks", "no thank you", "not now", "not yet"})
+_NOT_NO = word_set("sure only just bad quite")  # "not sure", "not only ...": no answer
 _YES_FIRST = word_set(
     "yes yeah yea yep yup sure ok okay absolutely definitely correct perfect great"
 )
@@ -117,13 +126,20 @@ _CORRECTION_MARKER = re.compile(
     re.IGNORECASE,
 )
 _LEADING = re.compile(
-    r"^(?:\s*(?:no|nope|sorry|oh|oops|wait|hmm|um|uh|well|actually|i\s+meant|i\s+mean|meant|"
+    r"^(?:\s*(?:no|nope|sorry|oh|oops|wait|hmm|um|uh|well|actually|i\s+meant|i\s+mean|meant|it's|"
     r"make\s+it|make\s+that|change\s+it\s+to|change\s+that\s+to|it\s+should\s+be|should\s+be|"
     r"rather|correction|please)\b[\s,.:;!-]*)+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
     r"(?:[\s,.!]*\b(?:instead|please|then|actually|thanks)\b)+[\s,.!?]*$", re.IGNORECASE
+)
+# "the grey hoodie, not the blue one": a correction only if a slot holds what is contradicted.
+_CONTRAST = re.compile(r",\s*not\s+(?:the|my|a|an|that|this)\b", re.IGNORECASE)
+_WRONG = re.compile(
+    r"\bwrong\s+(?P<slot>[a-z][\w ]{0,20}?)\s*(?:[-,:;.!]+\s*|\s(?=it))"
+    r"(?:it'?s\s+|it\s+is\s+|should\s+be\s+|is\s+)?(?P<value>\S.*)$",
+    re.IGNORECASE,
 )
 _CHANGE_TO = re.compile(
     r"\b(?:change|update|set|switch|make)\s+(?:the\s+|my\s+)?(?P<slot>[\w ]+?)\s+to\s+(?P<value>.+)$",
@@ -141,6 +157,7 @@ class Correction:
 
     value: str
     slot_words: str | None = None
+    contrast: bool = False  # only "X, not Y" says so: Y must be a value the flow holds
 
 
 def _core(words: list[str]) -> str:
@@ -174,7 +191,10 @@ def cancels_first(text: str) -> bool:
     parts = _CLAUSE_BREAK.split(text.strip(), maxsplit=1)
     if len(parts) < 2 or not parts[1].strip():
         return False
-    return _core(words(parts[0])) in _CANCEL_PHRASES
+    said = words(parts[0])
+    while len(said) > 1 and said[0] in _HEDGES:
+        said = said[1:]  # "actually never mind, I still have a few left"
+    return _core(said) in _CANCEL_PHRASES
 
 
 def cancels_last(text: str) -> bool:
@@ -184,6 +204,41 @@ def cancels_last(text: str) -> bool:
         return False
     last = _core(words(parts[-1]))
     return last in _CANCEL_PHRASES and last not in ("stop", "quit", "cancel")
+
+
+# Saying that something planned or owned is no longer wanted: "we can't make it tonight
+# anymore", "I don't want my order anymore", "I won't be able to make it to my visit".
+_WITHDRAWS = re.compile(
+    r"\b(?:can'?t|cannot|won'?t(?:\s+be\s+able\s+to)?|not\s+going\s+to|unable\s+to)\s+"
+    r"make\s+it\b"
+    r"|\b(?:don'?t|do\s+not)\s+(?:want|need)\b.*\bany\s?more\b"
+    r"|\bno\s+longer\s+(?:want|need)\b"
+    r"|\b(?:can'?t|cannot)\s+\w+\s+any\s?more\b",
+    re.IGNORECASE,
+)
+
+
+def withdraws(text: str) -> bool:
+    """Does the message say that something is no longer wanted (a request to cancel it, in
+    other words)? Not a conversation repair: "cancel" is added to the words that look for a
+    flow, so a project's cancel flow can match."""
+    return _WITHDRAWS.search(text.translate(_APOSTROPHES)) is not None
+
+
+# Asking how something stands: "where's my claim at?", "what's happening with my flight",
+# "any news on INC0012345?", "has my order shipped?".
+_ASKS_STATUS = re.compile(
+    r"\b(?:where(?:'s|\s+is|\s+are)\s+(?:my|our|the)\b|what'?s\s+happening\s+with\b"
+    r"|any\s+(?:news|updates?|word)\s+(?:on|about|with)\b|what'?s\s+the\s+status\b"
+    r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_status(text: str) -> bool:
+    """Does the message ask how something stands (a status question)? Then "status" and
+    "check" join the words that look for a flow."""
+    return _ASKS_STATUS.search(text.translate(_APOSTROPHES)) is not None
 
 
 def is_question(text: str) -> bool:
@@ -273,12 +328,29 @@ def yes_no(words: list[str]) -> tuple[bool, bool] | None:
             return False, False
         if _SUCCESS & set(words) and not _NEGATIONS & set(words):
             return True, False
+    opened = _opener(words)
+    if opened is not None:
+        return opened, False
     first = words[0] if words and words[0] in _YES_FIRST | _NO_FIRST else ""
     first = first or next((w for w in words if w not in FILLERS and w not in _HEDGES), "")
     if first in _YES_FIRST:
         return True, False
     if first in _NO_FIRST:
         return False, False
+    return None
+
+
+def _opener(words: list[str]) -> bool | None:
+    """ "that's right, send it": a yes/no phrase that opens a longer reply; "not damaged, just
+    black" is a no."""
+    if len(words) > 1 and words[0] == "not" and words[1] not in _NOT_NO:
+        return False
+    for size in (3, 2):
+        head = " ".join(words[:size])
+        if len(words) > size and head in _YES_OPENERS and words[size] not in _NEGATIONS:
+            return True
+        if len(words) > size and head in _NO_OPENERS:
+            return False
     return None
 
 
@@ -289,7 +361,13 @@ def starts_with_yes_or_no(words: list[str]) -> bool:
 
 def correction(text: str) -> Correction | None:
     """The correction in a message like "actually make it 80" or "change the amount to 80"."""
-    if not _CORRECTION_MARKER.search(text):
+    wrong = _WRONG.search(text.strip())
+    if wrong is not None:
+        # "sorry, wrong address - it's 21 Oak Avenue"
+        value = _TRAILING.sub("", wrong["value"]).strip(" ,.!?\"'")
+        return Correction(value=value, slot_words=wrong["slot"]) if value else None
+    contrast = _CORRECTION_MARKER.search(text) is None
+    if contrast and not _CONTRAST.search(text):
         return None
     stripped = text.strip()
     change = _CHANGE_TO.search(stripped)
@@ -305,4 +383,4 @@ def correction(text: str) -> Correction | None:
     named = _IS_VALUE.match(rest)
     if named is not None and named["slot"].lower() not in ("it", "that", "this"):
         return Correction(value=named["value"].strip(" ,.!?\"'"), slot_words=named["slot"].strip())
-    return Correction(value=rest)
+    return Correction(value=rest, contrast=contrast)

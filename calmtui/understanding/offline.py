@@ -42,10 +42,14 @@ from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding import entities, lexicon
-from calmtui.understanding.amounts import find_numbers
+from calmtui.understanding.amounts import find_numbers, format_number, weeks_as_days
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.buttons import pick_button, shown_buttons
-from calmtui.understanding.categorical_meaning import value_by_meaning
+from calmtui.understanding.categorical_meaning import (
+    ANSWER_MARGIN,
+    ANSWER_SIMILARITY,
+    value_by_meaning,
+)
 from calmtui.understanding.corrections import correction_by_value, resolve_correction
 from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
@@ -56,7 +60,9 @@ from calmtui.understanding.flow_start import (
     knowledge_search,
     start_or_give_up,
 )
+from calmtui.understanding.follow_up_values import more_in_a_yes
 from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
+from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
@@ -68,14 +74,16 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     fill_slot,
 )
-from calmtui.understanding.stated_values import stated_values
+from calmtui.understanding.slot_roles import profile
 from calmtui.understanding.text import content_tokens, normalize, word_set, words
+from calmtui.understanding.text_answers import text_answer
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
 
 MODE = "offline"
 WARM_DELAY = 0.3  # seconds the background warm-up leaves to a UI's start before it loads
-SHORT_ANSWER_WORDS = 4  # an unreadable short answer is passed on for the slot's type check
+SHORT_ANSWER_WORDS = 4
+DETAIL_WORDS = 0.5  # a flow whose words match this well is asked for, whatever its meaning  # an unreadable short answer is passed on for the slot's type check
 # What the user may type as DSL directly (not the system's own commands).
 TYPED_KINDS = frozenset(
     {"start_flow", "set_slot", "correct_slots", "clarify", "cancel_flow", "chitchat", "knowledge",
@@ -152,14 +160,17 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     direct = _payload_or_typed(message, context, situation)
     if direct is not None:
         return direct
+    asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
+    if picked is None and asked is not None and asked.slot is not None:
+        listed = option_buttons(context.state.last_bot_messages, asked.utter, asked.slot)
+        picked = pick_button(message, listed)
     if picked is not None:
         chosen = _payload_or_typed(picked.button.payload, context, situation)
         if chosen is not None:
             chosen.notes.insert(0, f"picked {picked.how}: {picked.button.payload}")
             return chosen
     tokens = words(message)
-    asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
         return set_slot(asked.name, exact)
     candidates = rank_flows(message, catalog, allowed=situation.can_start)
@@ -323,18 +334,15 @@ def _answer(
     if asked.name == "interrupted_flow_to_continue":
         return _which_interrupted_flow(message, tokens, asked)
     if slot.type in ("text", "any"):
-        if other is not None and other.score >= limits.digression:
+        if (
+            other is not None
+            and other.score >= limits.digression
+            and not _by_detail(other, ("step", "question", "value"))
+        ):
             return None  # a digression: flow start below
         if _not_a_text_answer(message, tokens, asked, context):
             return None  # rule 6 decides
-        stated = _stated_values(message, asked, situation)
-        if any(name == asked.name for name, _ in stated):
-            return Decision(
-                [SetSlot(name=name, value=filled.value) for name, filled in stated],
-                [f"answer for {name!r}: {filled.how}" for name, filled in stated],
-            )
-        value = clean_text_value(message)
-        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+        return text_answer(message, asked, situation)
     return _typed_answer(message, tokens, asked, (slot, candidates, limits), situation, context)
 
 
@@ -353,13 +361,22 @@ def _typed_answer(
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
     if filled is None and slot.type == "categorical":
-        filled = value_by_meaning(message, slot, buttons)
+        filled = value_by_meaning(
+            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
+        )
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
+    if filled is not None and slot.type == "float":
+        filled = _in_days(message, filled, asked, situation)
     if filled is not None:
         if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
-        return set_slot(asked.name, filled)
+        decision = set_slot(asked.name, filled)
+        if slot.type == "bool" and filled.value is True:
+            for name, more in more_in_a_yes(message, asked, situation):
+                decision.commands.append(SetSlot(name=name, value=more.value))
+                decision.notes.append(f"{name} = {more.value!r}: {more.how}")
+        return decision
     # Not a value of the asked type: never coerced ("5000" is not a no). It may be a question
     # (a digression: rule 7), or correct another slot of the flow ("oh wait, she's 27").
     if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
@@ -399,8 +416,36 @@ def _another_flow_wins(
     that flow matches clearly — better than the flow asking ("yes, book it" stays an answer)."""
     if other is None or other.score < limits.digression or len(tokens) <= 2:
         return False
+    opens = lexicon.starts_with_yes_or_no(tokens) or lexicon.yes_no(tokens[:1]) is not None
+    if opens and len(content_tokens(" ".join(tokens[1:]))) <= 2:
+        return False  # "great, book it": a yes, and what it is about
+    if _by_detail(other, ("value",)):
+        return False  # "apply my financial aid": a value another flow also offers
     asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
     return asking is None or other.score > asking.score
+
+
+def _in_days(message: str, filled: Filled, asked: AskedSlot, situation: Situation) -> Filled:
+    """ "two weeks" at "how many days?" is 14."""
+    numbers = find_numbers(message)
+    if not numbers:
+        return filled
+    steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
+    counts = profile(asked.name, steps, situation.index.project.domain.responses).words
+    days = weeks_as_days(message, numbers[0], counts)
+    if days is None:
+        return filled
+    return Filled(format_number(days), f"{numbers[0].text!r} weeks in days")
+
+
+def _by_detail(candidate: Candidate, kinds: tuple[str, ...]) -> bool:
+    """Does the flow match through what it asks or offers (phrases of `kinds`: a question, a
+    value) rather than through a way to ask for it? "my student number is 20219034" echoes
+    another flow's question: it answers the one asked."""
+    if candidate.exact or (candidate.words or 0.0) >= DETAIL_WORDS:
+        return False  # its words ask for it ("I also need to submit my gas reading")
+    phrase = candidate.meaning_phrase or candidate.phrase
+    return phrase is not None and phrase.kind in kinds
 
 
 def _number_in_a_code(message: str, filled: Filled) -> bool:
@@ -422,23 +467,6 @@ def _not_a_text_answer(
         return True
     return lexicon.asks_something(message) and not lexicon.expects_free_text(
         asked.name, asked.step.description if asked.step else None
-    )
-
-
-def _stated_values(
-    message: str, asked: AskedSlot, situation: Situation
-) -> list[tuple[str, Filled]]:
-    """Values for the active flow's slots in an answer ("send 30 to Anna" when asked who)."""
-    flow_id = situation.active_flow
-    if flow_id is None:
-        return []
-    steps = situation.index.collect_steps(flow_id)
-    if all(step.collect != asked.name for step in steps):
-        return []
-    entry = catalog_for(situation.index.project).by_id.get(flow_id)
-    numbers = entry.identity_numbers if entry is not None else frozenset[str]()
-    return stated_values(
-        message, steps, situation.index.slots, numbers, situation.index.project.domain.responses
     )
 
 

@@ -64,7 +64,17 @@ class SemanticModel:
         # Short texts recur within a turn (a message's spans, a slot's values and buttons):
         # their vectors are kept, up to `_CACHE_SIZE`, oldest dropped first.
         self._cache: dict[str, Any] = {}
+        self._words: frozenset[str] | None = None
         self._cache_lock = threading.Lock()
+
+    def is_word(self, word: str) -> bool:
+        """Is `word` a whole word of the tokenizer's vocabulary (a common word, then, not a
+        misspelling: "movie" is not "move" mistyped; "cancle" is split into pieces)?"""
+        if self._words is None:
+            self._words = frozenset(
+                t[1:] for t in self.tokenizer.get_vocab() if t.startswith("\u2581") and len(t) > 2
+            )
+        return word in self._words
 
     def token_ids(self, text: str) -> list[int]:
         ids: list[int] = self.tokenizer.encode(text, add_special_tokens=False).ids

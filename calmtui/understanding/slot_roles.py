@@ -23,6 +23,7 @@ place); callers take the most specific one that finds a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,8 +60,10 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
         }
     ),
     "code": frozenset(
-        {"reference", "number", "code", "id", "pin", "postcode", "zip", "phone", "ref"}
+        {"reference", "number", "code", "id", "pin", "postcode", "zip", "phone", "ref", "digits"}
     ),
+    "time": frozenset({"time", "o'clock", "hour"}),
+    "email": frozenset({"email", "e-mail"}),
     "money": frozenset(
         {
             "amount",
@@ -83,6 +86,15 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
         }
     ),
 }
+# "guest_name" names a person, "product_name" a thing: a slot called "<word>_name" is about a
+# person when that word (or its description or question) is a word for people.
+_PERSON_NOUNS = frozenset(
+    {"person", "people", "guest", "patient", "customer", "client", "student", "employee",
+     "user", "member", "passenger", "traveller", "traveler", "driver", "recipient", "payee",
+     "contact", "roommate", "friend", "manager", "owner", "holder", "caller", "beneficiary",
+     "full", "first", "last", "given", "family", "nick", "who", "whom", "whose"}
+)  # fmt: skip
+_CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
 # "number of people", "how many nights": a count of something, not a code.
 _COUNT_WORDS = frozenset({"many", "count"})
 
@@ -142,5 +154,11 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.add("count")
     if "code" in roles and "name" in own:
         roles.discard("code")
+    if not roles & {"date", "address"} and _CODE_EXAMPLE.search(description):
+        roles.add("code")  # "asset tag on the device, e.g. LT-04211"
+    if "name" in own and len(own) > 1 and not (_PERSON_NOUNS & every):
+        roles.discard("person")  # "product_name", "sw_name": the name of a thing
+    if "time" in roles and "date" in own:
+        roles.discard("time")
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)

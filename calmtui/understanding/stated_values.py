@@ -32,11 +32,24 @@ from calmtui.core.model.slots import Slot
 from calmtui.understanding import entities
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
-from calmtui.understanding.slot_filling import Filled, button_values
+from calmtui.understanding.lexicon import expects_free_text
+from calmtui.understanding.reference_shapes import keys, shapes_in
+from calmtui.understanding.slot_filling import Filled, button_values, categorical_value
 from calmtui.understanding.slot_roles import SlotProfile, profile
-from calmtui.understanding.text import STOPWORDS, normalize, stem, words
+from calmtui.understanding.text import STOPWORDS, identifier_words, normalize, stem, words
+from calmtui.understanding.thing_values import thing_value
 
-_ADDRESS = re.compile(r"\baddress\s+(?:is|to|as|:)?\s*(?P<value>.+?)\s*[.!]?$", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\baddress\s+(?:(?:is|to|as|:)\s*|(?=\d))(?P<value>.+?)\s*[.!]?$", re.IGNORECASE
+)
+# A street address written out: "5 Mill Lane", "221B Baker Street, London NW1 6XE".
+_STREET = re.compile(
+    r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|"
+    r"Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Terrace|Boulevard|Blvd|Square|Sq|Gardens|"
+    r"Hill|Row|Walk|Parade|Grove|Mews)\b\.?(?:,?\s+[A-Z][a-z]+)*"
+    r"(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
+)
+_DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
 _TO_PERSON_CUES = frozenset({"to", "for"})
 # Slots that hold whom something is for: "send 50 to Anna", "a coffee for Sam".
@@ -49,6 +62,12 @@ _PEOPLE = frozenset(
     {"adult", "people", "person", "passenger", "traveller", "traveler", "guest", "child", "kid",
      "pax", "persons"}
 )  # fmt: skip
+# Slots with one of these roles take their own kind of value, never "the thing" of a request.
+_SPECIFIC_ROLES = frozenset(
+    {"date", "time", "code", "person", "place", "address", "email", "origin", "destination",
+     "money", "count"}
+)  # fmt: skip
+_BIRTH = frozenset({"birth", "born", "dob", "birthday"})
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
 
 
@@ -59,21 +78,42 @@ def stated_values(
     identity_numbers: frozenset[str],
     responses: Mapping[str, Response] | None = None,
     request_words: frozenset[str] = frozenset(),
+    flow_words: frozenset[str] | None = None,
+    asked: str | None = None,
 ) -> list[tuple[str, Filled]]:
     """(slot name, value) for every usable slot of `steps` the message states a value for.
     `request_words`: the flow's name (stemmed), never read as a value by meaning ("pay my
-    bill" is not the PayPal method)."""
+    bill" is not the PayPal method). `flow_words`: the words of the flow's request phrases;
+    given when the message starts the flow, so that the thing it is about can be read for a
+    slot that names a thing ("refill my metformin", `thing_values`)."""
     usable: dict[str, tuple[Slot, SlotProfile]] = {}
+    about: dict[str, list[str]] = {}
     for step in steps:
         slot = slots.get(step.collect)
         if slot is None or not slot.llm_fillable or step.ask_before_filling:
             continue
         if step.collect not in usable:
             usable[step.collect] = (slot, profile(step.collect, steps, responses))
+            about[step.collect] = _about(step, responses or {})
     if not usable:
         return []
     reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
-    return reader.read()
+    reader.asked = asked
+    reader.about = about
+    found = reader.read()
+    if flow_words is not None:
+        found.extend(reader.things(about, flow_words))
+    return found
+
+
+def _about(step: CollectStep, responses: Mapping[str, Response]) -> list[str]:
+    """What the project says about a collected slot: its name, description and question."""
+    said = [identifier_words(step.collect)]
+    if step.description:
+        said.append(step.description)
+    response = responses.get(step.utter)
+    said.extend(v.text for v in (response.variations if response else ()) if v.text)
+    return said
 
 
 class _Reader:
@@ -92,10 +132,14 @@ class _Reader:
         self.responses = responses
         self.taken: list[Mention] = []
         self.found: dict[str, Filled] = {}
+        self.asked: str | None = None  # the slot being asked, if the message answers it
+        self.about: Mapping[str, list[str]] = {}  # what the project says about each slot
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
+        self._emails()
         self._dates()
+        self._times()
         self._codes()
         self._numbers()
         self._categoricals()
@@ -113,6 +157,7 @@ class _Reader:
             and (slot.type == kind or (kind == "text" and slot.type == "any"))
             and (role is None or prof.has(role))
             and (strict or not (prof.has("date") or (prof.has("code") and not prof.has("place"))))
+            and (role in (None, "address") or not prof.has("address"))
         ]
 
     def _set(self, name: str, value: object, how: str, mention: Mention | None = None) -> None:
@@ -127,12 +172,61 @@ class _Reader:
                 start = match.start("value")
                 mention = Mention(match["value"], start, start + len(match["value"]))
                 self._set(name, match["value"], "the address after 'address'", mention)
+                continue
+            street = _STREET.search(self.text)
+            if street is not None:
+                mention = Mention(street.group(0), street.start(), street.end())
+                self._set(name, street.group(0), "a street address", mention)
+
+    def _emails(self) -> None:
+        found = entities.emails(self.text)
+        for (name, _), mention in zip(self._open("text", "email"), found, strict=False):
+            self._set(name, mention.text, f"the e-mail address {mention.text!r}", mention)
+        self.taken.extend(found)
 
     def _dates(self) -> None:
         slots = self._open("text", "date")
-        found = [m for m in entities.dates(self.text) if not self._is_taken(m)]
+        if not _BIRTH & set(words(self.text)):
+            # "cancel my appointment on Thursday" says nothing about a date of birth (unless
+            # the date of birth is what was asked).
+            slots = [
+                (name, prof)
+                for name, prof in slots
+                if name == self.asked or not _BIRTH & prof.words
+            ]
+        found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)
+        days = self._open("float", "date")
+        for mention in found:
+            ordinal = _DAY_OF_MONTH.match(mention.text)
+            if days and ordinal is not None and not any(mention is m for m in self.taken):
+                # "on the 15th" for a number slot about the day of the month
+                name = days.pop(0)[0]
+                self._set(name, ordinal["n"], f"the day of the month {mention.text!r}", mention)
+        self.taken.extend(m for m in found if m not in self.taken)
+
+    def _without_part(self, mention: Mention) -> Mention:
+        """ "Friday morning": the morning is left to a slot that asks for the part of the day
+        (a categorical slot with a value that "morning" names or means), if the flow has one."""
+        part = mention.unit.strip()
+        if not part:
+            return mention
+        for name, _ in self._open("categorical"):
+            slot = self.usable[name][0]
+            buttons = button_values(self.responses, f"utter_ask_{name}", name)
+            if categorical_value(slot, part) or value_by_meaning(part, slot, buttons):
+                end = mention.end - len(mention.unit)
+                return Mention(self.text[mention.start : end].strip(), mention.start, end)
+        return Mention(mention.text, mention.start, mention.end, mention.before)
+
+    def _times(self) -> None:
+        found = entities.times(self.text, self.taken)
+        slots = self._open("text", "time")
+        if slots and not found:
+            found = entities.hours(self.text, self.taken)  # "tonight at 9"
+        for (name, _), mention in zip(slots, found, strict=False):
+            self._set(name, mention.text, f"the time {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
 
     def _codes(self) -> None:
@@ -142,7 +236,21 @@ class _Reader:
             for m in entities.codes(self.text, self.taken)
             if m.text not in self.identity and not _is_amount(self.text, m)
         ]
-        for (name, _), mention in zip(slots, found, strict=False):
+        left = list(found)
+        if left and any(name == self.asked for name, _ in slots):
+            # the reference answers the question asked, whatever its shape
+            self._set(str(self.asked), left[0].text, f"the code {left[0].text!r}", left.pop(0))
+            slots = [s for s in slots if s[0] != self.asked]
+        for mention in list(left):
+            # "HIST210" to the slot described with "e.g. CS101", not to the student number
+            shaped = [name for name, _ in slots if _shaped_like(mention.text, self.about.get(name))]
+            if len(shaped) == 1:
+                self._set(
+                    shaped[0], mention.text, f"the code {mention.text!r} (its shape)", mention
+                )
+                slots = [s for s in slots if s[0] != shaped[0]]
+                left.remove(mention)
+        for (name, _), mention in zip(slots, left, strict=False):
             self._set(name, mention.text, f"the code {mention.text!r}", mention)
         # A reference's digits are no quantity, even where no slot takes references
         # ("is flight SK 101 on time?" books no 101 passengers).
@@ -244,10 +352,28 @@ class _Reader:
             cues = _NAMING_CUES | (_TO_PERSON_CUES if _RECEIVES & prof.words else frozenset[str]())
             mention = next((m for m in names if m.before in cues or m.before in own), None)
             if mention is None and len(names) == 1 and not prof.has("place"):
-                mention = names[0] if names[0].before not in _PLACE_CUES else None
+                # "wifi for John Reyes": a name after "for" is a person when no place is asked
+                place_asked = bool(self._open("text", "place"))
+                before = names[0].before
+                usable = before not in _PLACE_CUES or (before == "for" and not place_asked)
+                mention = names[0] if usable else None
             if mention is not None:
                 why = f"after {mention.before!r}" if mention.before else "a name"
                 self._take_name(name, mention, names, why)
+
+    def things(
+        self, about: Mapping[str, list[str]], flow_words: frozenset[str]
+    ) -> list[tuple[str, Filled]]:
+        """The thing the message is about, for the one open text slot that names a thing."""
+        open_slots = [
+            name
+            for name, prof in self._open("text")
+            if not prof.roles & _SPECIFIC_ROLES and not expects_free_text(*about[name])
+        ]
+        if len(open_slots) != 1:
+            return []
+        found = thing_value(self._untaken_text(), flow_words)
+        return [(open_slots[0], found)] if found is not None else []
 
     def _before_to(self, names: list[Mention]) -> Mention | None:
         """ "Vienna to Zurich": the name right before "to <another name>" is where from."""
@@ -263,6 +389,15 @@ class _Reader:
 
     def _is_taken(self, mention: Mention) -> bool:
         return any(mention.overlaps(t) for t in self.taken)
+
+
+def _shaped_like(code: str, about: list[str] | None) -> bool:
+    """Is the reference shaped like the ones the slot's description or question shows?"""
+    key = keys(code)
+    if key is None or not about:
+        return False
+    shapes = shapes_in(about)
+    return key[0] in {p for p, _ in shapes} or key[1] in {f for _, f in shapes}
 
 
 def _is_amount(text: str, mention: Mention) -> bool:

@@ -135,9 +135,9 @@ def test_close_candidates_are_offered_together() -> None:
     assert [c.flow_id for c in choice.flows] == ["a", "b"]
 
 
-def test_a_weak_leader_starts_only_with_words_of_its_own() -> None:
-    assert choose([candidate("a", 0.22, words=0.25), candidate("b", 0.05)]).kind == "start"
-    assert choose([candidate("a", 0.22, words=0.0), candidate("b", 0.05)]).kind == "none"
+def test_a_leader_below_the_start_threshold_does_not_start() -> None:
+    assert choose([candidate("a", 0.23, words=0.0), candidate("b", 0.05)]).kind == "start"
+    assert choose([candidate("a", 0.21, words=0.25), candidate("b", 0.05)]).kind == "none"
     assert choose([]).kind == "none"
 
 

@@ -1,10 +1,12 @@
 """The offline understanding on realistic projects that it was not written for (issue 13).
 
-`projects/` holds three Rasa Pro CALM projects (telecom, insurance, travel) written by another
-engineer before any tuning: flows with descriptions only, no `metadata.examples`, e2e tests in
-Rasa's format, and `oracle.json` with what a perfect LLM answers to every user message. They are
-the *tune* half of the evaluation; a held-out half is measured by `benchmarks/
-bench_offline_understanding.py` and never copied here.
+`projects/` holds nine Rasa Pro CALM projects written by other engineers before any tuning:
+telecom, insurance and travel (round 1 of issue 13 was tuned on them), energy, health, helpdesk,
+restaurant, retail and university (round 2 was tuned on all nine). Flows have descriptions only,
+no `metadata.examples`; e2e tests are in Rasa's format, and `oracle.json` holds what a perfect
+LLM answers to every user message (`benchmarks/bench_offline_understanding.py turns` compares
+the offline understanding with it turn by turn). They are the *tune* set; a held-out set is
+measured by the lead and never copied here.
 
 The engine is deterministic, so each project's number of passing cases is exact: the floors
 below are what the offline understanding reaches today. A change that loses a case fails here
@@ -25,10 +27,20 @@ from calmtui.cli.main import app
 
 PROJECTS = Path(__file__).with_name("projects")
 # Cases per project, and how many pass offline (with the embedded model / words only).
-CASES = {"telecom": 28, "insurance": 27, "travel": 26}
-PASS_FLOOR = {"telecom": 21, "insurance": 20, "travel": 22}
-WORDS_ONLY_FLOOR = {"telecom": 6, "insurance": 7, "travel": 10}
-# Before issue 13 (words only, no values by role, no buttons by number): 3, 3 and 3.
+CASES = {
+    "telecom": 28, "insurance": 27, "travel": 26, "energy": 26, "health": 26, "helpdesk": 34,
+    "restaurant": 28, "retail": 27, "university": 26,
+}  # fmt: skip
+PASS_FLOOR = {
+    "telecom": 24, "insurance": 22, "travel": 24, "energy": 20, "health": 15, "helpdesk": 25,
+    "restaurant": 17, "retail": 14, "university": 21,
+}  # fmt: skip
+WORDS_ONLY_FLOOR = {
+    "telecom": 7, "insurance": 9, "travel": 11, "energy": 7, "health": 8, "helpdesk": 12,
+    "restaurant": 8, "retail": 8, "university": 14,
+}  # fmt: skip
+# Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
+# travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248.
 
 
 def run_offline(

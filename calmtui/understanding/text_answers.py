@@ -1,0 +1,98 @@
+"""The answer to a text question: the value the slot's role asks for, else the message itself.
+
+* An address slot takes the whole answer ("1 Market St, San Francisco, CA 94105").
+* A slot that asks for free text (notes, details, a reason, a description: `lexicon.
+  expects_free_text`) takes the message as it is: "error 809, started after yesterday's update"
+  is a note, not the date "yesterday".
+* Otherwise the message is read for the flow's slots by role (`stated_values`), the asked slot
+  first: "coming back on the 10th" is the return date even though the flow has an outbound date
+  too; "it's G12 8QQ, in Glasgow" is the postcode.
+* A reference, date, time or e-mail slot needs such a value: a longer message without one
+  ("hang on, there's a weird gas smell") is not its answer.
+* "my number is 12", "the postcode is BS1 4DJ": the words before "is" name the slot, the rest is
+  the value.
+* Else the message without lead-ins ("my name is Sam" -> Sam) and, for a slot that names a
+  thing, without a leading article ("the blue hoodie" -> blue hoodie).
+"""
+
+from __future__ import annotations
+
+import re
+
+from calmtui.core.commands import SetSlot
+from calmtui.understanding import lexicon
+from calmtui.understanding.decision import Decision, set_slot
+from calmtui.understanding.flow_catalog import catalog_for
+from calmtui.understanding.situation import AskedSlot, Situation
+from calmtui.understanding.slot_filling import Filled, clean_text_value
+from calmtui.understanding.slot_roles import profile
+from calmtui.understanding.stated_values import stated_values
+from calmtui.understanding.text import stem, words
+
+_NAMED_IS = re.compile(
+    r"^(?:my|the|our|his|her|their)\s+(?P<slot>[a-z][\w' -]{0,30}?)\s+(?:is|are|was|'s)\s+"
+    r"(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+# A slot with one of these roles is answered with such a value; a longer message without one
+# is something else.
+_NEEDS_ITS_VALUE = frozenset({"code", "date", "email", "time"})
+LONG_ANSWER_WORDS = 4
+_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+(?=[a-z0-9])")  # not "The Left Hand of Darkness"
+
+
+def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decision | None:
+    description = asked.step.description if asked.step else None
+    if lexicon.expects_free_text(asked.name, description):
+        value = message.strip()
+        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+    steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
+    prof = profile(asked.name, steps, situation.index.project.domain.responses)
+    if prof.has("address"):
+        value = clean_text_value(message)  # "1 Market St, San Francisco, CA 94105", all of it
+        return set_slot(asked.name, Filled(value, "the address")) if value else None
+    stated = _stated_values(message, asked, situation)
+    if (
+        prof.roles & _NEEDS_ITS_VALUE
+        and all(name != asked.name for name, _ in stated)
+        and len(words(message)) > LONG_ANSWER_WORDS
+    ):
+        # "hang on, there's a weird gas smell in the hallway" is no account number: the
+        # question is asked again, or another flow starts (rule 7).
+        return None
+    if any(name == asked.name for name, _ in stated):
+        return Decision(
+            [SetSlot(name=name, value=filled.value) for name, filled in stated],
+            [f"answer for {name!r}: {filled.how}" for name, filled in stated],
+        )
+    value = clean_text_value(message)
+    named = _NAMED_IS.match(value)
+    if named is not None and {stem(w) for w in words(named["slot"])} & prof.words:
+        return set_slot(asked.name, Filled(named["value"].strip(" .!"), "the value after 'is'"))
+    if not prof.roles & {"person", "place", "origin", "destination"}:
+        value = _ARTICLE.sub("", value)
+    return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+
+
+def _stated_values(
+    message: str, asked: AskedSlot, situation: Situation
+) -> list[tuple[str, Filled]]:
+    """Values for the active flow's slots in an answer ("send 30 to Anna" when asked who), the
+    asked slot served first."""
+    flow_id = situation.active_flow
+    if flow_id is None:
+        return []
+    steps = situation.index.collect_steps(flow_id)
+    if all(step.collect != asked.name for step in steps):
+        return []
+    steps = sorted(steps, key=lambda step: step.collect != asked.name)
+    entry = catalog_for(situation.index.project).by_id.get(flow_id)
+    numbers = entry.identity_numbers if entry is not None else frozenset[str]()
+    return stated_values(
+        message,
+        steps,
+        situation.index.slots,
+        numbers,
+        situation.index.project.domain.responses,
+        asked=asked.name,
+    )

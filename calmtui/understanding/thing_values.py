@@ -1,0 +1,102 @@
+"""The thing a request is about, for a text slot that names a thing: "refill my metformin" ->
+medication_name "metformin", "I need photoshop installed" -> sw_name "photoshop".
+
+An LLM reads such values from the request that starts a flow; words alone cannot tell a
+medicine from a verb. Here the candidates are the runs of the message's own words — what is
+left once function words, the flow's request words ("refill", "install", "return"), vague
+words ("something", "stuff") and the values already taken (dates, references, names) are
+removed. A thing is usually named right after a determiner ("my metformin", "a jacket", "the
+trail shoes"), so the first such run is taken; without one, the only run there is. A verb form
+that ends a run is left out ("my monitor died" -> "monitor"). The embedded model does not help
+here: it knows common words, not the names of medicines or products.
+"""
+
+from __future__ import annotations
+
+import re
+
+from calmtui.understanding.slot_filling import Filled
+from calmtui.understanding.text import STOPWORDS, content_tokens, stem, word_set
+
+MAX_RUN = 4
+# Words that name no particular thing.
+_VAGUE = word_set(
+    """
+    something something's anything nothing stuff thing things one ones item items everything
+    help hi hello thanks thank please sort way lot bit kind sure right now today new old
+    someone somebody anyone guys hey yeah yes nope nah also again soon asap quickly
+    """
+)
+# A thing is usually named right after one of these ("refill my metformin").
+_DETERMINERS = word_set("my the a an some our your his her their this that these those")
+_TOKEN = re.compile(r"[A-Za-z0-9][\w'&+-]*")
+
+
+def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
+    """Runs of the message's own words (see the module docstring): those right after a
+    determiner, and all of them."""
+    after_determiner: list[str] = []
+    every: list[str] = []
+    current: list[str] = []
+    led = False
+    previous = ""
+    last_end = 0
+    for match in _TOKEN.finditer(text):
+        word = match.group(0)
+        lower = word.lower()
+        free = (
+            lower not in STOPWORDS
+            and not lower.endswith("n't")  # "isn't working" names no thing
+            and lower not in _VAGUE
+            and stem(lower) not in flow_words
+            and not lower.isdigit()
+        )
+        joined = not text[last_end : match.start()].strip()  # only spaces in between
+        if current and (not free or not joined):
+            _close(current, led, after_determiner, every)
+            current = []
+        if free:
+            if not current:
+                led = previous in _DETERMINERS and joined
+            current.append(word)
+        previous = lower
+        last_end = match.end()
+    if current:
+        _close(current, led, after_determiner, every)
+    return after_determiner, every
+
+
+def _close(words: list[str], led: bool, after_determiner: list[str], every: list[str]) -> None:
+    """A run ends; a verb form that ends it ("my monitor died") is not part of the thing."""
+    while words and words[-1].lower().endswith("ed"):
+        words = words[:-1]
+    if not words:
+        return
+    text = " ".join(words[:MAX_RUN])
+    every.append(text)
+    if led:
+        after_determiner.append(text)
+
+
+_EXAMPLES = re.compile(
+    r"\(([^()]*)\)|\b(?:e\.g\.|for example|such as|like)\s+([^.;:()]*)", re.IGNORECASE
+)
+
+
+def example_words(description: str) -> frozenset[str]:
+    """Words a description gives as examples ("faulty hardware (monitor, dock, keyboard)"):
+    things a user may name, not words that ask for the flow."""
+    found = " ".join(m.group(1) or m.group(2) or "" for m in _EXAMPLES.finditer(description))
+    return frozenset(content_tokens(found))
+
+
+def thing_value(text: str, flow_words: frozenset[str]) -> Filled | None:
+    """The thing the message names: the first run right after a determiner, else the only run."""
+    after_determiner, every = runs(text, flow_words)
+    if after_determiner:
+        return Filled(
+            after_determiner[0], f"the thing {after_determiner[0]!r} (after a determiner)"
+        )
+    if len(every) == 1:
+        return Filled(every[0], f"the thing {every[0]!r} (the only words of its own)")
+    return None
