@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calmtui.core.diagnostics import Diagnostic
+from calmtui.knowledge.documents import location
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,9 +23,7 @@ class RetrievedPassage:
 
     @property
     def location(self) -> str:
-        if self.start_line == self.end_line:
-            return f"{self.source}:{self.start_line}"
-        return f"{self.source}:{self.start_line}-{self.end_line}"
+        return location(self.source, self.start_line, self.end_line)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -21,6 +21,13 @@ PASSAGE_CHARS = 1000
 _BINARY_PROBE = 8192
 
 
+def location(source: str, start_line: int, end_line: int) -> str:
+    """`docs/faq.md:12` or `docs/faq.md:12-18`: where a passage is, as reports show it."""
+    if start_line == end_line:
+        return f"{source}:{start_line}"
+    return f"{source}:{start_line}-{end_line}"
+
+
 @dataclass(frozen=True, slots=True)
 class Passage:
     """A piece of a document: `source` is the path relative to the project, lines are 1-based."""
@@ -32,9 +39,7 @@ class Passage:
 
     @property
     def location(self) -> str:
-        if self.start_line == self.end_line:
-            return f"{self.source}:{self.start_line}"
-        return f"{self.source}:{self.start_line}-{self.end_line}"
+        return location(self.source, self.start_line, self.end_line)
 
     def to_json(self) -> dict[str, object]:
         return {
