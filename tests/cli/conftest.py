@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.project_files import write_files
+
 CONFIG = """\
 recipe: default.v1
 language: en
@@ -51,20 +53,13 @@ flows:
 
 def write_project(root: Path, files: dict[str, str | None] | None = None) -> Path:
     """The valid project; `files` replaces (or, with None, leaves out) files by relative path."""
-    contents: dict[str, str | None] = {
+    defaults = {
         "config.yml": CONFIG,
         "endpoints.yml": ENDPOINTS,
         "domain.yml": DOMAIN,
         "data/flows.yml": FLOWS,
-        **(files or {}),
     }
-    for rel, text in contents.items():
-        if text is None:
-            continue
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+    return write_files(root, defaults, files)
 
 
 @pytest.fixture

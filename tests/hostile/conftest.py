@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.project_files import write_files
+
 CONFIG = """\
 recipe: default.v1
 language: en
@@ -77,21 +79,14 @@ WriteProject = Callable[..., Path]
 
 
 def write_project(root: Path, files: dict[str, str | None] | None = None) -> Path:
-    contents: dict[str, str | None] = {
+    defaults = {
         "config.yml": CONFIG,
         "endpoints.yml": ENDPOINTS,
         "domain.yml": DOMAIN,
         "data/flows.yml": FLOWS,
         "tests/e2e.yml": TESTS,
-        **(files or {}),
     }
-    for rel, text in contents.items():
-        if text is None:
-            continue
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+    return write_files(root, defaults, files)
 
 
 @pytest.fixture

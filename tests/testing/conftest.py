@@ -20,6 +20,7 @@ from calmtui.testing.case_runner import RunEnvironment
 from calmtui.testing.environment import build_wiring
 from calmtui.testing.loader import Target, TestSuite, load_suite
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
+from tests.project_files import write_files
 
 CONFIG = """\
 recipe: default.v1
@@ -123,20 +124,13 @@ stub_custom_actions:
 
 def write_project(root: Path, files: Mapping[str, str | None] | None = None) -> Path:
     """The bank project; `files` adds or replaces files (None leaves a default one out)."""
-    contents: dict[str, str | None] = {
+    defaults = {
         "config.yml": CONFIG,
         "endpoints.yml": ENDPOINTS,
         "domain.yml": DOMAIN,
         "data/flows.yml": FLOWS,
-        **(files or {}),
     }
-    for rel, text in contents.items():
-        if text is None:
-            continue
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return root
+    return write_files(root, defaults, files, dedent=True)
 
 
 def cases_yaml(cases: str, *, header: str = STUBS) -> str:
