@@ -171,6 +171,10 @@ def generate(gen: Path, out: Path, flows: int, tests: int) -> None:
         check=True,
         capture_output=True,
     )
+    # gen_project's endpoints name `actions_module: actions` and its tests stub every action:
+    # an empty package makes the project valid (calmtui refuses a missing actions module, CT244).
+    (out / "actions").mkdir(exist_ok=True)
+    (out / "actions" / "__init__.py").touch()
 
 
 def check(ok: bool) -> str:

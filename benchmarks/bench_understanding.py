@@ -180,6 +180,10 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        # gen_project's endpoints name `actions_module: actions` and its tests stub every action:
+        # an empty package makes the project valid (calmtui refuses a missing actions module, CT244).
+        (root / "actions").mkdir(exist_ok=True)
+        (root / "actions" / "__init__.py").touch()
         cases = json.loads((root / "oracle.json").read_text())["cases"]
         started = time.perf_counter()
         project = load(root)
