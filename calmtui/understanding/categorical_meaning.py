@@ -5,8 +5,12 @@ Each allowed value is described by its own words (`water_damage` -> "water damag
 titles of the question's buttons that set it. The message is cut into short spans (one to four
 words, not only function words), and a value scores the best cosine between one of its
 descriptions and one span, in the embedded model (`semantic_model`). The best value is taken
-only when it is clearly meant: at least `MIN_SIMILARITY`, and `MIN_MARGIN` ahead of the next
-value — "I have to put in a claim" names no kind of claim, and nothing is set.
+only when it is clearly meant: at least `MIN_SIMILARITY`, `MIN_MARGIN` ahead of the other
+values on the span that means it, and still ahead (by a quarter of that) of any value another
+span means — "I have to put in a claim" names no kind of claim, and nothing is set. The contrast
+is measured on the span because generic words ("specialist", "doctor") mean every value a little:
+in "a heart specialist", 'heart' means cardiology clearly while 'specialist' is closest to the
+dentist's button; a margin over the best of all spans would reject the value 'heart' states.
 """
 
 from __future__ import annotations
@@ -74,7 +78,14 @@ def value_by_meaning(
     ranked = sorted(best.items(), key=lambda item: -item[1][0])
     top_value, (score, span, label) = ranked[0]
     runner = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    if score < min_similarity or score - runner < min_margin:
+    row = parts.index(span)
+    rivals = [
+        float(similarity[row, column])
+        for column, (value, _) in enumerate(options)
+        if str(value) != top_value
+    ]
+    contrast = score - max(rivals, default=0.0)
+    if score < min_similarity or contrast < min_margin or score - runner < min_margin / 4:
         return None
     value = next(v for v in slot.values if str(v) == top_value)
     return Filled(
