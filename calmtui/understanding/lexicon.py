@@ -266,6 +266,41 @@ def asks_something(text: str) -> bool:
     return len(tokens) >= 2 and tokens[0] in _WH_WORDS
 
 
+# Words that make a question about the user's own things ("where is my order?"): a request for a
+# flow that looks it up, not a question for the knowledge base.
+_PERSONAL = word_set("my me mine our ours myself i'm i've i'd")
+_AUXILIARIES = word_set("do does did is are was were will can could would should may have has")
+# "is there parking", "do you ship to Canada", "can I pay by card": an auxiliary, then a subject.
+_SUBJECTS = word_set("you there it the they we i this that your any")
+# "can you reset ...", "could I get ...": requests written as questions.
+_REQUEST_MODALS = word_set("can could would will may")
+_REQUEST_SUBJECTS = word_set("you i we")
+
+
+def question_kind(text: str) -> str | None:
+    """What kind of question the message is, with or without its '?':
+
+    * 'information' — about the business or the world ("what are your opening hours",
+      "do you ship to Canada?", "is there parking"): a knowledge base answers it;
+    * 'request' — about the user's own things or a request phrased as a question ("where is my
+      order?", "can you reset my password", "could I get a refund?"): a flow should;
+    * None — not a question ("I want to return a jacket").
+    """
+    tokens = words(text)
+    if not tokens:
+        return None
+    aux_question = (
+        len(tokens) >= 3 and tokens[0] in _AUXILIARIES and tokens[1] in _SUBJECTS
+    )  # "do you ship to Canada" needs no '?'
+    if not (is_question(text) or asks_something(text) or aux_question):
+        return None
+    if _PERSONAL & set(tokens):
+        return "request"
+    if tokens[0] in _REQUEST_MODALS and len(tokens) > 1 and tokens[1] in _REQUEST_SUBJECTS:
+        return "request"
+    return "information"
+
+
 # Text slots that may well be answered with a question ("what is your question?").
 _FREE_TEXT_WORDS = word_set(
     "question questions query message feedback comment comments issue problem reason details "
