@@ -34,3 +34,8 @@ def test_a_value_is_meant_by_the_words_that_say_it_not_by_the_generic_ones() -> 
 def test_generic_words_alone_mean_no_value() -> None:
     assert value_by_meaning("I need to see a specialist", SPECIALTIES, BUTTONS) is None
     assert value_by_meaning("book me an appointment", SPECIALTIES, BUTTONS) is None
+
+
+def test_two_values_each_said_clearly_set_neither() -> None:
+    """ "a skin doctor": 'skin' says dermatology, 'doctor' the button "GP / family doctor"."""
+    assert value_by_meaning("a video consult with a skin doctor", SPECIALTIES, BUTTONS) is None
