@@ -7,9 +7,7 @@ words, not only function words), and a value scores the best cosine between one 
 descriptions and one span, in the embedded model (`semantic_model`). The best value is taken
 only when it is clearly meant: at least `MIN_SIMILARITY`, `MIN_MARGIN` ahead of the other
 values on the span that means it, and still ahead (by a quarter of that) of any value another
-span means, and no other value said as clearly ("a skin doctor" says dermatology and, by its
-button "GP / family doctor", a GP: nothing is set) — "I have to put in a claim" names no kind of
-claim, and nothing is set. The contrast
+span means — "I have to put in a claim" names no kind of claim, and nothing is set. The contrast
 is measured on the span because generic words ("specialist", "doctor") mean every value a little:
 in "a heart specialist", 'heart' means cardiology clearly while 'specialist' is closest to the
 dentist's button; a margin over the best of all spans would reject the value 'heart' states.
@@ -89,8 +87,6 @@ def value_by_meaning(
 
     if not clear(top_value, ranked[0][1]) or score - runner < min_margin / 4:
         return None
-    if len(ranked) > 1 and clear(*ranked[1]):
-        return None  # two values, each said clearly ("a skin doctor": dermatology and a GP)
     value = next(v for v in slot.values if str(v) == top_value)
     return Filled(
         value,
