@@ -3,8 +3,17 @@ about one project's words. Each test builds a small project of its own."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.categorical_meaning import value_by_meaning
+from calmtui.understanding.flow_catalog import FlowCatalog
+from calmtui.understanding.flow_matching import rank_flows
+from calmtui.understanding.phrasal_verbs import one_verb
+from tests.understanding.conftest import load
 
 SPECIALTIES = Slot(
     name="specialty",
@@ -36,6 +45,67 @@ def test_generic_words_alone_mean_no_value() -> None:
     assert value_by_meaning("book me an appointment", SPECIALTIES, BUTTONS) is None
 
 
-def test_two_values_each_said_clearly_set_neither() -> None:
-    """ "a skin doctor": 'skin' says dermatology, 'doctor' the button "GP / family doctor"."""
-    assert value_by_meaning("a video consult with a skin doctor", SPECIALTIES, BUTTONS) is None
+RETURNS_DOMAIN = """\
+slots:
+  order_number:
+    type: text
+  new_address:
+    type: text
+responses:
+  utter_ask_order_number:
+    - text: Your order number?
+  utter_ask_new_address:
+    - text: The new address?
+  utter_done:
+    - text: Done.
+"""
+RETURNS_FLOWS = """\
+flows:
+  start_return:
+    name: return an item
+    description: Set up a return for something the customer bought.
+    steps:
+      - collect: order_number
+      - action: utter_done
+  change_delivery_address:
+    description: Send an order that has not shipped yet to a different address.
+    steps:
+      - collect: new_address
+      - action: utter_done
+"""
+
+
+def _returns_project(tmp_path: Path) -> Project:
+    (tmp_path / "domain.yml").write_text(RETURNS_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(RETURNS_FLOWS)
+    return load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I want to send them back", "I want to return them"),
+        ("they sent the jeans back", "they return the jeans"),
+        ("I'd like to sign up for the course", "I'd like to register for the course"),
+        ("it was dropped off yesterday", "it was deliver yesterday"),
+        ("please call me back", "please callback me"),
+        ("back to my card please", "back to my card please"),
+        ("send the blue denim winter jeans back", "send the blue denim winter jeans back"),
+    ],
+)
+def test_phrasal_verbs_read_as_one_verb(text: str, expected: str) -> None:
+    assert one_verb(text, lambda _token: True) == expected
+
+
+def test_a_phrasal_verb_is_left_alone_when_the_project_does_not_use_its_verb() -> None:
+    assert one_verb("I want to send them back", lambda token: token != "return") == (
+        "I want to send them back"
+    )
+
+
+def test_send_it_back_is_a_return_not_sending_an_order(tmp_path: Path) -> None:
+    """ "send" alone points to the address flow ("Send an order ..."); "send back" is return."""
+    catalog = FlowCatalog(_returns_project(tmp_path))
+    [best, *_] = rank_flows("these jeans are too small, I want to send them back", catalog)
+    assert best.flow_id == "start_return"
