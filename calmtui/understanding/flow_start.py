@@ -135,6 +135,10 @@ def _with_value_evidence(
         return candidates
     if candidates[0].score >= thresholds_for(candidates).start:
         return candidates
+    asked = situation.asked.slot if situation.asked is not None else None
+    # A value of the question being asked is about that question ("what does physiotherapy
+    # mean?" at "what kind of appointment?"), not evidence for another flow offering it too.
+    answers = {normalize(str(v)) for v in asked.values} if asked is not None else set()
     boosted: list[Candidate] = []
     for position, candidate in enumerate(candidates):
         if position < _EVIDENCE_CANDIDATES and candidate.score > 0:
@@ -143,6 +147,7 @@ def _with_value_evidence(
                 for name, filled in _values_for(message, candidate, catalog, situation)
                 if situation.index.slots[name].type == "categorical"
                 and (filled.similarity is None or filled.similarity >= EVIDENCE_SIMILARITY)
+                and normalize(str(filled.value)) not in answers
             ]
             if meant:
                 candidate = replace(

@@ -225,6 +225,39 @@ def withdraws(text: str) -> bool:
     return _WITHDRAWS.search(text.translate(_APOSTROPHES)) is not None
 
 
+# Giving up what is being done right now: "I don't want to do this anymore", "I don't want to
+# continue", "I'd rather not go on with it". "this", "it", "continue" point at the running flow,
+# not at one of the user's things ("I don't want my order anymore" asks a cancel flow).
+_QUITS = re.compile(
+    r"\b(?:don'?t|do\s+not|no\s+longer|not)\s+(?:want|wish|need)\s+to\s+"
+    r"(?:do\s+(?:this|it|that)|continue|go\s+on|carry\s+on|proceed|finish\s+(?:this|it))\b"
+    r"|\b(?:don'?t|do\s+not)\s+want\s+(?:this|it|that)\s+any\s?more\b"
+    r"|\b(?:rather|prefer)\s+not\s+(?:to\s+)?(?:continue|go\s+on|proceed|do\s+(?:this|it))\b",
+    re.IGNORECASE,
+)
+
+
+def quits_current(text: str) -> bool:
+    """Does the message give up what is being done now ("I don't want to do this anymore")?"""
+    return _QUITS.search(text.translate(_APOSTROPHES)) is not None
+
+
+_ABOUT_A_VALUE = re.compile(r"^\s*(?:what|how)\s+about\b|^\s*what\s+if\b", re.IGNORECASE)
+
+
+def asks_wh_question(text: str) -> bool:
+    """A wh-question about something ("what does physiotherapy mean?", "which is cheaper?"):
+    asking, not answering — unlike "what about Friday?" / "how about video?", which offer a
+    value."""
+    tokens = words(text)
+    return (
+        len(tokens) >= 2
+        and tokens[0] in _WH_WORDS
+        and _ABOUT_A_VALUE.match(text.translate(_APOSTROPHES)) is None
+        and question_kind(text) == "information"
+    )
+
+
 # Asking how something stands: "where's my claim at?", "what's happening with my flight",
 # "any news on INC0012345?", "has my order shipped?".
 _ASKS_STATUS = re.compile(

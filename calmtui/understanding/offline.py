@@ -32,6 +32,7 @@ from calmtui.core.commands import (
     CancelFlow,
     CannotHandle,
     HumanHandoff,
+    KnowledgeAnswer,
     RepeatBotMessages,
     SetSlot,
     SkipQuestion,
@@ -264,6 +265,10 @@ def _repair(
     ) and not _answers_yes_no(tokens, situation)
     if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
+    if situation.active_flow is not None and lexicon.quits_current(message):
+        return Decision(
+            [CancelFlow()], [f"gives up what is being done now ({situation.active_flow!r})"]
+        )
     if situation.asked is not None and lexicon.is_skip(tokens):
         return Decision([SkipQuestion()], ["skip phrasing"])
     if lexicon.is_repeat(tokens):
@@ -358,6 +363,18 @@ def _typed_answer(
     `match`: the asked slot, the ranked flows and the thresholds in force."""
     slot, candidates, limits = match
     other = _other_flow(candidates, situation)
+    if slot.type != "bool" and lexicon.asks_wh_question(message):
+        # "what does physiotherapy mean?" names a value but asks: a digression (rule 7) — not
+        # to another flow that merely offers the same value.
+        if other is None or not _offers_an_asked_value(other, slot, asked, context):
+            return None
+        if knowledge_search(context.project):
+            return Decision([KnowledgeAnswer()], ["a question about the values asked for"])
+        return Decision(
+            [CannotHandle()],
+            [f"a question about the values asked for, not an answer for {asked.name!r}; "
+             f"{other.flow_id!r} only offers one of them too"],
+        )  # fmt: skip
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
     if filled is None and slot.type == "categorical":
@@ -423,6 +440,18 @@ def _another_flow_wins(
         return False  # "apply my financial aid": a value another flow also offers
     asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
     return asking is None or other.score > asking.score
+
+
+def _offers_an_asked_value(
+    candidate: Candidate, slot: Slot, asked: AskedSlot, context: UnderstandingContext
+) -> bool:
+    """Does the flow match through a value that the question being asked offers too?"""
+    if not _by_detail(candidate, ("value",)):
+        return False
+    phrase = candidate.meaning_phrase or candidate.phrase
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    offered = {normalize(str(v)) for v in slot.values} | {normalize(t) for t, _ in buttons}
+    return phrase is not None and normalize(phrase.text) in offered
 
 
 def _in_days(message: str, filled: Filled, asked: AskedSlot, situation: Situation) -> Filled:

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from calmtui.core.commands import CancelFlow, CannotHandle, SetSlot, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
+from calmtui.understanding import lexicon
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.phrasal_verbs import one_verb
-from tests.understanding.conftest import load
+from calmtui.understanding.offline import OfflineGenerator
+from tests.understanding.conftest import converse, load
 
 SPECIALTIES = Slot(
     name="specialty",
@@ -109,3 +112,109 @@ def test_send_it_back_is_a_return_not_sending_an_order(tmp_path: Path) -> None:
     catalog = FlowCatalog(_returns_project(tmp_path))
     [best, *_] = rank_flows("these jeans are too small, I want to send them back", catalog)
     assert best.flow_id == "start_return"
+
+
+CLINIC_DOMAIN = """\
+slots:
+  specialty:
+    type: categorical
+    values: [general_practice, dermatology, cardiology, physiotherapy]
+  doctor_specialty:
+    type: categorical
+    values: [general_practice, dermatology, cardiology, physiotherapy]
+  visit_day:
+    type: text
+responses:
+  utter_ask_specialty:
+    - text: What kind of appointment do you need?
+      buttons:
+        - {title: "GP", payload: "/SetSlots(specialty=general_practice)"}
+        - {title: "Dermatology", payload: "/SetSlots(specialty=dermatology)"}
+        - {title: "Cardiology", payload: "/SetSlots(specialty=cardiology)"}
+        - {title: "Physiotherapy", payload: "/SetSlots(specialty=physiotherapy)"}
+  utter_ask_doctor_specialty:
+    - text: Which specialty?
+  utter_ask_visit_day:
+    - text: Which day suits you?
+  utter_done:
+    - text: Done.
+"""
+CLINIC_FLOWS = """\
+flows:
+  book_appointment:
+    description: Book a visit with one of our clinicians.
+    steps:
+      - collect: specialty
+      - collect: visit_day
+      - action: utter_done
+  find_doctor:
+    description: Show which clinicians of a given specialty work at our clinics.
+    steps:
+      - collect: doctor_specialty
+      - action: utter_done
+"""
+
+
+async def _at_the_specialty_question(tmp_path: Path, message: str) -> tuple[object, ...]:
+    (tmp_path / "domain.yml").write_text(CLINIC_DOMAIN)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(CLINIC_FLOWS)
+    project = load(tmp_path)
+    [started, answered] = await converse(
+        project, OfflineGenerator(), ["I'd like to book an appointment", message]
+    )
+    assert started.understanding is not None
+    assert started.understanding.commands == (StartFlow(flow="book_appointment"),)
+    assert answered.understanding is not None
+    return answered.understanding.commands
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # A question about a value is not the value, nor a request for a flow offering it too.
+        ("what does physiotherapy mean?", (CannotHandle(),)),
+        ("what is dermatology", (CannotHandle(),)),
+        # Offering a value as a question answers.
+        ("what about cardiology?", (SetSlot(name="specialty", value="cardiology"),)),
+        ("how about physiotherapy", (SetSlot(name="specialty", value="physiotherapy"),)),
+        # Giving up what is being done now cancels it.
+        ("I don't want to do this anymore", (CancelFlow(),)),
+        ("I don't want to continue", (CancelFlow(),)),
+    ],
+)
+async def test_at_a_categorical_question(
+    tmp_path: Path, message: str, expected: tuple[object, ...]
+) -> None:
+    assert await _at_the_specialty_question(tmp_path, message) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "quits"),
+    [
+        ("I don't want to do this anymore", True),
+        ("i dont want to continue", True),
+        ("I'd rather not go on", True),
+        ("I don't want it anymore", True),
+        ("I don't want my order anymore", False),  # one of the user's things: a cancel flow's job
+        ("I want to continue", False),
+    ],
+)
+def test_quits_current(text: str, quits: bool) -> None:
+    assert lexicon.quits_current(text) is quits
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("what does physiotherapy mean?", True),
+        ("which one is cheaper", True),
+        ("what about Friday?", False),
+        ("how about video", False),
+        ("where is my order?", False),  # about the user's own things: a request
+        ("cardiology", False),
+    ],
+)
+def test_asks_wh_question(text: str, asks: bool) -> None:
+    assert lexicon.asks_wh_question(text) is asks
