@@ -175,6 +175,17 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     """The latest candidate slot whose type the value fits."""
     slots = situation.index.slots
     typed = [(name, slots[name]) for name in candidates]
+    said_times = entities.times(text)
+    if said_times:
+        # "make that 7:30": the slot that holds a time, not the number slot (7 guests).
+        steps = situation.index.collect_steps(situation.active_flow or "")
+        timed = [
+            name
+            for name, slot in typed
+            if slot.type in ("text", "any") and profile(name, steps).has("time")
+        ]
+        if timed:
+            return timed[0], Filled(said_times[0].text, f"the corrected time {said_times[0].text!r}")
     if find_numbers(text):
         for name, slot in typed:
             if slot.type == "float":

@@ -242,6 +242,53 @@ def quits_current(text: str) -> bool:
     return _QUITS.search(text.translate(_APOSTROPHES)) is not None
 
 
+# Asking what may be answered, while a question with options is asked: "what are the options?",
+# "what options are there", "which ones can I choose from?".
+_ASKS_OPTIONS = re.compile(
+    r"^\s*(?:so\s+|and\s+|um+\s+|hmm+\s+)?(?:what|which)\s+(?:are\s+)?(?:the\s+|my\s+|your\s+)?"
+    r"(?:options|choices|ones)\b"
+    r"|^\s*what\s+(?:options|choices)\s+(?:are\s+there|do\s+i\s+have|have\s+i\s+got)\b"
+    r"|^\s*what\s+can\s+i\s+(?:choose|pick|select)\b"
+    r"|^\s*(?:which|what)\s+(?:ones?\s+)?(?:can|do)\s+i\s+(?:choose|pick)\s+from\b"
+    r"|^\s*(?:what|which)\s+(?:are\s+)?(?:the\s+)?(?:options|choices)\s+again\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_options(text: str) -> bool:
+    """Does the message ask which answers there are ("what are the options?")?"""
+    return _ASKS_OPTIONS.search(text.translate(_APOSTROPHES)) is not None
+
+
+# Saying any answer will do: "I don't mind", "either is fine", "whatever is free".
+_INDIFFERENT = re.compile(
+    r"^\s*(?:(?:oh|um+|hmm+|well|honestly|tbh)[\s,]+)?"
+    r"(?:i\s+)?(?:(?:do\s+not|don'?t|dont)\s+(?:mind|care)|(?:it\s+)?(?:does\s+not|doesn'?t|doesnt)\s+"
+    r"matter|no\s+preference|not\s+fussed|either(?:\s+(?:one|way))?|any(?:\s+(?:one|of\s+them))?"
+    r"|whatever|whichever|up\s+to\s+you|you\s+(?:choose|pick|decide)|surprise\s+me|no\s+matter)"
+    r"(?:[\s,]+(?:is|are|would\s+be|will\s+do|works?)?\s*(?:fine|ok|okay|good|great|free|available|"
+    r"really|at\s+all|either\s+way|thanks|thank\s+you|please|one|of\s+them|to\s+me|is\s+fine)?)*"
+    r"[\s.!]*$",
+    re.IGNORECASE,
+)
+# Categorical values that mean "any will do".
+_ANY_VALUES = frozenset(
+    {"no preference", "any", "either", "flexible", "anytime", "any time", "anywhere",
+     "whichever", "no matter", "dont mind", "doesnt matter", "not fussed", "whatever",
+     "any available", "first available"}
+)  # fmt: skip
+
+
+def is_indifferent(text: str) -> bool:
+    """Does the whole message say that any answer will do?"""
+    return _INDIFFERENT.match(text.translate(_APOSTROPHES)) is not None
+
+
+def means_any(value: str) -> bool:
+    """Is a categorical value (its words) the one for "any will do" ("no_preference", "any")?"""
+    return " ".join(words(value.replace("_", " ").replace("'", ""))) in _ANY_VALUES
+
+
 _ABOUT_A_VALUE = re.compile(r"^\s*(?:what|how)\s+about\b|^\s*what\s+if\b", re.IGNORECASE)
 
 

@@ -174,6 +174,8 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     tokens = words(message)
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
         return set_slot(asked.name, exact)
+    if asked is not None and (options := _about_the_options(message, asked, context)) is not None:
+        return options
     candidates = rank_flows(message, catalog, allowed=situation.can_start)
     repair = _repair(message, tokens, candidates, catalog, situation)
     if repair is not None:
@@ -247,6 +249,26 @@ def _exact_answer(message: str, asked: AskedSlot, context: UnderstandingContext)
         answer = lexicon.yes_no(words(message))
         if answer is not None and answer[1]:
             return Filled(answer[0], "yes/no phrasing")
+    return None
+
+
+def _about_the_options(
+    message: str, asked: AskedSlot, context: UnderstandingContext
+) -> Decision | None:
+    """ "what are the options?" at a question with options asks to hear them again; "I don't
+    mind" / "either is fine" picks the slot's value for any ("no_preference", "any")."""
+    slot = asked.slot
+    if slot is None:
+        return None
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    if lexicon.asks_for_options(message) and (buttons or slot.type in ("categorical", "bool")):
+        return Decision(
+            [RepeatBotMessages()], [f"asked which answers there are for {asked.name!r}"]
+        )
+    if slot.type == "categorical" and lexicon.is_indifferent(message):
+        anything = [v for v in slot.values if lexicon.means_any(str(v))]
+        if len(anything) == 1:
+            return set_slot(asked.name, Filled(anything[0], f"any will do: {anything[0]!r}"))
     return None
 
 

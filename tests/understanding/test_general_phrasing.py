@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.core.commands import CancelFlow, CannotHandle, SetSlot, StartFlow
+from calmtui.core.commands import CancelFlow, CannotHandle, RepeatBotMessages, SetSlot, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.understanding import lexicon
@@ -218,3 +218,94 @@ def test_quits_current(text: str, quits: bool) -> None:
 )
 def test_asks_wh_question(text: str, asks: bool) -> None:
     assert lexicon.asks_wh_question(text) is asks
+
+
+TABLE_DOMAIN = """\
+slots:
+  party_size:
+    type: float
+  booking_time:
+    type: text
+  seating_area:
+    type: categorical
+    values: [indoor, terrace, no_preference]
+responses:
+  utter_ask_party_size:
+    - text: How many people?
+  utter_ask_booking_time:
+    - text: What time would you like?
+  utter_ask_seating_area:
+    - text: Would you like to sit inside or out on the terrace?
+      buttons:
+        - {title: "Indoors", payload: "/SetSlots(seating_area=indoor)"}
+        - {title: "Terrace", payload: "/SetSlots(seating_area=terrace)"}
+        - {title: "No preference", payload: "/SetSlots(seating_area=no_preference)"}
+  utter_done:
+    - text: Booked.
+"""
+TABLE_FLOWS = """\
+flows:
+  book_table:
+    description: Reserve a table at the restaurant.
+    steps:
+      - collect: party_size
+        description: how many people will be dining
+      - collect: booking_time
+        description: the time of the visit, for example 7pm or 19:30
+      - collect: seating_area
+      - action: utter_done
+"""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("what are the options?", (RepeatBotMessages(),)),
+        ("what options are there", (RepeatBotMessages(),)),
+        ("I don't mind", (SetSlot(name="seating_area", value="no_preference"),)),
+        ("either is fine", (SetSlot(name="seating_area", value="no_preference"),)),
+        ("whatever is free, thanks", (SetSlot(name="seating_area", value="no_preference"),)),
+        # A time corrects the time slot, not the number of people.
+        ("make that 7:30", (SetSlot(name="booking_time", value="7:30"),)),
+        ("actually 8pm", (SetSlot(name="booking_time", value="8pm"),)),
+        ("actually make it 6", (SetSlot(name="party_size", value="6"),)),
+    ],
+)
+async def test_at_the_seating_question(
+    tmp_path: Path, message: str, expected: tuple[object, ...]
+) -> None:
+    (tmp_path / "domain.yml").write_text(TABLE_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(TABLE_FLOWS)
+    project = load(tmp_path)
+    turns = await converse(
+        project, OfflineGenerator(), ["I'd like to reserve a table", "4", "7pm", message]
+    )
+    assert turns[0].understanding is not None
+    assert turns[0].understanding.commands == (StartFlow(flow="book_table"),)
+    last = turns[-1].understanding
+    assert last is not None
+    assert _normalised(last.commands) == _normalised(expected), last.notes
+
+
+def _normalised(commands: tuple[object, ...]) -> list[object]:
+    return [
+        ("set_slot", c.name, str(c.value)) if isinstance(c, SetSlot) else c for c in commands
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "indifferent"),
+    [
+        ("I don't mind", True),
+        ("doesn't matter", True),
+        ("up to you", True),
+        ("any is fine", True),
+        ("I don't mind the terrace", False),
+        ("any news on my order", False),
+        ("no", False),
+    ],
+)
+def test_is_indifferent(text: str, indifferent: bool) -> None:
+    assert lexicon.is_indifferent(text) is indifferent
