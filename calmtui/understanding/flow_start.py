@@ -83,6 +83,9 @@ def _decide(
     """`question`: the message's `lexicon.question_kind` in a project with knowledge search
     (None without one): an information question starts a flow only when one matches about as
     clearly as words alone would need; any question no flow handles is searched."""
+    if lexicon.small_talk_kind(tokens) == "asks to wait":
+        # "hold on" asks for nothing, whatever flow shares its words ("hold a table").
+        return Decision([ChitChat()], ["asks to wait: no request"])
     choice = choose(candidates, searchable_question=question == "information")
     if choice.kind == "none":
         if question is not None:

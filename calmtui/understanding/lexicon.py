@@ -67,6 +67,17 @@ _SMALL_TALK = frozenset(
         "you're great", "nice", "cool", "great", "awesome", "lol", "haha",
     }
 )  # fmt: skip
+# Asking the assistant to wait: no request, and never an answer ("hold on" is not a request to
+# hold a table, "one moment please" is not one guest).
+_HOLD = frozenset(
+    {
+        "hold on", "hang on", "one sec", "one second", "one moment", "just a sec",
+        "just a second", "just a moment", "just a minute", "give me a sec", "give me a second",
+        "give me a moment", "give me a minute", "wait a sec", "wait a second", "wait a moment",
+        "wait a minute", "bear with me", "hold on a sec", "hang on a sec", "hold on a second",
+        "hang on a second", "hold on a moment", "hang on a moment",
+    }
+)  # fmt: skip
 # Asking what the assistant can do: at a question, a digression (the capabilities flow, or the
 # chit-chat pattern), never an answer.
 _HELP = frozenset(
@@ -113,7 +124,10 @@ _NO_FIRST = word_set("no nope nah")
 _YES_LAST = word_set("yes yeah yep yup please")
 _NO_LAST = word_set("no nope nah")
 _SUCCESS = word_set("worked works working fixed sorted solved resolved")
-_NEGATIONS = word_set("not no never still nothing isn't wasn't doesn't didn't hasn't won't can't")
+_NEGATIONS = word_set(
+    "not no never still nothing isn't wasn't doesn't didn't hasn't won't can't "
+    "isnt wasnt doesnt didnt hasnt wont cant dont don't"
+)
 _STILL_BROKEN = ("still the same", "still not", "still broken", "didn't work", "did not work")
 _SHORT_REPLY = 8
 _HEDGES = word_set("actually hmm hm ah wait erm er honestly")
@@ -160,8 +174,19 @@ class Correction:
     contrast: bool = False  # only "X, not Y" says so: Y must be a value the flow holds
 
 
+# Contractions typed without their apostrophe ("dont", "thats right", "lets do it").
+_UNAPOSTROPHED = {
+    w.replace("'", ""): w
+    for w in (
+        "don't doesn't didn't isn't wasn't won't can't couldn't wouldn't shouldn't haven't "
+        "hasn't aren't that's it's let's i'm i've what's there's"
+    ).split()
+}
+
+
 def _core(words: list[str]) -> str:
     """The message without filler words at either end (all of it when it is only fillers)."""
+    words = [_UNAPOSTROPHED.get(w, w) for w in words]
     if len(words) > 2 and words[-2:] == ["thank", "you"]:
         words = words[:-2]
     start, end = 0, len(words)
@@ -420,6 +445,8 @@ def small_talk_kind(words: list[str]) -> str | None:
         return "thanks"
     if core in _SMALL_TALK:
         return "small talk"
+    if core in _HOLD:
+        return "asks to wait"
     if core in _HELP:
         return "asks for help"
     return None
@@ -428,10 +455,12 @@ def small_talk_kind(words: list[str]) -> str | None:
 def yes_no(words: list[str]) -> tuple[bool, bool] | None:
     """(value, whole_message): True/False for yes/no phrasing, and whether the whole message was
     the answer (False when only its first word was, as in "yes, and also ...")."""
+    words = [_UNAPOSTROPHED.get(w, w) for w in words]
     core = _core(words)
-    if core in _YES_PHRASES:
+    whole = " ".join(words)
+    if core in _YES_PHRASES or whole in _YES_PHRASES:
         return True, True
-    if core in _NO_PHRASES:
+    if core in _NO_PHRASES or whole in _NO_PHRASES:
         return False, True
     if 1 < len(words) <= _SHORT_REPLY:
         if words[-1] in _NO_LAST:

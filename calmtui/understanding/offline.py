@@ -385,6 +385,8 @@ def _typed_answer(
     `match`: the asked slot, the ranked flows and the thresholds in force."""
     slot, candidates, limits = match
     other = _other_flow(candidates, situation)
+    if lexicon.small_talk_kind(tokens) == "asks to wait":
+        return None  # "one moment please" is not one of anything: chit-chat (rule 7)
     if slot.type != "bool" and lexicon.asks_wh_question(message):
         # "what does physiotherapy mean?" names a value but asks: a digression (rule 7) — not
         # to another flow that merely offers the same value.

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.core.commands import CancelFlow, CannotHandle, RepeatBotMessages, SetSlot, StartFlow
+from calmtui.core.commands import (
+    CancelFlow,
+    CannotHandle,
+    ChitChat,
+    RepeatBotMessages,
+    SetSlot,
+    StartFlow,
+)
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.understanding import lexicon
@@ -15,6 +22,7 @@ from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.phrasal_verbs import one_verb
+from calmtui.understanding.text import words
 from calmtui.understanding.offline import OfflineGenerator
 from tests.understanding.conftest import converse, load
 
@@ -309,3 +317,41 @@ def _normalised(commands: tuple[object, ...]) -> list[object]:
 )
 def test_is_indifferent(text: str, indifferent: bool) -> None:
     assert lexicon.is_indifferent(text) is indifferent
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("lets do it", (True, True)),
+        ("thats right", (True, True)),
+        ("i dont think so", (False, True)),
+        ("i don't think so", (False, True)),
+        ("thats correct, send it", (True, False)),
+        ("im good", (False, True)),
+    ],
+)
+def test_yes_and_no_without_apostrophes(text: str, answer: tuple[bool, bool]) -> None:
+    assert lexicon.yes_no(words(text)) == answer
+
+
+@pytest.mark.anyio
+async def test_asking_to_wait_is_no_request_and_no_answer(tmp_path: Path) -> None:
+    """ "hold on" does not hold a table; "one moment please" is not one guest."""
+    (tmp_path / "domain.yml").write_text(TABLE_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(
+        TABLE_FLOWS.replace(
+            "Reserve a table at the restaurant.", "Reserve or hold a table at the restaurant."
+        )
+    )
+    project = load(tmp_path)
+    turns = await converse(
+        project, OfflineGenerator(), ["hold on", "book a table", "one moment please", "4"]
+    )
+    found = [t.understanding.commands if t.understanding else () for t in turns]
+    assert found == [
+        (ChitChat(),),
+        (StartFlow(flow="book_table"),),
+        (ChitChat(),),
+        (SetSlot(name="party_size", value="4"),),
+    ]
