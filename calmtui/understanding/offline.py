@@ -65,6 +65,7 @@ from calmtui.understanding.follow_up_values import more_in_a_yes
 from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
 from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
+from calmtui.understanding.question_alternatives import value_by_alternative
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
 from calmtui.understanding.slot_filling import (
@@ -405,6 +406,8 @@ def _typed_answer(
         filled = value_by_meaning(
             message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
         )
+    if filled is None and slot.type == "categorical":
+        filled = value_by_alternative(message, _question_text(asked, context), slot, buttons)
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None and slot.type == "float":
@@ -429,7 +432,11 @@ def _typed_answer(
             [f"not a {slot.type} answer for {asked.name!r}; a correction of {fixed[0]!r}: "
              f"{fixed[1].how}"],
         )  # fmt: skip
-    no_flow = other is None or other.score < limits.start
+    # At a choice among values, a short reply is an attempt to choose: another flow starts from
+    # it only as clearly as from a reply to a free-text question ("I'll come in" at "come in, or
+    # video?" is not a request to check test results that "come back").
+    bar = limits.digression if slot.type == "categorical" else limits.start
+    no_flow = other is None or other.score < bar
     if slot.type == "bool" and find_numbers(message):
         return Decision(
             [CannotHandle()],
@@ -476,6 +483,15 @@ def _offers_an_asked_value(
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     offered = {normalize(str(v)) for v in slot.values} | {normalize(t) for t, _ in buttons}
     return phrase is not None and normalize(phrase.text) in offered
+
+
+def _question_text(asked: AskedSlot, context: UnderstandingContext) -> str:
+    """The text of the question being asked, as the user saw it."""
+    shown = next(
+        (m for m in reversed(context.state.last_bot_messages) if m.utter_action == asked.utter),
+        None,
+    )
+    return shown.text or "" if shown is not None else ""
 
 
 def _in_days(message: str, filled: Filled, asked: AskedSlot, situation: Situation) -> Filled:

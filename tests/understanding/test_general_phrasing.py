@@ -22,6 +22,7 @@ from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.phrasal_verbs import one_verb
+from calmtui.understanding.question_alternatives import alternatives, value_by_alternative
 from calmtui.understanding.text import words
 from calmtui.understanding.offline import OfflineGenerator
 from tests.understanding.conftest import converse, load
@@ -355,3 +356,76 @@ async def test_asking_to_wait_is_no_request_and_no_answer(tmp_path: Path) -> Non
         (ChitChat(),),
         (SetSlot(name="party_size", value="4"),),
     ]
+
+
+VISIT = Slot(name="visit_type", type="categorical", values=("in_person", "video"))
+VISIT_BUTTONS = (("In person", "in_person"), ("Video call", "video"))
+VISIT_QUESTION = "Would you like to come in, or have a video consultation?"
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [
+        ("I'll come in", "in_person"),
+        ("we can come in on Friday", "in_person"),
+        ("a consultation over video", "video"),
+        ("hmm", None),
+        ("I'd like to", None),  # words every alternative has
+    ],
+)
+def test_an_or_question_s_alternatives_stand_for_its_values(reply: str, value: str | None) -> None:
+    found = value_by_alternative(reply, VISIT_QUESTION, VISIT, VISIT_BUTTONS)
+    assert (found.value if found else None) == value
+
+
+def test_alternatives_need_one_per_value() -> None:
+    three = Slot(name="visit_type", type="categorical", values=("in_person", "video", "phone"))
+    assert alternatives(VISIT_QUESTION, three, VISIT_BUTTONS) == []
+    assert alternatives("How would you like to be seen?", VISIT, VISIT_BUTTONS) == []
+
+
+@pytest.mark.anyio
+async def test_a_short_reply_at_a_choice_is_read_as_a_choice(tmp_path: Path) -> None:
+    """ "I'll come in" at "come in, or video?" is in person — not the results flow whose
+    description says results "come back"."""
+    (tmp_path / "domain.yml").write_text(
+        """\
+slots:
+  visit_type:
+    type: categorical
+    values: [in_person, video]
+  patient_name:
+    type: text
+responses:
+  utter_ask_visit_type:
+    - text: Would you like to come in, or have a video consultation?
+      buttons:
+        - {title: "In person", payload: "/SetSlots(visit_type=in_person)"}
+        - {title: "Video call", payload: "/SetSlots(visit_type=video)"}
+  utter_ask_patient_name:
+    - text: Your full name?
+  utter_done:
+    - text: Done.
+"""
+    )
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(
+        """\
+flows:
+  book_appointment:
+    description: Book a visit with one of our clinicians.
+    steps:
+      - collect: visit_type
+      - action: utter_done
+  check_test_results:
+    description: Tell a patient whether the results of their tests have come back.
+    steps:
+      - collect: patient_name
+      - action: utter_done
+"""
+    )
+    project = load(tmp_path)
+    turns = await converse(project, OfflineGenerator(), ["book an appointment", "I'll come in"])
+    last = turns[-1].understanding
+    assert last is not None
+    assert last.commands == (SetSlot(name="visit_type", value="in_person"),), last.notes
