@@ -65,7 +65,7 @@ from calmtui.understanding.follow_up_values import more_in_a_yes
 from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
 from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
-from calmtui.understanding.question_alternatives import value_by_alternative
+from calmtui.understanding.question_alternatives import value_by_alternative, value_by_part
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
 from calmtui.understanding.slot_filling import (
@@ -407,7 +407,9 @@ def _typed_answer(
             message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
         )
     if filled is None and slot.type == "categorical":
-        filled = value_by_alternative(message, _question_text(asked, context), slot, buttons)
+        filled = value_by_alternative(
+            message, _question_text(asked, context), slot, buttons
+        ) or value_by_part(message, slot)
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None and slot.type == "float":

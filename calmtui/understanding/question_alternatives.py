@@ -7,7 +7,9 @@ many alternatives as the slot has values, each alternative stands for the value 
 button title it shares (the last one left over by elimination), and a reply that shares words
 with exactly one alternative — and more than with any other — means its value.
 
-Only a categorical answer that nothing else read (no value, button or meaning) comes here.
+Only a categorical answer that nothing else read (no value, button or meaning) comes here;
+so does `value_by_part`, a value named by a part of its one word ("the light one" ->
+`ultralight`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from typing import Any
 
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.slot_filling import Filled
-from calmtui.understanding.text import content_tokens, identifier_words
+from calmtui.understanding.text import STOPWORDS, content_tokens, identifier_words, word_set, words
+
+# Words that are no part of a value: vague ones, and particles and prepositions, which begin
+# or end many words without naming them ("after 6pm" is not the afternoon).
+_VAGUE = word_set(
+    """one ones thing option please thanks that this after before over under out up down back
+    off about above below between within without through across along around"""
+)
 
 _SPLIT = re.compile(r"\s*(?:,\s*)?\bor\b\s*|\s*,\s*", re.IGNORECASE)
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
@@ -69,3 +78,30 @@ def value_by_alternative(
     return Filled(
         value, f"the value {value!r}: the question's alternative {' '.join(sorted(words))!r}"
     )
+
+
+MIN_PREFIX = 3  # "dev" for developer
+MIN_SUFFIX = 4  # "light" for ultralight
+
+
+def value_by_part(message: str, slot: Slot) -> Filled | None:
+    """A value named by a part of its one word: "the light one" -> `ultralight`, "the dev one"
+    -> `developer` — when exactly one value has a word that starts (from `MIN_PREFIX` letters)
+    or ends (from `MIN_SUFFIX`) with a word of the reply, and no value is that word."""
+    said = [w for w in words(message) if w not in STOPWORDS and w not in _VAGUE]
+    found: dict[str, str] = {}
+    for token in said:
+        for value in slot.values:
+            for word in words(identifier_words(str(value))):
+                if word == token:
+                    return None  # named outright: not this rule's business
+                if len(word) > len(token) and (
+                    (len(token) >= MIN_PREFIX and word.startswith(token))
+                    or (len(token) >= MIN_SUFFIX and word.endswith(token))
+                ):
+                    found[str(value)] = token
+    if len(found) != 1:
+        return None
+    [(value_text, token)] = found.items()
+    value = next(v for v in slot.values if str(v) == value_text)
+    return Filled(value, f"the value {value!r}: {token!r} is part of it")

@@ -22,7 +22,11 @@ from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.phrasal_verbs import one_verb
-from calmtui.understanding.question_alternatives import alternatives, value_by_alternative
+from calmtui.understanding.question_alternatives import (
+    alternatives,
+    value_by_alternative,
+    value_by_part,
+)
 from calmtui.understanding.text import words
 from calmtui.understanding.offline import OfflineGenerator
 from tests.understanding.conftest import converse, load
@@ -429,3 +433,22 @@ flows:
     last = turns[-1].understanding
     assert last is not None
     assert last.commands == (SetSlot(name="visit_type", value="in_person"),), last.notes
+
+
+MODELS = Slot(name="laptop_model", type="categorical", values=("standard", "developer", "ultralight"))
+TIMES = Slot(name="time_of_day", type="categorical", values=("morning", "afternoon", "evening"))
+
+
+@pytest.mark.parametrize(
+    ("reply", "slot", "value"),
+    [
+        ("the light one", MODELS, "ultralight"),
+        ("the dev one", MODELS, "developer"),
+        ("the one", MODELS, None),
+        ("after 6pm", TIMES, None),  # a preposition begins many words: it names none
+        ("the standard one", MODELS, None),  # named outright: the value matcher's job
+    ],
+)
+def test_a_value_named_by_part_of_its_word(reply: str, slot: Slot, value: str | None) -> None:
+    found = value_by_part(reply, slot)
+    assert (found.value if found else None) == value
