@@ -64,7 +64,7 @@ def value_by_meaning(
         return None
     options = [(value, identifier_words(str(value))) for value in slot.values]
     allowed = {str(v) for v in slot.values}
-    options += [(value, title) for title, value in buttons if str(value) in allowed]
+    options += [(value, title) for title, value in _distinct(buttons) if str(value) in allowed]
     parts = spans(text, ignore)
     if not parts:
         return None
@@ -93,3 +93,19 @@ def value_by_meaning(
         f"the value {value!r}: {span!r} means {label!r} ({score:.2f}, next {runner:.2f})",
         similarity=score,
     )
+
+
+def _distinct(buttons: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Button titles without the words they all share: in "Add a card" / "Remove a card" /
+    "Change my default card", "card" tells no option apart, and "delete a saved card" would
+    mean all three about equally."""
+    if len(buttons) < 2:
+        return list(buttons)
+    shared = set.intersection(*(set(words(title)) for title, _ in buttons))
+    if not shared:
+        return list(buttons)
+    kept: list[tuple[str, Any]] = []
+    for title, value in buttons:
+        rest = " ".join(w for w in words(title) if w not in shared)
+        kept.append((rest if rest else title, value))
+    return kept

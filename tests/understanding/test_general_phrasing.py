@@ -452,3 +452,16 @@ TIMES = Slot(name="time_of_day", type="categorical", values=("morning", "afterno
 def test_a_value_named_by_part_of_its_word(reply: str, slot: Slot, value: str | None) -> None:
     found = value_by_part(reply, slot)
     assert (found.value if found else None) == value
+
+
+def test_words_every_button_shares_tell_no_option_apart() -> None:
+    """ "card" is in every title: "delete a saved card" means "Remove", not all three."""
+    actions = Slot(name="payment_action", type="categorical", values=("add", "remove", "set_default"))
+    titles = (
+        ("Add a card", "add"),
+        ("Remove a card", "remove"),
+        ("Change my default card", "set_default"),
+    )
+    found = value_by_meaning("delete a saved card", actions, titles)
+    assert found is not None
+    assert found.value == "remove"
