@@ -101,7 +101,8 @@ def _distinct(buttons: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
     mean all three about equally."""
     if len(buttons) < 2:
         return list(buttons)
-    shared = set.intersection(*(set(words(title)) for title, _ in buttons))
+    titles = [set(words(title)) for title, _ in buttons]
+    shared: set[str] = titles[0].intersection(*titles[1:])
     if not shared:
         return list(buttons)
     kept: list[tuple[str, Any]] = []

@@ -141,7 +141,7 @@ def _with_value_evidence(
     asked = situation.asked.slot if situation.asked is not None else None
     # A value of the question being asked is about that question ("what does physiotherapy
     # mean?" at "what kind of appointment?"), not evidence for another flow offering it too.
-    answers = {normalize(str(v)) for v in asked.values} if asked is not None else set()
+    answers: set[str] = {normalize(str(v)) for v in asked.values} if asked is not None else set()
     boosted: list[Candidate] = []
     for position, candidate in enumerate(candidates):
         if position < _EVIDENCE_CANDIDATES and candidate.score > 0:

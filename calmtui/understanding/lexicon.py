@@ -177,10 +177,28 @@ class Correction:
 # Contractions typed without their apostrophe ("dont", "thats right", "lets do it").
 _UNAPOSTROPHED = {
     w.replace("'", ""): w
-    for w in (
-        "don't doesn't didn't isn't wasn't won't can't couldn't wouldn't shouldn't haven't "
-        "hasn't aren't that's it's let's i'm i've what's there's"
-    ).split()
+    for w in [
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "wasn't",
+        "won't",
+        "can't",
+        "couldn't",
+        "wouldn't",
+        "shouldn't",
+        "haven't",
+        "hasn't",
+        "aren't",
+        "that's",
+        "it's",
+        "let's",
+        "i'm",
+        "i've",
+        "what's",
+        "there's",
+    ]
 }
 
 

@@ -389,27 +389,11 @@ def _typed_answer(
     if lexicon.small_talk_kind(tokens) == "asks to wait":
         return None  # "one moment please" is not one of anything: chit-chat (rule 7)
     if slot.type != "bool" and lexicon.asks_wh_question(message):
-        # "what does physiotherapy mean?" names a value but asks: a digression (rule 7) — not
-        # to another flow that merely offers the same value.
-        if other is None or not _offers_an_asked_value(other, slot, asked, context):
-            return None
-        if knowledge_search(context.project):
-            return Decision([KnowledgeAnswer()], ["a question about the values asked for"])
-        return Decision(
-            [CannotHandle()],
-            [f"a question about the values asked for, not an answer for {asked.name!r}; "
-             f"{other.flow_id!r} only offers one of them too"],
-        )  # fmt: skip
+        return _question_about_values(other, slot, asked, context)
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
     if filled is None and slot.type == "categorical":
-        filled = value_by_meaning(
-            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
-        )
-    if filled is None and slot.type == "categorical":
-        filled = value_by_alternative(
-            message, _question_text(asked, context), slot, buttons
-        ) or value_by_part(message, slot)
+        filled = _categorical_reading(message, slot, buttons, asked, context)
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None and slot.type == "float":
@@ -473,6 +457,40 @@ def _another_flow_wins(
         return False  # "apply my financial aid": a value another flow also offers
     asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
     return asking is None or other.score > asking.score
+
+
+def _question_about_values(
+    other: Candidate | None, slot: Slot, asked: AskedSlot, context: UnderstandingContext
+) -> Decision | None:
+    """ "what does physiotherapy mean?" names a value but asks: a digression (rule 7, None) —
+    not to another flow that merely offers the same value."""
+    if other is None or not _offers_an_asked_value(other, slot, asked, context):
+        return None
+    if knowledge_search(context.project):
+        return Decision([KnowledgeAnswer()], ["a question about the values asked for"])
+    return Decision(
+        [CannotHandle()],
+        [f"a question about the values asked for, not an answer for {asked.name!r}; "
+         f"{other.flow_id!r} only offers one of them too"],
+    )  # fmt: skip
+
+
+def _categorical_reading(
+    message: str,
+    slot: Slot,
+    buttons: Sequence[tuple[str, Any]],
+    asked: AskedSlot,
+    context: UnderstandingContext,
+) -> Filled | None:
+    """A value the answer means, the alternative of the question it echoes, or a value named by
+    part of its word — when no value or button is named."""
+    return (
+        value_by_meaning(
+            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
+        )
+        or value_by_alternative(message, _question_text(asked, context), slot, buttons)
+        or value_by_part(message, slot)
+    )
 
 
 def _offers_an_asked_value(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from calmtui.understanding.text import ANALYZER, stem
+from calmtui.understanding.text import ANALYZER, stem, word_set
 
 GAP = 3  # words allowed between a verb and its particle ("send the blue jeans back")
 
@@ -25,18 +25,22 @@ def _forms(*verbs: str) -> str:
     return "|".join(verbs)
 
 
+_RETURNED = "|".join(
+    word_set(
+        "send sends sent sending take takes took taken taking bring brings brought bringing "
+        "give gives gave given giving ship shipped post posted mail mailed"
+    )
+)
 # (verb forms, particles, the one verb). Order matters: "call back" before "<verb> back".
 _PHRASAL: tuple[tuple[str, str, str], ...] = (
     (_forms("call", "calls", "called", "calling", "ring", "rang", "phone"), "back", "callback"),
-    (
-        _forms("send", "sends", "sent", "sending", "take", "takes", "took", "taken", "taking",
-               "bring", "brings", "brought", "bringing", "give", "gives", "gave", "given",
-               "giving", "ship", "shipped", "post", "posted", "mail", "mailed"),
-        "back",
-        "return",
-    ),  # fmt: skip
+    (_RETURNED, "back", "return"),
     (_forms("sign", "signs", "signed", "signing"), "up", "register"),
-    (_forms("hand", "hands", "handed", "handing", "turn", "turned", "send", "sent"), "in", "submit"),
+    (
+        _forms("hand", "hands", "handed", "handing", "turn", "turned", "send", "sent"),
+        "in",
+        "submit",
+    ),
     (_forms("fill", "fills", "filled", "filling"), "in|out", "complete"),
     (_forms("drop", "drops", "dropped", "dropping"), "off", "deliver"),
     (_forms("pick", "picks", "picked", "picking"), "up", "collect"),

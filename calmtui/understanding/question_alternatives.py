@@ -33,7 +33,9 @@ _SPLIT = re.compile(r"\s*(?:,\s*)?\bor\b\s*|\s*,\s*", re.IGNORECASE)
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
 
 
-def alternatives(question: str, slot: Slot, buttons: Sequence[tuple[str, Any]]) -> list[tuple[Any, frozenset[str]]]:
+def alternatives(
+    question: str, slot: Slot, buttons: Sequence[tuple[str, Any]]
+) -> list[tuple[Any, frozenset[str]]]:
     """(value, the alternative's words) for each alternative of the question, or [] when the
     question does not offer one alternative per value."""
     if not slot.values or _OR.search(question) is None:
@@ -69,7 +71,8 @@ def value_by_alternative(
     offered = alternatives(question, slot, buttons)
     if not offered:
         return None
-    common = frozenset.intersection(*(words for _, words in offered))
+    sets = [said_words for _, said_words in offered]
+    common: frozenset[str] = sets[0].intersection(*sets[1:])
     said = set(content_tokens(message)) - common
     shared = sorted(((len(said & words), i) for i, (_, words) in enumerate(offered)), reverse=True)
     if not shared or shared[0][0] == 0 or (len(shared) > 1 and shared[1][0] == shared[0][0]):

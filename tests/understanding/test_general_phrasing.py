@@ -21,6 +21,7 @@ from calmtui.understanding import lexicon
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_matching import rank_flows
+from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.phrasal_verbs import one_verb
 from calmtui.understanding.question_alternatives import (
     alternatives,
@@ -28,7 +29,6 @@ from calmtui.understanding.question_alternatives import (
     value_by_part,
 )
 from calmtui.understanding.text import words
-from calmtui.understanding.offline import OfflineGenerator
 from tests.understanding.conftest import converse, load
 
 SPECIALTIES = Slot(
@@ -303,9 +303,7 @@ async def test_at_the_seating_question(
 
 
 def _normalised(commands: tuple[object, ...]) -> list[object]:
-    return [
-        ("set_slot", c.name, str(c.value)) if isinstance(c, SetSlot) else c for c in commands
-    ]
+    return [("set_slot", c.name, str(c.value)) if isinstance(c, SetSlot) else c for c in commands]
 
 
 @pytest.mark.parametrize(
@@ -435,7 +433,9 @@ flows:
     assert last.commands == (SetSlot(name="visit_type", value="in_person"),), last.notes
 
 
-MODELS = Slot(name="laptop_model", type="categorical", values=("standard", "developer", "ultralight"))
+MODELS = Slot(
+    name="laptop_model", type="categorical", values=("standard", "developer", "ultralight")
+)
 TIMES = Slot(name="time_of_day", type="categorical", values=("morning", "afternoon", "evening"))
 
 
@@ -456,7 +456,9 @@ def test_a_value_named_by_part_of_its_word(reply: str, slot: Slot, value: str | 
 
 def test_words_every_button_shares_tell_no_option_apart() -> None:
     """ "card" is in every title: "delete a saved card" means "Remove", not all three."""
-    actions = Slot(name="payment_action", type="categorical", values=("add", "remove", "set_default"))
+    actions = Slot(
+        name="payment_action", type="categorical", values=("add", "remove", "set_default")
+    )
     titles = (
         ("Add a card", "add"),
         ("Remove a card", "remove"),
