@@ -552,8 +552,8 @@ def _not_a_text_answer(
     ("what can you do" is not a name) — unless the slot says any sentence will do."""
     if lexicon.small_talk_kind(tokens) is not None and len(tokens) <= 2:
         return True
-    if lexicon.is_question(message) and knowledge_search(context.project):
-        return True
+    if lexicon.question_kind(message) == "information" and knowledge_search(context.project):
+        return True  # "what are your opening hours" (with or without its '?')
     return lexicon.asks_something(message) and not lexicon.expects_free_text(
         asked.name, asked.step.description if asked.step else None
     )

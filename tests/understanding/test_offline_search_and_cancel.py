@@ -163,6 +163,19 @@ async def test_an_information_question_is_searched_not_the_nearest_flow(
     assert found == [(KnowledgeAnswer(),)]
 
 
+async def test_at_a_free_text_question_an_information_question_is_searched(
+    tmp_path: Path,
+) -> None:
+    """ "In a sentence, what is going wrong?" takes any sentence, but not a question about the
+    business (searched, with or without its '?'); a question about the user's own things is the
+    answer."""
+    project = tickets(tmp_path)
+    found = await commands_for(project, "open a ticket", "what are your opening hours")
+    assert found[1] == (KnowledgeAnswer(),)
+    found = await commands_for(project, "open a ticket", "why is my internet so slow")
+    assert found[1] == (SetSlot(name="issue", value="why is my internet so slow"),)
+
+
 async def test_requests_and_questions_about_the_users_own_things_still_start_flows(
     tmp_path: Path,
 ) -> None:
