@@ -36,11 +36,12 @@ PASS_FLOOR = {
     "restaurant": 17, "retail": 15, "university": 21,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
-    "telecom": 7, "insurance": 9, "travel": 11, "energy": 7, "health": 8, "helpdesk": 12,
-    "restaurant": 8, "retail": 8, "university": 14,
+    "telecom": 7, "insurance": 9, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
+    "restaurant": 8, "retail": 9, "university": 14,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
-# travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248.
+# travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
+# 182; after round 3, 188 (words only: 84, then 87).
 
 
 def run_offline(
