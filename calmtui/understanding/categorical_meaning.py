@@ -5,8 +5,12 @@ Each allowed value is described by its own words (`water_damage` -> "water damag
 titles of the question's buttons that set it. The message is cut into short spans (one to four
 words, not only function words), and a value scores the best cosine between one of its
 descriptions and one span, in the embedded model (`semantic_model`). The best value is taken
-only when it is clearly meant: at least `MIN_SIMILARITY`, and `MIN_MARGIN` ahead of the next
-value — "I have to put in a claim" names no kind of claim, and nothing is set.
+only when it is clearly meant: at least `MIN_SIMILARITY`, `MIN_MARGIN` ahead of the other
+values on the span that means it, and still ahead (by a quarter of that) of any value another
+span means — "I have to put in a claim" names no kind of claim, and nothing is set. The contrast
+is measured on the span because generic words ("specialist", "doctor") mean every value a little:
+in "a heart specialist", 'heart' means cardiology clearly while 'specialist' is closest to the
+dentist's button; a margin over the best of all spans would reject the value 'heart' states.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ def value_by_meaning(
         return None
     options = [(value, identifier_words(str(value))) for value in slot.values]
     allowed = {str(v) for v in slot.values}
-    options += [(value, title) for title, value in buttons if str(value) in allowed]
+    options += [(value, title) for title, value in _distinct(buttons) if str(value) in allowed]
     parts = spans(text, ignore)
     if not parts:
         return None
@@ -74,7 +78,14 @@ def value_by_meaning(
     ranked = sorted(best.items(), key=lambda item: -item[1][0])
     top_value, (score, span, label) = ranked[0]
     runner = ranked[1][1][0] if len(ranked) > 1 else 0.0
-    if score < min_similarity or score - runner < min_margin:
+
+    def clear(value: str, found: tuple[float, str, str]) -> bool:
+        """Is `value` meant clearly by its span: similar enough, and ahead of the others there?"""
+        row = parts.index(found[1])
+        rivals = [float(similarity[row, c]) for c, (v, _) in enumerate(options) if str(v) != value]
+        return found[0] >= min_similarity and found[0] - max(rivals, default=0.0) >= min_margin
+
+    if not clear(top_value, ranked[0][1]) or score - runner < min_margin / 4:
         return None
     value = next(v for v in slot.values if str(v) == top_value)
     return Filled(
@@ -82,3 +93,20 @@ def value_by_meaning(
         f"the value {value!r}: {span!r} means {label!r} ({score:.2f}, next {runner:.2f})",
         similarity=score,
     )
+
+
+def _distinct(buttons: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Button titles without the words they all share: in "Add a card" / "Remove a card" /
+    "Change my default card", "card" tells no option apart, and "delete a saved card" would
+    mean all three about equally."""
+    if len(buttons) < 2:
+        return list(buttons)
+    titles = [set(words(title)) for title, _ in buttons]
+    shared: set[str] = titles[0].intersection(*titles[1:])
+    if not shared:
+        return list(buttons)
+    kept: list[tuple[str, Any]] = []
+    for title, value in buttons:
+        rest = " ".join(w for w in words(title) if w not in shared)
+        kept.append((rest if rest else title, value))
+    return kept

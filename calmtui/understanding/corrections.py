@@ -175,12 +175,9 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     """The latest candidate slot whose type the value fits."""
     slots = situation.index.slots
     typed = [(name, slots[name]) for name in candidates]
-    if find_numbers(text):
-        for name, slot in typed:
-            if slot.type == "float":
-                filled = fill_slot(slot, text)
-                if filled is not None:
-                    return name, filled
+    numbered = _by_time(text, typed, situation) or _by_number(text, typed)
+    if numbered is not None:
+        return numbered
     for name, slot in typed:
         if slot.type == "categorical" and (filled := categorical_value(slot, text)) is not None:
             return name, filled
@@ -201,4 +198,34 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
             return dated[0], Filled(value, "the corrected date")
     for name, _ in texts:
         return name, Filled(value, "the corrected text")
+    return None
+
+
+def _by_time(
+    text: str, typed: list[tuple[str, Slot]], situation: Situation
+) -> tuple[str, Filled] | None:
+    """ "make that 7:30": the slot that holds a time, not the number slot (7 guests)."""
+    said = entities.times(text)
+    if not said:
+        return None
+    steps = situation.index.collect_steps(situation.active_flow or "")
+    timed = [
+        name
+        for name, slot in typed
+        if slot.type in ("text", "any") and profile(name, steps).has("time")
+    ]
+    if not timed:
+        return None
+    return timed[0], Filled(said[0].text, f"the corrected time {said[0].text!r}")
+
+
+def _by_number(text: str, typed: list[tuple[str, Slot]]) -> tuple[str, Filled] | None:
+    """The latest number slot the number fits."""
+    if not find_numbers(text):
+        return None
+    for name, slot in typed:
+        if slot.type == "float":
+            filled = fill_slot(slot, text)
+            if filled is not None:
+                return name, filled
     return None

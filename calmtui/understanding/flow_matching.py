@@ -8,7 +8,8 @@
      against every flow; a word only the flow's questions use counts half), and
    * *best phrase*: the cosine between the message and the flow's closest request phrase (name,
      description, example), which keeps one shared word ("money") from looking like a match.
-   Misspelt words ("balnce") are mapped to the nearest vocabulary word with the same first
+   Phrasal verbs are read as the one verb the project uses ("send it back": return;
+   `phrasal_verbs`). Misspelt words ("balnce") are mapped to the nearest vocabulary word with the same first
    letter first (rapidfuzz; the lookup does not grow with the whole vocabulary).
 3. *Meaning*: the embedded model (`semantic_index`) scores the flows closest in meaning, and the
    word candidates, by the cosine with their best phrase — "I lost my card" meets "replace a
@@ -34,6 +35,7 @@ from rapidfuzz.distance import OSA
 from calmtui.understanding.entities import without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
 from calmtui.understanding.lexicon import asks_status, withdraws
+from calmtui.understanding.phrasal_verbs import one_verb
 from calmtui.understanding.text import content_tokens, normalize, stem
 
 CANDIDATES = 8
@@ -83,6 +85,7 @@ def rank_flows(
         return [_exact(catalog.by_id[f], normalized) for f in exact][:limit]
     if not content_tokens(text):
         return _whole_phrase(normalized, catalog, allowed, limit)
+    text = one_verb(text, lambda token: token in catalog.index.idf)  # "send it back": return
     query = _query_tokens(text, catalog)
     if query and withdraws(text) and CANCEL in catalog.index.idf:
         query.append(CANCEL)  # "we can't make it tonight anymore"

@@ -59,14 +59,14 @@ def start_or_give_up(
     catalog: FlowCatalog,
     situation: Situation,
 ) -> Decision:
-    question = lexicon.is_question(message) and knowledge_search(situation.index.project)
+    kind = lexicon.question_kind(message) if knowledge_search(situation.index.project) else None
     if situation.active_flow is not None:
         # A digression from a running flow asks for another one: starting the flow that is
         # already running would only restart it.
         candidates = [c for c in candidates if c.flow_id != situation.active_flow]
     candidates = _with_reference_evidence(message, candidates, catalog, situation)
     candidates = _with_value_evidence(message, candidates, catalog, situation)
-    decision = _decide(message, tokens, candidates, catalog, situation, question=question)
+    decision = _decide(message, tokens, candidates, catalog, situation, question=kind)
     decision.candidates = candidates
     return decision
 
@@ -78,14 +78,20 @@ def _decide(
     catalog: FlowCatalog,
     situation: Situation,
     *,
-    question: bool,
+    question: str | None,
 ) -> Decision:
-    choice = choose(candidates, searchable_question=question)
+    """`question`: the message's `lexicon.question_kind` in a project with knowledge search
+    (None without one): an information question starts a flow only when one matches about as
+    clearly as words alone would need; any question no flow handles is searched."""
+    if lexicon.small_talk_kind(tokens) == "asks to wait":
+        # "hold on" asks for nothing, whatever flow shares its words ("hold a table").
+        return Decision([ChitChat()], ["asks to wait: no request"])
+    choice = choose(candidates, searchable_question=question == "information")
     if choice.kind == "none":
-        if question:
+        if question is not None:
             return Decision(
                 [KnowledgeAnswer()],
-                [f"a question no flow handles: knowledge search; {choice.note}"],
+                [f"a question no flow handles ({question}): knowledge search; {choice.note}"],
             )
         if lexicon.small_talk_kind(tokens) is not None:
             return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
@@ -132,6 +138,10 @@ def _with_value_evidence(
         return candidates
     if candidates[0].score >= thresholds_for(candidates).start:
         return candidates
+    asked = situation.asked.slot if situation.asked is not None else None
+    # A value of the question being asked is about that question ("what does physiotherapy
+    # mean?" at "what kind of appointment?"), not evidence for another flow offering it too.
+    answers: set[str] = {normalize(str(v)) for v in asked.values} if asked is not None else set()
     boosted: list[Candidate] = []
     for position, candidate in enumerate(candidates):
         if position < _EVIDENCE_CANDIDATES and candidate.score > 0:
@@ -140,6 +150,7 @@ def _with_value_evidence(
                 for name, filled in _values_for(message, candidate, catalog, situation)
                 if situation.index.slots[name].type == "categorical"
                 and (filled.similarity is None or filled.similarity >= EVIDENCE_SIMILARITY)
+                and normalize(str(filled.value)) not in answers
             ]
             if meant:
                 candidate = replace(

@@ -67,6 +67,17 @@ _SMALL_TALK = frozenset(
         "you're great", "nice", "cool", "great", "awesome", "lol", "haha",
     }
 )  # fmt: skip
+# Asking the assistant to wait: no request, and never an answer ("hold on" is not a request to
+# hold a table, "one moment please" is not one guest).
+_HOLD = frozenset(
+    {
+        "hold on", "hang on", "one sec", "one second", "one moment", "just a sec",
+        "just a second", "just a moment", "just a minute", "give me a sec", "give me a second",
+        "give me a moment", "give me a minute", "wait a sec", "wait a second", "wait a moment",
+        "wait a minute", "bear with me", "hold on a sec", "hang on a sec", "hold on a second",
+        "hang on a second", "hold on a moment", "hang on a moment",
+    }
+)  # fmt: skip
 # Asking what the assistant can do: at a question, a digression (the capabilities flow, or the
 # chit-chat pattern), never an answer.
 _HELP = frozenset(
@@ -113,7 +124,10 @@ _NO_FIRST = word_set("no nope nah")
 _YES_LAST = word_set("yes yeah yep yup please")
 _NO_LAST = word_set("no nope nah")
 _SUCCESS = word_set("worked works working fixed sorted solved resolved")
-_NEGATIONS = word_set("not no never still nothing isn't wasn't doesn't didn't hasn't won't can't")
+_NEGATIONS = word_set(
+    "not no never still nothing isn't wasn't doesn't didn't hasn't won't can't "
+    "isnt wasnt doesnt didnt hasnt wont cant dont don't"
+)
 _STILL_BROKEN = ("still the same", "still not", "still broken", "didn't work", "did not work")
 _SHORT_REPLY = 8
 _HEDGES = word_set("actually hmm hm ah wait erm er honestly")
@@ -160,8 +174,37 @@ class Correction:
     contrast: bool = False  # only "X, not Y" says so: Y must be a value the flow holds
 
 
+# Contractions typed without their apostrophe ("dont", "thats right", "lets do it").
+_UNAPOSTROPHED = {
+    w.replace("'", ""): w
+    for w in [
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "wasn't",
+        "won't",
+        "can't",
+        "couldn't",
+        "wouldn't",
+        "shouldn't",
+        "haven't",
+        "hasn't",
+        "aren't",
+        "that's",
+        "it's",
+        "let's",
+        "i'm",
+        "i've",
+        "what's",
+        "there's",
+    ]
+}
+
+
 def _core(words: list[str]) -> str:
     """The message without filler words at either end (all of it when it is only fillers)."""
+    words = [_UNAPOSTROPHED.get(w, w) for w in words]
     if len(words) > 2 and words[-2:] == ["thank", "you"]:
         words = words[:-2]
     start, end = 0, len(words)
@@ -225,6 +268,86 @@ def withdraws(text: str) -> bool:
     return _WITHDRAWS.search(text.translate(_APOSTROPHES)) is not None
 
 
+# Giving up what is being done right now: "I don't want to do this anymore", "I don't want to
+# continue", "I'd rather not go on with it". "this", "it", "continue" point at the running flow,
+# not at one of the user's things ("I don't want my order anymore" asks a cancel flow).
+_QUITS = re.compile(
+    r"\b(?:don'?t|do\s+not|no\s+longer|not)\s+(?:want|wish|need)\s+to\s+"
+    r"(?:do\s+(?:this|it|that)|continue|go\s+on|carry\s+on|proceed|finish\s+(?:this|it))\b"
+    r"|\b(?:don'?t|do\s+not)\s+want\s+(?:this|it|that)\s+any\s?more\b"
+    r"|\b(?:rather|prefer)\s+not\s+(?:to\s+)?(?:continue|go\s+on|proceed|do\s+(?:this|it))\b",
+    re.IGNORECASE,
+)
+
+
+def quits_current(text: str) -> bool:
+    """Does the message give up what is being done now ("I don't want to do this anymore")?"""
+    return _QUITS.search(text.translate(_APOSTROPHES)) is not None
+
+
+# Asking what may be answered, while a question with options is asked: "what are the options?",
+# "what options are there", "which ones can I choose from?".
+_ASKS_OPTIONS = re.compile(
+    r"^\s*(?:so\s+|and\s+|um+\s+|hmm+\s+)?(?:what|which)\s+(?:are\s+)?(?:the\s+|my\s+|your\s+)?"
+    r"(?:options|choices|ones)\b"
+    r"|^\s*what\s+(?:options|choices)\s+(?:are\s+there|do\s+i\s+have|have\s+i\s+got)\b"
+    r"|^\s*what\s+can\s+i\s+(?:choose|pick|select)\b"
+    r"|^\s*(?:which|what)\s+(?:ones?\s+)?(?:can|do)\s+i\s+(?:choose|pick)\s+from\b"
+    r"|^\s*(?:what|which)\s+(?:are\s+)?(?:the\s+)?(?:options|choices)\s+again\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_options(text: str) -> bool:
+    """Does the message ask which answers there are ("what are the options?")?"""
+    return _ASKS_OPTIONS.search(text.translate(_APOSTROPHES)) is not None
+
+
+# Saying any answer will do: "I don't mind", "either is fine", "whatever is free".
+_INDIFFERENT = re.compile(
+    r"^\s*(?:(?:oh|um+|hmm+|well|honestly|tbh)[\s,]+)?"
+    r"(?:i\s+)?(?:(?:do\s+not|don'?t|dont)\s+(?:mind|care)|(?:it\s+)?(?:does\s+not|doesn'?t|doesnt)\s+"
+    r"matter|no\s+preference|not\s+fussed|either(?:\s+(?:one|way))?|any(?:\s+(?:one|of\s+them))?"
+    r"|whatever|whichever|up\s+to\s+you|you\s+(?:choose|pick|decide)|surprise\s+me|no\s+matter)"
+    r"(?:[\s,]+(?:is|are|would\s+be|will\s+do|works?)?\s*(?:fine|ok|okay|good|great|free|available|"
+    r"really|at\s+all|either\s+way|thanks|thank\s+you|please|one|of\s+them|to\s+me|is\s+fine)?)*"
+    r"[\s.!]*$",
+    re.IGNORECASE,
+)
+# Categorical values that mean "any will do".
+_ANY_VALUES = frozenset(
+    {"no preference", "any", "either", "flexible", "anytime", "any time", "anywhere",
+     "whichever", "no matter", "dont mind", "doesnt matter", "not fussed", "whatever",
+     "any available", "first available"}
+)  # fmt: skip
+
+
+def is_indifferent(text: str) -> bool:
+    """Does the whole message say that any answer will do?"""
+    return _INDIFFERENT.match(text.translate(_APOSTROPHES)) is not None
+
+
+def means_any(value: str) -> bool:
+    """Is a categorical value (its words) the one for "any will do" ("no_preference", "any")?"""
+    return " ".join(words(value.replace("_", " ").replace("'", ""))) in _ANY_VALUES
+
+
+_ABOUT_A_VALUE = re.compile(r"^\s*(?:what|how)\s+about\b|^\s*what\s+if\b", re.IGNORECASE)
+
+
+def asks_wh_question(text: str) -> bool:
+    """A wh-question about something ("what does physiotherapy mean?", "which is cheaper?"):
+    asking, not answering — unlike "what about Friday?" / "how about video?", which offer a
+    value."""
+    tokens = words(text)
+    return (
+        len(tokens) >= 2
+        and tokens[0] in _WH_WORDS
+        and _ABOUT_A_VALUE.match(text.translate(_APOSTROPHES)) is None
+        and question_kind(text) == "information"
+    )
+
+
 # Asking how something stands: "where's my claim at?", "what's happening with my flight",
 # "any news on INC0012345?", "has my order shipped?".
 _ASKS_STATUS = re.compile(
@@ -266,6 +389,41 @@ def asks_something(text: str) -> bool:
     return len(tokens) >= 2 and tokens[0] in _WH_WORDS
 
 
+# Words that make a question about the user's own things ("where is my order?"): a request for a
+# flow that looks it up, not a question for the knowledge base.
+_PERSONAL = word_set("my me mine our ours myself i'm i've i'd")
+_AUXILIARIES = word_set("do does did is are was were will can could would should may have has")
+# "is there parking", "do you ship to Canada", "can I pay by card": an auxiliary, then a subject.
+_SUBJECTS = word_set("you there it the they we i this that your any")
+# "can you reset ...", "could I get ...": requests written as questions.
+_REQUEST_MODALS = word_set("can could would will may")
+_REQUEST_SUBJECTS = word_set("you i we")
+
+
+def question_kind(text: str) -> str | None:
+    """What kind of question the message is, with or without its '?':
+
+    * 'information' — about the business or the world ("what are your opening hours",
+      "do you ship to Canada?", "is there parking"): a knowledge base answers it;
+    * 'request' — about the user's own things or a request phrased as a question ("where is my
+      order?", "can you reset my password", "could I get a refund?"): a flow should;
+    * None — not a question ("I want to return a jacket").
+    """
+    tokens = words(text)
+    if not tokens:
+        return None
+    aux_question = (
+        len(tokens) >= 3 and tokens[0] in _AUXILIARIES and tokens[1] in _SUBJECTS
+    )  # "do you ship to Canada" needs no '?'
+    if not (is_question(text) or asks_something(text) or aux_question):
+        return None
+    if _PERSONAL & set(tokens):
+        return "request"
+    if tokens[0] in _REQUEST_MODALS and len(tokens) > 1 and tokens[1] in _REQUEST_SUBJECTS:
+        return "request"
+    return "information"
+
+
 # Text slots that may well be answered with a question ("what is your question?").
 _FREE_TEXT_WORDS = word_set(
     "question questions query message feedback comment comments issue problem reason details "
@@ -305,6 +463,8 @@ def small_talk_kind(words: list[str]) -> str | None:
         return "thanks"
     if core in _SMALL_TALK:
         return "small talk"
+    if core in _HOLD:
+        return "asks to wait"
     if core in _HELP:
         return "asks for help"
     return None
@@ -313,10 +473,12 @@ def small_talk_kind(words: list[str]) -> str | None:
 def yes_no(words: list[str]) -> tuple[bool, bool] | None:
     """(value, whole_message): True/False for yes/no phrasing, and whether the whole message was
     the answer (False when only its first word was, as in "yes, and also ...")."""
+    words = [_UNAPOSTROPHED.get(w, w) for w in words]
     core = _core(words)
-    if core in _YES_PHRASES:
+    whole = " ".join(words)
+    if core in _YES_PHRASES or whole in _YES_PHRASES:
         return True, True
-    if core in _NO_PHRASES:
+    if core in _NO_PHRASES or whole in _NO_PHRASES:
         return False, True
     if 1 < len(words) <= _SHORT_REPLY:
         if words[-1] in _NO_LAST:

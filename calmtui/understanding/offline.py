@@ -32,6 +32,7 @@ from calmtui.core.commands import (
     CancelFlow,
     CannotHandle,
     HumanHandoff,
+    KnowledgeAnswer,
     RepeatBotMessages,
     SetSlot,
     SkipQuestion,
@@ -64,6 +65,7 @@ from calmtui.understanding.follow_up_values import more_in_a_yes
 from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
 from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
+from calmtui.understanding.question_alternatives import value_by_alternative, value_by_part
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
 from calmtui.understanding.slot_filling import (
@@ -173,6 +175,8 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     tokens = words(message)
     if asked is not None and (exact := _exact_answer(message, asked, context)) is not None:
         return set_slot(asked.name, exact)
+    if asked is not None and (options := _about_the_options(message, asked, context)) is not None:
+        return options
     candidates = rank_flows(message, catalog, allowed=situation.can_start)
     repair = _repair(message, tokens, candidates, catalog, situation)
     if repair is not None:
@@ -249,6 +253,26 @@ def _exact_answer(message: str, asked: AskedSlot, context: UnderstandingContext)
     return None
 
 
+def _about_the_options(
+    message: str, asked: AskedSlot, context: UnderstandingContext
+) -> Decision | None:
+    """ "what are the options?" at a question with options asks to hear them again; "I don't
+    mind" / "either is fine" picks the slot's value for any ("no_preference", "any")."""
+    slot = asked.slot
+    if slot is None:
+        return None
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    if lexicon.asks_for_options(message) and (buttons or slot.type in ("categorical", "bool")):
+        return Decision(
+            [RepeatBotMessages()], [f"asked which answers there are for {asked.name!r}"]
+        )
+    if slot.type == "categorical" and lexicon.is_indifferent(message):
+        anything = [v for v in slot.values if lexicon.means_any(str(v))]
+        if len(anything) == 1:
+            return set_slot(asked.name, Filled(anything[0], f"any will do: {anything[0]!r}"))
+    return None
+
+
 # -- 3. conversation repair -----------------------------------------------------------------------
 
 
@@ -264,6 +288,10 @@ def _repair(
     ) and not _answers_yes_no(tokens, situation)
     if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
+    if situation.active_flow is not None and lexicon.quits_current(message):
+        return Decision(
+            [CancelFlow()], [f"gives up what is being done now ({situation.active_flow!r})"]
+        )
     if situation.asked is not None and lexicon.is_skip(tokens):
         return Decision([SkipQuestion()], ["skip phrasing"])
     if lexicon.is_repeat(tokens):
@@ -358,12 +386,14 @@ def _typed_answer(
     `match`: the asked slot, the ranked flows and the thresholds in force."""
     slot, candidates, limits = match
     other = _other_flow(candidates, situation)
+    if lexicon.small_talk_kind(tokens) == "asks to wait":
+        return None  # "one moment please" is not one of anything: chit-chat (rule 7)
+    if slot.type != "bool" and lexicon.asks_wh_question(message):
+        return _question_about_values(other, slot, asked, context)
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     filled = fill_slot(slot, message, buttons)
     if filled is None and slot.type == "categorical":
-        filled = value_by_meaning(
-            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
-        )
+        filled = _categorical_reading(message, slot, buttons, asked, context)
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None and slot.type == "float":
@@ -388,7 +418,11 @@ def _typed_answer(
             [f"not a {slot.type} answer for {asked.name!r}; a correction of {fixed[0]!r}: "
              f"{fixed[1].how}"],
         )  # fmt: skip
-    no_flow = other is None or other.score < limits.start
+    # At a choice among values, a short reply is an attempt to choose: another flow starts from
+    # it only as clearly as from a reply to a free-text question ("I'll come in" at "come in, or
+    # video?" is not a request to check test results that "come back").
+    bar = limits.digression if slot.type == "categorical" else limits.start
+    no_flow = other is None or other.score < bar
     if slot.type == "bool" and find_numbers(message):
         return Decision(
             [CannotHandle()],
@@ -423,6 +457,61 @@ def _another_flow_wins(
         return False  # "apply my financial aid": a value another flow also offers
     asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
     return asking is None or other.score > asking.score
+
+
+def _question_about_values(
+    other: Candidate | None, slot: Slot, asked: AskedSlot, context: UnderstandingContext
+) -> Decision | None:
+    """ "what does physiotherapy mean?" names a value but asks: a digression (rule 7, None) —
+    not to another flow that merely offers the same value."""
+    if other is None or not _offers_an_asked_value(other, slot, asked, context):
+        return None
+    if knowledge_search(context.project):
+        return Decision([KnowledgeAnswer()], ["a question about the values asked for"])
+    return Decision(
+        [CannotHandle()],
+        [f"a question about the values asked for, not an answer for {asked.name!r}; "
+         f"{other.flow_id!r} only offers one of them too"],
+    )  # fmt: skip
+
+
+def _categorical_reading(
+    message: str,
+    slot: Slot,
+    buttons: Sequence[tuple[str, Any]],
+    asked: AskedSlot,
+    context: UnderstandingContext,
+) -> Filled | None:
+    """A value the answer means, the alternative of the question it echoes, or a value named by
+    part of its word — when no value or button is named."""
+    return (
+        value_by_meaning(
+            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
+        )
+        or value_by_alternative(message, _question_text(asked, context), slot, buttons)
+        or value_by_part(message, slot)
+    )
+
+
+def _offers_an_asked_value(
+    candidate: Candidate, slot: Slot, asked: AskedSlot, context: UnderstandingContext
+) -> bool:
+    """Does the flow match through a value that the question being asked offers too?"""
+    if not _by_detail(candidate, ("value",)):
+        return False
+    phrase = candidate.meaning_phrase or candidate.phrase
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    offered = {normalize(str(v)) for v in slot.values} | {normalize(t) for t, _ in buttons}
+    return phrase is not None and normalize(phrase.text) in offered
+
+
+def _question_text(asked: AskedSlot, context: UnderstandingContext) -> str:
+    """The text of the question being asked, as the user saw it."""
+    shown = next(
+        (m for m in reversed(context.state.last_bot_messages) if m.utter_action == asked.utter),
+        None,
+    )
+    return shown.text or "" if shown is not None else ""
 
 
 def _in_days(message: str, filled: Filled, asked: AskedSlot, situation: Situation) -> Filled:
@@ -463,8 +552,8 @@ def _not_a_text_answer(
     ("what can you do" is not a name) — unless the slot says any sentence will do."""
     if lexicon.small_talk_kind(tokens) is not None and len(tokens) <= 2:
         return True
-    if lexicon.is_question(message) and knowledge_search(context.project):
-        return True
+    if lexicon.question_kind(message) == "information" and knowledge_search(context.project):
+        return True  # "what are your opening hours" (with or without its '?')
     return lexicon.asks_something(message) and not lexicon.expects_free_text(
         asked.name, asked.step.description if asked.step else None
     )

@@ -103,6 +103,108 @@ def test_cancels_first(text: str, expected: bool) -> None:
     assert lexicon.cancels_first(text) is expected
 
 
+TICKETS_CONFIG = """\
+recipe: default.v1
+language: en
+pipeline:
+  - name: SearchReadyLLMCommandGenerator
+policies:
+  - name: FlowPolicy
+  - name: EnterpriseSearchPolicy
+"""
+TICKETS_DOMAIN = """\
+slots:
+  issue:
+    type: text
+responses:
+  utter_ask_issue:
+    - text: In a sentence, what is going wrong?
+  utter_ticket_opened:
+    - text: Ticket opened.
+"""
+TICKETS_FLOWS = """\
+flows:
+  open_ticket:
+    description: Open a support ticket for a problem the user has with their broadband.
+    metadata:
+      examples:
+        - open a ticket
+        - my internet is down
+    steps:
+      - collect: issue
+      - action: utter_ticket_opened
+"""
+
+
+def tickets(tmp_path: Path) -> Project:
+    """A project with knowledge search by EnterpriseSearchPolicy (no pattern_search of its own)
+    and one transactional flow whose words ("open") an information question shares."""
+    (tmp_path / "config.yml").write_text(TICKETS_CONFIG)
+    (tmp_path / "domain.yml").write_text(TICKETS_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(TICKETS_FLOWS)
+    return load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what are your opening hours", "what are your opening hours?", "do you ship to Canada?",
+     "do you ship to Canada", "do you have a shop in Leeds?"],
+)  # fmt: skip
+async def test_an_information_question_is_searched_not_the_nearest_flow(
+    tmp_path: Path, question: str
+) -> None:
+    """At "anything else?" after a flow, and with nothing running: the knowledge command, even
+    without a '?', though "opening" shares a word with "open a ticket"."""
+    project = tickets(tmp_path)
+    found = await commands_for(project, "open a ticket", "it drops every evening", question)
+    assert found[2] == (KnowledgeAnswer(),)
+    found = await commands_for(project, question)
+    assert found == [(KnowledgeAnswer(),)]
+
+
+async def test_at_a_free_text_question_an_information_question_is_searched(
+    tmp_path: Path,
+) -> None:
+    """ "In a sentence, what is going wrong?" takes any sentence, but not a question about the
+    business (searched, with or without its '?'); a question about the user's own things is the
+    answer."""
+    project = tickets(tmp_path)
+    found = await commands_for(project, "open a ticket", "what are your opening hours")
+    assert found[1] == (KnowledgeAnswer(),)
+    found = await commands_for(project, "open a ticket", "why is my internet so slow")
+    assert found[1] == (SetSlot(name="issue", value="why is my internet so slow"),)
+
+
+async def test_requests_and_questions_about_the_users_own_things_still_start_flows(
+    tmp_path: Path,
+) -> None:
+    project = tickets(tmp_path)
+    for request in ("can you open a ticket for me?", "my internet is down", "open a ticket"):
+        found = await commands_for(project, request)
+        assert found == [(StartFlow(flow="open_ticket"),)], request
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what are your opening hours", "information"),
+        ("do you ship to Canada", "information"),
+        ("is there parking?", "information"),
+        ("How long does delivery take?", "information"),
+        ("where is my order?", "request"),
+        ("what's my balance", "request"),
+        ("can you reset the password", "request"),
+        ("could I get a refund?", "request"),
+        ("I want to return a jacket", None),
+        ("do it", None),
+        ("", None),
+    ],
+)
+def test_question_kind(text: str, kind: str | None) -> None:
+    assert lexicon.question_kind(text) == kind
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
