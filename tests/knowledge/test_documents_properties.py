@@ -25,7 +25,12 @@ def test_the_splitter_keeps_every_word_in_order_and_points_at_real_lines(
 ) -> None:
     text = "\n".join(text_lines)
     passages = split_passages(text, "docs/x.md", limit=limit)
-    assert " ".join(p.text for p in passages).split() == text.split()
+    joined = " ".join(p.text for p in passages)
+    # nothing lost, nothing invented, in order; a word longer than the limit is cut (the limit
+    # holds), so words are compared whole only when every word fits
+    assert "".join(joined.split()) == "".join(text.split())
+    if all(len(word) <= limit for word in text.split()):
+        assert joined.split() == text.split()
     count = len(text.splitlines())
     previous_end = 0
     for passage in passages:
