@@ -10,8 +10,8 @@ Targets:
      own concurrency from the cost of the HTTP/litellm client path.
 
 For 2 the wall is split into what comes before the first case — start-up, loading the project
-and the tests, and litellm's import and warm-up, which `calmtui test -u llm` starts in a
-background thread at once, so they overlap as far as one interpreter's GIL lets them — and the
+and the tests, and litellm's import and warm-up, which `calmtui test -u llm` runs at once in its LLM
+process (`calmtui/understanding/llm_process.py`), on another core — and the
 LLM turns, against the ideal (turns x 300 ms / 16). The parts are also measured apart (a
 `--collect-only` run for start-up and loading; `import litellm`, the warm-up and the first call
 in a fresh process against the same server), so the overlap shows. Each run prints its CPU time

@@ -141,7 +141,9 @@ def wait_for_litellm() -> None:
 class _Prefetch:
     """One import of litellm per process, in a daemon thread, and a warm-up per set of models
     (a later `start` with models the import thread did not have warms them in its own thread,
-    after the import)."""
+    after the import). While a test run routes its calls to the LLM process
+    (`calmtui.understanding.llm_process`), that process imports and warms instead, and `wait`
+    waits for it."""
 
     def __init__(self) -> None:
         self._threads: list[threading.Thread] = []
@@ -149,6 +151,13 @@ class _Prefetch:
         self._lock = threading.Lock()
 
     def start(self, models: tuple[ModelConfig, ...]) -> None:
+        from calmtui.understanding.llm_process import current
+
+        process = current()
+        if process is not None:  # a test run: the LLM process imports litellm and warms it
+            if models:
+                process.warm(models)
+            return
         with self._lock:
             new = tuple(m for m in models if m.litellm_model not in self._warmed)
             if self._threads and not new:
@@ -161,6 +170,11 @@ class _Prefetch:
         thread.start()
 
     def wait(self) -> None:
+        from calmtui.understanding.llm_process import current
+
+        process = current(start=False)
+        if process is not None:
+            process.sync()
         for thread in list(self._threads):
             thread.join()
 

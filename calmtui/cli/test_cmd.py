@@ -161,48 +161,54 @@ def register(app: typer.Typer) -> None:
 
         if merge_results:  # no project: the shards' result files are the input
             raise typer.Exit(merge(paths or [], json_file, junit))
-        if not collect_only:  # litellm imports while the project and the tests load
-            from calmtui.app.understanding import prefetch_litellm_early
+        from calmtui.understanding.llm_process import route_calls
 
-            prefetch_litellm_early(understanding)
+        # an LLM run calls the model from a process of its own (litellm's import overlaps loading)
+        with route_calls(not collect_only):
+            if not collect_only:  # litellm imports while the project and the tests load
+                from calmtui.app.understanding import prefetch_litellm_early
 
-        options = TestRunOptions(
-            workers=workers,
-            fail_fast=fail_fast,
-            repeat=repeat,
-            understanding=understanding,
-            coverage=coverage or coverage_output is not None,
-            coverage_output=coverage_output,
-            junit=junit,
-            json_file=json_file,
-            e2e_results=e2e_results,
-            quiet=quiet,
-            verbose=verbose and not quiet,
-        )
-        policy = policy_from_options(ignore, strict)
-        try:
-            loaded = load_from_options(project, config, domain, data, endpoints)
-            request = TestRequest(
-                root=project_root(project),
-                loaded=loaded,
-                paths=paths or [],
-                keyword=keyword,
-                last_failed=last_failed,
-                collect_only=collect_only,
-                policy=policy,
-                shard=parse_shard_option(shard),
+                prefetch_litellm_early(understanding)
+
+            options = TestRunOptions(
+                workers=workers,
+                fail_fast=fail_fast,
+                repeat=repeat,
+                understanding=understanding,
+                coverage=coverage or coverage_output is not None,
+                coverage_output=coverage_output,
+                junit=junit,
+                json_file=json_file,
+                e2e_results=e2e_results,
+                quiet=quiet,
+                verbose=verbose and not quiet,
             )
-            code = run(request, options)
-        except (typer.Exit, typer.BadParameter, KeyboardInterrupt):
-            raise
-        except BrokenPipeError:  # `calmtui test | head`: the reader left, nothing more to say
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            code = ExitCode.PROBLEMS
-        except Exception as exc:  # the command's own last line of defence (exit 3, no traceback)
-            from calmtui.cli.main import report_internal_error
+            policy = policy_from_options(ignore, strict)
+            try:
+                loaded = load_from_options(project, config, domain, data, endpoints)
+                request = TestRequest(
+                    root=project_root(project),
+                    loaded=loaded,
+                    paths=paths or [],
+                    keyword=keyword,
+                    last_failed=last_failed,
+                    collect_only=collect_only,
+                    policy=policy,
+                    shard=parse_shard_option(shard),
+                )
+                code = run(request, options)
+            except (typer.Exit, typer.BadParameter, KeyboardInterrupt):
+                raise
+            except BrokenPipeError:  # `calmtui test | head`: the reader left, nothing more to say
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                code = ExitCode.PROBLEMS
+            except (
+                Exception
+            ) as exc:  # the command's own last line of defence (exit 3, no traceback)
+                from calmtui.cli.main import report_internal_error
 
-            report_internal_error(exc, verbose=verbose)
-            code = ExitCode.INTERNAL
+                report_internal_error(exc, verbose=verbose)
+                code = ExitCode.INTERNAL
         raise typer.Exit(code)
 
 

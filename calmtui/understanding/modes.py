@@ -84,14 +84,20 @@ def make_generator(
     if choice.mode == "replay":
         inner: CompletionClient = ReplayClient(store)
     else:
-        real = client if client is not None else _litellm_client(environ)
+        real = client if client is not None else litellm_client(environ)
         inner = RecordingClient(real, store) if choice.mode == "record" else real
     return LLMCommandGenerator(
         settings, inner, template=template, mode=choice.mode, origin=choice.source, retry=retry
     )
 
 
-def _litellm_client(environ: Mapping[str, str] | None) -> CompletionClient:
+def litellm_client(environ: Mapping[str, str] | None) -> CompletionClient:
+    """litellm's client — in the LLM process while a test run routes its calls there."""
+    from calmtui.understanding.llm_process import routed_client
+
+    routed = routed_client(environ)
+    if routed is not None:
+        return routed
     from calmtui.understanding.llm import LiteLLMClient  # litellm itself is imported on first use
 
     return LiteLLMClient(environ)

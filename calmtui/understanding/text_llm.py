@@ -246,9 +246,9 @@ class LLMClients:
             replay = ReplayClient(store)
             return cls(mode=mode, completion=replay, embedding=replay)
         if client is None:
-            from calmtui.understanding.llm import LiteLLMClient
+            from calmtui.understanding.modes import litellm_client
 
-            client = LiteLLMClient(environ)
+            client = litellm_client(environ)
         real = cast(Any, client)
         inner: Any = RecordingClient(real, store) if mode == "record" else real
         return cls(mode=mode, completion=inner, embedding=inner)
