@@ -14,7 +14,8 @@ What "no key" means, per model, in this order:
 4. Providers of `PROVIDER_KEY_ENV` need one of their variables set (not blank).
 5. Any other provider: what litellm's `validate_environment` says is missing, counting only
    variables that hold keys or tokens (not `..._API_BASE`); a provider litellm does not know is
-   not checked. Only this step imports litellm (through `calmtui.understanding.llm`).
+   not checked. Only this step imports litellm (through `calmtui.understanding.llm`; in a test
+   run whose calls go to the LLM process, the process answers it).
 
 The environment is the process's, where the CLI has already put the project's `.env`.
 """
@@ -94,9 +95,14 @@ def check_key(model: ModelConfig, environ: Mapping[str, str], *, ask_litellm: bo
 
 
 def _missing_per_litellm(model: ModelConfig, environ: Mapping[str, str]) -> tuple[str, ...]:
-    from calmtui.understanding.llm import missing_environment
+    from calmtui.understanding.llm_process import current
 
-    names = missing_environment(model)
+    process = current(start=False)  # a test run asks its LLM process: no import here
+    names = process.missing_environment(model) if process is not None else None
+    if names is None:
+        from calmtui.understanding.llm import missing_environment
+
+        names = missing_environment(model)
     keys = [n for n in names if ("KEY" in n or "TOKEN" in n) and not environ.get(n, "").strip()]
     return tuple(keys)
 

@@ -84,9 +84,27 @@ class LLMProcess:
 
     def sync(self) -> None:
         """Block until the child has done everything sent so far (its import, warm-ups)."""
+        self._ask(lambda call: ("sync", call))
+
+    def missing_environment(self, model: ModelConfig) -> list[str] | None:
+        """litellm's answer to `llm.missing_environment(model)`, asked in the child (so the
+        start-up key check of an unlisted provider does not import litellm here); None when the
+        child cannot answer (ask in this process then)."""
+        status, value = self._ask(lambda call: ("missing_env", call, model))
+        return cast(list[str], value) if status == "ok" else None
+
+    def _ask(self, frame: Callable[[int], tuple[Any, ...]]) -> tuple[str, Any]:
+        """Send a request and block until it is answered (or the child is gone)."""
         done = threading.Event()
-        self._request(lambda _status, _value: done.set(), lambda call: ("sync", call))
+        answer: list[tuple[str, Any]] = []
+
+        def settle(status: str, value: Any) -> None:
+            answer.append((status, value))
+            done.set()
+
+        self._request(settle, frame)
         done.wait()
+        return answer[0]
 
     async def call(self, kind: str, client: int, request: object) -> tuple[str, Any]:
         loop = asyncio.get_running_loop()

@@ -10,6 +10,7 @@ Frames (`llm_process.read_frame` / `write_frame`: a length and a pickle) from th
 `("env", client, own, environ)` sets the environment a client reads its keys from (`own`: the
 client was given one; otherwise the environment is this process's), `("warm", models)`,
 `("sync", id)` (answered once everything sent before it is done: the parent's "ready"),
+`("missing_env", id, model)` (the key variables litellm says the model lacks: the start-up check),
 `("complete" | "embed", id, client, request)`. Answers: `("ok", id, value)` or
 `("error", id, (error class name, message, model, next step))`; `("fatal", message)` when litellm
 cannot be imported at all. Stray output of libraries goes to stderr (the parent discards it), so
@@ -95,6 +96,10 @@ class _Worker:
             warm_client(frame[1])
         elif kind == "sync":
             write_frame(self._replies, ("ok", frame[1], None))
+        elif kind == "missing_env":
+            from calmtui.understanding.llm import missing_environment
+
+            write_frame(self._replies, ("ok", frame[1], missing_environment(frame[2])))
         elif kind in ("complete", "embed"):
             task = asyncio.get_running_loop().create_task(self._call(*frame))
             self._tasks.add(task)

@@ -212,3 +212,37 @@ def _base_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k in keep} | {
         "LITELLM_LOCAL_MODEL_COST_MAP": "True"
     }
+
+
+XAI_ENDPOINTS = """\
+model_groups:
+  - id: main_llm
+    models:
+      - provider: xai
+        model: grok-2
+"""
+
+
+def test_the_start_up_key_check_of_an_unlisted_provider_asks_the_child(tmp_path: Path) -> None:
+    """A provider outside calmtui's own key table (rule 5) is checked by litellm; in a test run
+    the LLM process answers, so the test process still never imports litellm."""
+    root = write_project(tmp_path / "bank", {"endpoints.yml": XAI_ENDPOINTS})
+    (root / "tests").mkdir()
+    (root / "tests" / "cases.yml").write_text(CASES, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, "test", "-u", "llm", "-q", "tests"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**_base_env(), "NO_COLOR": "1"},
+    )
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["code"] == 2, done.stdout + done.stderr
+    assert "XAI_API_KEY" in done.stderr
+    assert outcome["litellm_here"] is False
+
+
+async def test_the_child_names_the_keys_litellm_misses(process: LLMProcess) -> None:
+    model = ModelConfig(provider="xai", model="grok-2")
+    assert await asyncio.to_thread(process.missing_environment, model) == ["XAI_API_KEY"]
