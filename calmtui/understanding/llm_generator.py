@@ -22,12 +22,12 @@ from calmtui.core.commands import ERROR_DEFAULT, Command, Error, SetSlot, StartF
 from calmtui.core.diagnostics import Diagnostic
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
 from calmtui.understanding.client import Completion, CompletionClient, CompletionRequest
-from calmtui.understanding.errors import LLMError, LLMProviderError, PromptRenderError
+from calmtui.understanding.errors import LLMError, PromptRenderError
 from calmtui.understanding.flow_catalog import catalog_for
 from calmtui.understanding.parsing import parse_reply
 from calmtui.understanding.prompt import PromptTemplate, prompt_variables
-from calmtui.understanding.redaction import redact, secret_values
 from calmtui.understanding.retrieval import Retrieved, select_flows
+from calmtui.understanding.retrying import complete_with_retries
 from calmtui.understanding.settings import GeneratorSettings, request_params
 from calmtui.understanding.situation import situation_of
 from calmtui.understanding.triggers import intent_commands
@@ -165,31 +165,20 @@ class LLMCommandGenerator:
             user_message=text,
             route=self.settings.route,
         )
-        for attempt in range(1, self.retry.attempts + 1):
-            try:
-                completion = await self.client.complete(request)
-            except LLMError as exc:
-                error = exc
-            except Exception as exc:  # a client bug must not end the conversation
-                detail = redact(f"{type(exc).__name__}: {exc}", secret_values(request.params))
-                error = LLMProviderError(detail, model=request.model_name)
-            else:
-                if completion.deployment:
-                    attempts.notes.append(f"{request.model_name}: {completion.deployment}")
-                return completion
-            if error.retryable and attempt < self.retry.attempts:
-                delay = self.retry.delay(attempt)
-                attempts.notes.append(
-                    f"{request.model_name}: {error.message}; retrying in {delay:g}s"
-                )
-                await self._sleep(delay)
-                continue
-            if not error.model:
-                error.model = request.model_name
-            attempts.failures.append(error)
-            attempts.notes.append(f"failed: {error}")
-            break
-        return None
+        outcome = await complete_with_retries(
+            self.client,
+            request,
+            attempts=self.retry.attempts,
+            delay=self.retry.delay,
+            sleep=self._sleep,
+            notes=attempts.notes,
+        )
+        if isinstance(outcome, LLMError):
+            attempts.failures.append(outcome)
+            return None
+        if outcome.deployment:
+            attempts.notes.append(f"{request.model_name}: {outcome.deployment}")
+        return outcome
 
     def _all_failed(
         self, started: float, prompt: str, attempts: _Attempts, notes: list[str]

@@ -32,6 +32,7 @@ from calmtui.understanding.client import (
 )
 from calmtui.understanding.errors import LLMError, LLMProviderError, UnderstandingConfigError
 from calmtui.understanding.redaction import redact, secret_values
+from calmtui.understanding.retrying import complete_with_retries
 from calmtui.understanding.settings import model_from_mapping
 
 DEFAULT_EMBEDDINGS = ModelConfig(provider="openai", model="text-embedding-3-large")
@@ -119,42 +120,33 @@ class TextLLM:
                 turn=turn,
                 user_message=user_message,
             )
-            for attempt in range(1, self.attempts + 1):
-                try:
-                    completion = await self.client.complete(request)
-                except LLMError as exc:
-                    error = exc
-                except Exception as exc:  # a client bug must not end the conversation
-                    detail = redact(f"{type(exc).__name__}: {exc}", secret_values(request.params))
-                    error = LLMProviderError(detail, model=request.model_name)
-                else:
-                    if completion.recording:
-                        verb = (
-                            "replayed from" if completion.source == "recording" else "recorded to"
-                        )
-                        notes.append(f"{verb} {completion.recording}")
-                    return TextAnswer(
-                        prompt=prompt,
-                        text=completion.text.strip(),
-                        model=completion.model,
-                        prompt_tokens=completion.prompt_tokens,
-                        completion_tokens=completion.completion_tokens,
-                        cost=completion.cost,
-                        latency_ms=_ms(started),
-                        notes=tuple(notes),
-                        error=None
-                        if completion.text.strip()
-                        else f"{completion.model} gave an empty reply",
-                        error_kind=None if completion.text.strip() else "empty_reply",
-                    )
-                if error.retryable and attempt < self.attempts:
-                    notes.append(f"{request.model_name}: {error.message}; retrying")
-                    await self._sleep(min(4.0, 0.5 * 2 ** (attempt - 1)))
-                    continue
-                error.model = error.model or request.model_name
-                failures.append(error)
-                notes.append(f"failed: {error}")
-                break
+            outcome = await complete_with_retries(
+                self.client,
+                request,
+                attempts=self.attempts,
+                delay=_backoff,
+                sleep=self._sleep,
+                notes=notes,
+            )
+            if isinstance(outcome, LLMError):
+                failures.append(outcome)
+                continue
+            if outcome.recording:
+                verb = "replayed from" if outcome.source == "recording" else "recorded to"
+                notes.append(f"{verb} {outcome.recording}")
+            text = outcome.text.strip()
+            return TextAnswer(
+                prompt=prompt,
+                text=text,
+                model=outcome.model,
+                prompt_tokens=outcome.prompt_tokens,
+                completion_tokens=outcome.completion_tokens,
+                cost=outcome.cost,
+                latency_ms=_ms(started),
+                notes=tuple(notes),
+                error=None if text else f"{outcome.model} gave an empty reply",
+                error_kind=None if text else "empty_reply",
+            )
         first = failures[0] if failures else LLMProviderError("no model to ask")
         message = "; ".join(map(str, failures)) or str(first)
         return TextAnswer(
@@ -256,3 +248,8 @@ class LLMClients:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
+
+
+def _backoff(attempt: int) -> float:
+    """0.5 s, 1 s, 2 s, ... at most 4 s: a text answer is worth less waiting than a command."""
+    return min(4.0, 0.5 * 2 ** (attempt - 1))
