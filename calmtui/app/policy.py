@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calmtui.core.codes import STRICT_CODES, UNSILENCEABLE
+from calmtui.core.codes import CODES, STRICT_CODES, UNSILENCEABLE
 
 if TYPE_CHECKING:
     from calmtui.core.diagnostics import Diagnostic
@@ -37,6 +37,21 @@ if TYPE_CHECKING:
     from calmtui.core.validate import ValidationReport
 
 STRICT_NOTE = "an error because of --strict (calmtui is stricter than Rasa here)"
+
+
+def ignored_codes(values: Iterable[str]) -> frozenset[str]:
+    """`["CT240", "ct241,CT242"]` -> the codes. ValueError names an unknown code or one that
+    cannot be hidden (the command line and the pytest plugin turn it into their usage error)."""
+    codes = {part.strip().upper() for value in values for part in value.split(",") if part.strip()}
+    unknown = sorted(codes - set(CODES))
+    if unknown:
+        raise ValueError(
+            f"unknown diagnostic code {unknown[0]!r} (the codes are listed in docs/diagnostics.md)"
+        )
+    fixed = sorted(codes & UNSILENCEABLE)
+    if fixed:
+        raise ValueError(f"{fixed[0]} cannot be hidden")
+    return frozenset(codes)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

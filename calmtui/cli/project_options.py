@@ -84,19 +84,12 @@ StrictOption = Annotated[
 
 def parse_ignore(values: list[str]) -> frozenset[str]:
     """`--ignore CT240 --ignore ct241,CT242` -> the codes; an unknown code is a usage error."""
-    from calmtui.core.codes import CODES, UNSILENCEABLE
+    from calmtui.app.policy import ignored_codes
 
-    codes = {part.strip().upper() for value in values for part in value.split(",") if part.strip()}
-    unknown = sorted(codes - set(CODES))
-    if unknown:
-        raise typer.BadParameter(
-            f"unknown diagnostic code {unknown[0]!r} (the codes are listed in docs/diagnostics.md)",
-            param_hint="'--ignore'",
-        )
-    fixed = sorted(codes & UNSILENCEABLE)
-    if fixed:
-        raise typer.BadParameter(f"{fixed[0]} cannot be hidden", param_hint="'--ignore'")
-    return frozenset(codes)
+    try:
+        return ignored_codes(values)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--ignore'") from None
 
 
 def policy_from_options(

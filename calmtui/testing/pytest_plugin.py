@@ -62,11 +62,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="offline, llm, record or replay",
     )
+    group.addoption(
+        "--calmtui-strict",
+        action="store_true",
+        default=None,
+        help="the warnings where calmtui is stricter than Rasa are errors (as `calmtui test --strict`)",
+    )
+    group.addoption(
+        "--calmtui-ignore",
+        metavar="CODE",
+        action="append",
+        default=None,
+        help="hide a diagnostic code (repeat, or CT240,CT241; as `calmtui test --ignore`)",
+    )
     parser.addini(
         "calmtui", type="bool", default=False, help="collect calmtui/Rasa e2e test YAML files"
     )
     parser.addini("calmtui_project", default="", help="the assistant project directory")
     parser.addini("calmtui_understanding", default="", help="understanding mode for e2e test cases")
+    parser.addini("calmtui_strict", type="bool", default=False, help="as --calmtui-strict")
+    parser.addini(
+        "calmtui_ignore", type="args", default=[], help="codes to hide, as --calmtui-ignore"
+    )
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -75,7 +92,18 @@ def _option(config: pytest.Config, name: str) -> Any:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_STATE] = _State()
+    config.stash[_STATE] = _State(policy=_policy(config))
+
+
+def _policy(config: pytest.Config) -> ProjectPolicy:
+    """The project policy the options ask for; a bad code is pytest's usage error, at once."""
+    from calmtui.app.policy import ProjectPolicy, ignored_codes
+
+    try:
+        ignore = ignored_codes(_option(config, "calmtui_ignore") or [])
+    except ValueError as exc:
+        raise pytest.UsageError(f"--calmtui-ignore: {exc}") from None
+    return ProjectPolicy(ignore=ignore, strict=bool(_option(config, "calmtui_strict")))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -110,6 +138,7 @@ class _Project:
 class _State:
     """Per pytest process: one loop, and each project loaded and wired once."""
 
+    policy: ProjectPolicy
     loop: asyncio.AbstractEventLoop | None = None
     projects: dict[str, _Project | BaseException] = field(
         default_factory=dict[str, "_Project | BaseException"]
@@ -165,21 +194,22 @@ def _load(config: pytest.Config, test_file: Path) -> tuple[Path, _Project]:
     state = config.stash[_STATE]
     key = os.fspath(root)
     if key not in state.projects:
-        state.projects[key] = _load_project(root, _option(config, "calmtui_understanding") or None)
+        state.projects[key] = _load_project(
+            root, _option(config, "calmtui_understanding") or None, state.policy
+        )
     loaded = state.projects[key]
     if isinstance(loaded, BaseException):
         raise loaded
     return root, loaded
 
 
-def _load_project(root: Path, mode: str | None) -> _Project | BaseException:
-    from calmtui.app.policy import DEFAULT_POLICY
+def _load_project(root: Path, mode: str | None, given: ProjectPolicy) -> _Project | BaseException:
     from calmtui.app.understanding import make_generator
     from calmtui.core.loading.project_loader import load_project
     from calmtui.testing.environment import build_wiring, make_judge
 
-    report = DEFAULT_POLICY.review(load_project(root), root)
-    policy = DEFAULT_POLICY.for_project(report.project)
+    report = given.review(load_project(root), root)
+    policy = given.for_project(report.project)
     errors = policy.blocking(report.diagnostics)
     if report.project is None or not policy.allows(report):
         return ProjectUnusableError(

@@ -102,3 +102,31 @@ def test_plugin_runs_under_xdist_with_the_ini_switch(bank: Path) -> None:
     result = pytest_run(bank, "-n", "2", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_plugin_takes_strict_and_ignore_as_calmtui_test_does(bank: Path) -> None:
+    """A categorical slot without values is a warning (CT202), an error under strict; the
+    plugin's `--calmtui-strict` / `calmtui_strict` and `--calmtui-ignore` work like the CLI's."""
+    from tests.testing.conftest import DOMAIN
+
+    domain = DOMAIN.replace("slots:\n", "slots:\n  tier:\n    type: categorical\n", 1)
+    passing = cases_yaml(CASES.split("- test_case: wrong")[0])
+    write_project(bank, {"domain.yml": domain, "tests/cases.yml": passing})
+    assert pytest_run(bank, "--calmtui", "tests").returncode == 0
+
+    strict = pytest_run(bank, "--calmtui", "--calmtui-strict", "tests")
+    assert strict.returncode == 2, strict.stdout + strict.stderr
+    assert "error[CT202]" in strict.stdout
+
+    ignored = pytest_run(
+        bank, "--calmtui", "--calmtui-strict", "--calmtui-ignore", "ct202", "tests"
+    )
+    assert ignored.returncode == 0, ignored.stdout + ignored.stderr
+
+    (bank / "pytest.ini").write_text("[pytest]\ncalmtui = true\ncalmtui_strict = true\n")
+    assert pytest_run(bank, "tests").returncode == 2
+
+    unknown = pytest_run(bank, "--calmtui-ignore", "CT999", "tests")
+    assert unknown.returncode == 4
+    assert "unknown diagnostic code 'CT999'" in unknown.stderr
