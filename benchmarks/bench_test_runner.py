@@ -327,6 +327,13 @@ def bench_llm(gen: Path, fake: Path, work: Path, runs: int) -> None:
         f"+{(run_phase - ideal) / turns * 16 * 1000:.0f} ms per call; the first call after the "
         f"warm-up still takes {first_call_s:.2f} s longer than the second"
     )
+    makespan = longest_first_makespan([len(c["turns"]) for c in data["cases"]], 16)
+    print(
+        f"   floor of the run phase: {makespan:.2f} s (these cases longest first on 16 workers at "
+        f"exactly {LATENCY_S * 1000:.0f} ms a turn: whole cases cannot be split); the first request "
+        f"can leave once the LLM process has imported litellm and set up its client "
+        f"({import_s + warm_s:.2f} s apart), so the wall cannot be below ~{import_s + warm_s + makespan:.1f} s here"
+    )
     if wall > LLM_TARGET_S:
         floor = before_first + ideal
         print(
@@ -356,6 +363,16 @@ def bench_llm(gen: Path, fake: Path, work: Path, runs: int) -> None:
             f"{w:.2f} / {r:.2f} / {c:.2f} / {a:.2f} -> {b:.2f}" for w, r, c, a, b in runs_seen
         )
     )
+
+
+def longest_first_makespan(turns: list[int], workers: int) -> float:
+    """When the last case ends if every turn takes exactly the fake server's latency and cases
+    start longest first on the first free worker (the runner's order): the run phase's floor."""
+    free = [0.0] * workers
+    for count in sorted(turns, reverse=True):
+        earliest = min(range(workers), key=free.__getitem__)
+        free[earliest] += count * LATENCY_S
+    return max(free)
 
 
 # -- 2b. the runner alone -------------------------------------------------------------------
