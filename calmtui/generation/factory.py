@@ -31,6 +31,7 @@ from calmtui.understanding.text_llm import (
     LLMClients,
     TextLLM,
     resolve_models,
+    resolve_route,
 )
 
 # Rasa's defaults for these components (model, temperature, token limit).
@@ -155,7 +156,8 @@ def _llm(
     if clients.completion is None:
         return None
     models = resolve_models(project, option, default, owner)
-    return TextLLM(models, clients.completion, defaults=dict(defaults))
+    route = resolve_route(project, option)
+    return TextLLM(models, clients.completion, defaults=dict(defaults), route=route)
 
 
 def _template(path: Path | None, default: str) -> str:

@@ -3,6 +3,7 @@ user means: knowledge answers, rephrased responses, free-form chitchat (calmtui.
 calmtui.generation use these; only `llm.py` imports litellm).
 
     llm = TextLLM(models, client)                  # a model group: the first model, then fallbacks
+    llm = TextLLM(group.models, client, route=group)   # a group with a router: litellm's Router
     answer = await llm.ask(prompt, turn=3, user_message="how do I ...")
     vectors = await Embedder(model, client).embed(["passage one", "passage two"])
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from calmtui.core.diagnostics import did_you_mean
-from calmtui.core.model.config import ModelConfig
+from calmtui.core.model.config import ModelConfig, ModelGroup
 from calmtui.core.model.project import Project
 from calmtui.understanding.client import (
     CompletionClient,
@@ -62,6 +63,14 @@ def resolve_models(
     return group.models
 
 
+def resolve_route(project: Project, value: Any) -> ModelGroup | None:
+    """The model group an `llm:` option names when it has a `router:` (Rasa hands every LLM
+    component's calls of such a group to litellm's Router); None otherwise."""
+    data: Mapping[str, Any] = cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
+    group = project.endpoints.model_groups.get(str(data.get("model_group")))
+    return group if group is not None and group.router is not None and group.models else None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TextAnswer:
     """One prompt's answer, or why there is none (`error`), with what the inspector shows."""
@@ -94,8 +103,12 @@ class TextLLM:
         defaults: Mapping[str, Any] | None = None,
         attempts: int = 2,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        route: ModelGroup | None = None,
     ) -> None:
-        self.models = tuple(models)
+        # With a route, the group's router picks among `models` (its deployments), so there is
+        # one request (the router retries and falls back itself); without, `models` in order.
+        self.route = route
+        self.models = tuple(models)[:1] if route is not None else tuple(models)
         self.client = client
         self.defaults = dict(defaults or {})
         self.attempts = max(1, attempts)
@@ -103,6 +116,8 @@ class TextLLM:
 
     @property
     def model_names(self) -> tuple[str, ...]:
+        if self.route is not None:
+            return tuple(m.litellm_model for m in self.route.models)
         return tuple(m.litellm_model for m in self.models)
 
     async def ask(self, prompt: str, *, turn: int = 0, user_message: str = "") -> TextAnswer:
@@ -119,6 +134,7 @@ class TextLLM:
                 params={**self.defaults, **model.params},
                 turn=turn,
                 user_message=user_message,
+                route=self.route,
             )
             outcome = await complete_with_retries(
                 self.client,
@@ -131,6 +147,8 @@ class TextLLM:
             if isinstance(outcome, LLMError):
                 failures.append(outcome)
                 continue
+            if outcome.deployment:
+                notes.append(f"{request.model_name}: {outcome.deployment}")
             if outcome.recording:
                 verb = "replayed from" if outcome.source == "recording" else "recorded to"
                 notes.append(f"{verb} {outcome.recording}")

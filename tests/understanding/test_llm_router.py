@@ -270,3 +270,45 @@ def test_the_router_settings_calmtui_accepts_are_litellms() -> None:
     router = import_litellm().Router
     parameters = set(inspect.signature(router.__init__).parameters) - {"self", "model_list"}
     assert parameters == set(LITELLM_ROUTER_SETTINGS)
+
+
+async def test_text_answers_of_a_router_group_go_through_the_router_too(
+    servers: list[FakeOpenAI], llm_project: ProjectFactory
+) -> None:
+    """Rephrasing, knowledge answers and chitchat (`TextLLM`) of a group with a `router:` are
+    spread over its deployments as the command generator's calls are, and say which answered
+    (they used to take the first deployment, then the next as a fallback)."""
+    from calmtui.understanding.llm import LiteLLMClient
+    from calmtui.understanding.text_llm import TextLLM, resolve_models, resolve_route
+
+    first, second = servers
+    first.default = second.default = Reply.ok("Here you go.")
+    endpoints = routed(
+        [("gpt-4o-mini", first.url), ("gpt-4o-mini", second.url)],
+        "      routing_strategy: simple-shuffle\n",
+    )
+    project, _ = llm_project(endpoints)
+    option = {"model_group": "test_llm"}
+    route = resolve_route(project, option)
+    assert route is not None
+    models = resolve_models(project, option, route.models[0], "test")
+    llm = TextLLM(models, LiteLLMClient({}), route=route)
+    assert llm.model_names == ("openai/gpt-4o-mini", "openai/gpt-4o-mini")
+    random.seed(7)
+    answers = [await llm.ask("Rephrase: hello") for _ in range(16)]
+    assert all(a.ok and a.text == "Here you go." for a in answers)
+    assert first.requests, "the second deployment got every request"
+    assert second.requests, "the first deployment got every request"
+    named = [n for a in answers for n in a.notes if n.startswith("router/test_llm: deployment")]
+    assert len(named) == 16
+    assert resolve_route(project, {"llm": {"provider": "openai"}}) is None
+
+    # the rephraser of the nlg endpoint gets the route
+    from calmtui.generation.factory import make_responder
+
+    nlg = "nlg:\n  type: rephrase\n  llm:\n    model_group: test_llm\n"
+    project, root = llm_project(endpoints + nlg)
+    responder = make_responder(project, "llm", root=root, environ={})
+    assert responder.rephraser is not None
+    assert responder.rephraser.llm is not None
+    assert responder.rephraser.llm.route == route
