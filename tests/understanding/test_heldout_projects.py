@@ -43,8 +43,17 @@ class PerfectUnderstanding:
         return UnderstandingTrace(mode=self.mode, commands=tuple(commands))
 
 
-def test_there_are_four_held_out_projects() -> None:
-    assert NAMES == ["banking", "courier", "hotel", "hr"]
+def test_there_are_eight_held_out_projects() -> None:
+    assert NAMES == [
+        "banking",
+        "car_rental",
+        "city",
+        "courier",
+        "hotel",
+        "hr",
+        "streaming",
+        "vet",
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)
