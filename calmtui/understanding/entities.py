@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from calmtui.understanding.amounts import find_numbers, format_number
 from calmtui.understanding.text import STOPWORDS, stem
+
+if TYPE_CHECKING:
+    from calmtui.understanding.semantic_model import SemanticModel
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -70,6 +74,8 @@ _PROPER = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:[A-Z][a-zA-Z'\-]+|de|da|van|v
 _PREPOSITIONS = frozenset(
     {"from", "to", "in", "at", "for", "near", "into", "around", "via", "named", "called"}
 )
+_LOWER_WORD = re.compile(r"[a-z]+")
+_LOWER_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _CURRENCY = re.compile(r"[$\u20ac\u00a3]|\b(?:dollars?|bucks|euros?|pounds?|usd|eur|gbp)\b", re.I)
 _NOT_NAMES = frozenset(
     {"i", "i'm", "i'd", "i've", "i'll", "hi", "hello", "hey", "please", "thanks", "yes", "no",
@@ -187,8 +193,9 @@ def codes(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignor
 
 
 def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
-    """Capitalised word runs ("New York", "Sarah Jones"), with the word before them."""
-    found: list[Mention] = []
+    """Capitalised word runs ("New York", "Sarah Jones"), with the word before them — and names
+    typed in lower case after a preposition ("send 50 to joe", `lowercase_names`)."""
+    found: list[Mention] = [m for m in lowercase_names(text) if not _overlaps(m, taken)]
     for match in _PROPER.finditer(text):
         parts = match.group(0).split()
         start = match.start()
@@ -201,9 +208,45 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
             continue
         value = " ".join(parts)
         mention = Mention(value, start, start + len(value), _word_before(text, start))
-        if not any(mention.overlaps(t) for t in taken):
+        if not _overlaps(mention, taken):
             found.append(mention)
+    return sorted(found, key=lambda m: m.start)
+
+
+def lowercase_names(text: str) -> list[Mention]:
+    """Names typed in lower case right after a preposition ("to joe", "for anna smith", "to
+    paris"): words that the embedded model's vocabulary knows only capitalised — "Joe" is a
+    whole token, "joe" is not, while "sam"/"friend"/"rent" are everyday words and stay words.
+    Without the model, none (a lower-case word is then never a name)."""
+    from calmtui.understanding.semantic_model import shared_model
+
+    if not any(w in _PREPOSITIONS for w in _LOWER_WORD.findall(text)):
+        return []
+    model = shared_model()
+    if model is None:
+        return []
+    found: list[Mention] = []
+    tokens = list(_LOWER_TOKEN.finditer(text))
+    for i, cue in enumerate(tokens[:-1]):
+        if cue.group(0) not in _PREPOSITIONS:
+            continue
+        first = tokens[i + 1]
+        if not _named(first.group(0), model):
+            continue
+        end = first.end()
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if after is not None and text[end : after.start()] == " " and _named(after.group(0), model):
+            end = after.end()  # "to anna smith"
+        found.append(Mention(text[first.start() : end], first.start(), end, cue.group(0)))
     return found
+
+
+def _named(word: str, model: SemanticModel) -> bool:
+    return _MONTH_OR_DAY.match(word) is None and model.is_proper_only(word)
+
+
+def _overlaps(mention: Mention, taken: list[Mention]) -> bool:
+    return any(mention.overlaps(t) for t in taken)
 
 
 def _not_a_name(word: str) -> bool:

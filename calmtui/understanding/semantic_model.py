@@ -76,6 +76,13 @@ class SemanticModel:
             )
         return word in self._words
 
+    def is_proper_only(self, word: str) -> bool:
+        """Is `word` (typed in lower case) a name: a whole word of the vocabulary only when
+        capitalised ("joe" / "Joe", "paris" / "Paris"; not "sam", an everyday word too)?"""
+        if not word.islower() or len(word) < 3 or self.is_word(word):
+            return False
+        return self.is_word(word.capitalize())
+
     def token_ids(self, text: str) -> list[int]:
         ids: list[int] = self.tokenizer.encode(text, add_special_tokens=False).ids
         return ids[:MAX_TOKENS]

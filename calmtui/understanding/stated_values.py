@@ -149,7 +149,7 @@ class _Reader:
     def _open(self, kind: str, role: str | None = None) -> list[tuple[str, SlotProfile]]:
         """Slots of `kind` with `role` still without a value. A date or reference slot never
         takes a name ("the new date the traveller wants to fly on" is no destination)."""
-        strict = role in (None, "date", "code", "address")
+        strict = role in (None, "date", "code", "address", "time")
         return [
             (name, prof)
             for name, (slot, prof) in self.usable.items()

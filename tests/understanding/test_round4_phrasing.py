@@ -1,0 +1,128 @@
+"""General phrasing, round 4 of issue 13: rules about language or about what every project says,
+each checked on a small project of its own (flows with descriptions only, as most are written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calmtui.core.commands import Command, SetSlot, StartFlow
+from calmtui.core.model.project import Project
+from calmtui.understanding.entities import lowercase_names, proper_names
+from calmtui.understanding.offline import OfflineGenerator
+from calmtui.understanding.semantic_model import shared_model
+from tests.understanding.conftest import converse, load
+
+pytestmark = pytest.mark.anyio
+needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
+
+PAYMENTS_DOMAIN = """\
+slots:
+  recipient_name: {type: text}
+  transfer_amount: {type: float}
+  booking_reference: {type: text}
+  new_booking_time: {type: text}
+responses:
+  utter_ask_recipient_name:
+    - text: Who would you like to send money to?
+  utter_ask_transfer_amount:
+    - text: How much would you like to send?
+  utter_ask_booking_reference:
+    - text: Your booking reference? It starts with TB-.
+  utter_ask_new_booking_time:
+    - text: What time would you like to move it to?
+  utter_done:
+    - text: Done.
+"""
+PAYMENTS_FLOWS = """\
+flows:
+  transfer_money:
+    description: Transfer money from the customer's account to a third party.
+    steps:
+      - collect: recipient_name
+        description: the name of the person receiving the money
+      - collect: transfer_amount
+        description: the amount to transfer
+      - action: utter_done
+  change_booking:
+    name: change a reservation
+    description: Move an existing table reservation to a different time or day.
+    steps:
+      - collect: booking_reference
+        description: the booking reference, it starts with TB-
+      - collect: new_booking_time
+        description: the new time (and the new day, if it changes)
+      - action: utter_done
+"""
+
+
+def _project(tmp_path: Path, domain: str, flows: str) -> Project:
+    (tmp_path / "domain.yml").write_text(domain)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(flows)
+    return load(tmp_path)
+
+
+async def _first_commands(project: Project, message: str) -> set[Command]:
+    [result] = await converse(project, OfflineGenerator(), [message])
+    assert result.understanding is not None
+    return set(result.understanding.commands)
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("send 50 to joe", [("joe", "to")]),
+        ("a transfer for anna smith please", [("anna smith", "for")]),
+        ("I'm flying to paris", [("paris", "to")]),
+        ("from paris to rome", [("paris", "from"), ("rome", "to")]),
+        # everyday words, days and months stay words, even after a preposition
+        ("send it to my friend", []),
+        ("pay the rent for sam", []),
+        ("move it to friday", []),
+        ("send 50 to", []),
+    ],
+)
+def test_names_typed_in_lower_case_after_a_preposition(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(m.text, m.before) for m in lowercase_names(text)] == expected
+
+
+@needs_model
+def test_a_lower_case_name_is_a_name_among_the_capitalised_ones_in_order() -> None:
+    found = proper_names("from Berlin to joe")
+    assert [(m.text, m.before) for m in found] == [("Berlin", "from"), ("joe", "to")]
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a name typed in lower case is a value, not a word against every flow
+        (
+            "send 50 to joe",
+            {
+                StartFlow(flow="transfer_money"),
+                SetSlot(name="transfer_amount", value="50"),
+                SetSlot(name="recipient_name", value="joe"),
+            },
+        ),
+        # a time for a slot about the new time and day (no day said)
+        (
+            "can we push our booking to 9pm? reference TB-3310",
+            {
+                StartFlow(flow="change_booking"),
+                SetSlot(name="booking_reference", value="TB-3310"),
+                SetSlot(name="new_booking_time", value="9pm"),
+            },
+        ),
+    ],
+)
+async def test_values_stated_with_the_start(
+    tmp_path: Path, message: str, expected: set[Command]
+) -> None:
+    project = _project(tmp_path, PAYMENTS_DOMAIN, PAYMENTS_FLOWS)
+    assert await _first_commands(project, message) == expected
