@@ -49,6 +49,7 @@ from calmtui.understanding.buttons import pick_button, shown_buttons
 from calmtui.understanding.categorical_meaning import (
     ANSWER_MARGIN,
     ANSWER_SIMILARITY,
+    ANSWER_WIDE_LEAD,
     value_by_meaning,
 )
 from calmtui.understanding.corrections import correction_by_value, resolve_correction
@@ -486,7 +487,12 @@ def _categorical_reading(
     part of its word — when no value or button is named."""
     return (
         value_by_meaning(
-            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
+            message,
+            slot,
+            buttons,
+            min_similarity=ANSWER_SIMILARITY,
+            min_margin=ANSWER_MARGIN,
+            wide_lead=ANSWER_WIDE_LEAD,
         )
         or value_by_alternative(message, _question_text(asked, context), slot, buttons)
         or value_by_part(message, slot)

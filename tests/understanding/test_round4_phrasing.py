@@ -9,6 +9,13 @@ import pytest
 
 from calmtui.core.commands import Command, SetSlot, StartFlow
 from calmtui.core.model.project import Project
+from calmtui.core.model.slots import Slot
+from calmtui.understanding.categorical_meaning import (
+    ANSWER_MARGIN,
+    ANSWER_SIMILARITY,
+    ANSWER_WIDE_LEAD,
+    value_by_meaning,
+)
 from calmtui.understanding.entities import lowercase_names, proper_names
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
@@ -126,3 +133,36 @@ async def test_values_stated_with_the_start(
 ) -> None:
     project = _project(tmp_path, PAYMENTS_DOMAIN, PAYMENTS_FLOWS)
     assert await _first_commands(project, message) == expected
+
+
+SATISFACTION = Slot(name="csat_score", type="categorical", values=("satisfied", "unsatisfied"))
+SATISFACTION_BUTTONS = (("Satisfied", "satisfied"), ("Not satisfied", "unsatisfied"))
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a weaker likeness that leads the other values widely answers the question
+        ("great service!", "satisfied"),
+        ("not great", "unsatisfied"),
+        ("it was terrible", None),
+        ("hmm", None),
+    ],
+)
+def test_an_answer_means_a_value_by_a_wide_lead(text: str, expected: str | None) -> None:
+    found = value_by_meaning(
+        text,
+        SATISFACTION,
+        SATISFACTION_BUTTONS,
+        min_similarity=ANSWER_SIMILARITY,
+        min_margin=ANSWER_MARGIN,
+        wide_lead=ANSWER_WIDE_LEAD,
+    )
+    assert (found.value if found is not None else None) == expected
+
+
+@needs_model
+def test_a_wide_lead_is_for_answers_only() -> None:
+    """A value stated with a flow start keeps the strict bars."""
+    assert value_by_meaning("great service!", SATISFACTION, SATISFACTION_BUTTONS) is None
