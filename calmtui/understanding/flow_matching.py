@@ -224,6 +224,7 @@ _SYNONYMS = [
         "fix repair",
         "book reserve",
         "problem issue fault trouble",
+        "cancel terminate discontinue quit",
     )
 ]
 

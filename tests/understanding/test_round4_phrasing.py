@@ -17,6 +17,9 @@ from calmtui.understanding.categorical_meaning import (
     value_by_meaning,
 )
 from calmtui.understanding.entities import lowercase_names, proper_names
+from calmtui.understanding.flow_catalog import FlowCatalog
+from calmtui.understanding.flow_choice import choose
+from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
 from tests.understanding.conftest import converse, load
@@ -166,3 +169,41 @@ def test_an_answer_means_a_value_by_a_wide_lead(text: str, expected: str | None)
 def test_a_wide_lead_is_for_answers_only() -> None:
     """A value stated with a flow start keeps the strict bars."""
     assert value_by_meaning("great service!", SATISFACTION, SATISFACTION_BUTTONS) is None
+
+
+GYM_DOMAIN = """\
+slots:
+  cancel_reason: {type: text}
+  freeze_weeks: {type: float}
+responses:
+  utter_ask_cancel_reason:
+    - text: May I ask why you're leaving?
+  utter_ask_freeze_weeks:
+    - text: For how many weeks?
+  utter_done:
+    - text: Done.
+"""
+GYM_FLOWS = """\
+flows:
+  cancel_membership:
+    description: Cancel the member's gym membership at the end of the notice period.
+    steps:
+      - collect: cancel_reason
+      - action: utter_done
+  freeze_membership:
+    description: Pause the membership for a few weeks, for example during travel or injury.
+    steps:
+      - collect: freeze_weeks
+      - action: utter_done
+"""
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["terminate my membership", "discontinue my membership", "I want to quit my membership"],
+)
+def test_a_cancel_said_another_way_finds_the_cancel_flow(tmp_path: Path, message: str) -> None:
+    """The words alone find the project's "cancel" (the model is not needed for it)."""
+    catalog = FlowCatalog(_project(tmp_path, GYM_DOMAIN, GYM_FLOWS))
+    choice = choose(rank_flows(message, catalog, semantic=False))
+    assert (choice.kind, [c.flow_id for c in choice.flows]) == ("start", ["cancel_membership"])
