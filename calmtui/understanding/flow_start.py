@@ -83,9 +83,13 @@ def _decide(
     """`question`: the message's `lexicon.question_kind` in a project with knowledge search
     (None without one): an information question starts a flow only when one matches about as
     clearly as words alone would need; any question no flow handles is searched."""
-    if lexicon.small_talk_kind(tokens) == "asks to wait":
+    social = lexicon.small_talk_kind(tokens)
+    if social == "asks to wait":
         # "hold on" asks for nothing, whatever flow shares its words ("hold a table").
         return Decision([ChitChat()], ["asks to wait: no request"])
+    if social in _SOCIAL and not (candidates and candidates[0].exact):
+        # "hi" is a greeting, whatever it looks like ("hi" / the class "HIIT").
+        return Decision([ChitChat()], [f"{social}: no request"])
     choice = choose(candidates, searchable_question=question == "information")
     if choice.kind == "none":
         if question is not None:
@@ -121,6 +125,7 @@ def _decide(
     return Decision(commands, notes)
 
 
+_SOCIAL = frozenset({"greeting", "thanks", "small talk"})
 VALUE_EVIDENCE = 0.15  # what naming (or meaning) one of a flow's categorical values adds
 EVIDENCE_SIMILARITY = 0.45  # a value meant only this clearly counts as evidence
 _EVIDENCE_CANDIDATES = 5

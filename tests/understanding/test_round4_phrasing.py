@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.core.commands import Command, SetSlot, StartFlow
+from calmtui.core.commands import ChitChat, Command, SetSlot, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.categorical_meaning import (
@@ -207,3 +207,43 @@ def test_a_cancel_said_another_way_finds_the_cancel_flow(tmp_path: Path, message
     catalog = FlowCatalog(_project(tmp_path, GYM_DOMAIN, GYM_FLOWS))
     choice = choose(rank_flows(message, catalog, semantic=False))
     assert (choice.kind, [c.flow_id for c in choice.flows]) == ("start", ["cancel_membership"])
+
+
+CLASSES_DOMAIN = """\
+slots:
+  class_type: {type: categorical, values: [yoga, spinning, pilates, hiit]}
+responses:
+  utter_ask_class_type:
+    - text: Which class would you like?
+  utter_done:
+    - text: Done.
+"""
+CLASSES_FLOWS = """\
+flows:
+  book_class:
+    description: Book a place in a group fitness class.
+    steps:
+      - collect: class_type
+      - action: utter_done
+"""
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a greeting or thanks is no request, whatever value it looks like ("hi" / "hiit")
+        ("hi", {ChitChat()}),
+        ("hi there", {ChitChat()}),
+        ("thanks", {ChitChat()}),
+        (
+            "I want to do hiit",
+            {StartFlow(flow="book_class"), SetSlot(name="class_type", value="hiit")},
+        ),
+    ],
+)
+async def test_social_messages_start_no_flow(
+    tmp_path: Path, message: str, expected: set[Command]
+) -> None:
+    project = _project(tmp_path, CLASSES_DOMAIN, CLASSES_FLOWS)
+    assert await _first_commands(project, message) == expected
