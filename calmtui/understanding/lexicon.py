@@ -353,7 +353,10 @@ def asks_wh_question(text: str) -> bool:
 _ASKS_STATUS = re.compile(
     r"\b(?:where(?:'s|\s+is|\s+are)\s+(?:my|our|the)\b|what'?s\s+happening\s+with\b"
     r"|any\s+(?:news|updates?|word)\s+(?:on|about|with)\b|what'?s\s+the\s+status\b"
-    r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b)",
+    r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b"
+    r"|what'?s\s+(?:my|our|the)\s+[\w ]{1,30}?\s+looking\s+like\b"
+    r"|how(?:'s|\s+is|\s+are)\s+(?:my|our)\s+[\w ]{1,30}?\s+(?:looking|doing|going)\b"
+    r"|(?:show|let)\s+me\s+(?:see\s+)?(?:my|our)\b|can\s+i\s+see\s+(?:my|our)\b)",
     re.IGNORECASE,
 )
 

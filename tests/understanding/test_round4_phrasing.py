@@ -10,6 +10,7 @@ import pytest
 from calmtui.core.commands import ChitChat, Command, SetSlot, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
+from calmtui.understanding import lexicon
 from calmtui.understanding.categorical_meaning import (
     ANSWER_MARGIN,
     ANSWER_SIMILARITY,
@@ -247,3 +248,22 @@ async def test_social_messages_start_no_flow(
 ) -> None:
     project = _project(tmp_path, CLASSES_DOMAIN, CLASSES_FLOWS)
     assert await _first_commands(project, message) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("whats my phone bill looking like", True),
+        ("how's my claim going?", True),
+        ("how are my repairs doing", True),
+        ("can you show me my bill", True),
+        ("let me see my bookings", True),
+        ("can I see my last statement?", True),
+        ("where's my parcel", True),  # as before
+        ("show me how to pay", False),
+        ("I'd like to pay my bill", False),
+        ("what's my best option", False),
+    ],
+)
+def test_asking_to_see_how_something_stands_is_a_status_question(text: str, expected: bool) -> None:
+    assert lexicon.asks_status(text) is expected
