@@ -43,7 +43,7 @@ from calmtui.understanding.flow_choice import (
     describe,
     thresholds_for,
 )
-from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.flow_matching import CANCEL, Candidate, rank_flows
 from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
@@ -105,7 +105,14 @@ def _decide(
     notes = [choice.note]
     if choice.kind == "clarify":
         richest = _states_most(values)
-        if richest is None and _tells_apart(tokens, choice.flows, catalog):
+        withdrawn = _withdrawn(message, choice.flows, catalog)
+        if withdrawn is not None:
+            top = withdrawn
+            notes.append(
+                f"the message says something is no longer wanted: {top.flow_id!r}, the one of "
+                "them that cancels, starts"
+            )
+        elif richest is None and _tells_apart(tokens, choice.flows, catalog):
             notes.append(
                 f"the message has words of {top.flow_id!r} that the others lack, and it leads: "
                 "it starts"
@@ -244,6 +251,16 @@ def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCat
     said = set(content_tokens(" ".join(tokens)))
     mine = said & (own.vocabulary | own.detail_vocabulary)
     return bool(mine - other.vocabulary - other.detail_vocabulary)
+
+
+def _withdrawn(message: str, close: Sequence[Candidate], catalog: FlowCatalog) -> Candidate | None:
+    """ "I sold my house so I don't need the home insurance anymore": of flows that match about
+    equally, the one that cancels (its name says so) is meant when the message says that
+    something is no longer wanted."""
+    if not lexicon.withdraws(message):
+        return None
+    cancelling = [c for c in close if CANCEL in catalog.by_id[c.flow_id].name_words]
+    return cancelling[0] if len(cancelling) == 1 else None
 
 
 def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:

@@ -267,3 +267,54 @@ async def test_social_messages_start_no_flow(
 )
 def test_asking_to_see_how_something_stands_is_a_status_question(text: str, expected: bool) -> None:
     assert lexicon.asks_status(text) is expected
+
+
+POLICIES_DOMAIN = """\
+slots:
+  policy_to_cancel: {type: categorical, values: [car, home, travel]}
+  home_type: {type: categorical, values: [house, flat]}
+responses:
+  utter_ask_policy_to_cancel:
+    - text: Which policy would you like to cancel?
+  utter_ask_home_type:
+    - text: Is it a house or a flat?
+  utter_done:
+    - text: Done.
+"""
+POLICIES_FLOWS = """\
+flows:
+  cancel_policy:
+    name: cancel a policy
+    description: Stop one of the customer's insurance policies, car or home.
+    steps:
+      - collect: policy_to_cancel
+      - action: utter_done
+  get_home_quote:
+    name: home insurance quote
+    description: Work out a price for a new home insurance policy for a house or a flat.
+    steps:
+      - collect: home_type
+      - action: utter_done
+"""
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "I sold my house so I don't need the home insurance anymore",
+            {StartFlow(flow="cancel_policy"), SetSlot(name="policy_to_cancel", value="home")},
+        ),
+        # without saying so, a new quote is meant
+        (
+            "I sold my house and need home insurance for the new one",
+            {StartFlow(flow="get_home_quote"), SetSlot(name="home_type", value="house")},
+        ),
+    ],
+)
+async def test_something_no_longer_wanted_is_the_flow_that_cancels_it(
+    tmp_path: Path, message: str, expected: set[Command]
+) -> None:
+    project = _project(tmp_path, POLICIES_DOMAIN, POLICIES_FLOWS)
+    assert await _first_commands(project, message) == expected
