@@ -37,8 +37,10 @@ from calmtui.understanding.base import UnderstandingContext
 from calmtui.understanding.decision import Decision
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_choice import (
+    MAX_CLARIFY_OPTIONS,
     TELLS_APART_CLOSE,
     TELLS_APART_MARGIN,
+    Choice,
     choose,
     describe,
     thresholds_for,
@@ -100,6 +102,9 @@ def _decide(
         if lexicon.small_talk_kind(tokens) is not None:
             return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
         return Decision([CannotHandle()], [choice.note])
+    vague = _vague_choice(message, choice.flows[0], candidates, catalog)
+    if vague is not None:
+        return Decision([Clarify(options=tuple(c.flow_id for c in vague.flows))], [vague.note])
     values = {c.flow_id: _values_for(message, c, catalog, situation) for c in choice.flows}
     top = choice.flows[0]
     notes = [choice.note]
@@ -251,6 +256,26 @@ def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCat
     said = set(content_tokens(" ".join(tokens)))
     mine = said & (own.vocabulary | own.detail_vocabulary)
     return bool(mine - other.vocabulary - other.detail_vocabulary)
+
+
+VAGUE_FLOOR = 0.2  # a flow a vague request may mean is offered from this score
+
+
+def _vague_choice(
+    message: str, top: Candidate, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice | None:
+    """ "I need to change something on my policy" shares only a verb with "change my address":
+    the flows it may mean are offered (clarify), unless it names the best one."""
+    if top.exact or not lexicon.is_vague_request(message):
+        return None
+    said = set(content_tokens(message)) - lexicon.VAGUE_VERBS
+    if said & catalog.by_id[top.flow_id].name_words:
+        return None  # "change something on my address": the address flow is named
+    options = tuple(c for c in candidates if c.score >= VAGUE_FLOOR)[:MAX_CLARIFY_OPTIONS]
+    if len(options) < 2:
+        return None
+    scores = ", ".join(describe(c) for c in options)
+    return Choice("clarify", options, f"a change without saying which; it may mean: {scores}")
 
 
 def _withdrawn(message: str, close: Sequence[Candidate], catalog: FlowCatalog) -> Candidate | None:

@@ -261,6 +261,24 @@ _WITHDRAWS = re.compile(
 )
 
 
+# A request that does not say what it is about: "I need to change something on my policy", "I
+# want to make a change to my order", "I have a few changes to my booking".
+_VAGUE = re.compile(
+    r"\b(?:change|update|modify|amend|fix|sort)\s+(?:something|some\s+things|a\s+few\s+things)\b"
+    r"|\b(?:something|anything)\s+(?:on|with|about|in|to)\s+(?:my|our|the)\b"
+    r"|\b(?:a|some|few|couple\s+of)\s+changes?\s+(?:to|on|in|with)\b",
+    re.IGNORECASE,
+)
+# The verbs of such a request: they name no flow by themselves.
+VAGUE_VERBS = frozenset({"change", "update", "modify", "amend", "fix", "sort", "make"})
+
+
+def is_vague_request(text: str) -> bool:
+    """Does the message ask for a change without saying which ("change something on my
+    policy")? Then the flows it may mean are offered, not the first that shares a verb."""
+    return _VAGUE.search(text.translate(_APOSTROPHES)) is not None
+
+
 def withdraws(text: str) -> bool:
     """Does the message say that something is no longer wanted (a request to cancel it, in
     other words)? Not a conversation repair: "cancel" is added to the words that look for a

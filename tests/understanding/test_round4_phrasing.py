@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.core.commands import ChitChat, Command, SetSlot, StartFlow
+from calmtui.core.commands import ChitChat, Clarify, Command, SetSlot, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.understanding import lexicon
@@ -318,3 +318,82 @@ async def test_something_no_longer_wanted_is_the_flow_that_cancels_it(
 ) -> None:
     project = _project(tmp_path, POLICIES_DOMAIN, POLICIES_FLOWS)
     assert await _first_commands(project, message) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I need to change something on my policy", True),
+        ("I want to make a change to my order", True),
+        ("I have a few changes to my booking", True),
+        ("can you update something with my account", True),
+        ("I need to change my address", False),
+        ("something is wrong with my internet", False),
+        ("change my flight to Friday", False),
+    ],
+)
+def test_a_change_without_saying_which_is_vague(text: str, expected: bool) -> None:
+    assert lexicon.is_vague_request(text) is expected
+
+
+ACCOUNT_DOMAIN = """\
+slots:
+  new_address: {type: text}
+  driver_name: {type: text}
+  policy_number: {type: text}
+responses:
+  utter_ask_new_address:
+    - text: What's your new address?
+  utter_ask_driver_name:
+    - text: What's the driver's full name?
+  utter_ask_policy_number:
+    - text: What's your policy number?
+  utter_done:
+    - text: Done.
+"""
+ACCOUNT_FLOWS = """\
+flows:
+  update_address:
+    name: change my address
+    description: Record the customer's new home address after they move.
+    steps:
+      - collect: new_address
+      - action: utter_done
+  add_driver:
+    name: add a driver
+    description: Add another named driver to the customer's car insurance policy.
+    steps:
+      - collect: driver_name
+      - action: utter_done
+  cancel_policy:
+    name: cancel a policy
+    description: Stop one of the customer's insurance policies.
+    steps:
+      - collect: policy_number
+      - action: utter_done
+"""
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "kind", "flows"),
+    [
+        # a change without saying which: the flows it may mean are offered, not the first that
+        # shares the verb "change"
+        ("I need to change something on my policy", "clarify", {"update_address", "add_driver"}),
+        ("I need to change my address", "start_flow", {"update_address"}),
+    ],
+)
+async def test_a_vague_change_is_clarified(
+    tmp_path: Path, message: str, kind: str, flows: set[str]
+) -> None:
+    project = _project(tmp_path, ACCOUNT_DOMAIN, ACCOUNT_FLOWS)
+    [command] = await _first_commands(project, message)
+    assert command.kind == kind
+    match command:
+        case Clarify(options=options):
+            assert flows <= set(options)
+        case StartFlow(flow=flow):
+            assert flows == {flow}
+        case _:
+            raise AssertionError(command)
