@@ -96,6 +96,10 @@ _YES_PHRASES = frozenset(
         "sounds good", "true", "yes please", "indeed", "certainly", "alright", "all right",
         "perfect", "confirm", "confirmed", "exactly", "i do", "it is", "it was", "yes it was",
         "yes it is", "go for it", "let's do it", "why not", "i'd like that", "sure thing",
+        "fine", "that's fine", "that is fine", "i guess so", "i suppose so", "i suppose",
+        "proceed", "please proceed", "i agree", "agreed", "i would", "yes i would",
+        "i'd love to", "i'd love that", "i have", "yes i have", "i am", "yes i am", "we are",
+        "yes we are", "we do", "yes we do", "i did", "yes i did", "do that", "do so",
     }
 )  # fmt: skip
 _NO_PHRASES = frozenset(
@@ -106,6 +110,11 @@ _NO_PHRASES = frozenset(
         "it was not", "it isn't", "it is not", "no it wasn't", "no it isn't", "i don't",
         "i do not", "no need", "nothing", "nothing else", "that's all", "that is all",
         "i'm good", "i'm done", "all good", "not needed",
+        "maybe later", "not this time", "i don't think so", "i do not think so", "i would not",
+        "i wouldn't", "no i wouldn't", "i'd rather not", "rather not", "i have not",
+        "i haven't", "no i haven't", "i am not", "i'm not", "no i'm not", "we are not",
+        "we aren't", "we don't", "i did not", "i didn't", "no i didn't", "not interested",
+        "don't bother",
     }
 )  # fmt: skip
 # Answers that may open a longer reply ("that's right, send it", "not really, I'm fine").

@@ -23,6 +23,7 @@ from calmtui.understanding.flow_choice import choose
 from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
+from calmtui.understanding.text import words
 from tests.understanding.conftest import converse, load
 
 pytestmark = pytest.mark.anyio
@@ -397,3 +398,28 @@ async def test_a_vague_change_is_clarified(
             assert flows == {flow}
         case _:
             raise AssertionError(command)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("fine", True),
+        ("I guess so", True),
+        ("please proceed", True),
+        ("agreed", True),
+        ("I'd love to", True),
+        ("yes I have", True),
+        ("we are", True),
+        ("maybe later", False),
+        ("I do not think so", False),
+        ("I'd rather not", False),
+        ("i havent", False),
+        ("im not", False),
+        ("not interested", False),
+        ("hmm", None),
+        ("I am not sure", None),
+    ],
+)
+def test_more_ways_to_say_yes_or_no(text: str, expected: bool | None) -> None:
+    answer = lexicon.yes_no(words(text))
+    assert (answer[0] if answer is not None and answer[1] else None) == expected
