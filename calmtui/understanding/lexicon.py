@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calmtui.understanding.text import word_set, words
+from calmtui.understanding.text import content_tokens, word_set, words
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
@@ -110,7 +110,7 @@ _NO_PHRASES = frozenset(
         "it was not", "it isn't", "it is not", "no it wasn't", "no it isn't", "i don't",
         "i do not", "no need", "nothing", "nothing else", "that's all", "that is all",
         "i'm good", "i'm done", "all good", "not needed",
-        "maybe later", "not this time", "i don't think so", "i do not think so", "i would not",
+        "maybe later", "not this time", "i do not think so", "i would not",
         "i wouldn't", "no i wouldn't", "i'd rather not", "rather not", "i have not",
         "i haven't", "no i haven't", "i am not", "i'm not", "no i'm not", "we are not",
         "we aren't", "we don't", "i did not", "i didn't", "no i didn't", "not interested",
@@ -482,6 +482,22 @@ def is_handoff(words: list[str]) -> bool:
     if len(words) <= 3:
         return True
     return any(w in _HANDOFF_VERBS for w in words) or "real" in words
+
+
+_ECHO_WORDS = 4  # an echo of the question is short ("go on then, send it")
+
+
+def echoes_question(message: str, question: str) -> bool | None:
+    """A short reply that repeats the yes/no question's own words, "send it" at "Shall I send
+    it?" / "book it" at "Would you like me to book it?": True (a yes), False when negated
+    ("don't send it"), None when it says anything else. `question`: the question as written,
+    placeholders taken out, so that a value it shows ("to Anna?") is no echo."""
+    if message.strip().endswith("?"):
+        return None
+    said = content_tokens(message)
+    if not said or len(said) > _ECHO_WORDS or not set(said) <= set(content_tokens(question)):
+        return None
+    return not (_NEGATIONS & set(words(message)))
 
 
 def small_talk_kind(words: list[str]) -> str | None:

@@ -423,3 +423,72 @@ async def test_a_vague_change_is_clarified(
 def test_more_ways_to_say_yes_or_no(text: str, expected: bool | None) -> None:
     answer = lexicon.yes_no(words(text))
     assert (answer[0] if answer is not None and answer[1] else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "question", "expected"),
+    [
+        ("send it", "Please confirm: send  to ?", True),
+        ("go on then, send it", "Please confirm: send  to ?", True),
+        ("book it please", "Would you like me to book it?", True),
+        ("cancel it", "Do you really want to cancel reservation ?", True),
+        ("don't cancel it", "Do you really want to cancel reservation ?", False),
+        ("send it to Ben instead", "Please confirm: send  to ?", None),
+        ("Anna", "Please confirm: send  to ?", None),  # a value shown, not the question's words
+        ("send it?", "Please confirm: send  to ?", None),
+    ],
+)
+def test_repeating_the_question_answers_it(
+    message: str, question: str, expected: bool | None
+) -> None:
+    assert lexicon.echoes_question(message, question) is expected
+
+
+CONFIRM_DOMAIN = """\
+slots:
+  booking_reference: {type: text}
+  cancel_confirmed: {type: bool}
+responses:
+  utter_ask_booking_reference:
+    - text: Your booking reference? It starts with TB-.
+  utter_ask_cancel_confirmed:
+    - text: Do you really want to cancel reservation {booking_reference}?
+  utter_cancelled:
+    - text: Cancelled.
+  utter_kept:
+    - text: Kept.
+"""
+CONFIRM_FLOWS = """\
+flows:
+  cancel_booking:
+    name: cancel a reservation
+    description: Cancel a table reservation.
+    steps:
+      - collect: booking_reference
+      - collect: cancel_confirmed
+        ask_before_filling: true
+        next:
+          - if: slots.cancel_confirmed
+            then:
+              - action: utter_cancelled
+                next: END
+          - else:
+              - action: utter_kept
+                next: END
+"""
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("cancel it", SetSlot(name="cancel_confirmed", value=True)),
+        ("don't cancel it", SetSlot(name="cancel_confirmed", value=False)),
+    ],
+)
+async def test_cancel_it_at_a_cancel_confirmation_is_a_yes(
+    tmp_path: Path, reply: str, expected: Command
+) -> None:
+    project = _project(tmp_path, CONFIRM_DOMAIN, CONFIRM_FLOWS)
+    turns = await converse(project, OfflineGenerator(), ["cancel my reservation TB-3310", reply])
+    assert turns[-1].understanding is not None
+    assert turns[-1].understanding.commands == (expected,)
