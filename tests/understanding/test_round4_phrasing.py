@@ -17,7 +17,7 @@ from calmtui.understanding.categorical_meaning import (
     ANSWER_WIDE_LEAD,
     value_by_meaning,
 )
-from calmtui.understanding.entities import lowercase_names, proper_names
+from calmtui.understanding.entities import codes, lowercase_names, proper_names
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_choice import choose
 from calmtui.understanding.flow_matching import rank_flows
@@ -90,6 +90,15 @@ async def _first_commands(project: Project, message: str) -> set[Command]:
         ("a transfer for anna smith please", [("anna smith", "for")]),
         ("I'm flying to paris", [("paris", "to")]),
         ("from paris to rome", [("paris", "from"), ("rome", "to")]),
+        # typed all in lower case: a word the vocabulary does not know is a name there too
+        ("one way from madrid to lisbon", [("madrid", "from"), ("lisbon", "to")]),
+        ("surname okafor", [("okafor", "surname")]),
+        ("my wife sarah jones", [("sarah jones", "wife")]),
+        ("table for 2, name's ortiz", [("ortiz", "name's")]),
+        ("it's under hannah lewis", [("hannah lewis", "under")]),
+        ("I want to fly to Lisbon from madrid", [("madrid", "from")]),  # capitals are used
+        ("i want to move to teh new plan", []),  # a typo of a common word
+        ("table for 2 tomorrow", []),
         # everyday words, days and months stay words, even after a preposition
         ("send it to my friend", []),
         ("pay the rent for sam", []),
@@ -101,6 +110,22 @@ def test_names_typed_in_lower_case_after_a_preposition(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert [(m.text, m.before) for m in lowercase_names(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("where's my order nw-100234?", ["nw-100234"]),
+        ("cancel reservation tb-1187 please", ["tb-1187"]),
+        ("my postcode is g12 8qq", ["g12 8qq"]),
+        ("enroll me in cs101 for fall", ["cs101"]),
+        ("CLM-20931", ["CLM-20931"]),  # as before
+        ("I need 2 tickets for 10am", []),
+        ("a wi-fi problem", []),
+    ],
+)
+def test_references_typed_in_lower_case(text: str, expected: list[str]) -> None:
+    assert [m.text for m in codes(text)] == expected
 
 
 @needs_model
