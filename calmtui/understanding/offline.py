@@ -79,7 +79,13 @@ from calmtui.understanding.slot_filling import (
     fill_slot,
 )
 from calmtui.understanding.slot_roles import profile
-from calmtui.understanding.text import content_tokens, normalize, word_set, words
+from calmtui.understanding.text import (
+    content_tokens,
+    normalize,
+    with_apostrophes,
+    word_set,
+    words,
+)
 from calmtui.understanding.text_answers import text_answer
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
@@ -159,7 +165,7 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     rejected = user_input_error(text, max_characters(context.project))
     if rejected is not None:
         return Decision([rejected[0]], [rejected[1]])
-    message = text.strip()
+    message = with_apostrophes(text.strip())  # "i dont think so", "wheres my order"
     catalog = catalog_for(context.project)
     situation = situation_of(context)
     direct = _payload_or_typed(message, context, situation)

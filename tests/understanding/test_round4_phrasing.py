@@ -23,7 +23,7 @@ from calmtui.understanding.flow_choice import choose
 from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
-from calmtui.understanding.text import words
+from calmtui.understanding.text import with_apostrophes, words
 from tests.understanding.conftest import converse, load
 
 pytestmark = pytest.mark.anyio
@@ -517,3 +517,59 @@ async def test_cancel_it_at_a_cancel_confirmation_is_a_yes(
     turns = await converse(project, OfflineGenerator(), ["cancel my reservation TB-3310", reply])
     assert turns[-1].understanding is not None
     assert turns[-1].understanding.commands == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i dont think so", "i don't think so"),
+        ("Cant log in", "Can't log in"),
+        ("wheres my order", "where's my order"),
+        ("id like a table", "i'd like a table"),
+        ("my id number", "my id number"),
+        ("ill be there", "ill be there"),  # "ill" is a word too
+        ("were planning a party", "were planning a party"),
+    ],
+)
+def test_contractions_typed_without_their_apostrophe(text: str, expected: str) -> None:
+    assert with_apostrophes(text) == expected
+
+
+TABLES_DOMAIN = """\
+slots:
+  booking_reference: {type: text}
+  party_size: {type: float}
+responses:
+  utter_ask_booking_reference:
+    - text: Your booking reference? It starts with TB-.
+  utter_ask_party_size:
+    - text: How many people should I book the table for?
+  utter_done:
+    - text: Done.
+"""
+TABLES_FLOWS = """\
+flows:
+  book_table:
+    name: book a table
+    description: Reserve a table at the restaurant for a group of guests.
+    steps:
+      - collect: party_size
+      - action: utter_done
+  cancel_booking:
+    name: cancel a reservation
+    description: Cancel an existing table reservation for guests who can no longer come.
+    steps:
+      - collect: booking_reference
+      - action: utter_done
+"""
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "message", ["we can't make it tonight anymore", "we cant make it tonight anymore"]
+)
+async def test_a_contraction_without_its_apostrophe_reads_the_same(
+    tmp_path: Path, message: str
+) -> None:
+    project = _project(tmp_path, TABLES_DOMAIN, TABLES_FLOWS)
+    assert await _first_commands(project, message) == {StartFlow(flow="cancel_booking")}
