@@ -500,6 +500,18 @@ def echoes_question(message: str, question: str) -> bool | None:
     return not (_NEGATIONS & set(words(message)))
 
 
+def phrase_words() -> frozenset[str]:
+    """Every word of the phrasing above (yes/no, cancel, thanks, ...): the closed words of
+    conversation, for putting misspellings right (`spelling`)."""
+    groups = (
+        _CANCEL_PHRASES, _SKIP_PHRASES, _REPEAT_PHRASES, _GREETINGS, _THANKS, _SMALL_TALK,
+        _HOLD, _HELP, _YES_PHRASES, _NO_PHRASES, _YES_OPENERS, _NO_OPENERS, FILLERS, _HEDGES,
+    )  # fmt: skip
+    return frozenset(
+        w for group in groups for phrase in group for w in words(phrase) if w.isalpha()
+    )
+
+
 def small_talk_kind(words: list[str]) -> str | None:
     """'greeting', 'thanks', 'small talk' or 'asks for help' for short social messages."""
     core = _core(words)

@@ -79,6 +79,7 @@ from calmtui.understanding.slot_filling import (
     fill_slot,
 )
 from calmtui.understanding.slot_roles import profile
+from calmtui.understanding.spelling import corrected
 from calmtui.understanding.text import (
     content_tokens,
     normalize,
@@ -165,12 +166,31 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     rejected = user_input_error(text, max_characters(context.project))
     if rejected is not None:
         return Decision([rejected[0]], [rejected[1]])
-    message = with_apostrophes(text.strip())  # "i dont think so", "wheres my order"
     catalog = catalog_for(context.project)
+    message, fixes = _spelled(with_apostrophes(text.strip()), catalog)  # "i dont", "redaing"
     situation = situation_of(context)
-    direct = _payload_or_typed(message, context, situation)
+    direct = _payload_or_typed(text.strip(), context, situation)
     if direct is not None:
         return direct
+    decision = _understand(message, context, catalog, situation)
+    if fixes:
+        decision.notes.append(
+            "read " + ", ".join(f"{typed!r} as {right!r}" for typed, right in fixes)
+        )
+    return decision
+
+
+def _spelled(message: str, catalog: FlowCatalog) -> tuple[str, list[tuple[str, str]]]:
+    """The message with misspelt words put right (`spelling`), only with the embedded model."""
+    if message.startswith("/"):
+        return message, []
+    index = catalog.semantic()
+    return corrected(message, catalog.spelling(), index.model if index is not None else None)
+
+
+def _understand(
+    message: str, context: UnderstandingContext, catalog: FlowCatalog, situation: Situation
+) -> Decision:
     asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
     if picked is None and asked is not None and asked.slot is not None:
@@ -539,7 +559,7 @@ def _offers_an_asked_value(
 
 def _question_template(asked: AskedSlot, project: Project) -> str:
     """The question's texts as written, without their {placeholders} (the values they show)."""
-    response = project.domain.responses.get(asked.utter)
+    response = project.domain.responses.get(asked.utter) if asked.utter else None
     texts = (v.text or "" for v in response.variations) if response is not None else ()
     return " ".join(_PLACEHOLDER.sub(" ", text) for text in texts)
 

@@ -23,6 +23,7 @@ from calmtui.understanding.flow_choice import choose
 from calmtui.understanding.flow_matching import rank_flows
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
+from calmtui.understanding.spelling import corrected, dictionary_by_initial
 from calmtui.understanding.text import with_apostrophes, words
 from tests.understanding.conftest import converse, load
 
@@ -573,3 +574,39 @@ async def test_a_contraction_without_its_apostrophe_reads_the_same(
 ) -> None:
     project = _project(tmp_path, TABLES_DOMAIN, TABLES_FLOWS)
     assert await _first_commands(project, message) == {StartFlow(flow="cancel_booking")}
+
+
+PROJECT_TEXTS = (
+    "Move house: tell us when you are moving out",
+    "Submit a meter reading for electricity or gas",
+    "Book a table",
+    "Go back",
+)
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("we're moivng out next month", "we're moving out next month"),
+        ("my elecrtisity meter redaing", "my electricity meter reading"),
+        ("next Thusrday", "next Thursday"),
+        ("tomrorow morning", "tomorrow morning"),
+        ("yes plaese", "yes please"),
+        ("12 Byres Road, Glsagow", "12 Byres Road, Glsagow"),  # a name nobody said
+        ("bock", "bock"),  # one edit from both "book" and "back": left alone
+        ("Anna Okafor", "Anna Okafor"),
+        ("sam.okfaor@acme.com", "sam.okfaor@acme.com"),
+        ("order NW-1O0234", "order NW-1O0234"),
+    ],
+)
+def test_misspelt_words_are_put_right(text: str, expected: str) -> None:
+    model = shared_model()
+    assert corrected(text, dictionary_by_initial(PROJECT_TEXTS), model)[0] == expected
+
+
+def test_without_the_model_nothing_is_corrected() -> None:
+    assert corrected("next Thusrday", dictionary_by_initial(PROJECT_TEXTS), None) == (
+        "next Thusrday",
+        [],
+    )
