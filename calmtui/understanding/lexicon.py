@@ -506,6 +506,7 @@ def phrase_words() -> frozenset[str]:
     groups = (
         _CANCEL_PHRASES, _SKIP_PHRASES, _REPEAT_PHRASES, _GREETINGS, _THANKS, _SMALL_TALK,
         _HOLD, _HELP, _YES_PHRASES, _NO_PHRASES, _YES_OPENERS, _NO_OPENERS, FILLERS, _HEDGES,
+        _SUCCESS,
     )  # fmt: skip
     return frozenset(
         w for group in groups for phrase in group for w in words(phrase) if w.isalpha()

@@ -41,6 +41,13 @@ CONVERSATION_WORDS = frozenset(
         "morning", "afternoon", "evening", "weekend", "week", "month", "please", "thanks",
         "thank", "perfect", "actually", "forget", "never", "mind", "cancel", "correct",
         "sorry", "something", "someone", "anything", "nothing", "everything", "anymore",
+        "happening", "happened", "worked", "working", "helpful", "change", "delete",
+        "remove", "update", "order", "check", "report", "replace", "reset", "return",
+        "track", "renew", "refund", "transfer", "register", "request", "booking",
+        "three", "four", "five", "seven", "eight", "nine", "eleven", "twelve", "thirteen",
+        "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+        "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+        "thousand",
     }
 )  # fmt: skip
 

@@ -593,6 +593,8 @@ PROJECT_TEXTS = (
         ("next Thusrday", "next Thursday"),
         ("tomrorow morning", "tomorrow morning"),
         ("yes plaese", "yes please"),
+        ("he's twnety two", "he's twenty two"),  # words of conversation: numbers, verbs
+        ("deelte a saved card", "delete a saved card"),
         ("12 Byres Road, Glsagow", "12 Byres Road, Glsagow"),  # a name nobody said
         ("bock", "bock"),  # one edit from both "book" and "back": left alone
         ("Anna Okafor", "Anna Okafor"),
