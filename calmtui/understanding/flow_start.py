@@ -89,8 +89,9 @@ def _decide(
     if social == "asks to wait":
         # "hold on" asks for nothing, whatever flow shares its words ("hold a table").
         return Decision([ChitChat()], ["asks to wait: no request"])
-    if social in _SOCIAL and not (candidates and candidates[0].exact):
-        # "hi" is a greeting, whatever it looks like ("hi" / the class "HIIT").
+    if social in _SOCIAL and not (candidates and _asked_in_words(candidates[0])):
+        # "hi" is a greeting, whatever it looks like ("hi" / the class "HIIT") — unless a flow
+        # is asked for in its own words (a greeting flow: "Say hello ...", "hallo").
         return Decision([ChitChat()], [f"{social}: no request"])
     choice = choose(candidates, searchable_question=question == "information")
     if choice.kind == "none":
@@ -138,6 +139,16 @@ def _decide(
 
 
 _SOCIAL = frozenset({"greeting", "thanks", "small talk"})
+
+
+def _asked_in_words(candidate: Candidate) -> bool:
+    """Does the message ask for the flow in the words of one of its request phrases?"""
+    if candidate.exact:
+        return True
+    phrase = candidate.phrase
+    return bool(candidate.words) and phrase is not None and phrase.is_request
+
+
 VALUE_EVIDENCE = 0.15  # what naming (or meaning) one of a flow's categorical values adds
 EVIDENCE_SIMILARITY = 0.45  # a value meant only this clearly counts as evidence
 _EVIDENCE_CANDIDATES = 5

@@ -9,8 +9,9 @@ with the same first letter. The dictionary is what the project says (its flows' 
 questions, buttons and values: `FlowCatalog.spelling`) and the closed words of conversation
 (days, months, "tomorrow", the yes/no, cancel and thanks phrasing of `lexicon`). Names and
 references are no dictionary word's neighbours, so they stay as typed ("Glsagow" is left
-alone when the project never says Glasgow); a word can be two dictionary words' neighbour
-("bock": book, back) and is then left alone too.
+alone when the project never says Glasgow), and a capitalised word is only put right as a day
+or a month ("Thusrday"; "Dune" is a title, not "done"); a word can be two dictionary words'
+neighbour ("bock": book, back) and is then left alone too.
 
 Both the matching and the values read the corrected message: "tomrorow morning" is tomorrow
 morning, as an LLM would read it. Without the embedded model nothing is corrected (the word
@@ -52,6 +53,15 @@ CONVERSATION_WORDS = frozenset(
 )  # fmt: skip
 
 
+CAPITALISED_WORDS = frozenset(
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january", "february", "march", "april", "june", "july", "august", "september",
+        "october", "november", "december",
+    }
+)  # fmt: skip
+
+
 def dictionary_by_initial(texts: Iterable[str]) -> dict[str, list[str]]:
     """The dictionary of a project: the words of `texts` and the conversation words, by their
     first letter."""
@@ -77,8 +87,8 @@ def corrected(
         if len(word) < MIN_LENGTH or _is_a_word(word, model, dictionary):
             return typed
         right = _one_neighbour(word, dictionary.get(word[:1], ()))
-        if right is None:
-            return typed
+        if right is None or (typed[:1].isupper() and right not in CAPITALISED_WORDS):
+            return typed  # "Dune" is a title, not "done"; "Thusrday" is Thursday
         fixes.append((typed, right))
         return right.capitalize() if typed[:1].isupper() else right
 

@@ -598,6 +598,7 @@ PROJECT_TEXTS = (
         ("12 Byres Road, Glsagow", "12 Byres Road, Glsagow"),  # a name nobody said
         ("bock", "bock"),  # one edit from both "book" and "back": left alone
         ("Anna Okafor", "Anna Okafor"),
+        ("Dune", "Dune"),  # a capitalised word is put right only as a day or a month
         ("sam.okfaor@acme.com", "sam.okfaor@acme.com"),
         ("order NW-1O0234", "order NW-1O0234"),
     ],
