@@ -233,7 +233,7 @@ def lowercase_names(text: str) -> list[Mention]:
     model = shared_model()
     if model is None:
         return []
-    lower_case = _typed_in_lower_case(text)
+    lower_case = typed_in_lower_case(text)
     found: list[Mention] = []
     for i, cue in enumerate(tokens[:-1]):
         word = cue.group(0).lower()
@@ -255,7 +255,7 @@ def lowercase_names(text: str) -> list[Mention]:
     return found
 
 
-def _typed_in_lower_case(text: str) -> bool:
+def typed_in_lower_case(text: str) -> bool:
     """No capital letter but the first one (and "I"): capitals say nothing about names here."""
     rest = re.sub(r"\bI\b", "i", text[1:])
     return not any(c.isupper() for c in rest)

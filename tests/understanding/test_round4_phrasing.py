@@ -613,3 +613,40 @@ def test_without_the_model_nothing_is_corrected() -> None:
         "next Thusrday",
         [],
     )
+
+
+DELIVERY_DOMAIN = """\
+slots:
+  delivery_address: {type: text}
+responses:
+  utter_ask_delivery_address:
+    - text: Where should we deliver it to?
+  utter_done:
+    - text: Done.
+"""
+DELIVERY_FLOWS = """\
+flows:
+  order_delivery:
+    name: order food for delivery
+    description: Place a takeaway order that our drivers deliver to the guest's address.
+    steps:
+      - collect: delivery_address
+        description: the street address the food should be delivered to
+      - action: utter_done
+"""
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "address"),
+    [
+        ("I want food delivered to 5 Mill Lane", "5 Mill Lane"),  # as before
+        ("i want food delivered to 5 mill lane", "5 mill lane"),  # typed in lower case
+    ],
+)
+async def test_a_street_address_typed_in_lower_case(
+    tmp_path: Path, message: str, address: str
+) -> None:
+    project = _project(tmp_path, DELIVERY_DOMAIN, DELIVERY_FLOWS)
+    commands = await _first_commands(project, message)
+    assert SetSlot(name="delivery_address", value=address) in commands
