@@ -28,6 +28,9 @@ MIN_MARGIN = 0.2
 # An answer to the slot's own question ("the zip is broken" -> damaged).
 ANSWER_SIMILARITY = 0.25
 ANSWER_MARGIN = 0.05
+# ...or, less closely, when it leads the other values on its span widely ("great service!" at
+# "How satisfied are you?": 'great' is 0.24 from "Satisfied", 0.04 from "unsatisfied").
+ANSWER_WIDE_LEAD = (0.2, 0.17)
 MAX_SPAN = 4
 MAX_WORDS = 40  # a long message is read from its start only
 
@@ -54,11 +57,13 @@ def value_by_meaning(
     ignore: frozenset[str] = frozenset(),
     min_similarity: float = MIN_SIMILARITY,
     min_margin: float = MIN_MARGIN,
+    wide_lead: tuple[float, float] | None = None,
 ) -> Filled | None:
     """The value the message means; `ignore`: words that asked for the flow ("pay my bill" is
     not the PayPal payment method). An answer to the slot's own question is surely one of the
-    values, so it is read with lower bars (`ANSWER_SIMILARITY`, `ANSWER_MARGIN`) than a value
-    stated along with a flow start."""
+    values, so it is read with lower bars (`ANSWER_SIMILARITY`, `ANSWER_MARGIN`, or
+    `ANSWER_WIDE_LEAD` given as `wide_lead`: a similarity and a lead over the other values on
+    the span that together also suffice) than a value stated along with a flow start."""
     model = shared_model()
     if model is None or not slot.values:
         return None
@@ -83,7 +88,10 @@ def value_by_meaning(
         """Is `value` meant clearly by its span: similar enough, and ahead of the others there?"""
         row = parts.index(found[1])
         rivals = [float(similarity[row, c]) for c, (v, _) in enumerate(options) if str(v) != value]
-        return found[0] >= min_similarity and found[0] - max(rivals, default=0.0) >= min_margin
+        lead = found[0] - max(rivals, default=0.0)
+        if wide_lead is not None and found[0] >= wide_lead[0] and lead >= wide_lead[1]:
+            return True  # a weaker likeness with a wide lead ("great" / "Satisfied")
+        return found[0] >= min_similarity and lead >= min_margin
 
     if not clear(top_value, ranked[0][1]) or score - runner < min_margin / 4:
         return None

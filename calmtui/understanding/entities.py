@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from calmtui.understanding.amounts import find_numbers, format_number
 from calmtui.understanding.text import STOPWORDS, stem
+
+if TYPE_CHECKING:
+    from calmtui.understanding.semantic_model import SemanticModel
 
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -55,11 +59,12 @@ _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Booking references, claim numbers, flight numbers, phone numbers, postcodes.
 _CODE = re.compile(
     r"(?<![\w-])(?:"
-    r"[A-Z]{1,4}-\d{2,}[A-Z0-9-]*"  # CLM-20931, TO-100200
-    r"|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"  # LS6 2AB (postcodes)
+    r"(?i:[a-z]{1,4}-\d{2,}[a-z0-9-]*)"  # CLM-20931, TO-100200, nw-100234 (any case)
+    r"|(?i:[a-z]{1,2}\d[a-z\d]?\s\d[a-z]{2})\b"  # LS6 2AB, g12 8qq (postcodes, any case)
     r"|[A-Z]{2,4}\s?\d{2,4}(?:\s\d{2,4})*\b"  # SK 214, BA2490, XJ 554 201, MATH 221
     r"|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,10}\b"  # SKX7Q2
     r"|(?i:(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{6,12})\b"  # hx482913 (typed lower case)
+    r"|[a-z]{2,4}\d{3,4}\b"  # cs101 (a course or flight code typed in lower case)
     r"|\+?\d[\d ]{6,}\d"  # 0412 555 019, +44 20 7946 0000
     r"|\d{3,}(?:-\d{3,})+"  # 555-0134
     r"|(?i:[a-z]{1,3})\s\d{5,}"  # bw 7654321
@@ -70,6 +75,12 @@ _PROPER = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:[A-Z][a-zA-Z'\-]+|de|da|van|v
 _PREPOSITIONS = frozenset(
     {"from", "to", "in", "at", "for", "near", "into", "around", "via", "named", "called"}
 )
+_LOWER_CUES = _PREPOSITIONS | frozenset(
+    {"name's", "surname", "wife", "husband", "partner", "son", "daughter", "friend", "mum",
+     "mom", "dad", "brother", "sister", "driver", "under", "mr", "mrs", "ms", "dr"}
+)  # fmt: skip
+_DATE_WORD = re.compile(r"today|tomorrow|tonight|yesterday|weekend|morning|afternoon|evening")
+_LOWER_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
 _CURRENCY = re.compile(r"[$\u20ac\u00a3]|\b(?:dollars?|bucks|euros?|pounds?|usd|eur|gbp)\b", re.I)
 _NOT_NAMES = frozenset(
     {"i", "i'm", "i'd", "i've", "i'll", "hi", "hello", "hey", "please", "thanks", "yes", "no",
@@ -187,8 +198,9 @@ def codes(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignor
 
 
 def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
-    """Capitalised word runs ("New York", "Sarah Jones"), with the word before them."""
-    found: list[Mention] = []
+    """Capitalised word runs ("New York", "Sarah Jones"), with the word before them — and names
+    typed in lower case after a preposition ("send 50 to joe", `lowercase_names`)."""
+    found: list[Mention] = [m for m in lowercase_names(text) if not _overlaps(m, taken)]
     for match in _PROPER.finditer(text):
         parts = match.group(0).split()
         start = match.start()
@@ -201,9 +213,78 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
             continue
         value = " ".join(parts)
         mention = Mention(value, start, start + len(value), _word_before(text, start))
-        if not any(mention.overlaps(t) for t in taken):
+        if not _overlaps(mention, taken):
             found.append(mention)
+    return sorted(found, key=lambda m: m.start)
+
+
+def lowercase_names(text: str) -> list[Mention]:
+    """Names typed in lower case right after a preposition or a word that introduces a person
+    ("to joe", "for anna smith", "to paris", "my wife sarah jones", "name's ortiz"): words that
+    the embedded model's vocabulary knows only capitalised — "Joe" is a whole token, "joe" is
+    not, while "sam"/"friend"/"rent" are everyday words and stay words. In a message typed all
+    in lower case, a word the vocabulary does not know at all is a name there too ("from madrid
+    to lisbon", "surname okafor"). Without the model, none."""
+    from calmtui.understanding.semantic_model import shared_model
+
+    tokens = list(_LOWER_TOKEN.finditer(text))
+    if not any(t.group(0).lower() in _LOWER_CUES or t.group(0) == "is" for t in tokens):
+        return []
+    model = shared_model()
+    if model is None:
+        return []
+    lower_case = typed_in_lower_case(text)
+    found: list[Mention] = []
+    for i, cue in enumerate(tokens[:-1]):
+        word = cue.group(0).lower()
+        before = tokens[i - 1].group(0).lower() if i else ""
+        if word not in _LOWER_CUES and not (word == "is" and before in ("name", "surname")):
+            continue
+        first = tokens[i + 1]
+        if text[cue.end() : first.start()] != " " or not _named(first.group(0), model, lower_case):
+            continue
+        end = first.end()
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if (
+            after is not None
+            and text[end : after.start()] == " "
+            and _named(after.group(0), model, lower_case)
+        ):
+            end = after.end()  # "to anna smith"
+        found.append(Mention(text[first.start() : end], first.start(), end, word))
     return found
+
+
+def typed_in_lower_case(text: str) -> bool:
+    """No capital letter but the first one (and "I"): capitals say nothing about names here."""
+    rest = re.sub(r"\bI\b", "i", text[1:])
+    return not any(c.isupper() for c in rest)
+
+
+def _named(word: str, model: SemanticModel, lower_case: bool) -> bool:
+    if not word.islower() or word in STOPWORDS or _MONTH_OR_DAY.match(word) is not None:
+        return False
+    if model.is_proper_only(word):
+        return True
+    return (
+        lower_case
+        and len(word) >= 3
+        and _DATE_WORD.fullmatch(word) is None
+        and not _known(word, model)
+        and not model.is_misspelt_word(word)
+    )
+
+
+def _known(word: str, model: SemanticModel) -> bool:
+    """A word of the vocabulary in any case, or an inflection of one ("flights", "booked")."""
+    if model.is_word(word) or model.is_word(word.capitalize()):
+        return True
+    root = stem(word)
+    return root != word and (model.is_word(root) or model.is_word(root + "e"))
+
+
+def _overlaps(mention: Mention, taken: list[Mention]) -> bool:
+    return any(mention.overlaps(t) for t in taken)
 
 
 def _not_a_name(word: str) -> bool:

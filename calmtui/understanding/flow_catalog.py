@@ -149,6 +149,7 @@ class FlowCatalog:
         self._handoff: list[str] | None = None
         self._shapes: dict[str, set[tuple[str, str]]] | None = None
         self._semantic_lock = threading.Lock()
+        self._spelling: dict[str, list[str]] | None = None
 
     def idf(self, token: str) -> float:
         return self.index.idf.get(token, self.unknown_idf)
@@ -159,6 +160,15 @@ class FlowCatalog:
         if self._handoff is None:
             self._handoff = [e.id for e in self.entries if _hands_off(e.flow)]
         return self._handoff
+
+    def spelling(self) -> dict[str, list[str]]:
+        """The words the project says and the words of conversation, by first letter, for
+        putting misspellings right (`spelling`); computed once."""
+        if self._spelling is None:
+            from calmtui.understanding.spelling import dictionary_by_initial
+
+            self._spelling = dictionary_by_initial(p.text for e in self.entries for p in e.phrases)
+        return self._spelling
 
     def reference_shapes(self) -> dict[str, set[tuple[str, str]]]:
         """The reference shapes each flow asks for (`reference_shapes`), computed once."""

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from calmtui.understanding.entities import without_values
+from calmtui.understanding.entities import lowercase_names, without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
 from calmtui.understanding.lexicon import asks_status, withdraws
 from calmtui.understanding.phrasal_verbs import one_verb
@@ -171,6 +171,7 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
     Anna"): they are left out instead of counting against every flow.
     """
     names = {stem(w.lower()) for w in _NAME.findall(text)[1:] if w[:1].isupper()}
+    names.update(stem(w) for m in lowercase_names(text) for w in m.text.split())  # "to joe"
     tokens = [
         t for t in content_tokens(text) if t in catalog.index or not (t.isdigit() or t in names)
     ]
@@ -223,6 +224,7 @@ _SYNONYMS = [
         "fix repair",
         "book reserve",
         "problem issue fault trouble",
+        "cancel terminate discontinue quit",
     )
 ]
 

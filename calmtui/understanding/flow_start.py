@@ -37,13 +37,15 @@ from calmtui.understanding.base import UnderstandingContext
 from calmtui.understanding.decision import Decision
 from calmtui.understanding.flow_catalog import FlowCatalog
 from calmtui.understanding.flow_choice import (
+    MAX_CLARIFY_OPTIONS,
     TELLS_APART_CLOSE,
     TELLS_APART_MARGIN,
+    Choice,
     choose,
     describe,
     thresholds_for,
 )
-from calmtui.understanding.flow_matching import Candidate, rank_flows
+from calmtui.understanding.flow_matching import CANCEL, Candidate, rank_flows
 from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
@@ -83,9 +85,14 @@ def _decide(
     """`question`: the message's `lexicon.question_kind` in a project with knowledge search
     (None without one): an information question starts a flow only when one matches about as
     clearly as words alone would need; any question no flow handles is searched."""
-    if lexicon.small_talk_kind(tokens) == "asks to wait":
+    social = lexicon.small_talk_kind(tokens)
+    if social == "asks to wait":
         # "hold on" asks for nothing, whatever flow shares its words ("hold a table").
         return Decision([ChitChat()], ["asks to wait: no request"])
+    if social in _SOCIAL and not (candidates and _asked_in_words(candidates[0])):
+        # "hi" is a greeting, whatever it looks like ("hi" / the class "HIIT") — unless a flow
+        # is asked for in its own words (a greeting flow: "Say hello ...", "hallo").
+        return Decision([ChitChat()], [f"{social}: no request"])
     choice = choose(candidates, searchable_question=question == "information")
     if choice.kind == "none":
         if question is not None:
@@ -96,12 +103,22 @@ def _decide(
         if lexicon.small_talk_kind(tokens) is not None:
             return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
         return Decision([CannotHandle()], [choice.note])
+    vague = _vague_choice(message, choice.flows[0], candidates, catalog)
+    if vague is not None:
+        return Decision([Clarify(options=tuple(c.flow_id for c in vague.flows))], [vague.note])
     values = {c.flow_id: _values_for(message, c, catalog, situation) for c in choice.flows}
     top = choice.flows[0]
     notes = [choice.note]
     if choice.kind == "clarify":
         richest = _states_most(values)
-        if richest is None and _tells_apart(tokens, choice.flows, catalog):
+        withdrawn = _withdrawn(message, choice.flows, catalog)
+        if withdrawn is not None:
+            top = withdrawn
+            notes.append(
+                f"the message says something is no longer wanted: {top.flow_id!r}, the one of "
+                "them that cancels, starts"
+            )
+        elif richest is None and _tells_apart(tokens, choice.flows, catalog):
             notes.append(
                 f"the message has words of {top.flow_id!r} that the others lack, and it leads: "
                 "it starts"
@@ -119,6 +136,17 @@ def _decide(
         commands.append(SetSlot(name=name, value=filled.value))
         notes.append(f"{name} = {filled.value!r}: {filled.how}")
     return Decision(commands, notes)
+
+
+_SOCIAL = frozenset({"greeting", "thanks", "small talk"})
+
+
+def _asked_in_words(candidate: Candidate) -> bool:
+    """Does the message ask for the flow in the words of one of its request phrases?"""
+    if candidate.exact:
+        return True
+    phrase = candidate.phrase
+    return bool(candidate.words) and phrase is not None and phrase.is_request
 
 
 VALUE_EVIDENCE = 0.15  # what naming (or meaning) one of a flow's categorical values adds
@@ -239,6 +267,36 @@ def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCat
     said = set(content_tokens(" ".join(tokens)))
     mine = said & (own.vocabulary | own.detail_vocabulary)
     return bool(mine - other.vocabulary - other.detail_vocabulary)
+
+
+VAGUE_FLOOR = 0.2  # a flow a vague request may mean is offered from this score
+
+
+def _vague_choice(
+    message: str, top: Candidate, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice | None:
+    """ "I need to change something on my policy" shares only a verb with "change my address":
+    the flows it may mean are offered (clarify), unless it names the best one."""
+    if top.exact or not lexicon.is_vague_request(message):
+        return None
+    said = set(content_tokens(message)) - lexicon.VAGUE_VERBS
+    if said & catalog.by_id[top.flow_id].name_words:
+        return None  # "change something on my address": the address flow is named
+    options = tuple(c for c in candidates if c.score >= VAGUE_FLOOR)[:MAX_CLARIFY_OPTIONS]
+    if len(options) < 2:
+        return None
+    scores = ", ".join(describe(c) for c in options)
+    return Choice("clarify", options, f"a change without saying which; it may mean: {scores}")
+
+
+def _withdrawn(message: str, close: Sequence[Candidate], catalog: FlowCatalog) -> Candidate | None:
+    """ "I sold my house so I don't need the home insurance anymore": of flows that match about
+    equally, the one that cancels (its name says so) is meant when the message says that
+    something is no longer wanted."""
+    if not lexicon.withdraws(message):
+        return None
+    cancelling = [c for c in close if CANCEL in catalog.by_id[c.flow_id].name_words]
+    return cancelling[0] if len(cancelling) == 1 else None
 
 
 def _states_most(values: dict[str, list[tuple[str, Filled]]]) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from calmtui.understanding.text import word_set, words
+from calmtui.understanding.text import content_tokens, word_set, words
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
@@ -96,6 +96,10 @@ _YES_PHRASES = frozenset(
         "sounds good", "true", "yes please", "indeed", "certainly", "alright", "all right",
         "perfect", "confirm", "confirmed", "exactly", "i do", "it is", "it was", "yes it was",
         "yes it is", "go for it", "let's do it", "why not", "i'd like that", "sure thing",
+        "fine", "that's fine", "that is fine", "i guess so", "i suppose so", "i suppose",
+        "proceed", "please proceed", "i agree", "agreed", "i would", "yes i would",
+        "i'd love to", "i'd love that", "i have", "yes i have", "i am", "yes i am", "we are",
+        "yes we are", "we do", "yes we do", "i did", "yes i did", "do that", "do so",
     }
 )  # fmt: skip
 _NO_PHRASES = frozenset(
@@ -106,6 +110,11 @@ _NO_PHRASES = frozenset(
         "it was not", "it isn't", "it is not", "no it wasn't", "no it isn't", "i don't",
         "i do not", "no need", "nothing", "nothing else", "that's all", "that is all",
         "i'm good", "i'm done", "all good", "not needed",
+        "maybe later", "not this time", "i do not think so", "i would not",
+        "i wouldn't", "no i wouldn't", "i'd rather not", "rather not", "i have not",
+        "i haven't", "no i haven't", "i am not", "i'm not", "no i'm not", "we are not",
+        "we aren't", "we don't", "i did not", "i didn't", "no i didn't", "not interested",
+        "don't bother",
     }
 )  # fmt: skip
 # Answers that may open a longer reply ("that's right, send it", "not really, I'm fine").
@@ -261,6 +270,24 @@ _WITHDRAWS = re.compile(
 )
 
 
+# A request that does not say what it is about: "I need to change something on my policy", "I
+# want to make a change to my order", "I have a few changes to my booking".
+_VAGUE = re.compile(
+    r"\b(?:change|update|modify|amend|fix|sort)\s+(?:something|some\s+things|a\s+few\s+things)\b"
+    r"|\b(?:something|anything)\s+(?:on|with|about|in|to)\s+(?:my|our|the)\b"
+    r"|\b(?:a|some|few|couple\s+of)\s+changes?\s+(?:to|on|in|with)\b",
+    re.IGNORECASE,
+)
+# The verbs of such a request: they name no flow by themselves.
+VAGUE_VERBS = frozenset({"change", "update", "modify", "amend", "fix", "sort", "make"})
+
+
+def is_vague_request(text: str) -> bool:
+    """Does the message ask for a change without saying which ("change something on my
+    policy")? Then the flows it may mean are offered, not the first that shares a verb."""
+    return _VAGUE.search(text.translate(_APOSTROPHES)) is not None
+
+
 def withdraws(text: str) -> bool:
     """Does the message say that something is no longer wanted (a request to cancel it, in
     other words)? Not a conversation repair: "cancel" is added to the words that look for a
@@ -353,7 +380,10 @@ def asks_wh_question(text: str) -> bool:
 _ASKS_STATUS = re.compile(
     r"\b(?:where(?:'s|\s+is|\s+are)\s+(?:my|our|the)\b|what'?s\s+happening\s+with\b"
     r"|any\s+(?:news|updates?|word)\s+(?:on|about|with)\b|what'?s\s+the\s+status\b"
-    r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b)",
+    r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b"
+    r"|what'?s\s+(?:my|our|the)\s+[\w ]{1,30}?\s+looking\s+like\b"
+    r"|how(?:'s|\s+is|\s+are)\s+(?:my|our)\s+[\w ]{1,30}?\s+(?:looking|doing|going)\b"
+    r"|(?:show|let)\s+me\s+(?:see\s+)?(?:my|our)\b|can\s+i\s+see\s+(?:my|our)\b)",
     re.IGNORECASE,
 )
 
@@ -452,6 +482,35 @@ def is_handoff(words: list[str]) -> bool:
     if len(words) <= 3:
         return True
     return any(w in _HANDOFF_VERBS for w in words) or "real" in words
+
+
+_ECHO_WORDS = 4  # an echo of the question is short ("go on then, send it")
+
+
+def echoes_question(message: str, question: str) -> bool | None:
+    """A short reply that repeats the yes/no question's own words, "send it" at "Shall I send
+    it?" / "book it" at "Would you like me to book it?": True (a yes), False when negated
+    ("don't send it"), None when it says anything else. `question`: the question as written,
+    placeholders taken out, so that a value it shows ("to Anna?") is no echo."""
+    if message.strip().endswith("?"):
+        return None
+    said = content_tokens(message)
+    if not said or len(said) > _ECHO_WORDS or not set(said) <= set(content_tokens(question)):
+        return None
+    return not (_NEGATIONS & set(words(message)))
+
+
+def phrase_words() -> frozenset[str]:
+    """Every word of the phrasing above (yes/no, cancel, thanks, ...): the closed words of
+    conversation, for putting misspellings right (`spelling`)."""
+    groups = (
+        _CANCEL_PHRASES, _SKIP_PHRASES, _REPEAT_PHRASES, _GREETINGS, _THANKS, _SMALL_TALK,
+        _HOLD, _HELP, _YES_PHRASES, _NO_PHRASES, _YES_OPENERS, _NO_OPENERS, FILLERS, _HEDGES,
+        _SUCCESS,
+    )  # fmt: skip
+    return frozenset(
+        w for group in groups for phrase in group for w in words(phrase) if w.isalpha()
+    )
 
 
 def small_talk_kind(words: list[str]) -> str | None:

@@ -23,6 +23,7 @@ with the runner-up's score for flow decisions.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -49,6 +50,7 @@ from calmtui.understanding.buttons import pick_button, shown_buttons
 from calmtui.understanding.categorical_meaning import (
     ANSWER_MARGIN,
     ANSWER_SIMILARITY,
+    ANSWER_WIDE_LEAD,
     value_by_meaning,
 )
 from calmtui.understanding.corrections import correction_by_value, resolve_correction
@@ -77,7 +79,14 @@ from calmtui.understanding.slot_filling import (
     fill_slot,
 )
 from calmtui.understanding.slot_roles import profile
-from calmtui.understanding.text import content_tokens, normalize, word_set, words
+from calmtui.understanding.spelling import corrected
+from calmtui.understanding.text import (
+    content_tokens,
+    normalize,
+    with_apostrophes,
+    word_set,
+    words,
+)
 from calmtui.understanding.text_answers import text_answer
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
@@ -92,6 +101,7 @@ TYPED_KINDS = frozenset(
      "skip_question", "repeat", "human_handoff"}
 )  # fmt: skip
 _NONE_ANSWERS = word_set("none neither no nope nothing")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 class OfflineGenerator:
@@ -156,12 +166,31 @@ def understand(text: str, context: UnderstandingContext) -> Decision:
     rejected = user_input_error(text, max_characters(context.project))
     if rejected is not None:
         return Decision([rejected[0]], [rejected[1]])
-    message = text.strip()
     catalog = catalog_for(context.project)
+    message, fixes = _spelled(with_apostrophes(text.strip()), catalog)  # "i dont", "redaing"
     situation = situation_of(context)
-    direct = _payload_or_typed(message, context, situation)
+    direct = _payload_or_typed(text.strip(), context, situation)
     if direct is not None:
         return direct
+    decision = _understand(message, context, catalog, situation)
+    if fixes:
+        decision.notes.append(
+            "read " + ", ".join(f"{typed!r} as {right!r}" for typed, right in fixes)
+        )
+    return decision
+
+
+def _spelled(message: str, catalog: FlowCatalog) -> tuple[str, list[tuple[str, str]]]:
+    """The message with misspelt words put right (`spelling`), only with the embedded model."""
+    if message.startswith("/"):
+        return message, []
+    index = catalog.semantic()
+    return corrected(message, catalog.spelling(), index.model if index is not None else None)
+
+
+def _understand(
+    message: str, context: UnderstandingContext, catalog: FlowCatalog, situation: Situation
+) -> Decision:
     asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
     picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
     if picked is None and asked is not None and asked.slot is not None:
@@ -285,7 +314,7 @@ def _repair(
 ) -> Decision | None:
     cancels = (
         lexicon.is_cancel(tokens) or lexicon.cancels_first(message) or lexicon.cancels_last(message)
-    ) and not _answers_yes_no(tokens, situation)
+    ) and not _answers_yes_no(message, tokens, situation)
     if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
     if situation.active_flow is not None and lexicon.quits_current(message):
@@ -313,12 +342,17 @@ def _repair(
     return None
 
 
-def _answers_yes_no(tokens: list[str], situation: Situation) -> bool:
-    """ "no, leave it" at a yes/no question is a no, not a cancel."""
+def _answers_yes_no(message: str, tokens: list[str], situation: Situation) -> bool:
+    """ "no, leave it" at a yes/no question is a no, not a cancel; so is "cancel it" at "Do you
+    really want to cancel reservation TB-1234?" (a yes: it echoes the question)."""
     asked = situation.asked
     if asked is None or asked.slot is None or asked.slot.type != "bool":
         return False
-    return lexicon.starts_with_yes_or_no(tokens)
+    template = _question_template(asked, situation.index.project)
+    return (
+        lexicon.starts_with_yes_or_no(tokens)
+        or lexicon.echoes_question(message, template) is not None
+    )
 
 
 def _handoff_flow(candidates: list[Candidate], catalog: FlowCatalog) -> str | None:
@@ -390,10 +424,7 @@ def _typed_answer(
         return None  # "one moment please" is not one of anything: chit-chat (rule 7)
     if slot.type != "bool" and lexicon.asks_wh_question(message):
         return _question_about_values(other, slot, asked, context)
-    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
-    filled = fill_slot(slot, message, buttons)
-    if filled is None and slot.type == "categorical":
-        filled = _categorical_reading(message, slot, buttons, asked, context)
+    filled = _read_answer(message, slot, asked, context)
     if filled is not None and slot.type == "float" and _number_in_a_code(message, filled):
         filled = None  # "is flight SK 101 on time?" is not 101 passengers
     if filled is not None and slot.type == "float":
@@ -437,6 +468,22 @@ def _typed_answer(
             [f"no {slot.type} value found for {asked.name!r}: passed on for the slot's type check"],
         )
     return None
+
+
+def _read_answer(
+    message: str, slot: Slot, asked: AskedSlot, context: UnderstandingContext
+) -> Filled | None:
+    """The value of the asked slot's type in the message: by button or type; at a yes/no
+    question also by echoing it ("send it"); at a categorical one also by meaning."""
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    filled = fill_slot(slot, message, buttons)
+    if filled is None and slot.type == "bool":
+        echo = lexicon.echoes_question(message, _question_template(asked, context.project))
+        if echo is not None:
+            filled = Filled(echo, "repeats the question's words" + ("" if echo else ", negated"))
+    if filled is None and slot.type == "categorical":
+        filled = _categorical_reading(message, slot, buttons, asked, context)
+    return filled
 
 
 def _another_flow_wins(
@@ -486,7 +533,12 @@ def _categorical_reading(
     part of its word — when no value or button is named."""
     return (
         value_by_meaning(
-            message, slot, buttons, min_similarity=ANSWER_SIMILARITY, min_margin=ANSWER_MARGIN
+            message,
+            slot,
+            buttons,
+            min_similarity=ANSWER_SIMILARITY,
+            min_margin=ANSWER_MARGIN,
+            wide_lead=ANSWER_WIDE_LEAD,
         )
         or value_by_alternative(message, _question_text(asked, context), slot, buttons)
         or value_by_part(message, slot)
@@ -503,6 +555,13 @@ def _offers_an_asked_value(
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     offered = {normalize(str(v)) for v in slot.values} | {normalize(t) for t, _ in buttons}
     return phrase is not None and normalize(phrase.text) in offered
+
+
+def _question_template(asked: AskedSlot, project: Project) -> str:
+    """The question's texts as written, without their {placeholders} (the values they show)."""
+    response = project.domain.responses.get(asked.utter) if asked.utter else None
+    texts = (v.text or "" for v in response.variations) if response is not None else ()
+    return " ".join(_PLACEHOLDER.sub(" ", text) for text in texts)
 
 
 def _question_text(asked: AskedSlot, context: UnderstandingContext) -> str:

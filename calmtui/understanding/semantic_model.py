@@ -65,6 +65,7 @@ class SemanticModel:
         # their vectors are kept, up to `_CACHE_SIZE`, oldest dropped first.
         self._cache: dict[str, Any] = {}
         self._words: frozenset[str] | None = None
+        self._by_initial: dict[str, list[str]] | None = None
         self._cache_lock = threading.Lock()
 
     def is_word(self, word: str) -> bool:
@@ -75,6 +76,31 @@ class SemanticModel:
                 t[1:] for t in self.tokenizer.get_vocab() if t.startswith("\u2581") and len(t) > 2
             )
         return word in self._words
+
+    def is_misspelt_word(self, word: str) -> bool:
+        """Is `word` one edit (or one swap) away from a common word ("teh", "accont")? Then it is
+        a typo, not a rare name."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        if self._by_initial is None:
+            table: dict[str, list[str]] = {}
+            self.is_word("")  # builds the vocabulary
+            for known in self._words or ():
+                if known.islower():
+                    table.setdefault(known[:1], []).append(known)
+            self._by_initial = table
+        close = process.extractOne(
+            word, self._by_initial.get(word[:1], ()), scorer=OSA.distance, score_cutoff=1
+        )
+        return close is not None
+
+    def is_proper_only(self, word: str) -> bool:
+        """Is `word` (typed in lower case) a name: a whole word of the vocabulary only when
+        capitalised ("joe" / "Joe", "paris" / "Paris"; not "sam", an everyday word too)?"""
+        if not word.islower() or len(word) < 3 or self.is_word(word):
+            return False
+        return self.is_word(word.capitalize())
 
     def token_ids(self, text: str) -> list[int]:
         ids: list[int] = self.tokenizer.encode(text, add_special_tokens=False).ids

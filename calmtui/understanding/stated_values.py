@@ -149,7 +149,7 @@ class _Reader:
     def _open(self, kind: str, role: str | None = None) -> list[tuple[str, SlotProfile]]:
         """Slots of `kind` with `role` still without a value. A date or reference slot never
         takes a name ("the new date the traveller wants to fly on" is no destination)."""
-        strict = role in (None, "date", "code", "address")
+        strict = role in (None, "date", "code", "address", "time")
         return [
             (name, prof)
             for name, (slot, prof) in self.usable.items()
@@ -174,9 +174,12 @@ class _Reader:
                 self._set(name, match["value"], "the address after 'address'", mention)
                 continue
             street = _STREET.search(self.text)
+            if street is None and entities.typed_in_lower_case(self.text):
+                street = _STREET.search(_title_case(self.text))  # "5 mill lane"
             if street is not None:
-                mention = Mention(street.group(0), street.start(), street.end())
-                self._set(name, street.group(0), "a street address", mention)
+                value = self.text[street.start() : street.end()]
+                mention = Mention(value, street.start(), street.end())
+                self._set(name, value, "a street address", mention)
 
     def _emails(self) -> None:
         found = entities.emails(self.text)
@@ -389,6 +392,11 @@ class _Reader:
 
     def _is_taken(self, mention: Mention) -> bool:
         return any(mention.overlaps(t) for t in self.taken)
+
+
+def _title_case(text: str) -> str:
+    """The message with each word capitalised (same length, so positions still hold)."""
+    return re.sub(r"[a-z]+", lambda m: m.group(0).capitalize(), text)
 
 
 def _shaped_like(code: str, about: list[str] | None) -> bool:

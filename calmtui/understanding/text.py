@@ -116,6 +116,32 @@ def content_tokens(text: str) -> list[str]:
     return [analyzer.stem(w) for w in words(text) if not analyzer.is_stopword(w)]
 
 
+_CONTRACTIONS = {
+    w.replace("'", ""): w
+    for w in word_set(
+        """
+        don't doesn't didn't isn't wasn't weren't won't can't couldn't wouldn't shouldn't
+        haven't hasn't hadn't aren't that's let's i'm i've what's there's where's who's how's
+        you're they're we've you've they've
+        """
+    )
+}
+_UNAPOSTROPHED = re.compile(rf"\b(?:{'|'.join(_CONTRACTIONS)})\b", re.IGNORECASE)
+_ID_LIKE = re.compile(r"\b(i)d(?=\s+(?:like|love|prefer|rather)\b)", re.IGNORECASE)
+
+
+def with_apostrophes(text: str) -> str:
+    """Contractions typed without their apostrophe written with it ("i dont think so", "cant
+    log in", "wheres my order", "id like a table"), so that they read as the words they are."""
+
+    def restore(match: re.Match[str]) -> str:
+        word = match.group(0)
+        full = _CONTRACTIONS[word.lower()]
+        return full[0].upper() + full[1:] if word[0].isupper() else full
+
+    return _ID_LIKE.sub(r"\1'd", _UNAPOSTROPHED.sub(restore, text))
+
+
 def identifier_words(identifier: str) -> str:
     """`transfer_money` -> "transfer money": ids are phrases too."""
     return identifier.replace("_", " ").replace("-", " ")

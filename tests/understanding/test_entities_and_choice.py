@@ -153,7 +153,7 @@ def test_a_question_with_a_knowledge_base_needs_a_clearer_flow() -> None:
         ("that worked, thanks!", (True, False)),
         ("nope still the same", (False, False)),
         ("actually no, I'll stay", (False, False)),
-        ("ok fine", (True, False)),
+        ("ok fine", (True, True)),  # "fine" is a whole yes (round 4)
         ("perfect, book it", (True, False)),
         ("5000", None),
         ("help", None),
