@@ -188,23 +188,31 @@ print(json.dumps({"code": code, "litellm_here": "litellm" in sys.modules}))
 def test_an_llm_test_run_calls_from_the_child_and_never_imports_litellm_itself(
     fake_llm: FakeOpenAI, tmp_path: Path, switch: str
 ) -> None:
-    root = write_project(tmp_path / "bank", {"endpoints.yml": ENDPOINTS.format(url=fake_llm.url)})
+    fake_llm.script(Reply.ok("start flow transfer_money"))
+    env = {"OPENAI_API_KEY": SECRET, llm_process.ENV_SWITCH: switch}
+    done, outcome = run_llm_tests(tmp_path, ENDPOINTS.format(url=fake_llm.url), env)
+    assert outcome["code"] == 0, done.stdout + done.stderr
+    assert len(fake_llm.requests) == 1
+    assert outcome["litellm_here"] is (switch == "0")
+
+
+def run_llm_tests(
+    tmp_path: Path, endpoints: str, env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+    """`calmtui test -u llm` in a fresh interpreter on a one-case project; its exit code and
+    whether it imported litellm itself."""
+    root = write_project(tmp_path / "bank", {"endpoints.yml": endpoints})
     (root / "tests").mkdir()
     (root / "tests" / "cases.yml").write_text(CASES, encoding="utf-8")
-    fake_llm.script(Reply.ok("start flow transfer_money"))
-    env = {"OPENAI_API_KEY": SECRET, llm_process.ENV_SWITCH: switch, "NO_COLOR": "1"}
     done = subprocess.run(
         [sys.executable, "-c", RUN, "test", "-u", "llm", "-q", "tests"],
         cwd=root,
         capture_output=True,
         text=True,
         timeout=180,
-        env={**_base_env(), **env},
+        env={**_base_env(), "NO_COLOR": "1", **env},
     )
-    outcome = json.loads(done.stdout.strip().splitlines()[-1])
-    assert outcome["code"] == 0, done.stdout + done.stderr
-    assert len(fake_llm.requests) == 1
-    assert outcome["litellm_here"] is (switch == "0")
+    return done, json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _base_env() -> dict[str, str]:
@@ -226,18 +234,7 @@ model_groups:
 def test_the_start_up_key_check_of_an_unlisted_provider_asks_the_child(tmp_path: Path) -> None:
     """A provider outside calmtui's own key table (rule 5) is checked by litellm; in a test run
     the LLM process answers, so the test process still never imports litellm."""
-    root = write_project(tmp_path / "bank", {"endpoints.yml": XAI_ENDPOINTS})
-    (root / "tests").mkdir()
-    (root / "tests" / "cases.yml").write_text(CASES, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, "test", "-u", "llm", "-q", "tests"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**_base_env(), "NO_COLOR": "1"},
-    )
-    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    done, outcome = run_llm_tests(tmp_path, XAI_ENDPOINTS, {})
     assert outcome["code"] == 2, done.stdout + done.stderr
     assert "XAI_API_KEY" in done.stderr
     assert outcome["litellm_here"] is False
