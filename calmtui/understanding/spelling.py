@@ -33,12 +33,18 @@ from calmtui.understanding.text import stem, words
 MIN_LENGTH = 4  # shorter words have too many neighbours
 LONG_WORD = 8  # from this length two edits are still one word mistyped
 _WORD = re.compile(r"(?<![\w@.'-])[A-Za-z]+(?![\w@'-]|\.\w)")
-# The closed words of conversation: said in every project, whatever its flows.
-CONVERSATION_WORDS = frozenset(
+# Days and months: the only words put right when typed capitalised ("Thusrday").
+CAPITALISED_WORDS = frozenset(
     {
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
         "january", "february", "march", "april", "june", "july", "august", "september",
-        "october", "november", "december", "today", "tomorrow", "tonight", "yesterday",
+        "october", "november", "december",
+    }
+)  # fmt: skip
+# The closed words of conversation: said in every project, whatever its flows.
+CONVERSATION_WORDS = CAPITALISED_WORDS | frozenset(
+    {
+        "today", "tomorrow", "tonight", "yesterday",
         "morning", "afternoon", "evening", "weekend", "week", "month", "please", "thanks",
         "thank", "perfect", "actually", "forget", "never", "mind", "cancel", "correct",
         "sorry", "something", "someone", "anything", "nothing", "everything", "anymore",
@@ -49,15 +55,6 @@ CONVERSATION_WORDS = frozenset(
         "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
         "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
         "thousand",
-    }
-)  # fmt: skip
-
-
-CAPITALISED_WORDS = frozenset(
-    {
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-        "january", "february", "march", "april", "june", "july", "august", "september",
-        "october", "november", "december",
     }
 )  # fmt: skip
 
