@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 
 from calmtui.understanding.entities import lowercase_names, without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
-from calmtui.understanding.lexicon import asks_status, withdraws
+from calmtui.understanding.lexicon import asks_status, withdraws, without_pleasantries
 from calmtui.understanding.phrasal_verbs import one_verb
 from calmtui.understanding.text import content_tokens, normalize, stem
 
@@ -81,6 +81,10 @@ def rank_flows(
     """Flows the message may be asking for, best first (only those `allowed` says can start)."""
     normalized = normalize(text)
     exact = [f for f in catalog.exact.get(normalized, []) if allowed(f)]
+    if not exact:
+        text = without_pleasantries(text)  # "hi, ... thanks!": the request, not its wrapping
+        normalized = normalize(text)
+        exact = [f for f in catalog.exact.get(normalized, []) if allowed(f)]
     if exact:
         return [_exact(catalog.by_id[f], normalized) for f in exact][:limit]
     if not content_tokens(text):

@@ -50,7 +50,7 @@ from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import content_tokens, normalize
+from calmtui.understanding.text import content_tokens, normalize, words
 from calmtui.understanding.thing_values import example_words
 
 
@@ -61,6 +61,9 @@ def start_or_give_up(
     catalog: FlowCatalog,
     situation: Situation,
 ) -> Decision:
+    core = lexicon.without_pleasantries(message)  # "hi, ...": the request, not its wrapping
+    if core != message:
+        message, tokens = core, words(core)
     kind = lexicon.question_kind(message) if knowledge_search(situation.index.project) else None
     if situation.active_flow is not None:
         # A digression from a running flow asks for another one: starting the flow that is

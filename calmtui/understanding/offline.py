@@ -325,7 +325,7 @@ def _repair(
         return Decision([SkipQuestion()], ["skip phrasing"])
     if lexicon.is_repeat(tokens):
         return Decision([RepeatBotMessages()], ["asked to repeat"])
-    if lexicon.is_handoff(tokens):
+    if lexicon.is_handoff(words(lexicon.without_pleasantries(message))):
         top = candidates[0] if candidates else None
         if (
             top is not None

@@ -1,0 +1,113 @@
+"""Which flow a message starts, round 5 of issue 13: rules about language or about what every
+project says, each checked on a small project of its own (flows with descriptions only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from calmtui.core.commands import Command, StartFlow
+from calmtui.core.model.project import Project
+from calmtui.understanding import lexicon
+from calmtui.understanding.offline import OfflineGenerator
+from calmtui.understanding.semantic_model import shared_model
+from tests.understanding.conftest import converse, load
+
+pytestmark = pytest.mark.anyio
+needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
+
+DOMAIN = """\
+slots:
+  leave_reason: {type: text}
+  phone_number: {type: text}
+  new_plan:
+    type: categorical
+    values: [basic, unlimited]
+responses:
+  utter_ask_leave_reason:
+    - text: May I ask why you want to leave?
+  utter_ask_phone_number:
+    - text: Which phone number?
+  utter_ask_new_plan:
+    - text: Which plan would you like?
+  utter_done:
+    - text: Done.
+"""
+FLOWS = """\
+flows:
+  cancel_contract:
+    description: End the customer's contract and close the account.
+    steps:
+      - collect: leave_reason
+        description: the main reason the customer wants to leave
+      - action: utter_done
+  change_plan:
+    description: Move the customer to a different mobile plan.
+    steps:
+      - collect: new_plan
+      - action: utter_done
+  check_bill:
+    description: Tell the customer how much their latest bill is.
+    steps:
+      - collect: phone_number
+      - action: utter_done
+"""
+
+
+def _project(tmp_path: Path) -> Project:
+    (tmp_path / "domain.yml").write_text(DOMAIN)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(FLOWS)
+    return load(tmp_path)
+
+
+async def _first_commands(project: Project, message: str) -> set[Command]:
+    [result] = await converse(project, OfflineGenerator(), [message])
+    assert result.understanding is not None
+    return set(result.understanding.commands)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hi, I want to leave Nimbus", "I want to leave Nimbus"),
+        ("Good morning. I want to leave", "I want to leave"),
+        ("Morning! I need a taxi", "I need a taxi"),
+        ("hey there, I was wondering: are you open on mondays?", "are you open on mondays?"),
+        ("I need some help. has my stuff been sent out yet?", "has my stuff been sent out yet?"),
+        ("can you help me with my bill?", "my bill?"),
+        ("um, so I need a table", "I need a table"),
+        ("whats my bill looking like thank you!", "whats my bill looking like"),
+        ("we cant make it anymore please", "we cant make it anymore"),
+        ("cancel my order asap", "cancel my order"),
+        # nothing else would be left, or the word is part of the request
+        ("hi", "hi"),
+        ("thanks", "thanks"),
+        ("Good evening", "Good evening"),
+        ("help me please", "help me"),
+        ("morning flights to Rome", "morning flights to Rome"),
+        ("I need help from someone", "I need help from someone"),
+        ("hiking boots please", "hiking boots"),
+    ],
+)
+def test_pleasantries_around_a_request(text: str, expected: str) -> None:
+    assert lexicon.without_pleasantries(text) == expected
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "flow"),
+    [
+        ("Good morning. I want to leave Nimbus", "cancel_contract"),
+        ("hey there, I was wondering: I want to leave Nimbus", "cancel_contract"),
+        ("I want to leave Nimbus thank you!", "cancel_contract"),
+        ("hi, whats my bill looking like", "check_bill"),
+        ("Good afternoon, how much is my bill please", "check_bill"),
+    ],
+)
+async def test_a_greeting_or_thanks_does_not_change_the_flow(
+    tmp_path: Path, message: str, flow: str
+) -> None:
+    commands = await _first_commands(_project(tmp_path), message)
+    assert StartFlow(flow=flow) in commands
