@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -78,7 +78,44 @@ def rank_flows(
     limit: int = 5,
     semantic: bool = True,
 ) -> list[Candidate]:
-    """Flows the message may be asking for, best first (only those `allowed` says can start)."""
+    """Flows the message may be asking for, best first (only those `allowed` says can start).
+
+    A message of several sentences or clauses ("I've been with you for years. I want to leave",
+    "before I book, is flight SK 101 on time today?") is scored whole and clause by clause: each
+    flow keeps its best score, so that the request is not drowned by what is said around it."""
+    ranked = _rank(text, catalog, allowed, max(limit, CANDIDATES), semantic)
+    parts = clauses(text)
+    if not parts or (ranked and ranked[0].exact):
+        return ranked[:limit]
+    best = {c.flow_id: c for c in ranked}
+    for part in parts:
+        for candidate in _rank(part, catalog, allowed, CANDIDATES, semantic):
+            held = best.get(candidate.flow_id)
+            if not candidate.exact and (held is None or candidate.score > held.score):
+                best[candidate.flow_id] = replace(
+                    candidate, reason=f"{candidate.reason} in {part!r}"
+                )
+    merged = sorted(best.values(), key=lambda c: (-c.score, catalog.position[c.flow_id]))
+    return merged[:limit]
+
+
+CLAUSE_BREAK = re.compile(r"(?<=[.?!;,:])\s+|\s+but\s+", re.IGNORECASE)
+MAX_CLAUSES = 4
+_CLAUSE_WORDS = 2  # a clause with fewer content words asks for nothing on its own
+
+
+def clauses(text: str) -> list[str]:
+    """The sentences and clauses of a message of several (at sentence punctuation, commas and
+    "but"), those with at least two content words, at most `MAX_CLAUSES`; [] for one clause."""
+    parts = [p.strip() for p in CLAUSE_BREAK.split(text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    return [p for p in parts if len(content_tokens(p)) >= _CLAUSE_WORDS][:MAX_CLAUSES]
+
+
+def _rank(
+    text: str, catalog: FlowCatalog, allowed: Callable[[str], bool], limit: int, semantic: bool
+) -> list[Candidate]:
     normalized = normalize(text)
     exact = [f for f in catalog.exact.get(normalized, []) if allowed(f)]
     if not exact:

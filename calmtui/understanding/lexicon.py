@@ -620,6 +620,8 @@ _OPENING = re.compile(
     r"|(?:can|could|would)\s+(?:you|somebody|someone)\s+(?:please\s+)?help(?:\s+(?:me|us))?"
     r"(?:\s+(?:out|please))?|please\s+help(?:\s+(?:me|us))?|help\s+(?:me|us)(?:\s+please)?)"
     r"(?=\s*[,.!?:;]|\s+(?:with|to)\b)(?:\s+with\b)?"
+    r"|(?:(?:can|could|would)\s+you\s+(?:please\s+)?|please\s+)?help\s+(?:me|us)(?:\s+to)?"
+    r"(?=\s+[a-z])"
     r"|(?:i\s+was|i'm|i\s+am|just)\s+wondering(?:\s+(?:if|whether))?"
     r"|quick\s+question|a\s+quick\s+one"
     r")(?:\s*[,.!?:;\u2013\u2014-]+\s*|\s+)",

@@ -10,6 +10,7 @@ import pytest
 from calmtui.core.commands import Command, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding import lexicon
+from calmtui.understanding.flow_matching import clauses
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
 from tests.understanding.conftest import converse, load
@@ -85,7 +86,8 @@ async def _first_commands(project: Project, message: str) -> set[Command]:
         ("hi", "hi"),
         ("thanks", "thanks"),
         ("Good evening", "Good evening"),
-        ("help me please", "help me"),
+        ("help me please", "help me please"),
+        ("help me leave Nimbus", "leave Nimbus"),
         ("morning flights to Rome", "morning flights to Rome"),
         ("I need help from someone", "I need help from someone"),
         ("hiking boots please", "hiking boots"),
@@ -107,6 +109,48 @@ def test_pleasantries_around_a_request(text: str, expected: str) -> None:
     ],
 )
 async def test_a_greeting_or_thanks_does_not_change_the_flow(
+    tmp_path: Path, message: str, flow: str
+) -> None:
+    commands = await _first_commands(_project(tmp_path), message)
+    assert StartFlow(flow=flow) in commands
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I've been with you for nine years. I want to leave Nimbus",
+            ["I've been with you for nine years.", "I want to leave Nimbus"],
+        ),
+        (
+            "before I book, is flight SK 101 on time today?",
+            ["before I book,", "is flight SK 101 on time today?"],
+        ),
+        (
+            "sorry, silly question but how much is my bill",
+            ["silly question", "how much is my bill"],
+        ),
+        ("I want to leave Nimbus", []),  # one clause: scored whole only
+        ("yes, cancel it", []),  # no clause with two content words
+    ],
+)
+def test_clauses_of_a_message(text: str, expected: list[str]) -> None:
+    assert clauses(text) == expected
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "flow"),
+    [
+        (
+            "I've been with you for nine years and it was fine. I want to leave Nimbus",
+            "cancel_contract",
+        ),
+        ("Not sure if this is the right place, whats my bill looking like", "check_bill"),
+        ("My name is Tom Baker. I want to leave Nimbus", "cancel_contract"),
+    ],
+)
+async def test_the_request_is_not_drowned_by_what_is_said_around_it(
     tmp_path: Path, message: str, flow: str
 ) -> None:
     commands = await _first_commands(_project(tmp_path), message)

@@ -32,16 +32,17 @@ CASES = {
     "restaurant": 28, "retail": 27, "university": 26,
 }  # fmt: skip
 PASS_FLOOR = {
-    "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 19, "helpdesk": 26,
+    "telecom": 25, "insurance": 24, "travel": 25, "energy": 20, "health": 19, "helpdesk": 26,
     "restaurant": 18, "retail": 17, "university": 21,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
-    "telecom": 9, "insurance": 10, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
-    "restaurant": 8, "retail": 10, "university": 14,
+    "telecom": 9, "insurance": 11, "travel": 14, "energy": 9, "health": 10, "helpdesk": 15,
+    "restaurant": 9, "retail": 10, "university": 14,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
-# 182; after round 3, 188; after round 4, 194 (words only: 84, then 87, then 91).
+# 182; after round 3, 188; after round 4, 194 (words only: 84, then 87, then 91); round 5
+# (flow choice): 195 (words only 101).
 
 
 def run_offline(
