@@ -99,7 +99,9 @@ def rank_flows(
     return merged[:limit]
 
 
-CLAUSE_BREAK = re.compile(r"(?<=[.?!;,:])\s+|\s+but\s+", re.IGNORECASE)
+CLAUSE_BREAK = re.compile(
+    r"(?<=[.?!;,:])\s+|\s+(?:but|because)\s+|\s+[-\u2013\u2014]+\s+|\s*[()]\s*", re.IGNORECASE
+)
 MAX_CLAUSES = 4
 _CLAUSE_WORDS = 2  # a clause with fewer content words asks for nothing on its own
 

@@ -630,7 +630,9 @@ _OPENING = re.compile(
 _CLOSING = re.compile(
     r"(?:[\s,.!;:\u2013\u2014-]+|^)(?:please|pls|plz|thanks|thank\s+you|thanks\s+a\s+lot"
     r"|thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|thanks\s+in\s+advance"
-    r"|cheers|thx|ta|asap|if\s+possible|if\s+you\s+can|if\s+you\s+could|much\s+appreciated)"
+    r"|cheers|thx|ta|asap|as\s+soon\s+as\s+(?:possible|you\s+can)|if\s+possible|if\s+you\s+can"
+    r"|if\s+you\s+could|if\s+(?:that's|that\s+is)\s+(?:ok|okay|alright|all\s+right|possible)"
+    r"|much\s+appreciated)"
     r"[\s.!]*$",
     re.IGNORECASE,
 )

@@ -82,6 +82,8 @@ async def _first_commands(project: Project, message: str) -> set[Command]:
         ("whats my bill looking like thank you!", "whats my bill looking like"),
         ("we cant make it anymore please", "we cant make it anymore"),
         ("cancel my order asap", "cancel my order"),
+        ("I want to leave Nimbus as soon as you can", "I want to leave Nimbus"),
+        ("cancel it if that's ok", "cancel it"),
         # nothing else would be left, or the word is part of the request
         ("hi", "hi"),
         ("thanks", "thanks"),
@@ -130,6 +132,18 @@ async def test_a_greeting_or_thanks_does_not_change_the_flow(
             "sorry, silly question but how much is my bill",
             ["silly question", "how much is my bill"],
         ),
+        (
+            "I want to leave Nimbus - it's quite urgent",
+            ["I want to leave Nimbus", "it's quite urgent"],
+        ),
+        (
+            "has my parcel shipped yet (I tried the app already)",
+            ["has my parcel shipped yet", "I tried the app already"],
+        ),
+        (
+            "I need a hotel in Tokyo because I'm travelling next week",
+            ["I need a hotel in Tokyo", "I'm travelling next week"],
+        ),
         ("I want to leave Nimbus", []),  # one clause: scored whole only
         ("yes, cancel it", []),  # no clause with two content words
     ],
@@ -148,6 +162,8 @@ def test_clauses_of_a_message(text: str, expected: list[str]) -> None:
         ),
         ("Not sure if this is the right place, whats my bill looking like", "check_bill"),
         ("My name is Tom Baker. I want to leave Nimbus", "cancel_contract"),
+        ("I want to leave Nimbus - it's quite urgent", "cancel_contract"),
+        ("I want to leave Nimbus (I tried the app already)", "cancel_contract"),
     ],
 )
 async def test_the_request_is_not_drowned_by_what_is_said_around_it(
