@@ -50,7 +50,7 @@ from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import content_tokens, normalize, words
+from calmtui.understanding.text import content_tokens, is_stopword, normalize, stem, words
 from calmtui.understanding.thing_values import example_words
 
 
@@ -105,6 +105,10 @@ def _decide(
             )
         if lexicon.small_talk_kind(tokens) is not None:
             return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
+        if in_words(tokens, catalog):
+            # "is it going to rain tonight?", "do you sell used cars?": off topic, in words an
+            # assistant can answer politely (Rasa's `offtopic reply`); "asdfjkl" is not.
+            return Decision([ChitChat()], [f"off topic: {choice.note}"])
         return Decision([CannotHandle()], [choice.note])
     vague = _vague_choice(message, choice.flows[0], candidates, catalog)
     if vague is not None:
@@ -355,3 +359,22 @@ def knowledge_search(project: Project) -> bool:
         isinstance(step, ActionStep) and step.action == "action_trigger_search"
         for step in search.steps
     )
+
+
+def in_words(tokens: Sequence[str], catalog: FlowCatalog) -> bool:
+    """Is the message written in words (most of its words are English words — the embedded
+    model's vocabulary, the stopwords, the project's or conversation's words), not keyboard mash,
+    emoji or another script?"""
+    said = [t for t in tokens if t.isalpha()]
+    if not said:
+        return False
+    index = catalog.semantic()
+    model = index.model if index is not None else None
+    conversation = lexicon.phrase_words()
+
+    def known(word: str) -> bool:
+        if is_stopword(word) or word in conversation or stem(word) in catalog.known_words:
+            return True
+        return model is not None and model.is_wordlike(word)
+
+    return sum(map(known, said)) * 2 >= len(said)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.core.commands import Command, StartFlow
+from calmtui.core.commands import CannotHandle, ChitChat, Command, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding import lexicon
 from calmtui.understanding.flow_matching import clauses
@@ -171,3 +171,25 @@ async def test_the_request_is_not_drowned_by_what_is_said_around_it(
 ) -> None:
     commands = await _first_commands(_project(tmp_path), message)
     assert StartFlow(flow=flow) in commands
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # off topic, in words: Rasa's `offtopic reply` (the chit-chat pattern answers)
+        ("is it going to rain tonight?", ChitChat()),
+        ("can you recommend a good removal company?", ChitChat()),
+        ("I like turtles", ChitChat()),
+        ("ugh I'm so hungry", ChitChat()),
+        # not words: cannot handle
+        ("asdfjkl", CannotHandle()),
+        ("qwe rty uiop", CannotHandle()),
+        ("\U0001f600\U0001f600", CannotHandle()),
+        ("\u8fd9\u662f\u4ec0\u4e48", CannotHandle()),
+    ],
+)
+async def test_off_topic_in_words_is_an_off_topic_reply(
+    tmp_path: Path, message: str, expected: Command
+) -> None:
+    assert await _first_commands(_project(tmp_path), message) == {expected}
