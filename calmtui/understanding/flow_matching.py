@@ -130,17 +130,22 @@ def _rank(
         return _whole_phrase(normalized, catalog, allowed, limit)
     text = one_verb(text, lambda token: token in catalog.index.idf)  # "send it back": return
     query = _query_tokens(text, catalog)
+    meant = without_values(text)
     if query and withdraws(text) and CANCEL in catalog.index.idf:
         query.append(CANCEL)  # "we can't make it tonight anymore"
+        meant = f"{meant} ({CANCEL})"
     query = _with_synonyms(query, catalog)
     if query and asks_status(text):
-        query.extend(w for w in STATUS if w in catalog.index.idf)  # "where's my claim at?"
+        status = [w for w in STATUS if w in catalog.index.idf]
+        query.extend(status)  # "where's my claim at?"
+        if status:
+            meant = f"{meant} ({' '.join(status)})"  # the meaning of asking how it stands too
     if not query:
         return []  # only values ("625", "Anna"): nothing asks for a flow
     lexical = _lexical_scores(query, catalog, allowed)
     index = catalog.semantic() if semantic else None
     meanings = (
-        index.scores(index.embed(without_values(text)), also=lexical) if index is not None else {}
+        index.scores(index.embed(meant), also=lexical) if index is not None else {}
     )
     ranked: list[Candidate] = []
     for flow_id in dict.fromkeys([*lexical, *meanings]):

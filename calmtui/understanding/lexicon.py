@@ -383,7 +383,11 @@ _ASKS_STATUS = re.compile(
     r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b"
     r"|what'?s\s+(?:my|our|the)\s+[\w ]{1,30}?\s+looking\s+like\b"
     r"|how(?:'s|\s+is|\s+are)\s+(?:my|our)\s+[\w ]{1,30}?\s+(?:looking|doing|going)\b"
-    r"|(?:show|let)\s+me\s+(?:see\s+)?(?:my|our)\b|can\s+i\s+see\s+(?:my|our)\b)",
+    r"|(?:show|let)\s+me\s+(?:see\s+)?(?:my|our)\b|can\s+i\s+see\s+(?:my|our)\b"
+    r"|how\s+long\s+(?:until|till|before|will)\s+(?:my|our|the)\b"
+    r"|when\s+(?:is|are|will|does|do)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:com(?:e|ing)"
+    r"|arriv(?:e|ing)|get(?:ting)?\s+here|be\s+(?:here|ready|delivered|done|back|fixed)|ready|due)\b"
+    r"|(?:is|are)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+on\s+(?:its|their|the)\s+way\b)",
     re.IGNORECASE,
 )
 

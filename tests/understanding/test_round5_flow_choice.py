@@ -193,3 +193,67 @@ async def test_off_topic_in_words_is_an_off_topic_reply(
     tmp_path: Path, message: str, expected: Command
 ) -> None:
     assert await _first_commands(_project(tmp_path), message) == {expected}
+
+
+SHOP_DOMAIN = """\
+slots:
+  meal_items: {type: text}
+  delivery_option:
+    type: categorical
+    values: [delivery, collection]
+  order_number: {type: text}
+responses:
+  utter_ask_meal_items:
+    - text: What would you like to eat?
+  utter_ask_delivery_option:
+    - text: Delivered, or will you pick the food up?
+  utter_ask_order_number:
+    - text: What's your order number?
+  utter_done:
+    - text: Done.
+"""
+SHOP_FLOWS = """\
+flows:
+  place_order:
+    name: order a meal
+    description: Order a meal from the kitchen, delivered or to pick up.
+    steps:
+      - collect: meal_items
+        description: the dishes the customer wants
+      - collect: delivery_option
+        description: whether the food is delivered or picked up from the kitchen
+      - action: utter_done
+  track_order:
+    name: track an order
+    description: Tell the customer where their order is and when it will arrive.
+    steps:
+      - collect: order_number
+      - action: utter_done
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("how long until my food gets here", True),
+        ("when is the plumber coming round?", True),
+        ("when will my refund arrive", True),
+        ("is my parcel on its way?", True),
+        ("when is the next train", False),
+        ("when do you open", False),
+    ],
+)
+def test_asking_when_something_comes_is_a_status_question(text: str, expected: bool) -> None:
+    assert lexicon.asks_status(text) is expected
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "message", ["where's my food?", "how long until my food gets here", "is my food on its way?"]
+)
+async def test_a_status_question_means_the_status_flow(tmp_path: Path, message: str) -> None:
+    (tmp_path / "domain.yml").write_text(SHOP_DOMAIN)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(SHOP_FLOWS)
+    commands = await _first_commands(load(tmp_path), message)
+    assert StartFlow(flow="track_order") in commands
