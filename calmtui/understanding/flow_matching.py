@@ -144,9 +144,7 @@ def _rank(
         return []  # only values ("625", "Anna"): nothing asks for a flow
     lexical = _lexical_scores(query, catalog, allowed)
     index = catalog.semantic() if semantic else None
-    meanings = (
-        index.scores(index.embed(meant), also=lexical) if index is not None else {}
-    )
+    meanings = index.scores(index.embed(meant), also=lexical) if index is not None else {}
     ranked: list[Candidate] = []
     for flow_id in dict.fromkeys([*lexical, *meanings]):
         if flow_id not in lexical and not allowed(flow_id):
