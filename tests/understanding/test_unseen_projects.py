@@ -29,7 +29,7 @@ PROJECTS = Path(__file__).with_name("projects")
 # Cases per project, and how many pass offline (with the embedded model / words only).
 CASES = {
     "telecom": 28, "insurance": 27, "travel": 26, "energy": 26, "health": 26, "helpdesk": 34,
-    "restaurant": 28, "retail": 27, "university": 26, "pharmacy": 30,
+    "restaurant": 28, "retail": 27, "university": 26, "pharmacy": 30, "gym": 29,
 }  # fmt: skip
 PASS_FLOOR = {
     "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 19, "helpdesk": 26,
