@@ -1,8 +1,10 @@
 """The offline understanding on realistic projects that it was not written for (issue 13).
 
-`projects/` holds nine Rasa Pro CALM projects written by other engineers before any tuning:
+`projects/` holds fifteen Rasa Pro CALM projects written by other engineers before any tuning:
 telecom, insurance and travel (round 1 of issue 13 was tuned on them), energy, health, helpdesk,
-restaurant, retail and university (round 2 was tuned on all nine). Flows have descriptions only,
+restaurant, retail and university (round 2 was tuned on all nine); pharmacy, gym, events, property,
+food_delivery and garage were added before round 5 (they passed 77 of 173 then, words only 51:
+a second unseen measurement). Flows have descriptions only,
 no `metadata.examples`; e2e tests are in Rasa's format, and `oracle.json` holds what a perfect
 LLM answers to every user message (`benchmarks/bench_offline_understanding.py turns` compares
 the offline understanding with it turn by turn). They are the *tune* set; a held-out set is
@@ -29,18 +31,18 @@ PROJECTS = Path(__file__).with_name("projects")
 # Cases per project, and how many pass offline (with the embedded model / words only).
 CASES = {
     "telecom": 28, "insurance": 27, "travel": 26, "energy": 26, "health": 26, "helpdesk": 34,
-    "restaurant": 28, "retail": 27, "university": 26, "property": 30,
-    "food_delivery": 30, "garage": 26,
+    "restaurant": 28, "retail": 27, "university": 26,
+    "pharmacy": 30, "gym": 29, "events": 28, "property": 30, "food_delivery": 30, "garage": 26,
 }  # fmt: skip
 PASS_FLOOR = {
     "telecom": 25, "insurance": 24, "travel": 25, "energy": 20, "health": 19, "helpdesk": 26,
-    "restaurant": 19, "retail": 17, "university": 21, "property": 11, "food_delivery": 16,
-    "garage": 11,
+    "restaurant": 19, "retail": 17, "university": 21,
+    "pharmacy": 11, "gym": 16, "events": 16, "property": 11, "food_delivery": 16, "garage": 11,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 11, "travel": 14, "energy": 9, "health": 10, "helpdesk": 15,
-    "restaurant": 9, "retail": 10, "university": 14, "property": 9, "food_delivery": 12,
-    "garage": 9,
+    "restaurant": 9, "retail": 10, "university": 14,
+    "pharmacy": 6, "gym": 8, "events": 11, "property": 9, "food_delivery": 12, "garage": 9,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
