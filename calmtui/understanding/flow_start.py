@@ -47,10 +47,17 @@ from calmtui.understanding.flow_choice import (
 )
 from calmtui.understanding.flow_matching import CANCEL, Candidate, rank_flows
 from calmtui.understanding.reference_shapes import flows_for
-from calmtui.understanding.situation import Situation
+from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import content_tokens, is_stopword, normalize, stem, words
+from calmtui.understanding.text import (
+    content_tokens,
+    identifier_words,
+    is_stopword,
+    normalize,
+    stem,
+    words,
+)
 from calmtui.understanding.thing_values import example_words
 
 
@@ -378,3 +385,18 @@ def in_words(tokens: Sequence[str], catalog: FlowCatalog) -> bool:
         return model is not None and model.is_wordlike(word)
 
     return sum(map(known, said)) * 2 >= len(said)
+
+
+def names_the_asked_slot(message: str, asked: AskedSlot, project: Project) -> bool:
+    """Does the message say nothing but the asked slot's own words and its value ("order number
+    is 31872" at "What's your order number?")? Then it answers; a flow that shares those words
+    ("cancel an order: the 5-digit order number") is not asked for."""
+    said = set(content_tokens(entities.without_values(message)))
+    if not said:
+        return False
+    own = [identifier_words(asked.name)]
+    if asked.step is not None and asked.step.description:
+        own.append(asked.step.description)
+    response = project.domain.responses.get(asked.utter) if asked.utter else None
+    own += [v.text or "" for v in response.variations] if response is not None else []
+    return said <= set(content_tokens(" ".join(own)))

@@ -257,3 +257,52 @@ async def test_a_status_question_means_the_status_flow(tmp_path: Path, message: 
     (tmp_path / "data" / "flows.yml").write_text(SHOP_FLOWS)
     commands = await _first_commands(load(tmp_path), message)
     assert StartFlow(flow="track_order") in commands
+
+
+ORDERS_DOMAIN = """\
+slots:
+  order_number: {type: text}
+responses:
+  utter_ask_order_number:
+    - text: What's the order number?
+  utter_done:
+    - text: Done.
+"""
+ORDERS_FLOWS = """\
+flows:
+  check_order_status:
+    name: check an order's status
+    description: Tell the customer whether their order is ready.
+    steps:
+      - collect: order_number
+        description: the 5-digit order number from the confirmation email
+      - action: utter_done
+  cancel_order:
+    name: cancel an order
+    description: Cancel an order by its order number before it is ready.
+    steps:
+      - collect: order_number
+        description: the 5-digit order number from the confirmation email
+      - action: utter_done
+"""
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "starts"),
+    [
+        ("order number is 31872", None),  # the asked slot's own words and its value: an answer
+        ("the order number from the email is 31872", None),
+        ("I'd like to cancel an order instead", "cancel_order"),  # another flow: a digression
+    ],
+)
+async def test_an_answer_in_the_asked_slots_own_words_starts_no_flow(
+    tmp_path: Path, message: str, starts: str | None
+) -> None:
+    (tmp_path / "domain.yml").write_text(ORDERS_DOMAIN)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(ORDERS_FLOWS)
+    results = await converse(load(tmp_path), OfflineGenerator(), ["check my order", message])
+    assert results[1].understanding is not None
+    started = [c.flow for c in results[1].understanding.commands if isinstance(c, StartFlow)]
+    assert started == ([starts] if starts else [])
