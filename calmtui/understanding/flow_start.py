@@ -280,7 +280,14 @@ def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCat
     own, other = catalog.by_id[top.flow_id], catalog.by_id[second.flow_id]
     said = set(content_tokens(" ".join(tokens)))
     mine = said & (own.vocabulary | own.detail_vocabulary)
-    return bool(mine - other.vocabulary - other.detail_vocabulary)
+    if mine - other.vocabulary - other.detail_vocabulary:
+        return True
+    # ...or a word of its name that the runner-up's name lacks, and none the other way round:
+    # "freeze my gym membership" names `freeze my membership`, though `cancel my membership`
+    # mentions a freeze in its description.
+    return bool(said & own.name_words - other.name_words) and not (
+        said & other.name_words - own.name_words
+    )
 
 
 VAGUE_FLOOR = 0.2  # a flow a vague request may mean is offered from this score

@@ -10,9 +10,12 @@ import pytest
 from calmtui.core.commands import CannotHandle, ChitChat, Command, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding import lexicon
-from calmtui.understanding.flow_matching import clauses
+from calmtui.understanding.flow_catalog import FlowCatalog
+from calmtui.understanding.flow_matching import Candidate, clauses
+from calmtui.understanding.flow_start import _tells_apart  # pyright: ignore[reportPrivateUsage]
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
+from calmtui.understanding.text import words
 from tests.understanding.conftest import converse, load
 
 pytestmark = pytest.mark.anyio
@@ -306,3 +309,59 @@ async def test_an_answer_in_the_asked_slots_own_words_starts_no_flow(
     assert results[1].understanding is not None
     started = [c.flow for c in results[1].understanding.commands if isinstance(c, StartFlow)]
     assert started == ([starts] if starts else [])
+
+
+CLUB_DOMAIN = """\
+slots:
+  pause_months: {type: float}
+  leave_reason: {type: text}
+responses:
+  utter_ask_pause_months:
+    - text: For how many months?
+  utter_ask_leave_reason:
+    - text: Why are you leaving?
+  utter_done:
+    - text: Done.
+"""
+CLUB_FLOWS = """\
+flows:
+  freeze_membership:
+    name: freeze my membership
+    description: Pause a gym membership for one to three months, during an injury or a trip.
+    steps:
+      - collect: pause_months
+      - action: utter_done
+  cancel_membership:
+    name: cancel my membership
+    description: End a gym membership with 30 days notice; injured members are offered a freeze instead.
+    steps:
+      - collect: leave_reason
+      - action: utter_done
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "tells"),
+    [
+        # a word of the best flow's name that the runner-up's name lacks tells them apart, even
+        # when the runner-up's description mentions it ("offered a freeze instead")
+        ("freeze my gym membership please", True),
+        ("I want to freeze it", True),
+        # nothing of either name but what both share
+        ("my gym membership please", False),
+        # a word of the runner-up's name too
+        ("freeze or cancel my membership", False),
+    ],
+)
+def test_a_word_of_one_flows_name_tells_close_flows_apart(
+    tmp_path: Path, message: str, tells: bool
+) -> None:
+    (tmp_path / "domain.yml").write_text(CLUB_DOMAIN)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(CLUB_FLOWS)
+    catalog = FlowCatalog(load(tmp_path))
+    close = [
+        Candidate(flow_id="freeze_membership", score=0.90, reason=""),
+        Candidate(flow_id="cancel_membership", score=0.85, reason=""),
+    ]
+    assert _tells_apart(words(message), close, catalog) is tells

@@ -37,12 +37,12 @@ CASES = {
 PASS_FLOOR = {
     "telecom": 25, "insurance": 24, "travel": 25, "energy": 20, "health": 19, "helpdesk": 26,
     "restaurant": 19, "retail": 17, "university": 21,
-    "pharmacy": 11, "gym": 18, "events": 16, "property": 11, "food_delivery": 16, "garage": 11,
+    "pharmacy": 11, "gym": 19, "events": 16, "property": 11, "food_delivery": 16, "garage": 11,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 11, "travel": 14, "energy": 9, "health": 10, "helpdesk": 15,
     "restaurant": 9, "retail": 10, "university": 14,
-    "pharmacy": 6, "gym": 10, "events": 11, "property": 9, "food_delivery": 12, "garage": 9,
+    "pharmacy": 6, "gym": 11, "events": 11, "property": 9, "food_delivery": 12, "garage": 10,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
