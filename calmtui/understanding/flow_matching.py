@@ -224,6 +224,13 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
     lookups = 0
     known = _known_words(catalog)
     for i, token in enumerate(tokens):
+        if token not in catalog.index and len(token) >= 3 and not token.isdigit():
+            # "rate" / "rating" (stemmed "rat"), "close" / "closing": the light stem keeps a
+            # final "e" that -ing and -ed take away
+            if token.endswith("e") and token[:-1] in catalog.index:
+                tokens[i] = token = token[:-1]
+            elif token + "e" in catalog.index:
+                tokens[i] = token = token + "e"
         if (
             token in catalog.index
             or len(token) < 4

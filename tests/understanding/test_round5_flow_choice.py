@@ -11,7 +11,11 @@ from calmtui.core.commands import CannotHandle, ChitChat, Command, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding import lexicon
 from calmtui.understanding.flow_catalog import FlowCatalog
-from calmtui.understanding.flow_matching import Candidate, clauses
+from calmtui.understanding.flow_matching import (  # pyright: ignore[reportPrivateUsage]
+    Candidate,
+    _query_tokens,
+    clauses,
+)
 from calmtui.understanding.flow_start import _tells_apart  # pyright: ignore[reportPrivateUsage]
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
@@ -365,3 +369,49 @@ def test_a_word_of_one_flows_name_tells_close_flows_apart(
         Candidate(flow_id="cancel_membership", score=0.85, reason=""),
     ]
     assert _tells_apart(words(message), close, catalog) is tells
+
+
+VENUE_DOMAIN = """\
+slots:
+  stars: {type: float}
+  party: {type: float}
+responses:
+  utter_ask_stars:
+    - text: How many stars out of five?
+  utter_ask_party:
+    - text: For how many people?
+  utter_done:
+    - text: Done.
+"""
+VENUE_FLOWS = """\
+flows:
+  leave_feedback:
+    name: leave feedback
+    description: Collect a guest's rating and comments after their visit.
+    steps:
+      - collect: stars
+      - action: utter_done
+  book_table:
+    name: book a table
+    description: Reserve a table for a group at a given day and time.
+    steps:
+      - collect: party
+      - action: utter_done
+"""
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # the light stem keeps the final "e" that -ing takes away: "rate" meets "rating"
+        ("I want to rate my visit", ["rat", "visit"]),
+        ("rating", ["rat"]),
+        ("I'd like to reserve", ["reserve"]),  # a word of the project as it is
+    ],
+)
+def test_a_word_meets_its_ing_form(tmp_path: Path, message: str, expected: list[str]) -> None:
+    (tmp_path / "domain.yml").write_text(VENUE_DOMAIN)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(VENUE_FLOWS)
+    catalog = FlowCatalog(load(tmp_path))
+    assert _query_tokens(message, catalog) == expected
