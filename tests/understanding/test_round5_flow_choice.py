@@ -415,3 +415,47 @@ def test_a_word_meets_its_ing_form(tmp_path: Path, message: str, expected: list[
     (tmp_path / "data" / "flows.yml").write_text(VENUE_FLOWS)
     catalog = FlowCatalog(load(tmp_path))
     assert _query_tokens(message, catalog) == expected
+
+
+CLAIMS_DOMAIN = """\
+slots:
+  claim_details: {type: text}
+responses:
+  utter_ask_claim_details:
+    - text: What happened?
+  utter_done:
+    - text: Done.
+"""
+CLAIMS_FLOWS = """\
+flows:
+  file_claim:
+    name: file a claim
+    description: Report damage, theft or an accident involving the customer's car.
+    steps:
+      - collect: claim_details
+      - action: utter_done
+  talk_to_agent:
+    name: talk to an agent
+    description: Connect the customer with a human agent.
+    steps:
+      - action: utter_done
+"""
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "flow"),
+    [
+        # "need" ... "someone" in the wrapping is no request for a person
+        ("I need some help. someone crashed into my car", "file_claim"),
+        ("hi, can I speak to someone at the service desk? a real person please", "talk_to_agent"),
+    ],
+)
+async def test_a_request_for_a_person_is_read_without_the_wrapping(
+    tmp_path: Path, message: str, flow: str
+) -> None:
+    (tmp_path / "domain.yml").write_text(CLAIMS_DOMAIN)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "flows.yml").write_text(CLAIMS_FLOWS)
+    commands = await _first_commands(load(tmp_path), message)
+    assert StartFlow(flow=flow) in commands
