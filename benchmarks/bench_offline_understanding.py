@@ -13,8 +13,11 @@
   "excluded", and are not part of the share. Goal: >= 70% on unseen projects.
 * `turns`: for projects with an `oracle.json` (what a perfect LLM answers at each turn), the
   first turn where the offline understanding disagrees with the oracle in each failing case,
-  by category (wrong flow started, value missed, answer taken as a question, ...), per project;
-  `--list` shows those turns (see `turn_diagnostic.py`).
+  by category (wrong flow started, value missed, answer taken as a question, ...), per project,
+  turns agreeing, out-of-scope messages that start a flow, and how many first messages still
+  start their flow when wrapped as people write (a greeting or thanks around them, context before,
+  details after: `turn_diagnostic.WRAPPINGS`); `--list` shows those turns (see
+  `turn_diagnostic.py`).
 * `cost`: time of the offline understanding per message (median and p95) on a generated
   500-flow project, over the conversations of its 200 generated test cases. Target < 5 ms.
 * `scale` (issue 16.7): the same 200 offline cases on a 200-flow and on a 2,000-flow generated

@@ -52,6 +52,21 @@ OUT_OF_SCOPE = (
     "who is the president of the United States?", "I love you", "what day is it today?",
     "translate hello into Spanish", "how do I bake bread?",
 )  # fmt: skip
+# How people wrap a request (round 5): greetings, calls for help and thanks around it, context
+# said before it, details said after it. Each first message that starts the oracle's flow is
+# replayed wrapped each way; the table counts the wrapped messages that still start it.
+WRAPPINGS = (
+    ("hi, ", ""), ("Hello! ", ""), ("", " please"), ("", ", thanks"),
+    ("hey there, I was wondering: ", ""), ("Good morning. ", ""), ("um, ", ""), ("", " asap"),
+    ("I need some help. ", ""), ("", " thank you!"),
+    ("I've been a customer for years. ", ""), ("This is my first time using this. ", ""),
+    ("So basically, ", ""), ("My name is Tom Baker. ", ""), ("I'm on my phone right now, ", ""),
+    ("Sorry if this is a silly question, but ", ""), ("Not sure if this is the right place, ", ""),
+    ("Long story short, ", ""),
+    ("", " for my husband"), ("", " today if possible"), ("", " because I'm travelling next week"),
+    ("", " - it's quite urgent"), ("", " if that's ok"), ("", " as soon as you can"),
+    ("", ", I've been waiting all day"), ("", " (I tried the app already)"),
+)  # fmt: skip
 REPAIRS = ("cancel_flow", "skip_question", "repeat", "human_handoff")
 NO_OP = ("cannot_handle", "chitchat", "knowledge")
 
@@ -257,6 +272,34 @@ class OracleFollower:
         return UnderstandingTrace(mode="oracle", commands=tuple(commands))
 
 
+def wrapped(text: str, before: str, after: str) -> str:
+    """`text` with `before` and `after` around it (lower-cased after a clause that runs on)."""
+    if before.endswith((", ", "but ", ": ")) and text[:2] != "I ":
+        text = text[:1].lower() + text[1:]
+    return before + (text.rstrip("?.!") + after if after else text)
+
+
+def _starts(commands: Sequence[Command]) -> frozenset[tuple[str, ...]]:
+    return frozenset(k for k in keys(commands) if k[0] in ("start_flow", "clarify"))
+
+
+def wrapped_starts(cases: list[CaseDiagnosis]) -> tuple[int, int]:
+    """(kept, tried): first messages that start the oracle's flow, wrapped each way of
+    `WRAPPINGS`, and how many of those still start it."""
+    kept = tried = 0
+    for turn in (t for c in cases for t in c.turns):
+        oracle = _starts(turn.oracle)
+        if turn.active is not None or turn.context is None or not oracle:
+            continue
+        if _starts(turn.offline) != oracle:
+            continue
+        for before, after in WRAPPINGS:
+            commands = understand(wrapped(turn.text, before, after), turn.context).commands
+            tried += 1
+            kept += _starts(commands) == oracle
+    return kept, tried
+
+
 def false_starts(cases: list[CaseDiagnosis]) -> list[str]:
     """The out-of-scope messages that start a flow, asked where the project's cases begin."""
     first = next((c.turns[0] for c in cases if c.turns and c.turns[0].context), None)
@@ -306,6 +349,7 @@ def run(folders: Sequence[Path], projects_in: Any, *, listing: bool) -> None:
     passes: dict[str, tuple[int, int]] = {}
     agree: dict[str, tuple[int, int]] = {}
     wrong_starts: dict[str, list[str]] = {}
+    kept_wrapped: dict[str, tuple[int, int]] = {}
     details: list[tuple[str, str, Turn]] = []
     for folder in folders:
         for project in projects_in(folder):
@@ -325,10 +369,12 @@ def run(folders: Sequence[Path], projects_in: Any, *, listing: bool) -> None:
             turns = [t for c in cases for t in c.turns]
             agree[project.name] = (sum(t.agrees for t in turns), len(turns))
             wrong_starts[project.name] = false_starts(cases)
+            kept_wrapped[project.name] = wrapped_starts(cases)
     _print_table(table, passes)
     _print_share("turns agreeing", agree)
     starts = {n: (len(w), len(OUT_OF_SCOPE)) for n, w in wrong_starts.items()}
     _print_share("out-of-scope starts", starts)
+    _print_share("wrapped starts kept", kept_wrapped)
     if listing:
         for project_name, case_name, turn in details:
             print(f"\n[{project_name}] {case_name} turn {turn.number}: {category(turn)}")
@@ -366,4 +412,5 @@ def _print_share(label: str, shares: dict[str, tuple[int, int]]) -> None:
     width = max([len(c) for c in shares] + [28])
     row = "".join(f"{f'{p}/{t}':>10s}" for p, t in shares.values())
     all_p, all_t = sum(p for p, _ in shares.values()), sum(t for _, t in shares.values())
-    print(f"{label:{width}s}{row}{f'{all_p}/{all_t}':>8s}")
+    total = f"{all_p}/{all_t}"
+    print(f"{label:{width}s}{row}{total:>{max(8, len(total) + 1)}s}")

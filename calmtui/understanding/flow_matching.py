@@ -27,14 +27,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from calmtui.understanding.entities import lowercase_names, without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
-from calmtui.understanding.lexicon import asks_status, withdraws
+from calmtui.understanding.lexicon import asks_status, withdraws, without_pleasantries
 from calmtui.understanding.phrasal_verbs import one_verb
 from calmtui.understanding.text import content_tokens, normalize, stem
 
@@ -78,27 +78,73 @@ def rank_flows(
     limit: int = 5,
     semantic: bool = True,
 ) -> list[Candidate]:
-    """Flows the message may be asking for, best first (only those `allowed` says can start)."""
+    """Flows the message may be asking for, best first (only those `allowed` says can start).
+
+    A message of several sentences or clauses ("I've been with you for years. I want to leave",
+    "before I book, is flight SK 101 on time today?") is scored whole and clause by clause: each
+    flow keeps its best score, so that the request is not drowned by what is said around it."""
+    ranked = _rank(text, catalog, allowed, max(limit, CANDIDATES), semantic)
+    parts = clauses(text)
+    if not parts or (ranked and ranked[0].exact):
+        return ranked[:limit]
+    best = {c.flow_id: c for c in ranked}
+    for part in parts:
+        for candidate in _rank(part, catalog, allowed, CANDIDATES, semantic):
+            held = best.get(candidate.flow_id)
+            if not candidate.exact and (held is None or candidate.score > held.score):
+                best[candidate.flow_id] = replace(
+                    candidate, reason=f"{candidate.reason} in {part!r}"
+                )
+    merged = sorted(best.values(), key=lambda c: (-c.score, catalog.position[c.flow_id]))
+    return merged[:limit]
+
+
+CLAUSE_BREAK = re.compile(
+    r"(?<=[.?!;,:])\s+|\s+(?:but|because)\s+|\s+[-\u2013\u2014]+\s+|\s*[()]\s*", re.IGNORECASE
+)
+MAX_CLAUSES = 4
+_CLAUSE_WORDS = 2  # a clause with fewer content words asks for nothing on its own
+
+
+def clauses(text: str) -> list[str]:
+    """The sentences and clauses of a message of several (at sentence punctuation, commas and
+    "but"), those with at least two content words, at most `MAX_CLAUSES`; [] for one clause."""
+    parts = [p.strip() for p in CLAUSE_BREAK.split(text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    return [p for p in parts if len(content_tokens(p)) >= _CLAUSE_WORDS][:MAX_CLAUSES]
+
+
+def _rank(
+    text: str, catalog: FlowCatalog, allowed: Callable[[str], bool], limit: int, semantic: bool
+) -> list[Candidate]:
     normalized = normalize(text)
     exact = [f for f in catalog.exact.get(normalized, []) if allowed(f)]
+    if not exact:
+        text = without_pleasantries(text)  # "hi, ... thanks!": the request, not its wrapping
+        normalized = normalize(text)
+        exact = [f for f in catalog.exact.get(normalized, []) if allowed(f)]
     if exact:
         return [_exact(catalog.by_id[f], normalized) for f in exact][:limit]
     if not content_tokens(text):
         return _whole_phrase(normalized, catalog, allowed, limit)
     text = one_verb(text, lambda token: token in catalog.index.idf)  # "send it back": return
     query = _query_tokens(text, catalog)
+    meant = without_values(text)
     if query and withdraws(text) and CANCEL in catalog.index.idf:
         query.append(CANCEL)  # "we can't make it tonight anymore"
+        meant = f"{meant} ({CANCEL})"
     query = _with_synonyms(query, catalog)
     if query and asks_status(text):
-        query.extend(w for w in STATUS if w in catalog.index.idf)  # "where's my claim at?"
+        status = [w for w in STATUS if w in catalog.index.idf]
+        query.extend(status)  # "where's my claim at?"
+        if status:
+            meant = f"{meant} ({' '.join(status)})"  # the meaning of asking how it stands too
     if not query:
         return []  # only values ("625", "Anna"): nothing asks for a flow
     lexical = _lexical_scores(query, catalog, allowed)
     index = catalog.semantic() if semantic else None
-    meanings = (
-        index.scores(index.embed(without_values(text)), also=lexical) if index is not None else {}
-    )
+    meanings = index.scores(index.embed(meant), also=lexical) if index is not None else {}
     ranked: list[Candidate] = []
     for flow_id in dict.fromkeys([*lexical, *meanings]):
         if flow_id not in lexical and not allowed(flow_id):
@@ -178,6 +224,13 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
     lookups = 0
     known = _known_words(catalog)
     for i, token in enumerate(tokens):
+        if token not in catalog.index and len(token) >= 3 and not token.isdigit():
+            # "rate" / "rating" (stemmed "rat"), "close" / "closing": the light stem keeps a
+            # final "e" that -ing and -ed take away
+            if token.endswith("e") and token[:-1] in catalog.index:
+                tokens[i] = token = token[:-1]
+            elif token + "e" in catalog.index:
+                tokens[i] = token = token + "e"
         if (
             token in catalog.index
             or len(token) < 4

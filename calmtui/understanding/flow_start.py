@@ -47,10 +47,17 @@ from calmtui.understanding.flow_choice import (
 )
 from calmtui.understanding.flow_matching import CANCEL, Candidate, rank_flows
 from calmtui.understanding.reference_shapes import flows_for
-from calmtui.understanding.situation import Situation
+from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import content_tokens, normalize
+from calmtui.understanding.text import (
+    content_tokens,
+    identifier_words,
+    is_stopword,
+    normalize,
+    stem,
+    words,
+)
 from calmtui.understanding.thing_values import example_words
 
 
@@ -61,6 +68,9 @@ def start_or_give_up(
     catalog: FlowCatalog,
     situation: Situation,
 ) -> Decision:
+    core = lexicon.without_pleasantries(message)  # "hi, ...": the request, not its wrapping
+    if core != message:
+        message, tokens = core, words(core)
     kind = lexicon.question_kind(message) if knowledge_search(situation.index.project) else None
     if situation.active_flow is not None:
         # A digression from a running flow asks for another one: starting the flow that is
@@ -102,6 +112,10 @@ def _decide(
             )
         if lexicon.small_talk_kind(tokens) is not None:
             return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
+        if in_words(tokens, catalog):
+            # "is it going to rain tonight?", "do you sell used cars?": off topic, in words an
+            # assistant can answer politely (Rasa's `offtopic reply`); "asdfjkl" is not.
+            return Decision([ChitChat()], [f"off topic: {choice.note}"])
         return Decision([CannotHandle()], [choice.note])
     vague = _vague_choice(message, choice.flows[0], candidates, catalog)
     if vague is not None:
@@ -266,7 +280,14 @@ def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCat
     own, other = catalog.by_id[top.flow_id], catalog.by_id[second.flow_id]
     said = set(content_tokens(" ".join(tokens)))
     mine = said & (own.vocabulary | own.detail_vocabulary)
-    return bool(mine - other.vocabulary - other.detail_vocabulary)
+    if mine - other.vocabulary - other.detail_vocabulary:
+        return True
+    # ...or a word of its name that the runner-up's name lacks, and none the other way round:
+    # "freeze my gym membership" names `freeze my membership`, though `cancel my membership`
+    # mentions a freeze in its description.
+    return bool(said & own.name_words - other.name_words) and not (
+        said & other.name_words - own.name_words
+    )
 
 
 VAGUE_FLOOR = 0.2  # a flow a vague request may mean is offered from this score
@@ -352,3 +373,37 @@ def knowledge_search(project: Project) -> bool:
         isinstance(step, ActionStep) and step.action == "action_trigger_search"
         for step in search.steps
     )
+
+
+def in_words(tokens: Sequence[str], catalog: FlowCatalog) -> bool:
+    """Is the message written in words (most of its words are English words — the embedded
+    model's vocabulary, the stopwords, the project's or conversation's words), not keyboard mash,
+    emoji or another script?"""
+    said = [t for t in tokens if t.isalpha()]
+    if not said:
+        return False
+    index = catalog.semantic()
+    model = index.model if index is not None else None
+    conversation = lexicon.phrase_words()
+
+    def known(word: str) -> bool:
+        if is_stopword(word) or word in conversation or stem(word) in catalog.known_words:
+            return True
+        return model is not None and model.is_wordlike(word)
+
+    return sum(map(known, said)) * 2 >= len(said)
+
+
+def names_the_asked_slot(message: str, asked: AskedSlot, project: Project) -> bool:
+    """Does the message say nothing but the asked slot's own words and its value ("order number
+    is 31872" at "What's your order number?")? Then it answers; a flow that shares those words
+    ("cancel an order: the 5-digit order number") is not asked for."""
+    said = set(content_tokens(entities.without_values(message)))
+    if not said:
+        return False
+    own = [identifier_words(asked.name)]
+    if asked.step is not None and asked.step.description:
+        own.append(asked.step.description)
+    response = project.domain.responses.get(asked.utter) if asked.utter else None
+    own += [v.text or "" for v in response.variations] if response is not None else []
+    return said <= set(content_tokens(" ".join(own)))

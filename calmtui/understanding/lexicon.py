@@ -383,7 +383,11 @@ _ASKS_STATUS = re.compile(
     r"|(?:has|have)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:been|arrived|shipped|come)\b"
     r"|what'?s\s+(?:my|our|the)\s+[\w ]{1,30}?\s+looking\s+like\b"
     r"|how(?:'s|\s+is|\s+are)\s+(?:my|our)\s+[\w ]{1,30}?\s+(?:looking|doing|going)\b"
-    r"|(?:show|let)\s+me\s+(?:see\s+)?(?:my|our)\b|can\s+i\s+see\s+(?:my|our)\b)",
+    r"|(?:show|let)\s+me\s+(?:see\s+)?(?:my|our)\b|can\s+i\s+see\s+(?:my|our)\b"
+    r"|how\s+long\s+(?:until|till|before|will)\s+(?:my|our|the)\b"
+    r"|when\s+(?:is|are|will|does|do)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:com(?:e|ing)"
+    r"|arriv(?:e|ing)|get(?:ting)?\s+here|be\s+(?:here|ready|delivered|done|back|fixed)|ready|due)\b"
+    r"|(?:is|are)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+on\s+(?:its|their|the)\s+way\b)",
     re.IGNORECASE,
 )
 
@@ -605,3 +609,47 @@ def correction(text: str) -> Correction | None:
     if named is not None and named["slot"].lower() not in ("it", "that", "this"):
         return Correction(value=named["value"].strip(" ,.!?\"'"), slot_words=named["slot"].strip())
     return Correction(value=rest, contrast=contrast)
+
+
+# What people wrap a request in: a greeting, a call for help, a hedge before it; thanks or
+# "please" after it. None of it says which flow is meant, and its words and meaning only blur
+# the request ("Good morning. I want to leave Nimbus": "morning" is no word of any flow).
+_OPENING = re.compile(
+    r"^\s*(?:"
+    r"(?:(?:hi|hello|hey|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day))"
+    r"(?:\s+(?:there|team|all|everyone|folks|guys|again))?"
+    r"|(?:morning|afternoon|evening)(?=\s*[,.!]))"
+    r"|(?:um+|uh+|erm|er|hmm+|so|well|oh|ok(?:ay)?\s+so|right\s+so|excuse\s+me|sorry to bother you)"
+    r"|(?:(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+(?:some\s+)?help(?:\s+please)?"
+    r"|(?:can|could|would)\s+(?:you|somebody|someone)\s+(?:please\s+)?help(?:\s+(?:me|us))?"
+    r"(?:\s+(?:out|please))?|please\s+help(?:\s+(?:me|us))?|help\s+(?:me|us)(?:\s+please)?)"
+    r"(?=\s*[,.!?:;]|\s+(?:with|to)\b)(?:\s+with\b)?"
+    r"|(?:(?:can|could|would)\s+you\s+(?:please\s+)?|please\s+)?help\s+(?:me|us)(?:\s+to)?"
+    r"(?=\s+[a-z])"
+    r"|(?:i\s+was|i'm|i\s+am|just)\s+wondering(?:\s+(?:if|whether))?"
+    r"|quick\s+question|a\s+quick\s+one"
+    r")(?:\s*[,.!?:;\u2013\u2014-]+\s*|\s+)",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"(?:[\s,.!;:\u2013\u2014-]+|^)(?:please|pls|plz|thanks|thank\s+you|thanks\s+a\s+lot"
+    r"|thank\s+you\s+(?:so|very)\s+much|thanks\s+(?:so|very)\s+much|thanks\s+in\s+advance"
+    r"|cheers|thx|ta|asap|as\s+soon\s+as\s+(?:possible|you\s+can)|if\s+possible|if\s+you\s+can"
+    r"|if\s+you\s+could|if\s+(?:that's|that\s+is)\s+(?:ok|okay|alright|all\s+right|possible)"
+    r"|much\s+appreciated)"
+    r"[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def without_pleasantries(text: str) -> str:
+    """The request without the greeting, call for help or hedge before it and the thanks or
+    "please" after it ("hi, I want to leave Nimbus" -> "I want to leave Nimbus", "can you help
+    me with my bill?" -> "my bill?"); the message as it is when nothing else would be left."""
+    core = text
+    for _ in range(4):
+        shorter = _CLOSING.sub("", _OPENING.sub("", core, count=1), count=1)
+        if shorter == core:
+            break
+        core = shorter
+    return core.strip() if content_tokens(core) else text

@@ -61,6 +61,7 @@ from calmtui.understanding.flow_matching import Candidate, rank_flows
 from calmtui.understanding.flow_start import (
     answer_to_clarification,
     knowledge_search,
+    names_the_asked_slot,
     start_or_give_up,
 )
 from calmtui.understanding.follow_up_values import more_in_a_yes
@@ -325,7 +326,7 @@ def _repair(
         return Decision([SkipQuestion()], ["skip phrasing"])
     if lexicon.is_repeat(tokens):
         return Decision([RepeatBotMessages()], ["asked to repeat"])
-    if lexicon.is_handoff(tokens):
+    if lexicon.is_handoff(words(lexicon.without_pleasantries(message))):
         top = candidates[0] if candidates else None
         if (
             top is not None
@@ -400,6 +401,7 @@ def _answer(
             other is not None
             and other.score >= limits.digression
             and not _by_detail(other, ("step", "question", "value"))
+            and not names_the_asked_slot(message, asked, context.project)
         ):
             return None  # a digression: flow start below
         if _not_a_text_answer(message, tokens, asked, context):

@@ -77,6 +77,14 @@ class SemanticModel:
             )
         return word in self._words
 
+    def is_wordlike(self, word: str) -> bool:
+        """Is `word` an English word, as far as the vocabulary tells: a whole word of it, or two
+        long pieces ("hungry": "hung" + "ry"), not keyboard mash ("asdfjkl": four short ones)?"""
+        if self.is_word(word) or self.is_word(word.capitalize()):
+            return True
+        pieces = len(self.tokenizer.encode(word, add_special_tokens=False).ids)
+        return pieces <= 2 and len(word) >= 3 * pieces
+
     def is_misspelt_word(self, word: str) -> bool:
         """Is `word` one edit (or one swap) away from a common word ("teh", "accont")? Then it is
         a typo, not a rare name."""

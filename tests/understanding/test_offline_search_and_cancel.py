@@ -13,7 +13,7 @@ from textwrap import dedent
 
 import pytest
 
-from calmtui.core.commands import CancelFlow, CannotHandle, KnowledgeAnswer, SetSlot, StartFlow
+from calmtui.core.commands import CancelFlow, ChitChat, KnowledgeAnswer, SetSlot, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding import lexicon
 from calmtui.understanding.offline import OfflineGenerator
@@ -73,11 +73,11 @@ async def test_a_question_while_a_text_slot_is_asked_is_not_the_answer(tmp_path:
 async def test_without_a_knowledge_base_questions_are_not_searched(tmp_path: Path) -> None:
     project = make(tmp_path, search=False)
     found = await commands_for(project, "What are your opening hours?")
-    assert found == [(CannotHandle(),)]
+    assert found == [(ChitChat(),)]  # off topic, in words: Rasa's `offtopic reply`
     # Nor is a question the order number being asked for: the user did not understand or
-    # digresses, so the assistant says it cannot handle that and asks again.
+    # digresses, so the assistant answers it as off topic and asks again.
     found = await commands_for(project, "track my order", "how long do refunds take?")
-    assert found[1] == (CannotHandle(),)
+    assert found[1] == (ChitChat(),)
     found = await commands_for(project, "track my order", "A-1234")
     assert found[1] == (SetSlot(name="order_number", value="A-1234"),)
 

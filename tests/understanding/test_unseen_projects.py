@@ -35,18 +35,20 @@ CASES = {
     "pharmacy": 30, "gym": 29, "events": 28, "property": 30, "food_delivery": 30, "garage": 26,
 }  # fmt: skip
 PASS_FLOOR = {
-    "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 19, "helpdesk": 26,
-    "restaurant": 18, "retail": 17, "university": 21,
-    "pharmacy": 11, "gym": 16, "events": 16, "property": 10, "food_delivery": 14, "garage": 10,
+    "telecom": 25, "insurance": 24, "travel": 25, "energy": 20, "health": 19, "helpdesk": 26,
+    "restaurant": 22, "retail": 17, "university": 21,
+    "pharmacy": 11, "gym": 19, "events": 16, "property": 11, "food_delivery": 16, "garage": 11,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
-    "telecom": 9, "insurance": 10, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
-    "restaurant": 8, "retail": 10, "university": 14,
-    "pharmacy": 6, "gym": 8, "events": 11, "property": 8, "food_delivery": 11, "garage": 7,
+    "telecom": 9, "insurance": 11, "travel": 14, "energy": 9, "health": 10, "helpdesk": 15,
+    "restaurant": 10, "retail": 10, "university": 14,
+    "pharmacy": 6, "gym": 11, "events": 11, "property": 9, "food_delivery": 12, "garage": 10,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
-# 182; after round 3, 188; after round 4, 194 (words only: 84, then 87, then 91).
+# 182; after round 3, 188; after round 4, 194 (words only: 84, then 87, then 91); round 5
+# (flow choice): 199 (words only 102); the six added in round 5 (property, food_delivery, garage,
+# pharmacy, gym, events): 77 of 173 before round 5's flow choice, 84 after (words only 51, then 59).
 
 
 def run_offline(
