@@ -255,6 +255,7 @@ def _run_suite(
         write_outputs,
     )
     from calmtui.understanding.errors import UnderstandingConfigError
+    from calmtui.understanding.semantic_model import load_failure
 
     try:
         generator = make_generator(project, options.understanding)
@@ -286,6 +287,8 @@ def _run_suite(
         io.out.flush()
     wait_for_litellm()  # imported and warmed: no case's first call stalls the others
     result = _execute(isolated.runnable, wiring, options, io)
+    if (failure := load_failure()) is not None:  # else every turn says so, and no one reads it
+        io.err.write(f"warning: the offline understanding matched by words only: {failure}\n")
     if isolated.errors:
         result.results = sorted(
             [*isolated.errors, *result.results], key=lambda r: (r.case.path, r.case.line)

@@ -185,8 +185,13 @@ def load_model(root: Path | None = None) -> SemanticModel:
     try:
         table = _read_safetensors_matrix(weights, WEIGHTS_KEY, np)
         tokenizer = Tokenizer.from_file(str(tokenizer_file))
-    except (OSError, ValueError, KeyError, Exception) as exc:
+    except (OSError, ValueError, KeyError) as exc:  # a damaged or changed file
         raise ModelUnavailable(f"cannot read the embedded model: {exc}") from exc
+    except Exception as exc:  # a bug must not end the turn, but it must not pass for a bad file
+        raise ModelUnavailable(
+            f"reading the embedded model failed with {type(exc).__name__}: {exc} "
+            "(a calmtui bug: please report it)"
+        ) from exc
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return SemanticModel(table, tokenizer, source=f"{PACKAGE} {weights.name}")
@@ -245,6 +250,12 @@ def shared_model() -> SemanticModel | None:
     if disabled():
         return None
     return _loader.get()
+
+
+def load_failure() -> str | None:
+    """Why the model could not be loaded, once something asked for it (None when it loaded, was
+    never asked for, or is switched off on purpose): a run reports it once, not per turn."""
+    return None if disabled() else _loader.error
 
 
 def unavailable_reason() -> str | None:

@@ -135,3 +135,40 @@ def test_numpy_and_the_tokenizer_load_only_when_the_model_does(code: str) -> Non
     probe = f"{code}\nimport json, sys\nprint(json.dumps([m in sys.modules for m in ('numpy', 'tokenizers', 'wordllama')]))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [False, False, False]
+
+
+def test_a_bug_while_reading_is_named_as_one_not_as_a_bad_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_: object) -> object:
+        raise NameError("name 'np' is not defined")
+
+    monkeypatch.setattr(semantic_model, "_read_safetensors_matrix", broken)
+    with pytest.raises(ModelUnavailable, match=r"NameError: .*a calmtui bug"):
+        load_model()
+
+
+def test_a_test_run_says_once_that_the_model_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Per-turn notes are only read in verbose runs: a failed load is a warning of the run."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from calmtui.cli.main import app
+
+    loader = ModelLoader()
+    loader.error = "cannot read the embedded model: truncated file"
+    loader._done = True  # pyright: ignore[reportPrivateUsage]
+    monkeypatch.setattr(semantic_model, "_loader", loader)
+    root = tmp_path / "banking"
+    shutil.copytree(Path(semantic_model.__file__).parents[2] / "templates" / "banking", root)
+    monkeypatch.chdir(root)
+    env = {"CALMTUI_UNDERSTANDING": None, DISABLE_ENV: None}
+    result = CliRunner(env=env).invoke(app, ["test", "-q", "-n", "1"])  # type: ignore[arg-type]
+    warning = "warning: the offline understanding matched by words only: cannot read the embedded"
+    assert result.output.count(warning) == 1, result.output
+    monkeypatch.setenv(DISABLE_ENV, "1")  # switched off on purpose: no warning
+    result = CliRunner().invoke(app, ["test", "-q", "-n", "1"])
+    assert "matched by words only" not in result.output, result.output
