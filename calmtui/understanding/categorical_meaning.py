@@ -100,6 +100,7 @@ def value_by_meaning(
         value,
         f"the value {value!r}: {span!r} means {label!r} ({score:.2f}, next {runner:.2f})",
         similarity=score,
+        span=span,
     )
 
 

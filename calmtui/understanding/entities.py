@@ -88,6 +88,8 @@ _NOT_NAMES = frozenset(
      "how", "is", "my", "the", "a", "an", "and", "book", "send", "add", "cancel", "one", "two",
      "it's", "its", "that", "this", "not", "just", "also", "wait", "hang", "hold"}
 )  # fmt: skip
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_NOUN_AFTER = re.compile(r" [a-z]")
 _MONTH_OR_DAY = re.compile(rf"^(?:{_MONTHS}|{_DAYS})$", re.IGNORECASE)
 # "one way", "one of them": number words that count nothing.
 _IDIOM = re.compile(r"one(?:\s+|-)(?:way|of|more|thing|another|day|time)\b", re.IGNORECASE)
@@ -212,6 +214,9 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
         if not parts:
             continue
         value = " ".join(parts)
+        possessive = _POSSESSIVE.search(value)
+        if possessive is not None and _NOUN_AFTER.match(text, start + len(value)):
+            value = value[: possessive.start()]  # "Bella's rabies shot" names Bella
         mention = Mention(value, start, start + len(value), _word_before(text, start))
         if not _overlaps(mention, taken):
             found.append(mention)

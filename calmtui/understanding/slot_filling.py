@@ -47,6 +47,7 @@ class Filled:
     value: Any
     how: str
     similarity: float | None = None  # for a value read by meaning: how close (cosine)
+    span: str | None = None  # for a value read by meaning: the words of the message that mean it
 
 
 def button_values(
@@ -104,10 +105,29 @@ def clean_text_value(text: str) -> str:
     return value.strip().rstrip(".!").strip()
 
 
+_ARTICLES = frozenset({"the", "a", "an", "my", "our", "your"})
+
+
+def named_values(values: Sequence[Any], text: str) -> list[Any]:
+    """The values the message names word for word ("express"); else those it names with an
+    article or a possessive between their words ("to the airport" is `to_airport`, "my debit
+    card" is `debit_card`)."""
+    normalized = f" {normalize(text)} "
+    named = [v for v in values if f" {normalize(str(v))} " in normalized]
+    if named:
+        return named
+    bare = f" {' '.join(w for w in words(text) if w not in _ARTICLES)} "
+    return [
+        v
+        for v in values
+        if len(words(str(v))) > 1
+        and f" {' '.join(w for w in words(str(v)) if w not in _ARTICLES)} " in bare
+    ]
+
+
 def categorical_value(slot: Slot, text: str) -> Filled | None:
     """A value of a categorical slot named in the message: exact words first, then fuzzy."""
-    normalized = f" {normalize(text)} "
-    named = [v for v in slot.values if f" {normalize(str(v))} " in normalized]
+    named = named_values(slot.values, text)
     if len(named) == 1:
         return Filled(named[0], f"the value {named[0]!r}")
     if len(named) > 1:

@@ -94,6 +94,8 @@ _PERSON_NOUNS = frozenset(
      "contact", "roommate", "friend", "manager", "owner", "holder", "caller", "beneficiary",
      "full", "first", "last", "given", "family", "nick", "who", "whom", "whose"}
 )  # fmt: skip
+# "the guest's name", "name of the patient", "full name": whose name the slot holds.
+_WHOSE_NAME = re.compile(r"\b(\w+)(?:'s)?\s+(?=name\b)|\bname\s+of\s+(?:the\s+|your\s+)?(\w+)")
 _CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
 # "number of people", "how many nights": a count of something, not a code.
 _COUNT_WORDS = frozenset({"many", "count"})
@@ -156,9 +158,25 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.discard("code")
     if not roles & {"date", "address"} and _CODE_EXAMPLE.search(description):
         roles.add("code")  # "asset tag on the device, e.g. LT-04211"
-    if "name" in own and len(own) > 1 and not (_PERSON_NOUNS & every):
+    if "name" in own and len(own) > 1 and not _names_a_person(own, f"{description} {question}"):
         roles.discard("person")  # "product_name", "sw_name": the name of a thing
+    if "email" in roles:
+        roles -= {"address", "person"}  # "your friend's email address" holds an e-mail address
     if "time" in roles and "date" in own:
         roles.discard("time")
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)
+
+
+def _names_a_person(own: Sequence[str], said: str) -> bool:
+    """Is a slot called "<word>_name" the name of a person ("guest_name", "full_name"), not of a
+    thing ("product_name": "the product the customer wants" is about a product, whoever wants
+    it)? Its own words, or the words its description and question put next to "name"."""
+    if _PERSON_NOUNS & set(own):
+        return True
+    lower = said.lower()
+    if {"who", "whom", "whose"} & set(words(lower)):
+        return True
+    return any(
+        (m.group(1) or m.group(2) or "") in _PERSON_NOUNS for m in _WHOSE_NAME.finditer(lower)
+    )

@@ -13,7 +13,9 @@ gets a value only when the message states one that fits the slot's type and role
    slot left (numbers that name the flow, "errand 17", never count);
 5. categorical slots: a value named outright, else one that means what part of the message
    says (`categorical_meaning`: "someone crashed into my car" -> car_accident);
-6. places and people: capitalised names by the word before them — "from" for an origin, "to"
+6. bool slots: the words of the slot's name that say what it is about ("with a projector" ->
+   needs_projector true, "not urgent" -> is_urgent false; `stated_flags`);
+7. places and people: capitalised names by the word before them — "from" for an origin, "to"
    for a destination or a place, "in"/"at"/"near" for a place, and for a person "to"/"for",
    the slot's own word ("driver Anna Lee", "surname Okafor") or any name left.
 
@@ -34,9 +36,15 @@ from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
 from calmtui.understanding.lexicon import expects_free_text
 from calmtui.understanding.reference_shapes import keys, shapes_in
-from calmtui.understanding.slot_filling import Filled, button_values, categorical_value
+from calmtui.understanding.slot_filling import (
+    Filled,
+    button_values,
+    categorical_value,
+    named_values,
+)
 from calmtui.understanding.slot_roles import SlotProfile, profile
-from calmtui.understanding.text import STOPWORDS, identifier_words, normalize, stem, words
+from calmtui.understanding.stated_flags import stated_flag
+from calmtui.understanding.text import STOPWORDS, identifier_words, stem, words
 from calmtui.understanding.thing_values import thing_value
 
 _ADDRESS = re.compile(
@@ -67,6 +75,7 @@ _SPECIFIC_ROLES = frozenset(
     {"date", "time", "code", "person", "place", "address", "email", "origin", "destination",
      "money", "count"}
 )  # fmt: skip
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that"})
 _BIRTH = frozenset({"birth", "born", "dob", "birthday"})
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
 
@@ -143,6 +152,7 @@ class _Reader:
         self._codes()
         self._numbers()
         self._categoricals()
+        self._flags()
         self._names()
         return list(self.found.items())
 
@@ -300,22 +310,28 @@ class _Reader:
         return match[0] if len(match) == 1 else None
 
     def _categoricals(self) -> None:
-        normalized = f" {normalize(self.text)} "
         for name, _ in self._open("categorical"):
             slot = self.usable[name][0]
             named = [
-                v
-                for v in slot.values
-                if str(v).lower() not in STOPWORDS and f" {normalize(str(v))} " in normalized
+                v for v in named_values(slot.values, self.text) if str(v).lower() not in STOPWORDS
             ]
             if len(named) == 1:
-                self._set(name, named[0], f"the value {named[0]!r}")
+                said = _located(self.text, identifier_words(str(named[0])))
+                self._set(name, named[0], f"the value {named[0]!r}", said)
                 continue
             if len(named) > 1:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
             found = value_by_meaning(self._untaken_text(), slot, buttons, ignore=self.request_words)
+            if found is not None:
+                said = _located(self.text, found.span or "")
+                self._set(name, found.value, found.how, said)
+
+    def _flags(self) -> None:
+        """Yes/no slots the message settles by naming them ("with a projector", `stated_flags`)."""
+        for name, _ in self._open("bool"):
+            found = stated_flag(self.text, name, self.request_words)
             if found is not None:
                 self._set(name, found.value, found.how)
 
@@ -371,12 +387,30 @@ class _Reader:
         open_slots = [
             name
             for name, prof in self._open("text")
-            if not prof.roles & _SPECIFIC_ROLES and not expects_free_text(*about[name])
+            # "how many of each" on a text slot (the dishes ordered) counts nothing
+            if not (prof.roles - _text_unlike(name)) & _SPECIFIC_ROLES
+            and not expects_free_text(*about[name])
         ]
-        if len(open_slots) != 1:
-            return []
-        found = thing_value(self._untaken_text(), flow_words)
-        return [(open_slots[0], found)] if found is not None else []
+        names: list[Mention] = []
+        for mention in entities.proper_names(self.text, self.taken):
+            if mention.before != "for" and mention.before in _PLACE_CUES:
+                self.taken.append(mention)  # "near Victoria Park": a place, no thing
+            elif mention.before not in _DETERMINERS:  # "the Alpine down jacket": a thing
+                names.append(mention)
+        found: list[tuple[str, Filled]] = []
+        named = [slot for slot in open_slots if "name" in words(identifier_words(slot))]
+        if names and len(named) == 1:
+            # the name of a thing ("pet_name", "event_name"): a capitalised name (which of two
+            # names goes where, "product_name" or "competitor_name", the words cannot tell)
+            mention = names[0]
+            self._set(named[0], mention.text, f"the name {mention.text!r}", mention)
+            found.append((named[0], self.found[named[0]]))
+        left = [slot for slot in open_slots if slot not in self.found]
+        if len(left) == 1:
+            thing = thing_value(self._untaken_text(), flow_words)
+            if thing is not None:
+                found.append((left[0], thing))
+        return found
 
     def _before_to(self, names: list[Mention]) -> Mention | None:
         """ "Vienna to Zurich": the name right before "to <another name>" is where from."""
@@ -392,6 +426,30 @@ class _Reader:
 
     def _is_taken(self, mention: Mention) -> bool:
         return any(mention.overlaps(t) for t in self.taken)
+
+
+def _text_unlike(slot: str) -> frozenset[str]:
+    """Roles that a text slot has only in passing: "how many of each" (the dishes ordered) or
+    "the product the customer wants a price match for" count nothing and hold no amount —
+    unless the slot's own name says so."""
+    own = set(words(identifier_words(slot)))
+    return frozenset(r for r in ("count", "money") if not own & _OWN_ROLE_WORDS[r])
+
+
+_OWN_ROLE_WORDS = {
+    "count": frozenset({"count", "number", "many", "quantity"}),
+    "money": frozenset({"amount", "price", "cost", "fee", "budget", "value", "money"}),
+}
+
+
+def _located(text: str, phrase: str) -> Mention | None:
+    """Where the message says `phrase` (its words, any punctuation or case between them)."""
+    said = words(phrase)
+    if not said:
+        return None
+    pattern = r"\W+".join(re.escape(w) for w in said)
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+    return None if match is None else Mention(match.group(0), match.start(), match.end())
 
 
 def _title_case(text: str) -> str:

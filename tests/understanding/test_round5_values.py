@@ -1,0 +1,230 @@
+"""Values stated in a message, round 5 of issue 13: mechanisms about language or about what every
+project says (slot names, types, descriptions, questions), each checked on small flows of domains
+the tune projects do not have (pet grooming, meeting rooms, garages, tickets)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+from calmtui.core.model.domain import Response, ResponseVariation
+from calmtui.core.model.flows import CollectStep, StaticNext
+from calmtui.core.model.slots import Slot
+from calmtui.understanding.entities import proper_names
+from calmtui.understanding.semantic_model import shared_model
+from calmtui.understanding.slot_filling import named_values
+from calmtui.understanding.slot_roles import _profile
+from calmtui.understanding.stated_flags import stated_flag
+from calmtui.understanding.stated_values import stated_values
+from calmtui.understanding.text import stem
+from calmtui.understanding.thing_values import thing_value
+
+needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
+
+
+def _slot(name: str, kind: str = "text", values: tuple[str, ...] = ()) -> Slot:
+    return Slot(name=name, type=kind, values=values)  # type: ignore[arg-type]
+
+
+def _flow(
+    *collects: tuple[Slot, str, str],
+) -> tuple[list[CollectStep], dict[str, Slot], dict[str, Response]]:
+    """Collect steps (slot, description, question) as a project would write them."""
+    steps: list[CollectStep] = []
+    slots: dict[str, Slot] = {}
+    responses: dict[str, Response] = {}
+    for index, (slot, description, question) in enumerate(collects):
+        utter = f"utter_ask_{slot.name}"
+        steps.append(
+            CollectStep(
+                id=f"{index}_collect_{slot.name}",
+                index=index,
+                next=StaticNext(target="END"),
+                collect=slot.name,
+                utter=utter,
+                description=description,
+            )
+        )
+        slots[slot.name] = slot
+        responses[utter] = Response(name=utter, variations=(ResponseVariation(text=question),))
+    return steps, slots, responses
+
+
+def _stated(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], Mapping[str, Response]],
+    flow_words: frozenset[str] = frozenset(),
+    request_words: frozenset[str] = frozenset(),
+) -> dict[str, object]:
+    steps, slots, responses = flow
+    found = stated_values(
+        text, steps, slots, frozenset(), responses, request_words, flow_words=flow_words
+    )
+    return {name: filled.value for name, filled in found}
+
+
+GROOMING = _flow(
+    (_slot("pet_name"), "the pet's name", "What's your pet's name?"),
+    (_slot("pet_species", "categorical", ("dog", "cat")), "dog or cat", "Is it a dog or a cat?"),
+    (
+        _slot("groom_service", "categorical", ("bath", "full_groom", "nail_trim")),
+        "which grooming service",
+        "Which service would you like?",
+    ),
+)
+GROOMING_WORDS = frozenset({"book", "groom", "session", "dog", "cat", "custom"})
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a categorical value named in the message is no thing: "full" is not the pet's name
+        (
+            "I'd like to book a full groom for my dog Max",
+            {"pet_name": "Max", "pet_species": "dog", "groom_service": "full_groom"},
+        ),
+        ("just a bath for Rocky please", {"pet_name": "Rocky", "groom_service": "bath"}),
+        # "near Victoria Park" is a place, not the name of the pet
+        ("a bath for my dog near Victoria Park", {"groom_service": "bath", "pet_species": "dog"}),
+    ],
+)
+def test_the_name_of_a_thing_is_a_capitalised_name_not_a_value_already_taken(
+    text: str, expected: dict[str, object]
+) -> None:
+    assert _stated(text, GROOMING, GROOMING_WORDS) == expected
+
+
+DELIVERY = _flow(
+    (
+        _slot("delivery_items"),
+        "the dishes and how many of each, as the guest listed them",
+        "What would you like to order? Tell me the dishes and how many of each.",
+    ),
+    (_slot("delivery_address"), "the street address", "Where should we deliver it to?"),
+)
+PRICE_MATCH = _flow(
+    (_slot("product_name"), "the product the customer wants a price match for", "Which product?"),
+    (_slot("competitor_price", "float"), "the other shop's price", "What price?"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "expected"),
+    [
+        # "how many of each" on a text slot counts nothing: the dishes are a thing
+        ("order for delivery please: lasagne x2", DELIVERY, {"delivery_items": "lasagne x2"}),
+        (
+            "can I get the seafood linguine delivered?",
+            DELIVERY,
+            {"delivery_items": "seafood linguine"},
+        ),
+        # a price in the description makes no amount of a text slot
+        (
+            "they sell the trail shoes for $80",
+            PRICE_MATCH,
+            {"product_name": "trail shoes", "competitor_price": "80"},
+        ),
+    ],
+)
+def test_text_slots_that_count_or_price_something_still_hold_a_thing(
+    text: str, flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]], expected: dict
+) -> None:
+    words = frozenset(stem(w) for w in ("order", "delivery", "food", "price", "match", "sell"))
+    assert _stated(text, flow, words) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("can you ping me when it is back?", None),  # a verb after "can you"
+        ("I need photoshop installed", "photoshop"),
+        ("order please: lasagne x2", "lasagne x2"),  # "please:" is no verb cue
+    ],
+)
+def test_the_only_words_of_a_message_are_no_thing_where_a_verb_goes(
+    text: str, expected: str | None
+) -> None:
+    found = thing_value(text, frozenset({"order", "install", "alert", "notify"}))
+    assert (found.value if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("slot", "description", "question", "person"),
+    [
+        ("product_name", "the product the customer wants a price match for", "", False),
+        ("competitor_name", "the other shop or website", "", False),
+        ("guest_name", "name for the booking", "", True),
+        ("patient_name", "", "What is the patient's name?", True),
+        ("holder_name", "the name on the card", "", True),
+        ("booking_name", "the name of the guest", "", True),
+        ("contact_name", "", "", True),
+    ],
+)
+def test_a_name_slot_is_a_person_by_whose_name_it_is(
+    slot: str, description: str, question: str, person: bool
+) -> None:
+    assert _profile(slot, description, question, "").has("person") is person
+
+
+def test_an_email_address_slot_takes_the_email() -> None:
+    tickets = _flow(
+        (_slot("ticket_ref"), "ticket reference", "What's the ticket reference?"),
+        (_slot("friend_email"), "friend's email", "What's your friend's email address?"),
+    )
+    assert _stated("give my ticket TK-55510 to jane@example.com", tickets) == {
+        "ticket_ref": "TK-55510",
+        "friend_email": "jane@example.com",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("remind me that Bella's rabies shot is due", ["Bella"]),
+        ("a charge from McDonald's", ["McDonald's"]),  # no noun after it: part of the name
+        ("Sarah Jones's flight", ["Sarah Jones"]),
+    ],
+)
+def test_a_possessive_is_not_part_of_the_name(text: str, expected: list[str]) -> None:
+    assert [m.text for m in proper_names(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I need a taxi to the airport at 5am", ["to_airport"]),
+        ("pick us up from the airport", ["from_airport"]),
+        ("freeze my debit card", ["debit_card"]),
+        ("to airport", ["to_airport"]),
+        ("the airport", []),  # names neither
+    ],
+)
+def test_a_value_is_named_with_an_article_between_its_words(text: str, expected: list[str]) -> None:
+    values = ("to_airport", "from_airport", "debit_card", "credit_card")
+    assert named_values(values, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "expected"),
+    [
+        ("book a room for 8 people with a projector", "needs_projector", True),
+        ("a room for 8, no projector needed", "needs_projector", False),
+        ("book a service and I'll need a courtesy car", "needs_courtesy_car", True),
+        ("I don't need a courtesy car", "needs_courtesy_car", False),
+        ("broken desk lamp in room 3B, not urgent", "is_urgent", False),
+        ("it's urgent, the heating is off", "is_urgent", True),
+        ("someone broke in, I've reported it to the police", "police_report_filed", True),
+        ("the power went off", "power_back", None),  # every telling word, or two of three
+        ("book a room for 8", "needs_projector", None),
+        ("I want to cancel my policy", "confirm_cancel_policy", None),  # a confirmation
+        ("does the room have a projector?", "needs_projector", None),  # a question
+        ("I want to add a hotel", "add_hotel", None),  # the flow's own request
+    ],
+)
+def test_a_yes_no_slot_is_stated_by_its_telling_words(
+    text: str, slot: str, expected: bool | None
+) -> None:
+    found = stated_flag(text, slot, request_words=frozenset({"add", "hotel"}))
+    assert (found.value if found else None) == expected
