@@ -76,6 +76,9 @@ _SPECIFIC_ROLES = frozenset(
      "money", "count"}
 )  # fmt: skip
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that"})
+# A value stated with a start, meant less closely than MIN_SIMILARITY but leading the other
+# values on its span widely, by words that do not ask for the flow ("the renewable tariff").
+_START_WIDE_LEAD = (0.25, 0.1)
 _BIRTH = frozenset({"birth", "born", "dob", "birthday"})
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
 
@@ -109,6 +112,7 @@ def stated_values(
     reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
     reader.asked = asked
     reader.about = about
+    reader.flow_words = flow_words or frozenset()
     found = reader.read()
     if flow_words is not None:
         found.extend(reader.things(about, flow_words))
@@ -143,6 +147,7 @@ class _Reader:
         self.found: dict[str, Filled] = {}
         self.asked: str | None = None  # the slot being asked, if the message answers it
         self.about: Mapping[str, list[str]] = {}  # what the project says about each slot
+        self.flow_words: frozenset[str] = frozenset()  # the words that ask for the flow
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
@@ -323,7 +328,20 @@ class _Reader:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
-            found = value_by_meaning(self._untaken_text(), slot, buttons, ignore=self.request_words)
+            untaken = self._untaken_text()
+            found = value_by_meaning(untaken, slot, buttons, ignore=self.request_words)
+            if found is None and self.flow_words:
+                # less closely, with a wide lead, by words that do not ask for the flow ("the
+                # renewable tariff" -> green; "my meter reading" names no kind of meter)
+                found = value_by_meaning(
+                    untaken,
+                    slot,
+                    buttons,
+                    ignore=self.request_words,
+                    exclude=self.request_words | self.flow_words,
+                    min_similarity=1.0,  # only the wide lead
+                    wide_lead=_START_WIDE_LEAD,
+                )
             if found is not None:
                 said = _located(self.text, found.span or "")
                 self._set(name, found.value, found.how, said)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from calmtui.core.model.domain import Response, ResponseVariation
+from calmtui.core.model.domain import Button, Response, ResponseVariation
 from calmtui.core.model.flows import CollectStep, StaticNext
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.entities import proper_names
@@ -28,13 +28,15 @@ def _slot(name: str, kind: str = "text", values: tuple[str, ...] = ()) -> Slot:
 
 
 def _flow(
-    *collects: tuple[Slot, str, str],
+    *collects: tuple[Slot, str, str] | tuple[Slot, str, str, tuple[str, ...]],
 ) -> tuple[list[CollectStep], dict[str, Slot], dict[str, Response]]:
     """Collect steps (slot, description, question) as a project would write them."""
     steps: list[CollectStep] = []
     slots: dict[str, Slot] = {}
     responses: dict[str, Response] = {}
-    for index, (slot, description, question) in enumerate(collects):
+    for index, collect in enumerate(collects):
+        slot, description, question = collect[0], collect[1], collect[2]
+        titles = collect[3] if len(collect) > 3 else ()
         utter = f"utter_ask_{slot.name}"
         steps.append(
             CollectStep(
@@ -47,7 +49,12 @@ def _flow(
             )
         )
         slots[slot.name] = slot
-        responses[utter] = Response(name=utter, variations=(ResponseVariation(text=question),))
+        buttons = tuple(
+            Button(title=title, payload=f"/SetSlots({slot.name}={value})")
+            for title, value in zip(titles, slot.values, strict=False)
+        )
+        variation = ResponseVariation(text=question, buttons=buttons)
+        responses[utter] = Response(name=utter, variations=(variation,))
     return steps, slots, responses
 
 
@@ -228,3 +235,63 @@ def test_a_yes_no_slot_is_stated_by_its_telling_words(
 ) -> None:
     found = stated_flag(text, slot, request_words=frozenset({"add", "hotel"}))
     assert (found.value if found else None) == expected
+
+
+RETURNS = _flow(
+    (
+        _slot("return_reason", "categorical", ("wrong_size", "damaged", "changed_mind")),
+        "why the item is going back",
+        "Why are you returning it?",
+    ),
+)
+METERS = _flow(
+    (
+        _slot("meter_type", "categorical", ("electricity", "gas")),
+        "which meter the reading is for",
+        "Is this for your electricity or your gas meter?",
+    ),
+)
+ACCOUNTS = _flow(
+    (
+        _slot("acct_type", "categorical", ("windows", "email", "vpn", "sap")),
+        "which account (windows login, email, vpn, sap)",
+        "Which account?",
+        ("Windows login", "Email", "VPN", "SAP"),
+    ),
+)
+VPN = _flow(
+    (
+        _slot("vpn_location", "categorical", ("office", "home", "travelling")),
+        "where the user is connecting from",
+        "Where are you connecting from?",
+    ),
+)
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "flow", "flow_words", "expected"),
+    [
+        # less closely than a value stated outright, but far ahead of the other values
+        (
+            "these jeans are too small, I want to send them back",
+            RETURNS,
+            "return item",
+            "wrong_size",
+        ),
+        ("can't connect to the VPN from the hotel", VPN, "vpn connect issue", "travelling"),
+        # ...and never by words that ask for the flow: "my meter reading" is no kind of meter
+        ("I want to give you my meter reading", METERS, "submit meter reading", None),
+        ("I want to return an item", RETURNS, "return item", None),
+        ("forgot my password again", ACCOUNTS, "reset forgotten expired password", None),
+    ],
+)
+def test_a_value_stated_with_a_start_is_meant_by_words_that_do_not_ask_for_the_flow(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]],
+    flow_words: str,
+    expected: str | None,
+) -> None:
+    asking = frozenset(stem(w) for w in flow_words.split())
+    found = _stated(text, flow, asking, request_words=asking)
+    assert next(iter(found.values()), None) == expected
