@@ -32,9 +32,9 @@ CASES = {
     "restaurant": 28, "retail": 27, "university": 26,
 }  # fmt: skip
 PASS_FLOOR = {
-    "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 19, "helpdesk": 26,
     "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 20, "helpdesk": 27,
     "restaurant": 21, "retail": 20, "university": 21,
+}  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 10, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
     "restaurant": 8, "retail": 10, "university": 14,
