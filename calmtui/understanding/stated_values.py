@@ -34,7 +34,7 @@ from calmtui.core.model.slots import Slot
 from calmtui.understanding import entities
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
-from calmtui.understanding.lexicon import expects_free_text
+from calmtui.understanding.lexicon import asks_something, expects_free_text
 from calmtui.understanding.reference_shapes import keys, shapes_in
 from calmtui.understanding.slot_filling import (
     Filled,
@@ -409,13 +409,16 @@ class _Reader:
             if not (prof.roles - _text_unlike(name)) & _SPECIFIC_ROLES
             and not expects_free_text(*about[name])
         ]
+        found: list[tuple[str, Filled]] = []
+        said = self._free_text(about, flow_words)
+        if said is not None:
+            found.append(said)
         names: list[Mention] = []
         for mention in entities.proper_names(self.text, self.taken):
             if mention.before != "for" and mention.before in _PLACE_CUES:
                 self.taken.append(mention)  # "near Victoria Park": a place, no thing
             elif mention.before not in _DETERMINERS:  # "the Alpine down jacket": a thing
                 names.append(mention)
-        found: list[tuple[str, Filled]] = []
         named = [slot for slot in open_slots if "name" in words(identifier_words(slot))]
         if names and len(named) == 1:
             # the name of a thing ("pet_name", "event_name"): a capitalised name (which of two
@@ -429,6 +432,40 @@ class _Reader:
             if thing is not None:
                 found.append((left[0], thing))
         return found
+
+    def _free_text(
+        self, about: Mapping[str, list[str]], flow_words: frozenset[str]
+    ) -> tuple[str, Filled] | None:
+        """A reason or description said in a clause of its own, next to the request: "I'd like
+        to cancel my membership, I'm moving away" -> the reason "I'm moving away". The request
+        is the clause with the most words of the flow's request phrases; the other clause, of
+        at least two words of its own and no question, is the text — when there is exactly one,
+        and only one open slot takes free text."""
+        slots = [name for name, _ in self._open("text") if expects_free_text(*about[name])]
+        if len(slots) != 1:
+            return None
+        clauses = [_CONNECTIVE.sub("", c.strip(" ,.;:!-")) for c in _CLAUSES.split(self.text)]
+        clauses = [c for c in clauses if c]
+        if len(clauses) < 2:
+            return None
+        taken = {w for m in self.taken for w in words(m.text)}  # words that are values
+        asking = [sum(stem(w) in flow_words for w in words(c)) for c in clauses]
+        request = max(range(len(clauses)), key=lambda i: asking[i])
+        if asking[request] == 0 or asking.count(asking[request]) > 1:
+            return None
+        others = [
+            c
+            for i, c in enumerate(clauses)
+            if i != request
+            and len(_own_words(c) - taken) >= 2
+            and not asks_something(c + "?")
+            and _REQUESTING.match(c) is None
+        ]
+        if len(others) != 1:
+            return None
+        mention = _located(self.text, others[0])
+        self._set(slots[0], others[0], f"the clause {others[0]!r} beside the request", mention)
+        return slots[0], self.found[slots[0]]
 
     def _before_to(self, names: list[Mention]) -> Mention | None:
         """ "Vienna to Zurich": the name right before "to <another name>" is where from."""
@@ -444,6 +481,23 @@ class _Reader:
 
     def _is_taken(self, mention: Mention) -> bool:
         return any(mention.overlaps(t) for t in self.taken)
+
+
+# Clauses: split at punctuation and at "because" / "since" ("..., I'm moving away").
+_CLAUSES = re.compile(r"[,.;!?]+\s+|\s+-\s+|[?!.]+$|\s+(?=\b(?:because|since|as I)\b)", re.I)
+
+
+_CONNECTIVE = re.compile(r"^(?:because|since|as)\s+", re.IGNORECASE)
+# "I'd like a margherita": a request of its own, no reason or description.
+_REQUESTING = re.compile(
+    r"(?:i['\u2019]?d|i\s+would|i\s+want|i\s+need|can\s+i|could\s+i|can\s+you|could\s+you|"
+    r"please|let\s+me|i['\u2019]?m\s+looking)\b",
+    re.IGNORECASE,
+)
+
+
+def _own_words(clause: str) -> set[str]:
+    return {w for w in words(clause) if w not in STOPWORDS and not w.endswith("n't")}
 
 
 def _text_unlike(slot: str) -> frozenset[str]:

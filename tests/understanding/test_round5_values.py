@@ -295,3 +295,49 @@ def test_a_value_stated_with_a_start_is_meant_by_words_that_do_not_ask_for_the_f
     asking = frozenset(stem(w) for w in flow_words.split())
     found = _stated(text, flow, asking, request_words=asking)
     assert next(iter(found.values()), None) == expected
+
+
+MEMBERSHIP = _flow(
+    (_slot("cancel_reason"), "why the member is leaving", "May I ask why you're leaving?"),
+)
+ORDER = _flow(
+    (_slot("allergy_details"), "what they are allergic to", "What are they allergic to?"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "flow_words", "expected"),
+    [
+        # the clause beside the request is the reason
+        (
+            "I'd like to cancel my membership, I'm moving away",
+            MEMBERSHIP,
+            "cancel gym membership",
+            "I'm moving away",
+        ),
+        (
+            "please cancel my membership because the gym is always full",
+            MEMBERSHIP,
+            "cancel gym membership",
+            "the gym is always full",
+        ),
+        # one clause: the request alone; a clause that is a request or a question is no reason
+        ("I want to cancel my gym membership", MEMBERSHIP, "cancel gym membership", None),
+        ("cancel my membership, can you do it today?", MEMBERSHIP, "cancel membership", None),
+        (
+            "Do you deliver? I'd like a margherita and a tiramisu",
+            ORDER,
+            "order food delivery deliver",
+            None,
+        ),
+    ],
+)
+def test_a_reason_is_the_clause_beside_the_request(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]],
+    flow_words: str,
+    expected: str | None,
+) -> None:
+    asking = frozenset(stem(w) for w in flow_words.split())
+    found = _stated(text, flow, asking, request_words=asking)
+    assert next(iter(found.values()), None) == expected
