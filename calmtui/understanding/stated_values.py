@@ -75,6 +75,8 @@ _SPECIFIC_ROLES = frozenset(
     {"date", "time", "code", "person", "place", "address", "email", "origin", "destination",
      "money", "count"}
 )  # fmt: skip
+# A slot that holds the name or title of a thing ("pet_name", "book_title", "car_model").
+_NAMING = frozenset({"name", "title", "brand", "model"})
 _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that"})
 # A value stated with a start, meant less closely than MIN_SIMILARITY but leading the other
 # values on its span widely, by words that do not ask for the flow ("the renewable tariff").
@@ -419,7 +421,7 @@ class _Reader:
                 self.taken.append(mention)  # "near Victoria Park": a place, no thing
             elif mention.before not in _DETERMINERS:  # "the Alpine down jacket": a thing
                 names.append(mention)
-        named = [slot for slot in open_slots if "name" in words(identifier_words(slot))]
+        named = [slot for slot in open_slots if _NAMING & set(words(identifier_words(slot)))]
         if names and len(named) == 1:
             # the name of a thing ("pet_name", "event_name"): a capitalised name (which of two
             # names goes where, "product_name" or "competitor_name", the words cannot tell)
@@ -428,7 +430,15 @@ class _Reader:
             found.append((named[0], self.found[named[0]]))
         left = [slot for slot in open_slots if slot not in self.found]
         if len(left) == 1:
-            thing = thing_value(self._untaken_text(), flow_words)
+            # the words that name the flow's other slots label their values ("on flight BA
+            # 117", "booking QX7P2L"): they are no thing
+            labels = {
+                stem(w)
+                for other in self.usable
+                if other != left[0]
+                for w in words(identifier_words(other))
+            }
+            thing = thing_value(self._untaken_text(), flow_words | labels)
             if thing is not None:
                 found.append((left[0], thing))
         return found

@@ -42,6 +42,7 @@ def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
     current: list[str] = []
     led = False
     previous = ""
+    previous_word = ""
     last_end = 0
     for match in _TOKEN.finditer(text):
         word = match.group(0)
@@ -60,8 +61,11 @@ def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
         if free:
             if not current:
                 led = previous in _DETERMINERS and joined
+                if led and previous_word == "The" and match.start() > 4 and word[:1].isupper():
+                    current.append(previous_word)  # a title keeps its article: "The Hobbit"
             current.append(word)
         previous = lower
+        previous_word = word
         last_end = match.end()
     if current:
         _close(current, led, after_determiner, every)
@@ -70,7 +74,7 @@ def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
 
 def _close(words: list[str], led: bool, after_determiner: list[str], every: list[str]) -> None:
     """A run ends; a verb form that ends it ("my monitor died") is not part of the thing."""
-    while words and words[-1].lower().endswith("ed"):
+    while words and len(words[-1]) > 3 and words[-1].lower().endswith("ed"):  # not "red"
         words = words[:-1]
     if not words:
         return

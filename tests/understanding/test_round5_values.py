@@ -341,3 +341,51 @@ def test_a_reason_is_the_clause_beside_the_request(
     asking = frozenset(stem(w) for w in flow_words.split())
     found = _stated(text, flow, asking, request_words=asking)
     assert next(iter(found.values()), None) == expected
+
+
+LUGGAGE = _flow(
+    (_slot("flight_number"), "the flight number", "What was your flight number?"),
+    (_slot("bag_colour"), "colour of the bag", "What colour is the bag?"),
+    (
+        _slot("bag_type", "categorical", ("suitcase", "backpack", "duffel")),
+        "kind of bag",
+        "What kind of bag is it?",
+    ),
+)
+LOANS = _flow(
+    (_slot("book_title"), "title of the book to renew", "Which book would you like to renew?"),
+    (_slot("renew_weeks", "float"), "how many extra weeks", "For how many more weeks?"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "expected"),
+    [
+        # a word naming another slot labels its value: "flight" is no colour
+        (
+            "my suitcase didn't arrive on flight BA 117",
+            LUGGAGE,
+            {"flight_number": "BA 117", "bag_type": "suitcase"},
+        ),
+        # "red" is no verb form ending in -ed
+        (
+            "I lost a red backpack on my flight",
+            LUGGAGE,
+            {"bag_type": "backpack", "bag_colour": "red"},
+        ),
+        # a title is the name of a thing too, and keeps its article
+        (
+            "can I renew Dune for another 2 weeks?",
+            LOANS,
+            {"book_title": "Dune", "renew_weeks": "2"},
+        ),
+        ("I want to renew The Hobbit", LOANS, {"book_title": "The Hobbit"}),
+    ],
+)
+def test_things_are_not_labels_of_other_values(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]],
+    expected: dict[str, object],
+) -> None:
+    asking = frozenset(stem(w) for w in ("report", "bag", "arrive", "renew", "loan", "borrow"))
+    assert _stated(text, flow, asking, request_words=asking) == expected
