@@ -48,6 +48,7 @@ UNKNOWN_STUB_ACTION = "CT513"
 UNKNOWN_STUB_CASE = "CT514"
 BAD_JUDGE = "CT521"
 CHECK_NOTE = ": this check can only fail"
+NEGATED_NOTE = ": this check can only pass"  # "not uttered", "not set", "not started"
 COMMAND_NOTE = " (the engine will ignore this command)"
 
 
@@ -57,11 +58,13 @@ class _Checker:
         self.index = ProjectIndex(project)
         self.out: list[Diagnostic] = []
 
-    def flow(self, flow_id: str, span: Span | None, *, command: bool = False) -> bool:
+    def flow(
+        self, flow_id: str, span: Span | None, *, command: bool = False, negated: bool = False
+    ) -> bool:
         if flow_id in self.project.flows:
             return True
         hint = did_you_mean(flow_id, self.project.flows)
-        why = COMMAND_NOTE if command else CHECK_NOTE
+        why = COMMAND_NOTE if command else _note(negated)
         self.out.append(
             Diagnostic.warning(
                 UNKNOWN_FLOW, f"the project has no flow {flow_id!r}{why}", span, hint=hint
@@ -86,7 +89,13 @@ class _Checker:
         )
 
     def slot(
-        self, name: str, span: Span | None, *, warn: bool = True, command: bool = False
+        self,
+        name: str,
+        span: Span | None,
+        *,
+        warn: bool = True,
+        command: bool = False,
+        negated: bool = False,
     ) -> None:
         if name in self.project.domain.slots:
             return
@@ -102,18 +111,15 @@ class _Checker:
                 )
             )
             return
-        why = COMMAND_NOTE if command else CHECK_NOTE
+        why = COMMAND_NOTE if command else _note(negated)
         self.out.append(Diagnostic.warning(UNKNOWN_SLOT, message + why, span, hint=hint))
 
-    def response(self, name: str | None, span: Span | None) -> None:
+    def response(self, name: str | None, span: Span | None, *, negated: bool = False) -> None:
         if name is None or name in self.project.domain.responses:
             return
         hint = did_you_mean(name, self.project.domain.responses)
-        self.out.append(
-            Diagnostic.warning(
-                UNKNOWN_NAME, f"the project has no response {name!r}{CHECK_NOTE}", span, hint=hint
-            )
-        )
+        message = f"the project has no response {name!r}{_note(negated)}"
+        self.out.append(Diagnostic.warning(UNKNOWN_NAME, message, span, hint=hint))
 
     def action(self, name: str, span: Span | None) -> None:
         if self.index.is_known_action(name):
@@ -168,6 +174,14 @@ class _Checker:
                     pass
 
 
+NEGATED_ASSERTIONS = (FlowNotStartedAssertion, SlotWasNotSetAssertion, BotDidNotUtterAssertion)
+
+
+def _note(negated: bool) -> str:
+    """An unknown name makes a positive check fail every time, a negated one pass every time."""
+    return NEGATED_NOTE if negated else CHECK_NOTE
+
+
 def check_cases(
     cases: Sequence[TestCase], parsed: Sequence[ParsedFile], project: Project
 ) -> list[Diagnostic]:
@@ -185,8 +199,10 @@ def check_cases(
                         _check_assertion(checker, assertion)
                 case UtterStep(name=name, span=span):
                     checker.response(name, span)
-                case SlotSetStep(slot=slot) | SlotNotSetStep(slot=slot):
+                case SlotSetStep(slot=slot):
                     checker.slot(slot.name, slot.span)
+                case SlotNotSetStep(slot=slot):
+                    checker.slot(slot.name, slot.span, negated=True)
                 case _:
                     pass
     _check_stubs(checker, parsed)
@@ -195,13 +211,14 @@ def check_cases(
 
 
 def _check_assertion(c: _Checker, assertion: Assertion) -> None:
+    negated = isinstance(assertion, NEGATED_ASSERTIONS)
     match assertion:
         case (
             FlowStartedAssertion(flow_ids=ids, span=span)
             | FlowNotStartedAssertion(flow_ids=ids, span=span)
         ):
             for flow_id in ids:
-                c.flow(flow_id, span)
+                c.flow(flow_id, span, negated=negated)
         case (
             FlowCompletedAssertion(flow_id=flow_id, flow_step_id=step_id, span=span)
             | FlowCancelledAssertion(flow_id=flow_id, flow_step_id=step_id, span=span)
@@ -214,13 +231,13 @@ def _check_assertion(c: _Checker, assertion: Assertion) -> None:
             c.action(action, span)
         case SlotWasSetAssertion(slots=slots) | SlotWasNotSetAssertion(slots=slots):
             for slot in slots:
-                c.slot(slot.name, slot.span)
+                c.slot(slot.name, slot.span, negated=negated)
         case (
             BotUtteredAssertion(utter_name=name, span=span)
             | BotDidNotUtterAssertion(utter_name=name, span=span)
             | GenerativeAssertion(utter_name=name, span=span)
         ):
-            c.response(name, span)
+            c.response(name, span, negated=negated)
         case BotUtteredExactlyAssertion(messages=messages, span=span):
             for message in messages:
                 c.response(message.utter_name, span)

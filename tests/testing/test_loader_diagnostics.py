@@ -266,6 +266,52 @@ def test_unknown_names_in_checks_are_warnings_and_the_case_runs(
     assert suite.cases
 
 
+NEGATED_UNKNOWN_NAMES = [
+    (
+        "bot_did_not_utter",
+        CASE + "      - user: hi\n        assertions:\n          - bot_did_not_utter:\n"
+        "              utter_name: utter_ask_amout\n",
+        "CT512",
+        "no response 'utter_ask_amout'",
+    ),
+    (
+        "slot_was_not_set",
+        CASE + "      - user: hi\n        assertions:\n          - slot_was_not_set:\n"
+        "              - name: amout\n",
+        "CT511",
+        "no slot 'amout'",
+    ),
+    (
+        "flow_not_started",
+        CASE + "      - user: hi\n        assertions:\n          - flow_not_started: transfr\n",
+        "CT510",
+        "no flow 'transfr'",
+    ),
+    (
+        "slot_was_not_set_step",
+        CASE + "      - user: hi\n      - slot_was_not_set:\n          - amout\n",
+        "CT511",
+        "no slot 'amout'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [c[1:] for c in NEGATED_UNKNOWN_NAMES],
+    ids=[c[0] for c in NEGATED_UNKNOWN_NAMES],
+)
+def test_unknown_names_in_negated_checks_say_the_check_can_only_pass(
+    bank: Path, text: str, code: str, message: str
+) -> None:
+    write_project(bank, {"tests/cases.yml": text})
+    suite = load_suite(load(bank), bank)
+    assert suite.ok, [d.headline() for d in suite.diagnostics if d.is_error]
+    [d] = [d for d in suite.diagnostics if d.code == code]
+    assert message in d.message
+    assert d.message.endswith("this check can only pass"), d.message
+
+
 @pytest.mark.parametrize(
     ("text", "code", "line", "message", "hint"),
     [c[1:] for c in BAD_FILES],
