@@ -71,7 +71,12 @@ _CODE = re.compile(
     r"|\d{4,}"  # 1234 (a PIN), 12345678
     r")"
 )
-_PROPER = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:[A-Z][a-zA-Z'\-]+|de|da|van|von|del))*")
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_LETTER = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'\\-"
+# Capitalised word runs, accented letters included ("Les Misérables", "José Álvarez").
+_PROPER = re.compile(
+    rf"\b[{_UPPER}][{_LETTER}]+(?:\s+(?:[{_UPPER}][{_LETTER}]+|de|da|van|von|del))*"
+)
 _PREPOSITIONS = frozenset(
     {"from", "to", "in", "at", "for", "near", "into", "around", "via", "named", "called"}
 )

@@ -330,7 +330,8 @@ class _Reader:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
-            untaken = self._untaken_text()
+            # names are no meaning either ("tickets for Les Misérables" asks for no e-ticket)
+            untaken = self._untaken_text(entities.proper_names(self.text, self.taken))
             found = value_by_meaning(untaken, slot, buttons, ignore=self.request_words)
             if found is None and self.flow_words:
                 # less closely, with a wide lead, by words that do not ask for the flow ("the
@@ -355,12 +356,12 @@ class _Reader:
             if found is not None:
                 self._set(name, found.value, found.how)
 
-    def _untaken_text(self) -> str:
+    def _untaken_text(self, also: Sequence[Mention] = ()) -> str:
         """The message without the parts already used (a date is not a value: "next week" is
-        not the weekly pack)."""
+        not the weekly pack), nor those given as `also`."""
         kept: list[str] = []
         position = 0
-        for mention in sorted(self.taken, key=lambda m: m.start):
+        for mention in sorted([*self.taken, *also], key=lambda m: m.start):
             if mention.start >= position:
                 kept.append(self.text[position : mention.start])
                 position = mention.end
@@ -419,8 +420,13 @@ class _Reader:
         for mention in entities.proper_names(self.text, self.taken):
             if mention.before != "for" and mention.before in _PLACE_CUES:
                 self.taken.append(mention)  # "near Victoria Park": a place, no thing
-            elif mention.before not in _DETERMINERS:  # "the Alpine down jacket": a thing
-                names.append(mention)
+            elif mention.before not in _DETERMINERS:  # "the Alpine down jacket" is a thing
+                names.append(_with_leading_code(self.text, mention))
+            elif (title := _TITLE_ARTICLE.search(self.text, 1, mention.start)) is not None:
+                # "renew The Hobbit": a capitalised article inside a sentence opens a title
+                names.append(
+                    Mention(self.text[title.start() : mention.end], title.start(), mention.end)
+                )
         named = [slot for slot in open_slots if _NAMING & set(words(identifier_words(slot)))]
         if names and len(named) == 1:
             # the name of a thing ("pet_name", "event_name"): a capitalised name (which of two
@@ -428,8 +434,14 @@ class _Reader:
             mention = names[0]
             self._set(named[0], mention.text, f"the name {mention.text!r}", mention)
             found.append((named[0], self.found[named[0]]))
-        left = [slot for slot in open_slots if slot not in self.found]
-        if len(left) == 1:
+        # a title, model or brand is a name ("Dune", "Ford Focus"), never just any words
+        left = [
+            slot
+            for slot in open_slots
+            if slot not in self.found
+            and not (_NAMING - {"name"}) & set(words(identifier_words(slot)))
+        ]
+        if len(left) == 1 and len(left) == len([s for s in open_slots if s not in self.found]):
             # the words that name the flow's other slots label their values ("on flight BA
             # 117", "booking QX7P2L"): they are no thing
             labels = {
@@ -448,7 +460,7 @@ class _Reader:
     ) -> tuple[str, Filled] | None:
         """A reason or description said in a clause of its own, next to the request: "I'd like
         to cancel my membership, I'm moving away" -> the reason "I'm moving away". The request
-        is the clause with the most words of the flow's request phrases; the other clause, of
+        is the clause with the most words of the flow's request phrases; the one clause after it, of
         at least two words of its own and no question, is the text — when there is exactly one,
         and only one open slot takes free text."""
         slots = [name for name, _ in self._open("text") if expects_free_text(*about[name])]
@@ -466,7 +478,7 @@ class _Reader:
         others = [
             c
             for i, c in enumerate(clauses)
-            if i != request
+            if i > request  # "sorry, cat on the keyboard. I want to report a leak": no details
             and len(_own_words(c) - taken) >= 2
             and not asks_something(c + "?")
             and _REQUESTING.match(c) is None
@@ -508,6 +520,25 @@ _REQUESTING = re.compile(
 
 def _own_words(clause: str) -> set[str]:
     return {w for w in words(clause) if w not in STOPWORDS and not w.endswith("n't")}
+
+
+_TITLE_ARTICLE = re.compile(r"\b(?:The|A|An)\s+$")
+_LEADING_CODE = re.compile(r"(?:^|\s)(\w*\d\w*)\s+$")
+
+
+def _with_leading_code(text: str, mention: Mention) -> Mention:
+    """The name with the word of digits right before it: "the O2 Arena", "a 2015 Vauxhall
+    Corsa"."""
+    lead = _LEADING_CODE.search(text[: mention.start])
+    if lead is None:
+        return mention
+    start = lead.start(1)
+    return Mention(text[start : mention.end], start, mention.end, _word_before(text, start))
+
+
+def _word_before(text: str, start: int) -> str:
+    match = re.search(r"([A-Za-z']+)[\s,]*$", text[:start])
+    return match.group(1).lower() if match else ""
 
 
 def _text_unlike(slot: str) -> frozenset[str]:

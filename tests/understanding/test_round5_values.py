@@ -389,3 +389,56 @@ def test_things_are_not_labels_of_other_values(
 ) -> None:
     asking = frozenset(stem(w) for w in ("report", "bag", "arrive", "renew", "loan", "borrow"))
     assert _stated(text, flow, asking, request_words=asking) == expected
+
+
+TICKETS = _flow(
+    (_slot("event_name"), "the name of the show, artist or play", "Which show?"),
+    (_slot("ticket_quantity", "float"), "how many tickets to buy", "How many tickets?"),
+    (
+        _slot("ticket_delivery", "categorical", ("e_ticket", "post", "box_office")),
+        "",
+        "How would you like to get your tickets?",
+    ),
+)
+VENUES = _flow((_slot("venue_name"), "which venue", "Which venue?"))
+QUOTES = _flow((_slot("car_model"), "make and model", "What make and model is the car?"))
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "flow", "expected"),
+    [
+        # a name is no meaning: "tickets for Les" does not mean an e-ticket; accents are letters
+        ("tickets for Les Misérables", TICKETS, {"event_name": "Les Misérables"}),
+        ("2 tickets for Hamilton", TICKETS, {"event_name": "Hamilton", "ticket_quantity": "2"}),
+        # a word of digits right before a name is part of it
+        ("is there parking at the O2 Arena?", VENUES, {"venue_name": "O2 Arena"}),
+        (
+            "how much for brake pads on a 2015 Vauxhall Corsa?",
+            QUOTES,
+            {"car_model": "2015 Vauxhall Corsa"},
+        ),
+        # a model is a name, never any words
+        ("my air con isn't blowing cold, can you give me a price?", QUOTES, {}),
+    ],
+)
+def test_names_of_things_are_read_whole_and_mean_nothing(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]],
+    expected: dict[str, object],
+) -> None:
+    asking = frozenset(stem(w) for w in ("buy", "ticket", "venue", "info", "repair", "quote"))
+    assert _stated(text, flow, asking, request_words=asking) == expected
+
+
+def test_a_remark_before_the_request_is_no_description() -> None:
+    repairs = _flow(
+        (_slot("repair_description"), "what is wrong, in the tenant's words", "What's wrong?")
+    )
+    asking = frozenset(stem(w) for w in ("report", "repair", "leak", "broken"))
+    said = "sorry, cat on the keyboard. I want to report a leak"
+    assert _stated(said, repairs, asking, request_words=asking) == {}
+    said = "I want to report a leak, water is coming through the ceiling"
+    assert _stated(said, repairs, asking, request_words=asking) == {
+        "repair_description": "water is coming through the ceiling"
+    }
