@@ -21,7 +21,7 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     fill_slot,
 )
-from calmtui.understanding.slot_roles import profile
+from calmtui.understanding.slot_roles import profile, shows_its_kind
 from calmtui.understanding.text import content_tokens, normalize, stem, words
 
 MAX_TEXT_WORDS = 5
@@ -61,7 +61,28 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
     by_unit = _by_unit(value, candidates, situation)
     if by_unit is not None:
         return by_unit
-    return _by_type(value, list(reversed(candidates)), situation)
+    fixed = _by_type(value, list(reversed(candidates)), situation)
+    if (
+        fixed is not None
+        and fixed[1].how == "the corrected text"
+        and situation.asked is not None
+        and situation.asked.slot is not None
+        and situation.asked.slot.type == "bool"
+        and lexicon.yes_no(words(message)) is not None
+        and not _typed_value(fixed[1].value, fixed[0], situation)
+    ):
+        return None  # "no, keep it actually" at "Cancel it?": a no, not a new text elsewhere
+    return fixed
+
+
+def _typed_value(value: object, slot: str, situation: Situation) -> bool:
+    """Is the text a value of the slot's kind, a reference, date, time, e-mail or name ("no, I
+    meant GB-5678", "no, I meant Anna"), rather than any words?"""
+    text = str(value)
+    prof = profile(slot, situation.index.collect_steps(situation.active_flow or ""))
+    if (prof.has("person") or prof.has("place")) and entities.proper_names(text):
+        return True
+    return bool(prof.roles & {"code", "date", "time", "email"}) and shows_its_kind(text, prof)
 
 
 def correction_by_value(
@@ -196,8 +217,10 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
         dated = [name for name, _ in texts if profile(name, steps).has("date")]
         if dated:
             return dated[0], Filled(value, "the corrected date")
+    steps = situation.index.collect_steps(situation.active_flow or "")
     for name, _ in texts:
-        return name, Filled(value, "the corrected text")
+        if shows_its_kind(value, profile(name, steps)):
+            return name, Filled(value, "the corrected text")
     return None
 
 

@@ -58,7 +58,10 @@ _TIME = re.compile(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Booking references, claim numbers, flight numbers, phone numbers, postcodes.
 _CODE = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?<![\w'\u2019-])(?:"  # not the "s" of "it's 55821"
+    r"(?:[A-Z]{1,3}\d{1,3}\s[A-Z]{3})\b"  # AB12 CDE, KT68 PLO (vehicle registrations)
+    r"|\d{2,4}/\d{2,4}(?:\s?[A-Z]{1,2}\d{2})?\b"  # 205/55 R16 (sizes written with a slash)
+    r"|"
     r"(?i:[a-z]{1,4}-\d{2,}[a-z0-9-]*)"  # CLM-20931, TO-100200, nw-100234 (any case)
     r"|(?i:[a-z]{1,2}\d[a-z\d]?\s\d[a-z]{2})\b"  # LS6 2AB, g12 8qq (postcodes, any case)
     r"|[A-Z]{2,4}\s?\d{2,4}(?:\s\d{2,4})*\b"  # SK 214, BA2490, XJ 554 201, MATH 221
@@ -67,6 +70,7 @@ _CODE = re.compile(
     r"|[a-z]{2,4}\d{3,4}\b"  # cs101 (a course or flight code typed in lower case)
     r"|\+?\d[\d ]{6,}\d"  # 0412 555 019, +44 20 7946 0000
     r"|\d{3,}(?:-\d{3,})+"  # 555-0134
+    r"|\d{2}(?:-\d{2}){2}\b"  # 20-45-67 (a sort code)
     r"|(?i:[a-z]{1,3})\s\d{5,}"  # bw 7654321
     r"|\d{4,}"  # 1234 (a PIN), 12345678
     r")"

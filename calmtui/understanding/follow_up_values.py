@@ -15,6 +15,7 @@ from calmtui.understanding import lexicon
 from calmtui.understanding.entities import without_values
 from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
+from calmtui.understanding.slot_roles import profile, shows_its_kind
 from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import content_tokens, words
 
@@ -55,4 +56,6 @@ def more_in_a_yes(message: str, asked: AskedSlot, situation: Situation) -> list[
     slot = situation.index.slots.get(following.collect) if following is not None else None
     if following is None or slot is None or slot.type != "text" or not slot.llm_fillable:
         return []
+    if not shows_its_kind(rest, profile(following.collect, steps)):
+        return []  # "sure, book it" gives no date
     return [(following.collect, Filled(rest, "the rest of the yes, for the next question"))]

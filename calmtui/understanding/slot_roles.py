@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
+from calmtui.understanding import entities
 from calmtui.understanding.text import ANALYZER, identifier_words, stem, words
 
 _ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -96,6 +97,14 @@ _PERSON_NOUNS = frozenset(
 )  # fmt: skip
 # "the guest's name", "name of the patient", "full name": whose name the slot holds.
 _WHOSE_NAME = re.compile(r"\b(\w+)(?:'s)?\s+(?=name\b)|\bname\s+of\s+(?:the\s+|your\s+)?(\w+)")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# Words for going somewhere: with them, "from" names where a journey starts.
+_TRAVEL = frozenset(
+    {"fly", "flies", "flying", "flight", "travel", "travels", "travelling", "traveling", "trip",
+     "journey", "depart", "departs", "leave", "leaves", "leaving", "come", "coming", "move",
+     "moving", "drive", "driving", "ship", "shipping", "send", "sent", "pick", "pickup",
+     "collect", "collected", "collection", "train", "bus", "ride", "go", "going", "route"}
+)  # fmt: skip
 _CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
 # "number of people", "how many nights": a count of something, not a code.
 _COUNT_WORDS = frozenset({"many", "count"})
@@ -136,9 +145,18 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
     del language  # part of the cache key only
     own = words(identifier_words(slot))
     described = words(description)
-    asked = words(question)
+    # "What would you like from {restaurant_name}?": a placeholder says nothing of this slot
+    asked = words(_PLACEHOLDER.sub(" ", question))
     every = {*own, *described, *asked}
     roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
+    if (
+        "origin" in roles
+        and not (_ROLE_WORDS["origin"] - {"from"}) & every
+        and not ("from" in own or _TRAVEL & every)
+    ):
+        # "the restaurant to order from", "what was missing from the order", "from 1 to 4":
+        # "from" makes an origin only with a word for travelling
+        roles.discard("origin")
     # "the city where the customer picks the car up" is a place, not a person: people words
     # other than "name"/"who" count in the slot's own name only.
     if (
@@ -180,3 +198,17 @@ def _names_a_person(own: Sequence[str], said: str) -> bool:
     return any(
         (m.group(1) or m.group(2) or "") in _PERSON_NOUNS for m in _WHOSE_NAME.finditer(lower)
     )
+
+
+def shows_its_kind(value: str, prof: SlotProfile) -> bool:
+    """Can the text be a value of a slot with this role? A reference, date, time or e-mail slot
+    takes one only when the text has one ("leave it booked" is no booking reference, "book it"
+    no fitting date)."""
+    finders = {
+        "code": lambda: entities.codes(value),
+        "date": lambda: entities.dates(value),
+        "time": lambda: entities.times(value) or entities.hours(value),
+        "email": lambda: entities.emails(value),
+    }
+    kinds = [kind for kind in finders if prof.has(kind)]
+    return not kinds or any(finders[kind]() for kind in kinds)

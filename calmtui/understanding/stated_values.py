@@ -174,8 +174,19 @@ class _Reader:
             and (slot.type == kind or (kind == "text" and slot.type == "any"))
             and (role is None or prof.has(role))
             and (strict or not (prof.has("date") or (prof.has("code") and not prof.has("place"))))
-            and (role in (None, "address") or not prof.has("address"))
+            # an address slot takes no name, but a reference if it asks for one too ("the
+            # listing reference or the address of the flat")
+            and (role in (None, "address", "code") or not prof.has("address"))
         ]
+
+    def _code_for(self, slot: str, mention: Mention) -> str:
+        """The reference as the slot holds it: "Rx 5520187" for `rx_number` is 5520187 (the
+        label is the slot's own word)."""
+        label, _, rest = mention.text.partition(" ")
+        own = set(words(identifier_words(slot)))
+        if rest.isdigit() and label.lower() in own:
+            return rest
+        return mention.text
 
     def _set(self, name: str, value: object, how: str, mention: Mention | None = None) -> None:
         self.found[name] = Filled(value, how)
@@ -259,19 +270,33 @@ class _Reader:
         left = list(found)
         if left and any(name == self.asked for name, _ in slots):
             # the reference answers the question asked, whatever its shape
-            self._set(str(self.asked), left[0].text, f"the code {left[0].text!r}", left.pop(0))
+            code = self._code_for(str(self.asked), left[0])
+            self._set(str(self.asked), code, f"the code {left[0].text!r}", left.pop(0))
             slots = [s for s in slots if s[0] != self.asked]
         for mention in list(left):
             # "HIST210" to the slot described with "e.g. CS101", not to the student number
             shaped = [name for name, _ in slots if _shaped_like(mention.text, self.about.get(name))]
             if len(shaped) == 1:
-                self._set(
-                    shaped[0], mention.text, f"the code {mention.text!r} (its shape)", mention
-                )
+                code = self._code_for(shaped[0], mention)
+                self._set(shaped[0], code, f"the code {mention.text!r} (its shape)", mention)
                 slots = [s for s in slots if s[0] != shaped[0]]
                 left.remove(mention)
         for (name, _), mention in zip(slots, left, strict=False):
-            self._set(name, mention.text, f"the code {mention.text!r}", mention)
+            self._set(name, self._code_for(name, mention), f"the code {mention.text!r}", mention)
+            left = [m for m in left if m is not mention]
+        for mention in left:
+            # a value written like the example a text slot gives ("the tyre size from the
+            # sidewall, like 205/55 R16"), whatever the slot is called
+            alike = [
+                name
+                for name, _ in self._open("text")
+                if _form(mention.text)
+                in {_form(c.text) for t in self.about.get(name, ()) for c in entities.codes(t)}
+            ]
+            if len(alike) == 1:
+                self._set(
+                    alike[0], mention.text, f"{mention.text!r} (written like its example)", mention
+                )
         # A reference's digits are no quantity, even where no slot takes references
         # ("is flight SK 101 on time?" books no 101 passengers).
         self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
@@ -568,6 +593,11 @@ def _located(text: str, phrase: str) -> Mention | None:
 def _title_case(text: str) -> str:
     """The message with each word capitalised (same length, so positions still hold)."""
     return re.sub(r"[a-z]+", lambda m: m.group(0).capitalize(), text)
+
+
+def _form(code: str) -> str:
+    """A reference's form: "205/55 R16" -> "9/9 A9", "AB12 CDE" -> "A9 A"."""
+    return re.sub(r"[A-Za-z]+", "A", re.sub(r"\d+", "9", code))
 
 
 def _shaped_like(code: str, about: list[str] | None) -> bool:

@@ -5,13 +5,16 @@ the tune projects do not have (pet grooming, meeting rooms, garages, tickets).""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
+from calmtui.core.commands import SetSlot
 from calmtui.core.model.domain import Button, Response, ResponseVariation
 from calmtui.core.model.flows import CollectStep, StaticNext
 from calmtui.core.model.slots import Slot
-from calmtui.understanding.entities import proper_names
+from calmtui.understanding.entities import codes, proper_names
+from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
 from calmtui.understanding.slot_filling import named_values
 from calmtui.understanding.slot_roles import _profile
@@ -19,6 +22,7 @@ from calmtui.understanding.stated_flags import stated_flag
 from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import stem
 from calmtui.understanding.thing_values import thing_value
+from tests.understanding.conftest import converse, load
 
 needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
 
@@ -442,3 +446,124 @@ def test_a_remark_before_the_request_is_no_description() -> None:
     assert _stated(said, repairs, asking, request_words=asking) == {
         "repair_description": "water is coming through the ceiling"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("please cancel my order, it's 55821", ["55821"]),  # not the "s" of "it's"
+        ("sorry it's 1234567", ["1234567"]),
+        ("a full service for AB12 CDE next Monday", ["AB12 CDE"]),  # a registration
+        ("I need 4 new tyres, 205/55 R16", ["205/55 R16"]),  # a size with a slash
+        ("my new sort code is 20-45-67", ["20-45-67"]),
+        ("bw 7654321", ["bw 7654321"]),
+    ],
+)
+def test_references_read_whole(text: str, expected: list[str]) -> None:
+    assert [c.text for c in codes(text)] == expected
+
+
+TYRES = _flow(
+    (_slot("tyre_size"), "the tyre size from the sidewall, like 205/55 R16", "What size?"),
+    (_slot("tyre_quantity", "float"), "how many tyres, from 1 to 4", "How many tyres?"),
+)
+REFILLS = _flow((_slot("rx_number"), "the prescription number", "What's the Rx number?"))
+VIEWINGS = _flow(
+    (
+        _slot("property_ref"),
+        "the listing reference or the address of the flat",
+        "Which property would you like to view?",
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "expected"),
+    [
+        # a value written like the slot's example goes to it; its digits count nothing
+        (
+            "I need 4 new tyres, 205/55 R16",
+            TYRES,
+            {"tyre_size": "205/55 R16", "tyre_quantity": "4"},
+        ),
+        # the slot's own word before the digits is a label
+        ("refill Rx 5520187 please", REFILLS, {"rx_number": "5520187"}),
+        # a slot for "the listing reference or the address" takes a reference
+        ("book a viewing for KL-2041", VIEWINGS, {"property_ref": "KL-2041"}),
+    ],
+)
+def test_references_go_to_the_slot_that_shows_them(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]],
+    expected: dict[str, object],
+) -> None:
+    assert _stated(text, flow, frozenset({"buy", "tyre", "refil", "book", "view"})) == expected
+
+
+@pytest.mark.parametrize(
+    ("slot", "description", "question", "roles"),
+    [
+        # "from" is an origin only with a word for going somewhere
+        ("restaurant_name", "the restaurant or takeaway to order from", "", set()),
+        ("missing_item", "what was missing from the order", "", set()),
+        ("departure_city", "the city the traveller flies from", "", {"origin", "place"}),
+        # a placeholder in the question says nothing of the slot
+        ("order_items", "the dishes", "What would you like from {restaurant_name}?", set()),
+    ],
+)
+def test_roles_are_read_from_what_the_slot_is_about(
+    slot: str, description: str, question: str, roles: set[str]
+) -> None:
+    assert set(_profile(slot, description, question, "").roles) == roles
+
+
+CANCELLING_DOMAIN = """\
+slots:
+  booking_ref: {type: text}
+  notes: {type: text}
+  confirm_cancel_booking: {type: bool}
+responses:
+  utter_ask_booking_ref:
+    - text: What's your booking reference?
+  utter_ask_confirm_cancel_booking:
+    - text: Cancel booking {booking_ref}?
+  utter_done:
+    - text: Done.
+"""
+CANCELLING_FLOWS = """\
+flows:
+  cancel_booking:
+    description: Cancel a garage booking.
+    steps:
+      - collect: booking_ref
+        description: the booking reference, e.g. GB-1234
+      - collect: confirm_cancel_booking
+        ask_before_filling: true
+      - action: utter_done
+"""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # a no that says more is a no, not a new booking reference
+        ("actually no, leave it booked", SetSlot(name="confirm_cancel_booking", value=False)),
+        ("no, keep it actually", SetSlot(name="confirm_cancel_booking", value=False)),
+        # a reference still corrects the reference
+        ("no, I meant GB-5678", SetSlot(name="booking_ref", value="GB-5678")),
+    ],
+)
+async def test_a_no_at_a_confirmation_corrects_nothing_else(
+    tmp_path: Path, message: str, expected: SetSlot
+) -> None:
+    (tmp_path / "domain.yml").write_text(CANCELLING_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(CANCELLING_FLOWS)
+    project = load(tmp_path)
+    turns = await converse(
+        project, OfflineGenerator(), ["I want to cancel my booking", "GB-1234", message]
+    )
+    last = turns[-1].understanding
+    assert last is not None
+    assert expected in last.commands, last.notes

@@ -37,12 +37,12 @@ CASES = {
 PASS_FLOOR = {
     "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 20, "helpdesk": 28,
     "restaurant": 21, "retail": 20, "university": 21,
-    "pharmacy": 11, "gym": 18, "events": 20, "property": 10, "food_delivery": 14, "garage": 14,
+    "pharmacy": 13, "gym": 18, "events": 20, "property": 14, "food_delivery": 16, "garage": 19,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 10, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
     "restaurant": 8, "retail": 10, "university": 14,
-    "pharmacy": 6, "gym": 8, "events": 11, "property": 8, "food_delivery": 11, "garage": 7,
+    "pharmacy": 7, "gym": 9, "events": 12, "property": 12, "food_delivery": 13, "garage": 11,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
