@@ -49,8 +49,8 @@ def spans(
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + MAX_SPAN) + 1):
             part = tokens[i:j]
-            if all(t in STOPWORDS or stem(t) in ignore for t in part):
-                continue
+            if all(t in STOPWORDS or t.isdigit() or stem(t) in ignore for t in part):
+                continue  # ("1 ticket": a number means no kind of ticket)
             if exclude and any(stem(t) in exclude or t in _VAGUE for t in part):
                 continue
             found[" ".join(part)] = None

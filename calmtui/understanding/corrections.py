@@ -196,7 +196,10 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     """The latest candidate slot whose type the value fits."""
     slots = situation.index.slots
     typed = [(name, slots[name]) for name in candidates]
-    numbered = _by_time(text, typed, situation) or _by_number(text, typed)
+    dates = entities.dates(text)
+    numbered = _by_time(text, typed, situation) or (
+        None if dates else _by_number(text, typed)  # "Thursday 13 November" counts nobody
+    )
     if numbered is not None:
         return numbered
     for name, slot in typed:
@@ -212,11 +215,16 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
         return None
     texts = [(name, slot) for name, slot in typed if slot.type in ("text", "any")]
     if entities.dates(value):
-        # "actually make it Wednesday": the slot that holds a date, not the latest text slot.
+        # "actually make it Wednesday": the slot that holds a date, not the latest text slot
+        # (nor one that holds a time, "the time or part of the day for the viewing").
         steps = situation.index.collect_steps(situation.active_flow or "")
         dated = [name for name, _ in texts if profile(name, steps).has("date")]
+        dated.sort(key=lambda name: profile(name, steps).has("time"))
+        said = entities.dates(value)
         if dated:
-            return dated[0], Filled(value, "the corrected date")
+            # "can we do thursday instead": the date said, not the words around it
+            exact = said[0].text if len(said) == 1 and len(value.split()) > 3 else value
+            return dated[0], Filled(exact, "the corrected date")
     steps = situation.index.collect_steps(situation.active_flow or "")
     for name, _ in texts:
         if shows_its_kind(value, profile(name, steps)):

@@ -34,7 +34,8 @@ _PART_OF_DAY = r"morning|afternoon|evening|night|lunchtime"
 # "Sunday the 12th"), and a part of the day may follow ("tomorrow morning").
 _DATE = re.compile(
     rf"\b(?:"
-    rf"(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}})?"
+    rf"(?:the\s+)?{_ORDINAL}\s+of\s+(?:next|this|the)\s+month\b"
+    rf"|(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}})?"
     rf"|(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL}\b(?:,?\s+\d{{4}})?"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}"

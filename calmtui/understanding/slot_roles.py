@@ -182,6 +182,8 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles -= {"address", "person"}  # "your friend's email address" holds an e-mail address
     if "time" in roles and "date" in own:
         roles.discard("time")
+    elif "date" in roles and "time" in own:
+        roles.discard("date")  # "viewing_time": "the time or part of the day" holds no date
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)
 

@@ -54,8 +54,9 @@ def stated_flag(text: str, slot: str, request_words: frozenset[str] = frozenset(
     names = set(words(identifier_words(slot)))
     if names & _CONFIRMING:
         return None
-    telling = telling_words(slot)
-    if not telling or set(telling) <= request_words:
+    # "repair_urgent" in the repair flow: "repair" asks for the flow, "urgent" tells
+    telling = [w for w in telling_words(slot) if w not in request_words]
+    if not telling:
         return None
     tokens = words(text)
     if not tokens or (text.rstrip().endswith("?") and tokens[0] in _QUESTION_OPENERS):

@@ -150,6 +150,7 @@ class _Reader:
         self.asked: str | None = None  # the slot being asked, if the message answers it
         self.about: Mapping[str, list[str]] = {}  # what the project says about each slot
         self.flow_words: frozenset[str] = frozenset()  # the words that ask for the flow
+        self.part_of_day: Mention | None = None  # "morning" of "Saturday morning", for a time
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
@@ -249,6 +250,15 @@ class _Reader:
             if categorical_value(slot, part) or value_by_meaning(part, slot, buttons):
                 end = mention.end - len(mention.unit)
                 return Mention(self.text[mention.start : end].strip(), mention.start, end)
+        timed = [name for name, prof in self._open("text", "time")]
+        dated = [name for name, prof in self._open("text", "date") if not prof.has("time")]
+        if timed and dated:
+            # "Saturday morning" with a date slot and a time slot ("the time or part of the
+            # day"): the morning is the time
+            end = mention.end - len(mention.unit)
+            said = part.split()[-1]
+            self.part_of_day = Mention(said, mention.end - len(said), mention.end)
+            return Mention(self.text[mention.start : end].strip(), mention.start, end)
         return Mention(mention.text, mention.start, mention.end, mention.before)
 
     def _times(self) -> None:
@@ -256,6 +266,8 @@ class _Reader:
         slots = self._open("text", "time")
         if slots and not found:
             found = entities.hours(self.text, self.taken)  # "tonight at 9"
+        if slots and not found and self.part_of_day is not None:
+            found = [self.part_of_day]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the time {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
@@ -411,6 +423,11 @@ class _Reader:
             mention = next((m for m in names if m.before in _PLACE_CUES), None)
             if mention is not None:
                 self._take_name(name, mention, names, f"after {mention.before!r}")
+                continue
+            # "the Riverside branch" at "Which branch?": the name before the slot's own word
+            mention = next((m for m in names if self._word_after(m) in prof.words), None)
+            if mention is not None:
+                self._take_name(name, mention, names, f"before {self._word_after(mention)!r}")
         for name, prof in self._open("text", "person"):
             own = set(words(name.replace("_", " "))) | {"surname", "driver"}
             # "to Joe" / "for Sam" names whom something goes to: the slot must say so.
@@ -513,6 +530,10 @@ class _Reader:
         mention = _located(self.text, others[0])
         self._set(slots[0], others[0], f"the clause {others[0]!r} beside the request", mention)
         return slots[0], self.found[slots[0]]
+
+    def _word_after(self, mention: Mention) -> str:
+        following = words(self.text[mention.end : mention.end + 20])
+        return stem(following[0]) if following and following[0] not in STOPWORDS else ""
 
     def _before_to(self, names: list[Mention]) -> Mention | None:
         """ "Vienna to Zurich": the name right before "to <another name>" is where from."""

@@ -13,10 +13,11 @@ from calmtui.core.commands import SetSlot
 from calmtui.core.model.domain import Button, Response, ResponseVariation
 from calmtui.core.model.flows import CollectStep, StaticNext
 from calmtui.core.model.slots import Slot
-from calmtui.understanding.entities import codes, proper_names
+from calmtui.understanding.categorical_meaning import value_by_meaning
+from calmtui.understanding.entities import codes, dates, proper_names
 from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
-from calmtui.understanding.slot_filling import named_values
+from calmtui.understanding.slot_filling import clean_text_value, named_values
 from calmtui.understanding.slot_roles import _profile
 from calmtui.understanding.stated_flags import stated_flag
 from calmtui.understanding.stated_values import stated_values
@@ -567,3 +568,99 @@ async def test_a_no_at_a_confirmation_corrects_nothing_else(
     last = turns[-1].understanding
     assert last is not None
     assert expected in last.commands, last.notes
+
+
+VIEWING_DOMAIN = """\
+slots:
+  property_ref: {type: text}
+  viewing_date: {type: text}
+  viewing_time: {type: text}
+  confirm_viewing: {type: bool}
+responses:
+  utter_ask_property_ref:
+    - text: Which property? (a reference like KL-1234)
+  utter_ask_viewing_date:
+    - text: Which day would you like to view it?
+  utter_ask_viewing_time:
+    - text: What time suits you?
+  utter_ask_confirm_viewing:
+    - text: Book {property_ref} on {viewing_date}, {viewing_time}?
+  utter_done:
+    - text: Booked.
+"""
+VIEWING_FLOWS = """\
+flows:
+  book_viewing:
+    description: Book a viewing of a flat.
+    steps:
+      - collect: property_ref
+        description: the listing reference, e.g. KL-1234
+      - collect: viewing_date
+        description: the day the person wants to view the flat
+      - collect: viewing_time
+        description: the time or part of the day for the viewing
+      - collect: confirm_viewing
+        ask_before_filling: true
+      - action: utter_done
+"""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        # a part of the day goes to the time slot, the day to the date slot
+        (
+            ["Can I view KL-2041 on Saturday morning?"],
+            {
+                SetSlot(name="property_ref", value="KL-2041"),
+                SetSlot(name="viewing_date", value="Saturday"),
+                SetSlot(name="viewing_time", value="morning"),
+            },
+        ),
+        # a new day at the confirmation corrects the date (not the time), with the day said
+        (
+            ["view KL-2041 on Saturday at 10am", "actually can we do thursday instead"],
+            {SetSlot(name="viewing_date", value="thursday")},
+        ),
+        # a date at the time question corrects the date
+        (
+            ["view KL-2041 on Saturday", "wait, can we do Thursday 13 November instead"],
+            {SetSlot(name="viewing_date", value="Thursday 13 November")},
+        ),
+    ],
+)
+async def test_days_and_times_go_to_their_own_slots(
+    tmp_path: Path, messages: list[str], expected: set[SetSlot]
+) -> None:
+    (tmp_path / "domain.yml").write_text(VIEWING_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(VIEWING_FLOWS)
+    project = load(tmp_path)
+    turns = await converse(project, OfflineGenerator(), messages)
+    last = turns[-1].understanding
+    assert last is not None
+    assert expected <= set(last.commands), last.notes
+
+
+STORES = _flow((_slot("store_location"), "which store", "Which branch?"))
+REPAIRS = _flow(
+    (_slot("repair_urgent", "bool"), "whether it is urgent", "Is it urgent?"),
+)
+
+
+def test_more_values_by_their_words() -> None:
+    # a name before the slot's own word ("branch") is its value
+    stated = _stated("what time does the Riverside branch close?", STORES)
+    assert stated == {"store_location": "Riverside"}
+    # "repair" asks for the repair flow; "urgent" is what `repair_urgent` is about
+    stated = _stated("my oven broke, it's not urgent", REPAIRS, request_words=frozenset({"repair"}))
+    assert stated == {"repair_urgent": False}
+    assert [d.text for d in dates("from the 1st of next month")] == ["the 1st of next month"]
+    assert clean_text_value("it's at Walgreens in Springfield") == "Walgreens in Springfield"
+
+
+@needs_model
+def test_a_number_means_no_value() -> None:
+    delivery = Slot(name="ticket_delivery", type="categorical", values=("e_ticket", "post"))
+    assert value_by_meaning("1 ticket", delivery, ignore=frozenset({"ticket"})) is None
