@@ -250,7 +250,7 @@ class _Reader:
             if categorical_value(slot, part) or value_by_meaning(part, slot, buttons):
                 end = mention.end - len(mention.unit)
                 return Mention(self.text[mention.start : end].strip(), mention.start, end)
-        timed = [name for name, prof in self._open("text", "time")]
+        timed = [name for name, _ in self._open("text", "time")]
         dated = [name for name, prof in self._open("text", "date") if not prof.has("time")]
         if timed and dated:
             # "Saturday morning" with a date slot and a time slot ("the time or part of the
