@@ -59,3 +59,34 @@ def more_in_a_yes(message: str, asked: AskedSlot, situation: Situation) -> list[
     if not shows_its_kind(rest, profile(following.collect, steps)):
         return []  # "sure, book it" gives no date
     return [(following.collect, Filled(rest, "the rest of the yes, for the next question"))]
+
+
+def more_in_an_answer(
+    message: str, asked: AskedSlot, situation: Situation
+) -> list[tuple[str, Filled]]:
+    """Values an answer states for other open slots of the active flow besides the one asked:
+    "700 on my credit card" at "How much?" also says how to pay. Only a categorical value
+    named outright: a number, a date or a reference could be the answer itself ("3000" is no
+    police report number)."""
+    flow_id = situation.active_flow
+    if flow_id is None:
+        return []
+    steps = situation.index.collect_steps(flow_id)
+    later = [
+        s
+        for s in steps
+        if s.collect != asked.name
+        and not situation.is_filled(s.collect)
+        and (slot := situation.index.slots.get(s.collect)) is not None
+        and slot.type == "categorical"
+    ]
+    if not later:
+        return []
+    found = stated_values(
+        message, later, situation.index.slots, frozenset(), situation.index.project.domain.responses
+    )
+    return [
+        (name, filled)
+        for name, filled in found
+        if " means " not in filled.how  # named, not meant ("just one" means no single room)
+    ]

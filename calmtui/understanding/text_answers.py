@@ -21,7 +21,7 @@ import re
 
 from calmtui.core.commands import SetSlot
 from calmtui.core.model.flows import CollectStep
-from calmtui.understanding import lexicon
+from calmtui.understanding import entities, lexicon
 from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import catalog_for
 from calmtui.understanding.situation import AskedSlot, Situation
@@ -45,11 +45,13 @@ _ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?|[Mm]y|[Oo]ur)\s+(?=[a-z0-9])")
 
 def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decision | None:
     description = asked.step.description if asked.step else None
-    if lexicon.expects_free_text(asked.name, description):
-        value = message.strip()
-        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
     steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
     prof = profile(asked.name, steps, situation.index.project.domain.responses)
+    # "the 5-digit order number from the confirmation text": a reference, not free text
+    reference = prof.has("code") and bool(entities.codes(message))
+    if lexicon.expects_free_text(asked.name, description) and not reference:
+        value = message.strip()
+        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
     if prof.has("address"):
         value = clean_text_value(message)  # "1 Market St, San Francisco, CA 94105", all of it
         return set_slot(asked.name, Filled(value, "the address")) if value else None

@@ -664,3 +664,79 @@ def test_more_values_by_their_words() -> None:
 def test_a_number_means_no_value() -> None:
     delivery = Slot(name="ticket_delivery", type="categorical", values=("e_ticket", "post"))
     assert value_by_meaning("1 ticket", delivery, ignore=frozenset({"ticket"})) is None
+
+
+RENT_DOMAIN = """\
+slots:
+  tenancy_number: {type: text}
+  rent_amount: {type: float}
+  rent_payment_method:
+    type: categorical
+    values: [credit_card, debit_card, bank_transfer]
+  room_type:
+    type: categorical
+    values: [single, double]
+responses:
+  utter_ask_tenancy_number:
+    - text: What's your tenancy number? It's on the confirmation text we sent.
+  utter_ask_rent_amount:
+    - text: How much would you like to pay?
+  utter_ask_rent_payment_method:
+    - text: How would you like to pay?
+  utter_ask_room_type:
+    - text: Single or double room?
+  utter_done:
+    - text: Paid.
+"""
+RENT_FLOWS = """\
+flows:
+  pay_rent:
+    description: Pay rent online.
+    steps:
+      - collect: tenancy_number
+        description: the 6-digit tenancy number from the confirmation text
+      - collect: rent_amount
+        description: how much to pay
+      - collect: rent_payment_method
+        description: card or bank transfer
+      - collect: room_type
+        description: which room
+      - action: utter_done
+"""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        # "from the confirmation text" makes no free text of a reference
+        (
+            ["I want to pay my rent", "it's 907731"],
+            (SetSlot(name="tenancy_number", value="907731"),),
+        ),
+        # an answer that names another value sets it too
+        (
+            ["I want to pay my rent", "907731", "700 on my credit card"],
+            (
+                SetSlot(name="rent_amount", value="700"),
+                SetSlot(name="rent_payment_method", value="credit_card"),
+            ),
+        ),
+        # ...by name only: "one" means a single room, but is not said to be one
+        (
+            ["I want to pay my rent", "907731", "just one"],
+            (SetSlot(name="rent_amount", value="1"),),
+        ),
+    ],
+)
+async def test_answers_state_their_own_values(
+    tmp_path: Path, messages: list[str], expected: tuple[SetSlot, ...]
+) -> None:
+    (tmp_path / "domain.yml").write_text(RENT_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(RENT_FLOWS)
+    project = load(tmp_path)
+    turns = await converse(project, OfflineGenerator(), messages)
+    last = turns[-1].understanding
+    assert last is not None
+    assert last.commands == expected, last.notes
