@@ -41,6 +41,7 @@ _DATE = re.compile(
     rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}"
     rf"|(?:the\s+)?day\s+after\s+tomorrow|today|tomorrow|tonight|yesterday"
     rf"|(?:next|this|coming|last)\s+(?:week(?:end)?|month|{_DAYS})"
+    rf"|this\s+(?:morning|afternoon|evening)"
     rf"|(?:on\s+)?(?:{_DAYS})"
     rf"|the\s+\d{{1,2}}(?:st|nd|rd|th)\b"
     rf"|in\s+(?:{_MONTHS})\b"
@@ -219,7 +220,7 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
         while parts and (_not_a_name(parts[0])):
             start += len(parts[0]) + 1
             parts = parts[1:]
-        while parts and (_not_a_name(parts[-1])):
+        while parts and _not_a_name(parts[-1]) and not _title_number(parts):
             parts = parts[:-1]
         if not parts:
             continue
@@ -311,6 +312,11 @@ def _not_a_name(word: str) -> bool:
         or _MONTH_OR_DAY.match(word) is not None
         or _acronym(word)
     )
+
+
+def _title_number(parts: list[str]) -> bool:
+    """ "Dune Part Two": a number word that ends a longer capitalised run is part of it."""
+    return len(parts) >= 3 and parts[-1].lower() in ("one", "two")
 
 
 def _acronym(word: str) -> bool:

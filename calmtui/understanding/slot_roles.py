@@ -61,7 +61,22 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
         }
     ),
     "code": frozenset(
-        {"reference", "number", "code", "id", "pin", "postcode", "zip", "phone", "ref", "digits"}
+        {
+            "reference",
+            "number",
+            "code",
+            "id",
+            "pin",
+            "postcode",
+            "zip",
+            "phone",
+            "ref",
+            "digits",
+            "registration",
+            "serial",
+            "plate",
+            "tracking",
+        }
     ),
     "time": frozenset({"time", "o'clock", "hour"}),
     "email": frozenset({"email", "e-mail"}),

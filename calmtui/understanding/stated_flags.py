@@ -45,7 +45,7 @@ def telling_words(slot: str) -> list[str]:
     return [
         stem(w)
         for w in words(identifier_words(slot))
-        if w not in _GENERIC and w not in STOPWORDS and len(w) > 2
+        if w not in _GENERIC and w not in STOPWORDS and (len(w) > 2 or _has_digit(w))  # "3d"
     ]
 
 
@@ -75,3 +75,7 @@ def stated_flag(text: str, slot: str, request_words: frozenset[str] = frozenset(
 def _negated(tokens: Sequence[str], position: int) -> bool:
     before = tokens[max(0, position - _NEGATION_REACH) : position]
     return any(t in _NEGATIONS or t.endswith("n't") for t in before)
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)

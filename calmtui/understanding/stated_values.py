@@ -57,6 +57,13 @@ _STREET = re.compile(
     r"Hill|Row|Walk|Parade|Grove|Mews)\b\.?(?:,?\s+[A-Z][a-z]+)*"
     r"(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
 )
+# A street named without a number: "on Mill Road", "in Elm Grove".
+_NAMED_STREET = re.compile(
+    r"\b(?:on|in|at|along|near)\s+(?P<street>(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|"
+    r"Avenue|Ave|Close|Drive|Way|Place|Court|Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|"
+    r"Walk|Parade|Grove|Mews))\b"
+)
+_PART_OF_DAY = re.compile(r"tonight|this (?:morning|afternoon|evening)", re.IGNORECASE)
 _DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
 _TO_PERSON_CUES = frozenset({"to", "for"})
@@ -151,6 +158,7 @@ class _Reader:
         self.about: Mapping[str, list[str]] = {}  # what the project says about each slot
         self.flow_words: frozenset[str] = frozenset()  # the words that ask for the flow
         self.part_of_day: Mention | None = None  # "morning" of "Saturday morning", for a time
+        self.dates_left: list[Mention] = []  # dates no slot took
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
@@ -205,10 +213,13 @@ class _Reader:
             street = _STREET.search(self.text)
             if street is None and entities.typed_in_lower_case(self.text):
                 street = _STREET.search(_title_case(self.text))  # "5 mill lane"
-            if street is not None:
-                value = self.text[street.start() : street.end()]
-                mention = Mention(value, street.start(), street.end())
-                self._set(name, value, "a street address", mention)
+            span = (street.start(), street.end()) if street is not None else None
+            named = _NAMED_STREET.search(self.text) if span is None else None
+            if named is not None:
+                span = (named.start("street"), named.end("street"))  # "a pothole on Mill Road"
+            if span is not None:
+                value = self.text[span[0] : span[1]]
+                self._set(name, value, "a street address", Mention(value, *span))
 
     def _emails(self) -> None:
         found = entities.emails(self.text)
@@ -229,6 +240,7 @@ class _Reader:
         found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)
+        self.dates_left = found[len(slots) :]
         days = self._open("float", "date")
         for mention in found:
             ordinal = _DAY_OF_MONTH.match(mention.text)
@@ -268,6 +280,9 @@ class _Reader:
             found = entities.hours(self.text, self.taken)  # "tonight at 9"
         if slots and not found and self.part_of_day is not None:
             found = [self.part_of_day]
+        if slots and not found and not self._open("text", "date"):
+            # "4 tickets for Wicked tonight": with no date to ask, the evening is the time
+            found = [m for m in self.dates_left if _PART_OF_DAY.fullmatch(m.text)][:1]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the time {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)

@@ -740,3 +740,51 @@ async def test_answers_state_their_own_values(
     last = turns[-1].understanding
     assert last is not None
     assert last.commands == expected, last.notes
+
+
+POTHOLES = _flow((_slot("pothole_street"), "the street where it is", "Which street is it on?"))
+PERMITS = _flow(
+    (_slot("car_registration"), "the vehicle registration", "What's the registration?"),
+    (_slot("permit_months", "float"), "how many months", "For how many months?"),
+)
+FILMS = _flow(
+    (_slot("film_title"), "the film", "Which film?"),
+    (_slot("showing_time"), "the showing time", "Which showing?"),
+    (_slot("seats", "float"), "number of seats", "How many seats?"),
+    (_slot("wants_3d", "bool"), "whether they want the 3D version", "Would you like 3D?"),
+)
+OUTAGES = _flow((_slot("outage_since"), "when it stopped working", "When did it stop working?"))
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "expected"),
+    [
+        # a street named without a number
+        ("there's a huge pothole on Mill Road", POTHOLES, {"pothole_street": "Mill Road"}),
+        # a registration is a reference
+        (
+            "a parking permit for 6 months for KY19 TBN",
+            PERMITS,
+            {"car_registration": "KY19 TBN", "permit_months": "6"},
+        ),
+        # "Two" ends a title; "3D" tells `wants_3d`; "tonight" is the showing when no date is asked
+        (
+            "2 seats for Dune Part Two tonight in 3D",
+            FILMS,
+            {
+                "seats": "2",
+                "film_title": "Dune Part Two",
+                "showing_time": "tonight",
+                "wants_3d": True,
+            },
+        ),
+        ("down since this morning", OUTAGES, {"outage_since": "this morning"}),
+    ],
+)
+def test_streets_registrations_titles_and_evenings(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]],
+    expected: dict[str, object],
+) -> None:
+    asking = frozenset(stem(w) for w in ("report", "pothole", "parking", "permit", "book", "film"))
+    assert _stated(text, flow, asking, request_words=asking) == expected
