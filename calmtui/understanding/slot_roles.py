@@ -166,11 +166,12 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
     roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
     if (
         "origin" in roles
-        and not (_ROLE_WORDS["origin"] - {"from"}) & every
-        and not ("from" in own or _TRAVEL & every)
+        and not _ROLE_WORDS["origin"] & set(own)
+        and not {"origin", "departure"} & every
+        and not ("from" in every and _TRAVEL & every)
     ):
-        # "the restaurant to order from", "what was missing from the order", "from 1 to 4":
-        # "from" makes an origin only with a word for travelling
+        # "the restaurant to order from", "what was missing from the order", "why the member
+        # is leaving": "from" or "leave" make an origin only with a word for travelling
         roles.discard("origin")
     # "the city where the customer picks the car up" is a place, not a person: people words
     # other than "name"/"who" count in the slot's own name only.

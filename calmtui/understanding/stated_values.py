@@ -520,14 +520,21 @@ class _Reader:
         is the clause with the most words of the flow's request phrases; the one clause after it, of
         at least two words of its own and no question, is the text — when there is exactly one,
         and only one open slot takes free text."""
-        slots = [name for name, _ in self._open("text") if expects_free_text(*about[name])]
+        slots = [
+            name
+            for name, prof in self._open("text")
+            if expects_free_text(*about[name]) and not prof.roles & _SPECIFIC_ROLES
+        ]
         if len(slots) != 1:
             return None
         clauses = [_CONNECTIVE.sub("", c.strip(" ,.;:!-")) for c in _CLAUSES.split(self.text)]
         clauses = [c for c in clauses if c]
+        taken = {w for m in self.taken for w in words(m.text)}  # words that are values
+        described = self._described(slots[0], clauses, taken)
+        if described is not None:
+            return described
         if len(clauses) < 2:
             return None
-        taken = {w for m in self.taken for w in words(m.text)}  # words that are values
         asking = [sum(stem(w) in flow_words for w in words(c)) for c in clauses]
         request = max(range(len(clauses)), key=lambda i: asking[i])
         if asking[request] == 0 or asking.count(asking[request]) > 1:
@@ -545,6 +552,29 @@ class _Reader:
         mention = _located(self.text, others[0])
         self._set(slots[0], others[0], f"the clause {others[0]!r} beside the request", mention)
         return slots[0], self.found[slots[0]]
+
+    def _described(
+        self, slot: str, clauses: list[str], taken: set[str]
+    ) -> tuple[str, Filled] | None:
+        """A message that only tells what is wrong, for a slot that holds the description of a
+        problem: "the electrics keep tripping in the hallway" is the description itself (its
+        first clause: "my oven stopped working, it's not urgent" -> "my oven stopped working").
+        Not when any clause asks for something ("I want to report a leak") or is a question."""
+        if not _DESCRIBES & set(words(" ".join([identifier_words(slot), *self.about[slot]]))):
+            return None
+        for clause in clauses:
+            if (
+                _REQUESTING.search(clause) is not None
+                or asks_something(clause + "?")
+                or any(stem(w) in self.request_words for w in words(clause))
+            ):
+                return None
+        first = clauses[0] if clauses else ""
+        if len(_own_words(first) - taken) < 2 or (self.text.rstrip().endswith("?")):
+            return None
+        mention = _located(self.text, first)
+        self._set(slot, first, f"the description {first!r}", mention)
+        return slot, self.found[slot]
 
     def _word_after(self, mention: Mention) -> str:
         following = words(self.text[mention.end : mention.end + 20])
@@ -570,6 +600,10 @@ class _Reader:
 _CLAUSES = re.compile(r"[,.;!?]+\s+|\s+-\s+|[?!.]+$|\s+(?=\b(?:because|since|as I)\b)", re.I)
 
 
+# Slots that hold the description of a problem.
+_DESCRIBES = frozenset(
+    {"description", "describe", "issue", "problem", "fault", "wrong", "symptoms"}
+)
 _CONNECTIVE = re.compile(r"^(?:because|since|as)\s+", re.IGNORECASE)
 # "I'd like a margherita": a request of its own, no reason or description.
 _REQUESTING = re.compile(

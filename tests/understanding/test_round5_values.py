@@ -788,3 +788,31 @@ def test_streets_registrations_titles_and_evenings(
 ) -> None:
     asking = frozenset(stem(w) for w in ("report", "pothole", "parking", "permit", "book", "film"))
     assert _stated(text, flow, asking, request_words=asking) == expected
+
+
+RENTED_REPAIRS = _flow(
+    (_slot("repair_description"), "what is wrong, in the tenant's words", "What's the problem?"),
+    (_slot("problem_location"), "where in the home", "Where in the home is it?"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a message that only tells what is wrong is the description (its first clause)
+        (
+            "the electrics keep tripping in the hallway",
+            {"repair_description": "the electrics keep tripping in the hallway"},
+        ),
+        (
+            "my oven stopped working, it's a nightmare",
+            {"repair_description": "my oven stopped working"},
+        ),
+        # not a request, nor a question
+        ("I want to report a repair", {}),
+        ("can you fix my oven?", {}),
+    ],
+)
+def test_a_problem_told_is_its_description(text: str, expected: dict[str, object]) -> None:
+    asking = frozenset(stem(w) for w in ("report", "repair"))
+    assert _stated(text, RENTED_REPAIRS, asking, request_words=asking) == expected
