@@ -382,9 +382,14 @@ class _Reader:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
-            # names are no meaning either ("tickets for Les Misérables" asks for no e-ticket)
-            untaken = self._untaken_text(entities.proper_names(self.text, self.taken))
+            # names are no meaning either ("tickets for Les Misérables" asks for no e-ticket)...
+            names = entities.proper_names(self.text, self.taken)
+            untaken = self._untaken_text(names)
             found = value_by_meaning(untaken, slot, buttons, ignore=self.request_words)
+            if found is None and names:
+                # ...unless a capitalised word alone means the value ("einen Tee bestellen")
+                alone = " ".join(m.text for m in names)
+                found = value_by_meaning(alone, slot, buttons, ignore=self.request_words)
             if found is None and self.flow_words:
                 # less closely, with a wide lead, by words that do not ask for the flow ("the
                 # renewable tariff" -> green; "my meter reading" names no kind of meter)

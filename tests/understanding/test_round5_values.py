@@ -816,3 +816,13 @@ RENTED_REPAIRS = _flow(
 def test_a_problem_told_is_its_description(text: str, expected: dict[str, object]) -> None:
     asking = frozenset(stem(w) for w in ("report", "repair"))
     assert _stated(text, RENTED_REPAIRS, asking, request_words=asking) == expected
+
+
+@needs_model
+def test_a_capitalised_word_alone_may_still_mean_a_value() -> None:
+    coffee = _flow(
+        (_slot("drink", "categorical", ("espresso", "latte", "tea")), "the drink", "Which drink?"),
+        (_slot("customer_name"), "the customer's name", "What name should I put on the cup?"),
+    )
+    # a German noun is capitalised: "Tee" means tea, and is then no name
+    assert _stated("einen Tee bestellen", coffee) == {"drink": "tea"}
