@@ -63,6 +63,13 @@ _NAMED_STREET = re.compile(
     r"Avenue|Ave|Close|Drive|Way|Place|Court|Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|"
     r"Walk|Parade|Grove|Mews))\b"
 )
+_AT_TIME = re.compile(
+    r"\s+(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2}|at\s+\d{1,2}(?=\s*(?:$|[,.!?]|please\b|then\b|and\b)))",
+    re.IGNORECASE,
+)
+_ONE_UNIT = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>month|week|night|day|year|hour|fortnight)\b", re.IGNORECASE
+)
 _PART_OF_DAY = re.compile(r"tonight|this (?:morning|afternoon|evening)", re.IGNORECASE)
 _DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
@@ -238,6 +245,8 @@ class _Reader:
                 if name == self.asked or not _BIRTH & prof.words
             ]
         found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
+        if not self._open("text", "time"):
+            found = [self._with_time(m) for m in found]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)
         self.dates_left = found[len(slots) :]
@@ -249,6 +258,14 @@ class _Reader:
                 name = days.pop(0)[0]
                 self._set(name, ordinal["n"], f"the day of the month {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
+
+    def _with_time(self, mention: Mention) -> Mention:
+        """ "Friday at 9" for a date slot when the flow asks for no time: the time stays with
+        the day, as said."""
+        at = _AT_TIME.match(self.text, mention.end)
+        if at is None:
+            return mention
+        return Mention(self.text[mention.start : at.end()], mention.start, at.end(), mention.before)
 
     def _without_part(self, mention: Mention) -> Mention:
         """ "Friday morning": the morning is left to a slot that asks for the part of the day
@@ -338,6 +355,12 @@ class _Reader:
             if m.text.lstrip("+-") not in self.identity
         ]
         left = list(numbers)
+        for single in _ONE_UNIT.finditer(self.text):
+            # "on hold for a month" for the slot that counts months: one
+            mention = Mention("1", single.start(), single.end(), unit=stem(single["unit"].lower()))
+            if not self._is_taken(mention) and self._slot_for_unit(mention, slots) is not None:
+                numbers.append(mention)
+                left.append(mention)
         for mention in numbers:
             target = self._slot_for_unit(mention, slots)
             if target is not None:

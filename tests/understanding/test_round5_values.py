@@ -826,3 +826,29 @@ def test_a_capitalised_word_alone_may_still_mean_a_value() -> None:
     )
     # a German noun is capitalised: "Tee" means tea, and is then no name
     assert _stated("einen Tee bestellen", coffee) == {"drink": "tea"}
+
+
+MOTS = _flow((_slot("mot_date"), "the day for the MOT", "Which day?"))
+FREEZES = _flow(
+    (_slot("freeze_months", "float"), "how many months to pause", "For how many months?"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "flow", "expected"),
+    [
+        # with no time slot, the time stays with the day
+        ("Friday at 9", MOTS, {"mot_date": "Friday at 9"}),
+        ("next Monday at 10am please", MOTS, {"mot_date": "next Monday at 10am"}),
+        ("on the 5th at 3 people", MOTS, {"mot_date": "the 5th"}),
+        # "a month" is one, for the slot that counts months
+        ("put my membership on hold for a month", FREEZES, {"freeze_months": "1"}),
+        ("I need a break", FREEZES, {}),
+    ],
+)
+def test_a_day_keeps_its_time_and_a_month_is_one(
+    text: str,
+    flow: tuple[list[CollectStep], dict[str, Slot], dict[str, Response]],
+    expected: dict[str, object],
+) -> None:
+    assert _stated(text, flow) == expected

@@ -37,7 +37,7 @@ CASES = {
 PASS_FLOOR = {
     "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 20, "helpdesk": 28,
     "restaurant": 21, "retail": 20, "university": 21,
-    "pharmacy": 18, "gym": 20, "events": 20, "property": 18, "food_delivery": 16, "garage": 19,
+    "pharmacy": 18, "gym": 21, "events": 20, "property": 18, "food_delivery": 16, "garage": 20,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 10, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
