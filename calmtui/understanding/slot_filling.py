@@ -42,6 +42,12 @@ _JUST_ME = re.compile(
 )
 
 
+# "me and my wife", "my husband and I", "me and a friend": two people.
+COUPLE = re.compile(
+    r"\b(?:me\s+and\s+(?:my|a)\s+\w+|(?:my|a)\s+\w+\s+and\s+(?:I|me|myself))\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Filled:
     value: Any
@@ -80,6 +86,8 @@ def fill_slot(slot: Slot, text: str, buttons: Sequence[tuple[str, Any]] = ()) ->
             numbers = find_numbers(text)
             if not numbers and _JUST_ME.match(normalize(text)):
                 return Filled("1", "one person (the user)")
+            if not numbers and COUPLE.search(text):
+                return Filled("2", "two people (the user and one more)")
             return (
                 Filled(format_number(numbers[0].value), f"the number {numbers[0].text!r}")
                 if numbers

@@ -37,6 +37,7 @@ from calmtui.understanding.entities import Mention
 from calmtui.understanding.lexicon import asks_something, expects_free_text
 from calmtui.understanding.reference_shapes import keys, shapes_in
 from calmtui.understanding.slot_filling import (
+    COUPLE,
     Filled,
     button_values,
     categorical_value,
@@ -368,6 +369,13 @@ class _Reader:
                 self._set(target, mention.text, f"the number {mention.text!r} ({unit})", mention)
                 left.remove(mention)
                 slots = [s for s in slots if s[0] != target]
+        people = [name for name, prof in slots if _PEOPLE & prof.words]
+        couple = COUPLE.search(self.text)
+        if couple is not None and len(people) == 1 and not numbers:
+            # "flu jabs for me and my wife": two people
+            said = Mention("2", couple.start(), couple.end())
+            self._set(people[0], "2", f"two people ({couple.group(0)!r})", said)
+            return
         if len(slots) != 1:
             return
         # One float slot left: the first number without a unit (or with money, or the only one).

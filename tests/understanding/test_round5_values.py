@@ -852,3 +852,21 @@ def test_a_day_keeps_its_time_and_a_month_is_one(
     expected: dict[str, object],
 ) -> None:
     assert _stated(text, flow) == expected
+
+
+VACCINES = _flow(
+    (_slot("vaccine_people", "float"), "how many people need it", "How many people?"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("book flu jabs for me and my wife on Saturday", {"vaccine_people": "2"}),
+        ("my husband and I need a jab", {"vaccine_people": "2"}),
+        ("3 of us need a jab, me and my kids", {"vaccine_people": "3"}),  # a number says more
+        ("I need a jab", {}),
+    ],
+)
+def test_me_and_my_wife_are_two(text: str, expected: dict[str, object]) -> None:
+    assert _stated(text, VACCINES) == expected

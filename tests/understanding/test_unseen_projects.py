@@ -37,7 +37,7 @@ CASES = {
 PASS_FLOOR = {
     "telecom": 25, "insurance": 24, "travel": 24, "energy": 20, "health": 20, "helpdesk": 28,
     "restaurant": 21, "retail": 20, "university": 21,
-    "pharmacy": 18, "gym": 21, "events": 20, "property": 18, "food_delivery": 16, "garage": 20,
+    "pharmacy": 19, "gym": 21, "events": 20, "property": 18, "food_delivery": 16, "garage": 20,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 10, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
@@ -47,7 +47,7 @@ WORDS_ONLY_FLOOR = {
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
 # 182; after round 3, 188; after round 4, 194 (words only: 84, then 87, then 91); after round 5's
-# values work, 203 (words only 91), and the six added before round 5 77 -> 113 of 173 (words
+# values work, 203 (words only 91), and the six added before round 5 77 -> 114 of 173 (words
 # only 51 -> 72).
 
 
