@@ -32,10 +32,12 @@ ANSWER_MARGIN = 0.05
 # "How satisfied are you?": 'great' is 0.24 from "Satisfied", 0.04 from "unsatisfied").
 ANSWER_WIDE_LEAD = (0.2, 0.17)
 MAX_SPAN = 4
-# Words that mean nothing in particular ("something's covered" names no kind of cover).
+# Words that mean nothing in particular ("something's covered" names no kind of cover; "can you
+# help me" no home improvement).
 _VAGUE = frozenset(
-    {"something", "something's", "anything", "thing", "things", "stuff", "whether", "can", "you"}
-)
+    {"something", "something's", "anything", "thing", "things", "stuff", "whether", "can", "you",
+     "help", "need", "want", "get", "give", "make", "let", "know", "tell", "please"}
+)  # fmt: skip
 MAX_WORDS = 40  # a long message is read from its start only
 
 

@@ -125,12 +125,13 @@ def named_values(values: Sequence[Any], text: str) -> list[Any]:
     if named:
         return named
     bare = f" {' '.join(w for w in words(text) if w not in _ARTICLES)} "
-    return [
-        v
-        for v in values
-        if len(words(str(v))) > 1
-        and f" {' '.join(w for w in words(str(v)) if w not in _ARTICLES)} " in bare
-    ]
+    found: list[Any] = []
+    for v in values:
+        said = f" {' '.join(w for w in words(str(v)) if w not in _ARTICLES)} "
+        # "to or from the airport" names neither
+        if len(words(str(v))) > 1 and said in bare and f" or{said}" not in bare:
+            found.append(v)
+    return found
 
 
 def categorical_value(slot: Slot, text: str) -> Filled | None:

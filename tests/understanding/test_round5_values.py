@@ -211,6 +211,7 @@ def test_a_possessive_is_not_part_of_the_name(text: str, expected: list[str]) ->
         ("freeze my debit card", ["debit_card"]),
         ("to airport", ["to_airport"]),
         ("the airport", []),  # names neither
+        ("a car to or from the airport", []),
     ],
 )
 def test_a_value_is_named_with_an_article_between_its_words(text: str, expected: list[str]) -> None:
@@ -647,6 +648,21 @@ STORES = _flow((_slot("store_location"), "which store", "Which branch?"))
 REPAIRS = _flow(
     (_slot("repair_urgent", "bool"), "whether it is urgent", "Is it urgent?"),
 )
+
+
+@needs_model
+def test_a_request_word_means_no_value() -> None:
+    purposes = Slot(
+        name="loan_purpose", type="categorical", values=("car", "home_improvement", "other")
+    )
+    found = value_by_meaning(
+        "can you help me apply for a personal loan?",
+        purposes,
+        exclude=frozenset({"appli", "apply", "person", "personal", "loan"}),
+        min_similarity=1.0,
+        wide_lead=(0.25, 0.1),
+    )
+    assert found is None  # "help" is no home improvement
 
 
 def test_more_values_by_their_words() -> None:
