@@ -54,7 +54,8 @@ def stated_flag(text: str, slot: str, request_words: frozenset[str] = frozenset(
     names = set(words(identifier_words(slot)))
     if names & _CONFIRMING:
         return None
-    # "repair_urgent" in the repair flow: "repair" asks for the flow, "urgent" tells
+    # "repair_urgent" in the repair flow: "repair" asks for the flow, "urgent" tells; a word of
+    # the flow's own request ("offer the waitlist" in its description) tells nothing either
     telling = [w for w in telling_words(slot) if w not in request_words]
     if not telling:
         return None

@@ -440,7 +440,7 @@ class _Reader:
     def _flags(self) -> None:
         """Yes/no slots the message settles by naming them ("with a projector", `stated_flags`)."""
         for name, _ in self._open("bool"):
-            found = stated_flag(self.text, name, self.request_words)
+            found = stated_flag(self.text, name, self.request_words | self.flow_words)
             if found is not None:
                 self._set(name, found.value, found.how)
 

@@ -886,3 +886,12 @@ VACCINES = _flow(
 )
 def test_me_and_my_wife_are_two(text: str, expected: dict[str, object]) -> None:
     assert _stated(text, VACCINES) == expected
+
+
+def test_a_yes_no_slot_is_not_stated_by_the_flows_own_words() -> None:
+    enrolment = _flow((_slot("join_waitlist", "bool"), "join the waitlist?", "Join the waitlist?"))
+    asking = frozenset(stem(w) for w in ("enrol", "course", "offer", "waitlist", "full"))
+    # the description says the flow offers the waitlist: saying so is no answer to it
+    said = "enrol me in a course, and offer the waitlist if it is full"
+    assert _stated(said, enrolment, asking, request_words=frozenset({"enrol"})) == {}
+    assert _stated("enrol me, and put me on the waitlist", enrolment) == {"join_waitlist": True}
