@@ -42,13 +42,13 @@ PASS_FLOOR = {
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 10, "travel": 11, "energy": 8, "health": 8, "helpdesk": 13,
     "restaurant": 8, "retail": 10, "university": 14,
-    "pharmacy": 10, "gym": 10, "events": 12, "property": 15, "food_delivery": 13, "garage": 12,
+    "pharmacy": 11, "gym": 10, "events": 12, "property": 15, "food_delivery": 13, "garage": 12,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
 # 182; after round 3, 188; after round 4, 194 (words only: 84, then 87, then 91); after round 5's
 # values work, 203 (words only 91), and the six added before round 5 77 -> 114 of 173 (words
-# only 51 -> 72).
+# only 51 -> 73).
 
 
 def run_offline(
