@@ -32,18 +32,28 @@ ANSWER_MARGIN = 0.05
 # "How satisfied are you?": 'great' is 0.24 from "Satisfied", 0.04 from "unsatisfied").
 ANSWER_WIDE_LEAD = (0.2, 0.17)
 MAX_SPAN = 4
+# Words that mean nothing in particular ("something's covered" names no kind of cover; "can you
+# help me" no home improvement).
+_VAGUE = frozenset(
+    {"something", "something's", "anything", "thing", "things", "stuff", "whether", "can", "you",
+     "help", "need", "want", "get", "give", "make", "let", "know", "tell", "please"}
+)  # fmt: skip
 MAX_WORDS = 40  # a long message is read from its start only
 
 
-def spans(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+def spans(
+    text: str, ignore: frozenset[str] = frozenset(), exclude: frozenset[str] = frozenset()
+) -> list[str]:
     """Runs of one to four words, except those made only of function words or `ignore`d
-    (stemmed) words."""
+    (stemmed) words, and those with an `exclude`d (stemmed) word or a vague one."""
     tokens = words(text)[:MAX_WORDS]
     found: dict[str, None] = {}
     for i in range(len(tokens)):
         for j in range(i + 1, min(len(tokens), i + MAX_SPAN) + 1):
             part = tokens[i:j]
-            if all(t in STOPWORDS or stem(t) in ignore for t in part):
+            if all(t in STOPWORDS or t.isdigit() or stem(t) in ignore for t in part):
+                continue  # ("1 ticket": a number means no kind of ticket)
+            if exclude and any(stem(t) in exclude or t in _VAGUE for t in part):
                 continue
             found[" ".join(part)] = None
     return list(found)
@@ -55,6 +65,7 @@ def value_by_meaning(
     buttons: Sequence[tuple[str, Any]] = (),
     *,
     ignore: frozenset[str] = frozenset(),
+    exclude: frozenset[str] = frozenset(),
     min_similarity: float = MIN_SIMILARITY,
     min_margin: float = MIN_MARGIN,
     wide_lead: tuple[float, float] | None = None,
@@ -70,7 +81,7 @@ def value_by_meaning(
     options = [(value, identifier_words(str(value))) for value in slot.values]
     allowed = {str(v) for v in slot.values}
     options += [(value, title) for title, value in _distinct(buttons) if str(value) in allowed]
-    parts = spans(text, ignore)
+    parts = spans(text, ignore, exclude)
     if not parts:
         return None
     similarity = model.embed(parts) @ model.embed([label for _, label in options]).T
@@ -100,6 +111,7 @@ def value_by_meaning(
         value,
         f"the value {value!r}: {span!r} means {label!r} ({score:.2f}, next {runner:.2f})",
         similarity=score,
+        span=span,
     )
 
 

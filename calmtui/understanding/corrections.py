@@ -21,7 +21,7 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     fill_slot,
 )
-from calmtui.understanding.slot_roles import profile
+from calmtui.understanding.slot_roles import profile, shows_its_kind
 from calmtui.understanding.text import content_tokens, normalize, stem, words
 
 MAX_TEXT_WORDS = 5
@@ -61,7 +61,28 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
     by_unit = _by_unit(value, candidates, situation)
     if by_unit is not None:
         return by_unit
-    return _by_type(value, list(reversed(candidates)), situation)
+    fixed = _by_type(value, list(reversed(candidates)), situation)
+    if (
+        fixed is not None
+        and fixed[1].how == "the corrected text"
+        and situation.asked is not None
+        and situation.asked.slot is not None
+        and situation.asked.slot.type == "bool"
+        and lexicon.yes_no(words(message)) is not None
+        and not _typed_value(fixed[1].value, fixed[0], situation)
+    ):
+        return None  # "no, keep it actually" at "Cancel it?": a no, not a new text elsewhere
+    return fixed
+
+
+def _typed_value(value: object, slot: str, situation: Situation) -> bool:
+    """Is the text a value of the slot's kind, a reference, date, time, e-mail or name ("no, I
+    meant GB-5678", "no, I meant Anna"), rather than any words?"""
+    text = str(value)
+    prof = profile(slot, situation.index.collect_steps(situation.active_flow or ""))
+    if (prof.has("person") or prof.has("place")) and entities.proper_names(text):
+        return True
+    return bool(prof.roles & {"code", "date", "time", "email"}) and shows_its_kind(text, prof)
 
 
 def correction_by_value(
@@ -175,7 +196,10 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     """The latest candidate slot whose type the value fits."""
     slots = situation.index.slots
     typed = [(name, slots[name]) for name in candidates]
-    numbered = _by_time(text, typed, situation) or _by_number(text, typed)
+    dates = entities.dates(text)
+    numbered = _by_time(text, typed, situation) or (
+        None if dates else _by_number(text, typed)  # "Thursday 13 November" counts nobody
+    )
     if numbered is not None:
         return numbered
     for name, slot in typed:
@@ -191,13 +215,20 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
         return None
     texts = [(name, slot) for name, slot in typed if slot.type in ("text", "any")]
     if entities.dates(value):
-        # "actually make it Wednesday": the slot that holds a date, not the latest text slot.
+        # "actually make it Wednesday": the slot that holds a date, not the latest text slot
+        # (nor one that holds a time, "the time or part of the day for the viewing").
         steps = situation.index.collect_steps(situation.active_flow or "")
         dated = [name for name, _ in texts if profile(name, steps).has("date")]
+        dated.sort(key=lambda name: profile(name, steps).has("time"))
+        said = entities.dates(value)
         if dated:
-            return dated[0], Filled(value, "the corrected date")
+            # "can we do thursday instead": the date said, not the words around it
+            exact = said[0].text if len(said) == 1 and len(value.split()) > 3 else value
+            return dated[0], Filled(exact, "the corrected date")
+    steps = situation.index.collect_steps(situation.active_flow or "")
     for name, _ in texts:
-        return name, Filled(value, "the corrected text")
+        if shows_its_kind(value, profile(name, steps)):
+            return name, Filled(value, "the corrected text")
     return None
 
 

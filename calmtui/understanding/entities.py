@@ -34,12 +34,14 @@ _PART_OF_DAY = r"morning|afternoon|evening|night|lunchtime"
 # "Sunday the 12th"), and a part of the day may follow ("tomorrow morning").
 _DATE = re.compile(
     rf"\b(?:"
-    rf"(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}})?"
+    rf"(?:the\s+)?{_ORDINAL}\s+of\s+(?:next|this|the)\s+month\b"
+    rf"|(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}})?"
     rf"|(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL}\b(?:,?\s+\d{{4}})?"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}"
     rf"|(?:the\s+)?day\s+after\s+tomorrow|today|tomorrow|tonight|yesterday"
     rf"|(?:next|this|coming|last)\s+(?:week(?:end)?|month|{_DAYS})"
+    rf"|this\s+(?:morning|afternoon|evening)"
     rf"|(?:on\s+)?(?:{_DAYS})"
     rf"|the\s+\d{{1,2}}(?:st|nd|rd|th)\b"
     rf"|in\s+(?:{_MONTHS})\b"
@@ -58,7 +60,10 @@ _TIME = re.compile(
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Booking references, claim numbers, flight numbers, phone numbers, postcodes.
 _CODE = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?<![\w'\u2019-])(?:"  # not the "s" of "it's 55821"
+    r"(?:[A-Z]{1,3}\d{1,3}\s[A-Z]{3})\b"  # AB12 CDE, KT68 PLO (vehicle registrations)
+    r"|\d{2,4}/\d{2,4}(?:\s?[A-Z]{1,2}\d{2})?\b"  # 205/55 R16 (sizes written with a slash)
+    r"|"
     r"(?i:[a-z]{1,4}-\d{2,}[a-z0-9-]*)"  # CLM-20931, TO-100200, nw-100234 (any case)
     r"|(?i:[a-z]{1,2}\d[a-z\d]?\s\d[a-z]{2})\b"  # LS6 2AB, g12 8qq (postcodes, any case)
     r"|[A-Z]{2,4}\s?\d{2,4}(?:\s\d{2,4})*\b"  # SK 214, BA2490, XJ 554 201, MATH 221
@@ -67,11 +72,17 @@ _CODE = re.compile(
     r"|[a-z]{2,4}\d{3,4}\b"  # cs101 (a course or flight code typed in lower case)
     r"|\+?\d[\d ]{6,}\d"  # 0412 555 019, +44 20 7946 0000
     r"|\d{3,}(?:-\d{3,})+"  # 555-0134
+    r"|\d{2}(?:-\d{2}){2}\b"  # 20-45-67 (a sort code)
     r"|(?i:[a-z]{1,3})\s\d{5,}"  # bw 7654321
     r"|\d{4,}"  # 1234 (a PIN), 12345678
     r")"
 )
-_PROPER = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:[A-Z][a-zA-Z'\-]+|de|da|van|von|del))*")
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_LETTER = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'\\-"
+# Capitalised word runs, accented letters included ("Les Misérables", "José Álvarez").
+_PROPER = re.compile(
+    rf"\b[{_UPPER}][{_LETTER}]+(?:\s+(?:[{_UPPER}][{_LETTER}]+|de|da|van|von|del))*"
+)
 _PREPOSITIONS = frozenset(
     {"from", "to", "in", "at", "for", "near", "into", "around", "via", "named", "called"}
 )
@@ -88,6 +99,8 @@ _NOT_NAMES = frozenset(
      "how", "is", "my", "the", "a", "an", "and", "book", "send", "add", "cancel", "one", "two",
      "it's", "its", "that", "this", "not", "just", "also", "wait", "hang", "hold"}
 )  # fmt: skip
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+_NOUN_AFTER = re.compile(r" [a-z]")
 _MONTH_OR_DAY = re.compile(rf"^(?:{_MONTHS}|{_DAYS})$", re.IGNORECASE)
 # "one way", "one of them": number words that count nothing.
 _IDIOM = re.compile(r"one(?:\s+|-)(?:way|of|more|thing|another|day|time)\b", re.IGNORECASE)
@@ -207,11 +220,14 @@ def proper_names(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type
         while parts and (_not_a_name(parts[0])):
             start += len(parts[0]) + 1
             parts = parts[1:]
-        while parts and (_not_a_name(parts[-1])):
+        while parts and _not_a_name(parts[-1]) and not _title_number(parts):
             parts = parts[:-1]
         if not parts:
             continue
         value = " ".join(parts)
+        possessive = _POSSESSIVE.search(value)
+        if possessive is not None and _NOUN_AFTER.match(text, start + len(value)):
+            value = value[: possessive.start()]  # "Bella's rabies shot" names Bella
         mention = Mention(value, start, start + len(value), _word_before(text, start))
         if not _overlaps(mention, taken):
             found.append(mention)
@@ -296,6 +312,11 @@ def _not_a_name(word: str) -> bool:
         or _MONTH_OR_DAY.match(word) is not None
         or _acronym(word)
     )
+
+
+def _title_number(parts: list[str]) -> bool:
+    """ "Dune Part Two": a number word that ends a longer capitalised run is part of it."""
+    return len(parts) >= 3 and parts[-1].lower() in ("one", "two")
 
 
 def _acronym(word: str) -> bool:

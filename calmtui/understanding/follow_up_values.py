@@ -15,6 +15,7 @@ from calmtui.understanding import lexicon
 from calmtui.understanding.entities import without_values
 from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
+from calmtui.understanding.slot_roles import profile, shows_its_kind
 from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import content_tokens, words
 
@@ -55,4 +56,37 @@ def more_in_a_yes(message: str, asked: AskedSlot, situation: Situation) -> list[
     slot = situation.index.slots.get(following.collect) if following is not None else None
     if following is None or slot is None or slot.type != "text" or not slot.llm_fillable:
         return []
+    if not shows_its_kind(rest, profile(following.collect, steps)):
+        return []  # "sure, book it" gives no date
     return [(following.collect, Filled(rest, "the rest of the yes, for the next question"))]
+
+
+def more_in_an_answer(
+    message: str, asked: AskedSlot, situation: Situation
+) -> list[tuple[str, Filled]]:
+    """Values an answer states for other open slots of the active flow besides the one asked:
+    "700 on my credit card" at "How much?" also says how to pay. Only a categorical value
+    named outright: a number, a date or a reference could be the answer itself ("3000" is no
+    police report number)."""
+    flow_id = situation.active_flow
+    if flow_id is None:
+        return []
+    steps = situation.index.collect_steps(flow_id)
+    later = [
+        s
+        for s in steps
+        if s.collect != asked.name
+        and not situation.is_filled(s.collect)
+        and (slot := situation.index.slots.get(s.collect)) is not None
+        and slot.type == "categorical"
+    ]
+    if not later:
+        return []
+    found = stated_values(
+        message, later, situation.index.slots, frozenset(), situation.index.project.domain.responses
+    )
+    return [
+        (name, filled)
+        for name, filled in found
+        if " means " not in filled.how  # named, not meant ("just one" means no single room)
+    ]

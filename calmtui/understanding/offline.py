@@ -64,7 +64,7 @@ from calmtui.understanding.flow_start import (
     names_the_asked_slot,
     start_or_give_up,
 )
-from calmtui.understanding.follow_up_values import more_in_a_yes
+from calmtui.understanding.follow_up_values import more_in_a_yes, more_in_an_answer
 from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
 from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
@@ -435,10 +435,9 @@ def _typed_answer(
         if _another_flow_wins(tokens, other, candidates, situation, limits):
             return None  # "no, I want to check my balance": the flow wins
         decision = set_slot(asked.name, filled)
-        if slot.type == "bool" and filled.value is True:
-            for name, more in more_in_a_yes(message, asked, situation):
-                decision.commands.append(SetSlot(name=name, value=more.value))
-                decision.notes.append(f"{name} = {more.value!r}: {more.how}")
+        for name, more in _more_than_asked(message, slot, filled, asked, situation):
+            decision.commands.append(SetSlot(name=name, value=more.value))
+            decision.notes.append(f"{name} = {more.value!r}: {more.how}")
         return decision
     # Not a value of the asked type: never coerced ("5000" is not a no). It may be a question
     # (a digression: rule 7), or correct another slot of the flow ("oh wait, she's 27").
@@ -470,6 +469,16 @@ def _typed_answer(
             [f"no {slot.type} value found for {asked.name!r}: passed on for the slot's type check"],
         )
     return None
+
+
+def _more_than_asked(
+    message: str, slot: Slot, filled: Filled, asked: AskedSlot, situation: Situation
+) -> list[tuple[str, Filled]]:
+    """What an answer says besides the answer: a yes that answers the next question too, a
+    number or a choice that names another value ("700 on my credit card")."""
+    if slot.type == "bool":
+        return more_in_a_yes(message, asked, situation) if filled.value is True else []
+    return more_in_an_answer(message, asked, situation)
 
 
 def _read_answer(

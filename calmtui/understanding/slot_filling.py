@@ -31,7 +31,7 @@ FUZZY_VALUE_CUTOFF = 85.0
 FUZZY_BUTTON_CUTOFF = 90.0
 _LEAD_IN = re.compile(
     r"^(?:my\s+name\s+is|my\s+name's|name\s+is|the\s+name\s+is|i\s+am|i'm|it's|it\s+is|"
-    r"this\s+is|call\s+me|it's\s+for|for|to|send\s+it\s+to|send\s+to|the\s+recipient\s+is)\s+"
+    r"this\s+is|call\s+me|it's\s+for|for|to|at|send\s+it\s+to|send\s+to|the\s+recipient\s+is)\s+"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -42,11 +42,18 @@ _JUST_ME = re.compile(
 )
 
 
+# "me and my wife", "my husband and I", "me and a friend": two people.
+COUPLE = re.compile(
+    r"\b(?:me\s+and\s+(?:my|a)\s+\w+|(?:my|a)\s+\w+\s+and\s+(?:I|me|myself))\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Filled:
     value: Any
     how: str
     similarity: float | None = None  # for a value read by meaning: how close (cosine)
+    span: str | None = None  # for a value read by meaning: the words of the message that mean it
 
 
 def button_values(
@@ -79,6 +86,8 @@ def fill_slot(slot: Slot, text: str, buttons: Sequence[tuple[str, Any]] = ()) ->
             numbers = find_numbers(text)
             if not numbers and _JUST_ME.match(normalize(text)):
                 return Filled("1", "one person (the user)")
+            if not numbers and COUPLE.search(text):
+                return Filled("2", "two people (the user and one more)")
             return (
                 Filled(format_number(numbers[0].value), f"the number {numbers[0].text!r}")
                 if numbers
@@ -104,10 +113,30 @@ def clean_text_value(text: str) -> str:
     return value.strip().rstrip(".!").strip()
 
 
+_ARTICLES = frozenset({"the", "a", "an", "my", "our", "your"})
+
+
+def named_values(values: Sequence[Any], text: str) -> list[Any]:
+    """The values the message names word for word ("express"); else those it names with an
+    article or a possessive between their words ("to the airport" is `to_airport`, "my debit
+    card" is `debit_card`)."""
+    normalized = f" {normalize(text)} "
+    named = [v for v in values if f" {normalize(str(v))} " in normalized]
+    if named:
+        return named
+    bare = f" {' '.join(w for w in words(text) if w not in _ARTICLES)} "
+    found: list[Any] = []
+    for v in values:
+        said = f" {' '.join(w for w in words(str(v)) if w not in _ARTICLES)} "
+        # "to or from the airport" names neither
+        if len(words(str(v))) > 1 and said in bare and f" or{said}" not in bare:
+            found.append(v)
+    return found
+
+
 def categorical_value(slot: Slot, text: str) -> Filled | None:
     """A value of a categorical slot named in the message: exact words first, then fuzzy."""
-    normalized = f" {normalize(text)} "
-    named = [v for v in slot.values if f" {normalize(str(v))} " in normalized]
+    named = named_values(slot.values, text)
     if len(named) == 1:
         return Filled(named[0], f"the value {named[0]!r}")
     if len(named) > 1:

@@ -30,6 +30,7 @@ from functools import lru_cache
 
 from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
+from calmtui.understanding import entities
 from calmtui.understanding.text import ANALYZER, identifier_words, stem, words
 
 _ROLE_WORDS: dict[str, frozenset[str]] = {
@@ -60,7 +61,22 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
         }
     ),
     "code": frozenset(
-        {"reference", "number", "code", "id", "pin", "postcode", "zip", "phone", "ref", "digits"}
+        {
+            "reference",
+            "number",
+            "code",
+            "id",
+            "pin",
+            "postcode",
+            "zip",
+            "phone",
+            "ref",
+            "digits",
+            "registration",
+            "serial",
+            "plate",
+            "tracking",
+        }
     ),
     "time": frozenset({"time", "o'clock", "hour"}),
     "email": frozenset({"email", "e-mail"}),
@@ -93,6 +109,16 @@ _PERSON_NOUNS = frozenset(
      "user", "member", "passenger", "traveller", "traveler", "driver", "recipient", "payee",
      "contact", "roommate", "friend", "manager", "owner", "holder", "caller", "beneficiary",
      "full", "first", "last", "given", "family", "nick", "who", "whom", "whose"}
+)  # fmt: skip
+# "the guest's name", "name of the patient", "full name": whose name the slot holds.
+_WHOSE_NAME = re.compile(r"\b(\w+)(?:'s)?\s+(?=name\b)|\bname\s+of\s+(?:the\s+|your\s+)?(\w+)")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+# Words for going somewhere: with them, "from" names where a journey starts.
+_TRAVEL = frozenset(
+    {"fly", "flies", "flying", "flight", "travel", "travels", "travelling", "traveling", "trip",
+     "journey", "depart", "departs", "leave", "leaves", "leaving", "come", "coming", "move",
+     "moving", "drive", "driving", "ship", "shipping", "send", "sent", "pick", "pickup",
+     "collect", "collected", "collection", "train", "bus", "ride", "go", "going", "route"}
 )  # fmt: skip
 _CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
 # "number of people", "how many nights": a count of something, not a code.
@@ -134,9 +160,19 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
     del language  # part of the cache key only
     own = words(identifier_words(slot))
     described = words(description)
-    asked = words(question)
+    # "What would you like from {restaurant_name}?": a placeholder says nothing of this slot
+    asked = words(_PLACEHOLDER.sub(" ", question))
     every = {*own, *described, *asked}
     roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
+    if (
+        "origin" in roles
+        and not _ROLE_WORDS["origin"] & set(own)
+        and not {"origin", "departure"} & every
+        and not ("from" in every and _TRAVEL & every)
+    ):
+        # "the restaurant to order from", "what was missing from the order", "why the member
+        # is leaving": "from" or "leave" make an origin only with a word for travelling
+        roles.discard("origin")
     # "the city where the customer picks the car up" is a place, not a person: people words
     # other than "name"/"who" count in the slot's own name only.
     if (
@@ -156,9 +192,41 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.discard("code")
     if not roles & {"date", "address"} and _CODE_EXAMPLE.search(description):
         roles.add("code")  # "asset tag on the device, e.g. LT-04211"
-    if "name" in own and len(own) > 1 and not (_PERSON_NOUNS & every):
+    if "name" in own and len(own) > 1 and not _names_a_person(own, f"{description} {question}"):
         roles.discard("person")  # "product_name", "sw_name": the name of a thing
+    if "email" in roles:
+        roles -= {"address", "person"}  # "your friend's email address" holds an e-mail address
     if "time" in roles and "date" in own:
         roles.discard("time")
+    elif "date" in roles and "time" in own:
+        roles.discard("date")  # "viewing_time": "the time or part of the day" holds no date
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)
+
+
+def _names_a_person(own: Sequence[str], said: str) -> bool:
+    """Is a slot called "<word>_name" the name of a person ("guest_name", "full_name"), not of a
+    thing ("product_name": "the product the customer wants" is about a product, whoever wants
+    it)? Its own words, or the words its description and question put next to "name"."""
+    if _PERSON_NOUNS & set(own):
+        return True
+    lower = said.lower()
+    if {"who", "whom", "whose"} & set(words(lower)):
+        return True
+    return any(
+        (m.group(1) or m.group(2) or "") in _PERSON_NOUNS for m in _WHOSE_NAME.finditer(lower)
+    )
+
+
+def shows_its_kind(value: str, prof: SlotProfile) -> bool:
+    """Can the text be a value of a slot with this role? A reference, date, time or e-mail slot
+    takes one only when the text has one ("leave it booked" is no booking reference, "book it"
+    no fitting date)."""
+    finders = {
+        "code": lambda: entities.codes(value),
+        "date": lambda: entities.dates(value),
+        "time": lambda: entities.times(value) or entities.hours(value),
+        "email": lambda: entities.emails(value),
+    }
+    kinds = [kind for kind in finders if prof.has(kind)]
+    return not kinds or any(finders[kind]() for kind in kinds)

@@ -13,7 +13,9 @@ gets a value only when the message states one that fits the slot's type and role
    slot left (numbers that name the flow, "errand 17", never count);
 5. categorical slots: a value named outright, else one that means what part of the message
    says (`categorical_meaning`: "someone crashed into my car" -> car_accident);
-6. places and people: capitalised names by the word before them — "from" for an origin, "to"
+6. bool slots: the words of the slot's name that say what it is about ("with a projector" ->
+   needs_projector true, "not urgent" -> is_urgent false; `stated_flags`);
+7. places and people: capitalised names by the word before them — "from" for an origin, "to"
    for a destination or a place, "in"/"at"/"near" for a place, and for a person "to"/"for",
    the slot's own word ("driver Anna Lee", "surname Okafor") or any name left.
 
@@ -32,11 +34,18 @@ from calmtui.core.model.slots import Slot
 from calmtui.understanding import entities
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
-from calmtui.understanding.lexicon import expects_free_text
+from calmtui.understanding.lexicon import asks_something, expects_free_text
 from calmtui.understanding.reference_shapes import keys, shapes_in
-from calmtui.understanding.slot_filling import Filled, button_values, categorical_value
+from calmtui.understanding.slot_filling import (
+    COUPLE,
+    Filled,
+    button_values,
+    categorical_value,
+    named_values,
+)
 from calmtui.understanding.slot_roles import SlotProfile, profile
-from calmtui.understanding.text import STOPWORDS, identifier_words, normalize, stem, words
+from calmtui.understanding.stated_flags import stated_flag
+from calmtui.understanding.text import STOPWORDS, identifier_words, stem, words
 from calmtui.understanding.thing_values import thing_value
 
 _ADDRESS = re.compile(
@@ -49,6 +58,20 @@ _STREET = re.compile(
     r"Hill|Row|Walk|Parade|Grove|Mews)\b\.?(?:,?\s+[A-Z][a-z]+)*"
     r"(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
 )
+# A street named without a number: "on Mill Road", "in Elm Grove".
+_NAMED_STREET = re.compile(
+    r"\b(?:on|in|at|along|near)\s+(?P<street>(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|"
+    r"Avenue|Ave|Close|Drive|Way|Place|Court|Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|"
+    r"Walk|Parade|Grove|Mews))\b"
+)
+_AT_TIME = re.compile(
+    r"\s+(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2}|at\s+\d{1,2}(?=\s*(?:$|[,.!?]|please\b|then\b|and\b)))",
+    re.IGNORECASE,
+)
+_ONE_UNIT = re.compile(
+    r"\b(?:a|an)\s+(?P<unit>month|week|night|day|year|hour|fortnight)\b", re.IGNORECASE
+)
+_PART_OF_DAY = re.compile(r"tonight|this (?:morning|afternoon|evening)", re.IGNORECASE)
 _DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
 _TO_PERSON_CUES = frozenset({"to", "for"})
@@ -67,6 +90,12 @@ _SPECIFIC_ROLES = frozenset(
     {"date", "time", "code", "person", "place", "address", "email", "origin", "destination",
      "money", "count"}
 )  # fmt: skip
+# A slot that holds the name or title of a thing ("pet_name", "book_title", "car_model").
+_NAMING = frozenset({"name", "title", "brand", "model"})
+_DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that"})
+# A value stated with a start, meant less closely than MIN_SIMILARITY but leading the other
+# values on its span widely, by words that do not ask for the flow ("the renewable tariff").
+_START_WIDE_LEAD = (0.25, 0.1)
 _BIRTH = frozenset({"birth", "born", "dob", "birthday"})
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
 
@@ -100,6 +129,7 @@ def stated_values(
     reader = _Reader(text, usable, identity_numbers, responses or {}, request_words)
     reader.asked = asked
     reader.about = about
+    reader.flow_words = flow_words or frozenset()
     found = reader.read()
     if flow_words is not None:
         found.extend(reader.things(about, flow_words))
@@ -134,6 +164,9 @@ class _Reader:
         self.found: dict[str, Filled] = {}
         self.asked: str | None = None  # the slot being asked, if the message answers it
         self.about: Mapping[str, list[str]] = {}  # what the project says about each slot
+        self.flow_words: frozenset[str] = frozenset()  # the words that ask for the flow
+        self.part_of_day: Mention | None = None  # "morning" of "Saturday morning", for a time
+        self.dates_left: list[Mention] = []  # dates no slot took
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
@@ -143,6 +176,7 @@ class _Reader:
         self._codes()
         self._numbers()
         self._categoricals()
+        self._flags()
         self._names()
         return list(self.found.items())
 
@@ -157,8 +191,19 @@ class _Reader:
             and (slot.type == kind or (kind == "text" and slot.type == "any"))
             and (role is None or prof.has(role))
             and (strict or not (prof.has("date") or (prof.has("code") and not prof.has("place"))))
-            and (role in (None, "address") or not prof.has("address"))
+            # an address slot takes no name, but a reference if it asks for one too ("the
+            # listing reference or the address of the flat")
+            and (role in (None, "address", "code") or not prof.has("address"))
         ]
+
+    def _code_for(self, slot: str, mention: Mention) -> str:
+        """The reference as the slot holds it: "Rx 5520187" for `rx_number` is 5520187 (the
+        label is the slot's own word)."""
+        label, _, rest = mention.text.partition(" ")
+        own = set(words(identifier_words(slot)))
+        if rest.isdigit() and label.lower() in own:
+            return rest
+        return mention.text
 
     def _set(self, name: str, value: object, how: str, mention: Mention | None = None) -> None:
         self.found[name] = Filled(value, how)
@@ -176,10 +221,13 @@ class _Reader:
             street = _STREET.search(self.text)
             if street is None and entities.typed_in_lower_case(self.text):
                 street = _STREET.search(_title_case(self.text))  # "5 mill lane"
-            if street is not None:
-                value = self.text[street.start() : street.end()]
-                mention = Mention(value, street.start(), street.end())
-                self._set(name, value, "a street address", mention)
+            span = (street.start(), street.end()) if street is not None else None
+            named = _NAMED_STREET.search(self.text) if span is None else None
+            if named is not None:
+                span = (named.start("street"), named.end("street"))  # "a pothole on Mill Road"
+            if span is not None:
+                value = self.text[span[0] : span[1]]
+                self._set(name, value, "a street address", Mention(value, *span))
 
     def _emails(self) -> None:
         found = entities.emails(self.text)
@@ -198,8 +246,11 @@ class _Reader:
                 if name == self.asked or not _BIRTH & prof.words
             ]
         found = [self._without_part(m) for m in entities.dates(self.text) if not self._is_taken(m)]
+        if not self._open("text", "time"):
+            found = [self._with_time(m) for m in found]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the date {mention.text!r}", mention)
+        self.dates_left = found[len(slots) :]
         days = self._open("float", "date")
         for mention in found:
             ordinal = _DAY_OF_MONTH.match(mention.text)
@@ -208,6 +259,14 @@ class _Reader:
                 name = days.pop(0)[0]
                 self._set(name, ordinal["n"], f"the day of the month {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
+
+    def _with_time(self, mention: Mention) -> Mention:
+        """ "Friday at 9" for a date slot when the flow asks for no time: the time stays with
+        the day, as said."""
+        at = _AT_TIME.match(self.text, mention.end)
+        if at is None:
+            return mention
+        return Mention(self.text[mention.start : at.end()], mention.start, at.end(), mention.before)
 
     def _without_part(self, mention: Mention) -> Mention:
         """ "Friday morning": the morning is left to a slot that asks for the part of the day
@@ -221,6 +280,15 @@ class _Reader:
             if categorical_value(slot, part) or value_by_meaning(part, slot, buttons):
                 end = mention.end - len(mention.unit)
                 return Mention(self.text[mention.start : end].strip(), mention.start, end)
+        timed = [name for name, _ in self._open("text", "time")]
+        dated = [name for name, prof in self._open("text", "date") if not prof.has("time")]
+        if timed and dated:
+            # "Saturday morning" with a date slot and a time slot ("the time or part of the
+            # day"): the morning is the time
+            end = mention.end - len(mention.unit)
+            said = part.split()[-1]
+            self.part_of_day = Mention(said, mention.end - len(said), mention.end)
+            return Mention(self.text[mention.start : end].strip(), mention.start, end)
         return Mention(mention.text, mention.start, mention.end, mention.before)
 
     def _times(self) -> None:
@@ -228,6 +296,11 @@ class _Reader:
         slots = self._open("text", "time")
         if slots and not found:
             found = entities.hours(self.text, self.taken)  # "tonight at 9"
+        if slots and not found and self.part_of_day is not None:
+            found = [self.part_of_day]
+        if slots and not found and not self._open("text", "date"):
+            # "4 tickets for Wicked tonight": with no date to ask, the evening is the time
+            found = [m for m in self.dates_left if _PART_OF_DAY.fullmatch(m.text)][:1]
         for (name, _), mention in zip(slots, found, strict=False):
             self._set(name, mention.text, f"the time {mention.text!r}", mention)
         self.taken.extend(m for m in found if m not in self.taken)
@@ -242,19 +315,33 @@ class _Reader:
         left = list(found)
         if left and any(name == self.asked for name, _ in slots):
             # the reference answers the question asked, whatever its shape
-            self._set(str(self.asked), left[0].text, f"the code {left[0].text!r}", left.pop(0))
+            code = self._code_for(str(self.asked), left[0])
+            self._set(str(self.asked), code, f"the code {left[0].text!r}", left.pop(0))
             slots = [s for s in slots if s[0] != self.asked]
         for mention in list(left):
             # "HIST210" to the slot described with "e.g. CS101", not to the student number
             shaped = [name for name, _ in slots if _shaped_like(mention.text, self.about.get(name))]
             if len(shaped) == 1:
-                self._set(
-                    shaped[0], mention.text, f"the code {mention.text!r} (its shape)", mention
-                )
+                code = self._code_for(shaped[0], mention)
+                self._set(shaped[0], code, f"the code {mention.text!r} (its shape)", mention)
                 slots = [s for s in slots if s[0] != shaped[0]]
                 left.remove(mention)
         for (name, _), mention in zip(slots, left, strict=False):
-            self._set(name, mention.text, f"the code {mention.text!r}", mention)
+            self._set(name, self._code_for(name, mention), f"the code {mention.text!r}", mention)
+            left = [m for m in left if m is not mention]
+        for mention in left:
+            # a value written like the example a text slot gives ("the tyre size from the
+            # sidewall, like 205/55 R16"), whatever the slot is called
+            alike = [
+                name
+                for name, _ in self._open("text")
+                if _form(mention.text)
+                in {_form(c.text) for t in self.about.get(name, ()) for c in entities.codes(t)}
+            ]
+            if len(alike) == 1:
+                self._set(
+                    alike[0], mention.text, f"{mention.text!r} (written like its example)", mention
+                )
         # A reference's digits are no quantity, even where no slot takes references
         # ("is flight SK 101 on time?" books no 101 passengers).
         self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
@@ -269,6 +356,12 @@ class _Reader:
             if m.text.lstrip("+-") not in self.identity
         ]
         left = list(numbers)
+        for single in _ONE_UNIT.finditer(self.text):
+            # "on hold for a month" for the slot that counts months: one
+            mention = Mention("1", single.start(), single.end(), unit=stem(single["unit"].lower()))
+            if not self._is_taken(mention) and self._slot_for_unit(mention, slots) is not None:
+                numbers.append(mention)
+                left.append(mention)
         for mention in numbers:
             target = self._slot_for_unit(mention, slots)
             if target is not None:
@@ -276,6 +369,13 @@ class _Reader:
                 self._set(target, mention.text, f"the number {mention.text!r} ({unit})", mention)
                 left.remove(mention)
                 slots = [s for s in slots if s[0] != target]
+        people = [name for name, prof in slots if _PEOPLE & prof.words]
+        couple = COUPLE.search(self.text)
+        if couple is not None and len(people) == 1 and not numbers:
+            # "flu jabs for me and my wife": two people
+            said = Mention("2", couple.start(), couple.end())
+            self._set(people[0], "2", f"two people ({couple.group(0)!r})", said)
+            return
         if len(slots) != 1:
             return
         # One float slot left: the first number without a unit (or with money, or the only one).
@@ -300,31 +400,56 @@ class _Reader:
         return match[0] if len(match) == 1 else None
 
     def _categoricals(self) -> None:
-        normalized = f" {normalize(self.text)} "
         for name, _ in self._open("categorical"):
             slot = self.usable[name][0]
             named = [
-                v
-                for v in slot.values
-                if str(v).lower() not in STOPWORDS and f" {normalize(str(v))} " in normalized
+                v for v in named_values(slot.values, self.text) if str(v).lower() not in STOPWORDS
             ]
             if len(named) == 1:
-                self._set(name, named[0], f"the value {named[0]!r}")
+                said = _located(self.text, identifier_words(str(named[0])))
+                self._set(name, named[0], f"the value {named[0]!r}", said)
                 continue
             if len(named) > 1:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
-            found = value_by_meaning(self._untaken_text(), slot, buttons, ignore=self.request_words)
+            # names are no meaning either ("tickets for Les Misérables" asks for no e-ticket)...
+            names = entities.proper_names(self.text, self.taken)
+            untaken = self._untaken_text(names)
+            found = value_by_meaning(untaken, slot, buttons, ignore=self.request_words)
+            if found is None and names:
+                # ...unless a capitalised word alone means the value ("einen Tee bestellen")
+                alone = " ".join(m.text for m in names)
+                found = value_by_meaning(alone, slot, buttons, ignore=self.request_words)
+            if found is None and self.flow_words:
+                # less closely, with a wide lead, by words that do not ask for the flow ("the
+                # renewable tariff" -> green; "my meter reading" names no kind of meter)
+                found = value_by_meaning(
+                    untaken,
+                    slot,
+                    buttons,
+                    ignore=self.request_words,
+                    exclude=self.request_words | self.flow_words,
+                    min_similarity=1.0,  # only the wide lead
+                    wide_lead=_START_WIDE_LEAD,
+                )
+            if found is not None:
+                said = _located(self.text, found.span or "")
+                self._set(name, found.value, found.how, said)
+
+    def _flags(self) -> None:
+        """Yes/no slots the message settles by naming them ("with a projector", `stated_flags`)."""
+        for name, _ in self._open("bool"):
+            found = stated_flag(self.text, name, self.request_words | self.flow_words)
             if found is not None:
                 self._set(name, found.value, found.how)
 
-    def _untaken_text(self) -> str:
+    def _untaken_text(self, also: Sequence[Mention] = ()) -> str:
         """The message without the parts already used (a date is not a value: "next week" is
-        not the weekly pack)."""
+        not the weekly pack), nor those given as `also`."""
         kept: list[str] = []
         position = 0
-        for mention in sorted(self.taken, key=lambda m: m.start):
+        for mention in sorted([*self.taken, *also], key=lambda m: m.start):
             if mention.start >= position:
                 kept.append(self.text[position : mention.start])
                 position = mention.end
@@ -349,6 +474,11 @@ class _Reader:
             mention = next((m for m in names if m.before in _PLACE_CUES), None)
             if mention is not None:
                 self._take_name(name, mention, names, f"after {mention.before!r}")
+                continue
+            # "the Riverside branch" at "Which branch?": the name before the slot's own word
+            mention = next((m for m in names if self._word_after(m) in prof.words), None)
+            if mention is not None:
+                self._take_name(name, mention, names, f"before {self._word_after(mention)!r}")
         for name, prof in self._open("text", "person"):
             own = set(words(name.replace("_", " "))) | {"surname", "driver"}
             # "to Joe" / "for Sam" names whom something goes to: the slot must say so.
@@ -371,12 +501,120 @@ class _Reader:
         open_slots = [
             name
             for name, prof in self._open("text")
-            if not prof.roles & _SPECIFIC_ROLES and not expects_free_text(*about[name])
+            # "how many of each" on a text slot (the dishes ordered) counts nothing
+            if not (prof.roles - _text_unlike(name)) & _SPECIFIC_ROLES
+            and not expects_free_text(*about[name])
         ]
-        if len(open_slots) != 1:
-            return []
-        found = thing_value(self._untaken_text(), flow_words)
-        return [(open_slots[0], found)] if found is not None else []
+        found: list[tuple[str, Filled]] = []
+        said = self._free_text(about, flow_words)
+        if said is not None:
+            found.append(said)
+        names: list[Mention] = []
+        for mention in entities.proper_names(self.text, self.taken):
+            if mention.before != "for" and mention.before in _PLACE_CUES:
+                self.taken.append(mention)  # "near Victoria Park": a place, no thing
+            elif mention.before not in _DETERMINERS:  # "the Alpine down jacket" is a thing
+                names.append(_with_leading_code(self.text, mention))
+            elif (title := _TITLE_ARTICLE.search(self.text, 1, mention.start)) is not None:
+                # "renew The Hobbit": a capitalised article inside a sentence opens a title
+                names.append(
+                    Mention(self.text[title.start() : mention.end], title.start(), mention.end)
+                )
+        named = [slot for slot in open_slots if _NAMING & set(words(identifier_words(slot)))]
+        if names and len(named) == 1:
+            # the name of a thing ("pet_name", "event_name"): a capitalised name (which of two
+            # names goes where, "product_name" or "competitor_name", the words cannot tell)
+            mention = names[0]
+            self._set(named[0], mention.text, f"the name {mention.text!r}", mention)
+            found.append((named[0], self.found[named[0]]))
+        # a title, model or brand is a name ("Dune", "Ford Focus"), never just any words
+        left = [
+            slot
+            for slot in open_slots
+            if slot not in self.found
+            and not (_NAMING - {"name"}) & set(words(identifier_words(slot)))
+        ]
+        if len(left) == 1 and len(left) == len([s for s in open_slots if s not in self.found]):
+            # the words that name the flow's other slots label their values ("on flight BA
+            # 117", "booking QX7P2L"): they are no thing
+            labels = {
+                stem(w)
+                for other in self.usable
+                if other != left[0]
+                for w in words(identifier_words(other))
+            }
+            thing = thing_value(self._untaken_text(), flow_words | labels)
+            if thing is not None:
+                found.append((left[0], thing))
+        return found
+
+    def _free_text(
+        self, about: Mapping[str, list[str]], flow_words: frozenset[str]
+    ) -> tuple[str, Filled] | None:
+        """A reason or description said in a clause of its own, next to the request: "I'd like
+        to cancel my membership, I'm moving away" -> the reason "I'm moving away". The request
+        is the clause with the most words of the flow's request phrases; the one clause after it, of
+        at least two words of its own and no question, is the text — when there is exactly one,
+        and only one open slot takes free text."""
+        slots = [
+            name
+            for name, prof in self._open("text")
+            if expects_free_text(*about[name]) and not prof.roles & _SPECIFIC_ROLES
+        ]
+        if len(slots) != 1:
+            return None
+        clauses = [_CONNECTIVE.sub("", c.strip(" ,.;:!-")) for c in _CLAUSES.split(self.text)]
+        clauses = [c for c in clauses if c]
+        taken = {w for m in self.taken for w in words(m.text)}  # words that are values
+        described = self._described(slots[0], clauses, taken)
+        if described is not None:
+            return described
+        if len(clauses) < 2:
+            return None
+        asking = [sum(stem(w) in flow_words for w in words(c)) for c in clauses]
+        request = max(range(len(clauses)), key=lambda i: asking[i])
+        if asking[request] == 0 or asking.count(asking[request]) > 1:
+            return None
+        others = [
+            c
+            for i, c in enumerate(clauses)
+            if i > request  # "sorry, cat on the keyboard. I want to report a leak": no details
+            and len(_own_words(c) - taken) >= 2
+            and not asks_something(c + "?")
+            and _REQUESTING.match(c) is None
+        ]
+        if len(others) != 1:
+            return None
+        mention = _located(self.text, others[0])
+        self._set(slots[0], others[0], f"the clause {others[0]!r} beside the request", mention)
+        return slots[0], self.found[slots[0]]
+
+    def _described(
+        self, slot: str, clauses: list[str], taken: set[str]
+    ) -> tuple[str, Filled] | None:
+        """A message that only tells what is wrong, for a slot that holds the description of a
+        problem: "the electrics keep tripping in the hallway" is the description itself (its
+        first clause: "my oven stopped working, it's not urgent" -> "my oven stopped working").
+        Not when any clause asks for something ("I want to report a leak") or is a question."""
+        if not _DESCRIBES & set(words(" ".join([identifier_words(slot), *self.about[slot]]))):
+            return None
+        for clause in clauses:
+            if (
+                _REQUESTING.search(clause) is not None
+                or asks_something(clause + "?")
+                or any(stem(w) in self.request_words for w in words(clause))
+            ):
+                return None
+        first = clauses[0] if clauses else ""
+        if len(_own_words(first) - taken) < 2 or (self.text.rstrip().endswith("?")):
+            return None
+        mention = _located(self.text, first)
+        self._set(slot, first, f"the description {first!r}", mention)
+        return slot, self.found[slot]
+
+    def _word_after(self, mention: Mention) -> str:
+        following = words(self.text[mention.end : mention.end + 20])
+        return stem(following[0]) if following and following[0] not in STOPWORDS else ""
 
     def _before_to(self, names: list[Mention]) -> Mention | None:
         """ "Vienna to Zurich": the name right before "to <another name>" is where from."""
@@ -394,9 +632,78 @@ class _Reader:
         return any(mention.overlaps(t) for t in self.taken)
 
 
+# Clauses: split at punctuation and at "because" / "since" ("..., I'm moving away").
+_CLAUSES = re.compile(r"[,.;!?]+\s+|\s+-\s+|[?!.]+$|\s+(?=\b(?:because|since|as I)\b)", re.I)
+
+
+# Slots that hold the description of a problem.
+_DESCRIBES = frozenset(
+    {"description", "describe", "issue", "problem", "fault", "wrong", "symptoms"}
+)
+_CONNECTIVE = re.compile(r"^(?:because|since|as)\s+", re.IGNORECASE)
+# "I'd like a margherita": a request of its own, no reason or description.
+_REQUESTING = re.compile(
+    r"(?:i['\u2019]?d|i\s+would|i\s+want|i\s+need|can\s+i|could\s+i|can\s+you|could\s+you|"
+    r"please|let\s+me|i['\u2019]?m\s+looking)\b",
+    re.IGNORECASE,
+)
+
+
+def _own_words(clause: str) -> set[str]:
+    return {w for w in words(clause) if w not in STOPWORDS and not w.endswith("n't")}
+
+
+_TITLE_ARTICLE = re.compile(r"\b(?:The|A|An)\s+$")
+_LEADING_CODE = re.compile(r"(?:^|\s)(\w*\d\w*)\s+$")
+
+
+def _with_leading_code(text: str, mention: Mention) -> Mention:
+    """The name with the word of digits right before it: "the O2 Arena", "a 2015 Vauxhall
+    Corsa"."""
+    lead = _LEADING_CODE.search(text[: mention.start])
+    if lead is None:
+        return mention
+    start = lead.start(1)
+    return Mention(text[start : mention.end], start, mention.end, _word_before(text, start))
+
+
+def _word_before(text: str, start: int) -> str:
+    match = re.search(r"([A-Za-z']+)[\s,]*$", text[:start])
+    return match.group(1).lower() if match else ""
+
+
+def _text_unlike(slot: str) -> frozenset[str]:
+    """Roles that a text slot has only in passing: "how many of each" (the dishes ordered) or
+    "the product the customer wants a price match for" count nothing and hold no amount —
+    unless the slot's own name says so."""
+    own = set(words(identifier_words(slot)))
+    return frozenset(r for r in ("count", "money") if not own & _OWN_ROLE_WORDS[r])
+
+
+_OWN_ROLE_WORDS = {
+    "count": frozenset({"count", "number", "many", "quantity"}),
+    "money": frozenset({"amount", "price", "cost", "fee", "budget", "value", "money"}),
+}
+
+
+def _located(text: str, phrase: str) -> Mention | None:
+    """Where the message says `phrase` (its words, any punctuation or case between them)."""
+    said = words(phrase)
+    if not said:
+        return None
+    pattern = r"\W+".join(re.escape(w) for w in said)
+    match = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+    return None if match is None else Mention(match.group(0), match.start(), match.end())
+
+
 def _title_case(text: str) -> str:
     """The message with each word capitalised (same length, so positions still hold)."""
     return re.sub(r"[a-z]+", lambda m: m.group(0).capitalize(), text)
+
+
+def _form(code: str) -> str:
+    """A reference's form: "205/55 R16" -> "9/9 A9", "AB12 CDE" -> "A9 A"."""
+    return re.sub(r"[A-Za-z]+", "A", re.sub(r"\d+", "9", code))
 
 
 def _shaped_like(code: str, about: list[str] | None) -> bool:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 
 from calmtui.core.commands import SetSlot
-from calmtui.understanding import lexicon
+from calmtui.core.model.flows import CollectStep
+from calmtui.understanding import entities, lexicon
 from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import catalog_for
 from calmtui.understanding.situation import AskedSlot, Situation
@@ -38,16 +39,19 @@ _NAMED_IS = re.compile(
 # is something else.
 _NEEDS_ITS_VALUE = frozenset({"code", "date", "email", "time"})
 LONG_ANSWER_WORDS = 4
-_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?)\s+(?=[a-z0-9])")  # not "The Left Hand of Darkness"
+# "the blue hoodie", "my insulin" (not "The Left Hand of Darkness")
+_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?|[Mm]y|[Oo]ur)\s+(?=[a-z0-9])")
 
 
 def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decision | None:
     description = asked.step.description if asked.step else None
-    if lexicon.expects_free_text(asked.name, description):
-        value = message.strip()
-        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
     steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
     prof = profile(asked.name, steps, situation.index.project.domain.responses)
+    # "the 5-digit order number from the confirmation text": a reference, not free text
+    reference = prof.has("code") and bool(entities.codes(message))
+    if lexicon.expects_free_text(asked.name, description) and not reference:
+        value = message.strip()
+        return set_slot(asked.name, Filled(value, "the message as text")) if value else None
     if prof.has("address"):
         value = clean_text_value(message)  # "1 Market St, San Francisco, CA 94105", all of it
         return set_slot(asked.name, Filled(value, "the address")) if value else None
@@ -57,6 +61,14 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
         and all(name != asked.name for name, _ in stated)
         and len(words(message)) > LONG_ANSWER_WORDS
     ):
+        fixed = [(n, f) for n, f in stated if situation.is_filled(n) and _needs_its_value(n, steps)]
+        if fixed:
+            # "wait, can we do Thursday 13 November instead" at the time question: a new date
+            return Decision(
+                [SetSlot(name=name, value=filled.value) for name, filled in fixed],
+                [f"not an answer for {asked.name!r}; a correction of {name!r}: {filled.how}"
+                 for name, filled in fixed],
+            )  # fmt: skip
         # "hang on, there's a weird gas smell in the hallway" is no account number: the
         # question is asked again, or another flow starts (rule 7).
         return None
@@ -72,6 +84,10 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
     if not prof.roles & {"person", "place", "origin", "destination"}:
         value = _ARTICLE.sub("", value)
     return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+
+
+def _needs_its_value(slot: str, steps: list[CollectStep]) -> bool:
+    return bool(profile(slot, steps).roles & _NEEDS_ITS_VALUE)
 
 
 def _stated_values(

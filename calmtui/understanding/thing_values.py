@@ -25,6 +25,8 @@ _VAGUE = word_set(
     something something's anything nothing stuff thing things one ones item items everything
     help hi hello thanks thank please sort way lot bit kind sure right now today new old
     someone somebody anyone guys hey yeah yes nope nah also again soon asap quickly
+    near around via about behind outside inside across along past towards toward within
+    without between beside opposite
     """
 )
 # A thing is usually named right after one of these ("refill my metformin").
@@ -40,6 +42,7 @@ def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
     current: list[str] = []
     led = False
     previous = ""
+    previous_word = ""
     last_end = 0
     for match in _TOKEN.finditer(text):
         word = match.group(0)
@@ -58,8 +61,11 @@ def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
         if free:
             if not current:
                 led = previous in _DETERMINERS and joined
+                if led and previous_word == "The" and match.start() > 4 and word[:1].isupper():
+                    current.append(previous_word)  # a title keeps its article: "The Hobbit"
             current.append(word)
         previous = lower
+        previous_word = word
         last_end = match.end()
     if current:
         _close(current, led, after_determiner, every)
@@ -68,7 +74,7 @@ def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
 
 def _close(words: list[str], led: bool, after_determiner: list[str], every: list[str]) -> None:
     """A run ends; a verb form that ends it ("my monitor died") is not part of the thing."""
-    while words and words[-1].lower().endswith("ed"):
+    while words and len(words[-1]) > 3 and words[-1].lower().endswith("ed"):  # not "red"
         words = words[:-1]
     if not words:
         return
@@ -97,6 +103,26 @@ def thing_value(text: str, flow_words: frozenset[str]) -> Filled | None:
         return Filled(
             after_determiner[0], f"the thing {after_determiner[0]!r} (after a determiner)"
         )
-    if len(every) == 1:
+    if len(every) == 1 and not _in_verb_position(text, every[0]):
         return Filled(every[0], f"the thing {every[0]!r} (the only words of its own)")
     return None
+
+
+# After these a word is a verb ("can you ping me", "I want to renew"), not a thing.
+_VERB_CUES = word_set("to you can could would will please i we let's lets")
+
+
+def _in_verb_position(text: str, run: str) -> bool:
+    """Does the run open the message or follow, with only a space, a word after which a verb
+    comes ("can you ping me"; not "please: lasagne x2")?"""
+    tokens = list(_TOKEN.finditer(text))
+    first = run.split()[0]
+    for i, token in enumerate(tokens):
+        if token.group(0) != first:
+            continue
+        if i == 0:
+            return True
+        previous = tokens[i - 1]
+        joined = not text[previous.end() : token.start()].strip()
+        return joined and previous.group(0).lower() in _VERB_CUES
+    return False
