@@ -33,7 +33,7 @@ CASES = {
     "telecom": 28, "insurance": 27, "travel": 26, "energy": 26, "health": 26, "helpdesk": 34,
     "restaurant": 28, "retail": 27, "university": 26,
     "pharmacy": 30, "gym": 29, "events": 28, "property": 30, "food_delivery": 30, "garage": 26,
-    "brokerage": 30, "charity": 28,
+    "brokerage": 30, "charity": 28, "ev_charging": 29,
 }  # fmt: skip
 PASS_FLOOR = {
     "telecom": 25, "insurance": 24, "travel": 25, "energy": 20, "health": 20, "helpdesk": 28,
