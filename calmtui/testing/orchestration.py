@@ -229,6 +229,21 @@ def _github(diagnostics: list[Diagnostic], show_path: PathDisplay, io: _Streams)
 
 
 # -- running ---------------------------------------------------------------------------------------
+def _warn_about_models(io: _Streams) -> None:
+    """A model that failed to load is a warning of the run, said once: per-turn notes are only
+    read in verbose runs."""
+    from calmtui.understanding.semantic_model import load_failure
+    from calmtui.understanding.sentence_model import load_failure as encoder_failure
+
+    if (failure := load_failure()) is not None:
+        io.err.write(f"warning: the offline understanding matched by words only: {failure}\n")
+    elif (failure := encoder_failure()) is not None:
+        io.err.write(
+            "warning: the offline understanding ran without its sentence model "
+            f"(static word vectors only): {failure}\n"
+        )
+
+
 def _run_suite(
     project: Project,
     suite: TestSuite,
@@ -255,7 +270,6 @@ def _run_suite(
         write_outputs,
     )
     from calmtui.understanding.errors import UnderstandingConfigError
-    from calmtui.understanding.semantic_model import load_failure
 
     try:
         generator = make_generator(project, options.understanding)
@@ -287,8 +301,7 @@ def _run_suite(
         io.out.flush()
     wait_for_litellm()  # imported and warmed: no case's first call stalls the others
     result = _execute(isolated.runnable, wiring, options, io)
-    if (failure := load_failure()) is not None:  # else every turn says so, and no one reads it
-        io.err.write(f"warning: the offline understanding matched by words only: {failure}\n")
+    _warn_about_models(io)
     if isolated.errors:
         result.results = sorted(
             [*isolated.errors, *result.results], key=lambda r: (r.case.path, r.case.line)

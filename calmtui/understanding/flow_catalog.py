@@ -187,13 +187,15 @@ class FlowCatalog:
             return None
         from calmtui.understanding.semantic_index import SemanticIndex
         from calmtui.understanding.semantic_model import shared_model
+        from calmtui.understanding.sentence_model import shared_encoder
 
         model = shared_model()
         if model is None:
             return None
+        encoder = shared_encoder()
         with self._semantic_lock:
             if self._semantic is None:
-                self._semantic = SemanticIndex(self, model)
+                self._semantic = SemanticIndex(self, model, encoder)
         return self._semantic
 
 

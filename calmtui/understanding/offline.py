@@ -70,6 +70,7 @@ from calmtui.understanding.listed_options import option_buttons
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.question_alternatives import value_by_alternative, value_by_part
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
+from calmtui.understanding.sentence_model import load_failure as encoder_failure
 from calmtui.understanding.situation import AskedSlot, Situation, situation_of
 from calmtui.understanding.slot_filling import (
     Filled,
@@ -126,7 +127,9 @@ class OfflineGenerator:
     def _warm(self, project: Project | None) -> None:
         self._needed.wait(WARM_DELAY)
         if project is not None:
-            catalog_for(project).semantic()
+            index = catalog_for(project).semantic()
+            if index is not None:
+                index.encode_sentences()
         else:
             shared_model()
 
@@ -150,6 +153,11 @@ class OfflineGenerator:
             notes = [
                 *notes,
                 f"matched by words only: the embedded model is unavailable ({missing})",
+            ]
+        elif decision.candidates and (no_encoder := encoder_failure()) is not None:
+            notes = [
+                *notes,
+                f"meaning by word vectors only: the sentence model is unavailable ({no_encoder})",
             ]
         return UnderstandingTrace(
             mode=MODE,

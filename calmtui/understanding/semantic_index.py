@@ -14,24 +14,34 @@ the index is built. A message is embedded once per turn and compared with:
    not a request for the flow, while "someone crashed into my car" is helped by the value
    "Car accident".
 
+With the sentence encoder (`sentence_model`, a small transformer that reads a phrase as a
+sentence), step 2 compares the message with the phrases as sentences: the static vectors still
+pick the shortlist in one product, and only the shortlisted flows' phrases are encoded, once each
+and kept, so start-up does not grow with the project and a 2,000-flow catalog costs no more per
+turn than a 20-flow one once its phrases have been seen. Without the encoder (not installed,
+refused, or `CALMTUI_NO_SENTENCE_MODEL`), step 2 uses the static vectors.
+
 Scores are rounded to 4 decimals so that the decision never depends on the last bits of a
 floating-point sum.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from calmtui.understanding.flow_catalog import FlowCatalog, Phrase
 from calmtui.understanding.semantic_model import SemanticModel
+from calmtui.understanding.sentence_model import SentenceEncoder
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
 SHORTLIST = 12
+WARM_PHRASES = 1500  # ~5 s of one core in the background; realistic projects have 100-1,000
 _BATCH = 2048
 
 
@@ -44,11 +54,25 @@ class Meaning:
     phrase: Phrase
 
 
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A message as vectors: the static one picks the shortlist, the sentence one (when the
+    encoder is there) scores the shortlisted phrases."""
+
+    static: Any
+    sentence: Any | None = None
+
+
 class SemanticIndex:
-    def __init__(self, catalog: FlowCatalog, model: SemanticModel) -> None:
+    def __init__(
+        self, catalog: FlowCatalog, model: SemanticModel, encoder: SentenceEncoder | None = None
+    ) -> None:
         import numpy as np
 
         self.model = model
+        self.encoder = encoder
+        self._sentence_rows: dict[int, Any] = {}
+        self._sentence_lock = threading.Lock()
         self.catalog = catalog
         owners: list[int] = []
         phrases: list[Phrase] = []
@@ -79,24 +103,28 @@ class SemanticIndex:
                 centroids[position] = centroid / norm if norm else centroid
         self.centroids = centroids
 
-    def embed(self, text: str) -> Any:
-        return self.model.embed_one(text)
+    def embed(self, text: str) -> Query:
+        sentence = self.encoder.embed_one(text) if self.encoder is not None else None
+        return Query(static=self.model.embed_one(text), sentence=sentence)
 
-    def scores(self, query: Any, also: Iterable[str] = ()) -> dict[str, Meaning]:
+    def scores(self, query: Query, also: Iterable[str] = ()) -> dict[str, Meaning]:
         """Meaning scores of the shortlisted flows and of the flows in `also`, by flow id."""
         import numpy as np
 
         entries = self.catalog.entries
-        if not entries or not np.any(query):
+        if not entries or not np.any(query.static):
             return {}
-        positions = set(_top(self.centroids @ query, SHORTLIST))
+        positions = set(_top(self.centroids @ query.static, SHORTLIST))
         positions.update(self.catalog.position[f] for f in also if f in self.catalog.position)
         result: dict[str, Meaning] = {}
         for position in sorted(positions):
             start, end = self.rows[position]
             if start == end:
                 continue
-            similarities = self.vectors[start:end] @ query
+            if query.sentence is not None:
+                similarities = self._sentence_vectors(position) @ query.sentence
+            else:
+                similarities = self.vectors[start:end] @ query.static
             request = self.request[start:end]
             if not request.any():
                 continue
@@ -111,6 +139,28 @@ class SemanticIndex:
             flow_id = entries[position].id
             result[flow_id] = Meaning(flow_id=flow_id, score=round(score, 4), phrase=phrase)
         return result
+
+    def encode_sentences(self, limit: int = WARM_PHRASES) -> int:
+        """Encode every flow's phrases now (a background warm-up), when the catalog has at most
+        `limit` phrases; a bigger one is encoded flow by flow as flows are shortlisted. The
+        vectors are the same either way: only when the time is spent differs. Returns how many
+        phrases were encoded."""
+        if self.encoder is None or len(self.phrases) > limit:
+            return 0
+        for position in range(len(self.rows)):
+            self._sentence_vectors(position)
+        return len(self.phrases)
+
+    def _sentence_vectors(self, position: int) -> Any:
+        """The sentence vectors of one flow's phrases, encoded the first time it is shortlisted."""
+        vectors = self._sentence_rows.get(position)
+        if vectors is None:
+            assert self.encoder is not None
+            start, end = self.rows[position]
+            vectors = self.encoder.embed([p.text for p in self.phrases[start:end]])
+            with self._sentence_lock:
+                self._sentence_rows[position] = vectors
+        return vectors
 
 
 def _top(values: Any, k: int) -> list[int]:

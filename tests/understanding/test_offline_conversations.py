@@ -80,11 +80,11 @@ async def test_an_unusable_answer_gets_the_slot_type_explained(basic: Project) -
 
 
 async def test_every_offline_trace_says_what_it_did(banking: Project) -> None:
-    [result] = await converse(banking, OfflineGenerator(), ["money"])
+    [result] = await converse(banking, OfflineGenerator(), ["my money"])
     trace = result.understanding
     assert trace is not None
     assert trace.mode == "offline"
-    assert [f for f, _ in trace.retrieved_flows][:2] == ["check_balance", "transfer_money"]
+    assert {f for f, _ in trace.retrieved_flows[:2]} == {"check_balance", "transfer_money"}
     assert trace.notes
     assert "several flows match" in trace.notes[0]
     assert "words" in trace.notes[0]

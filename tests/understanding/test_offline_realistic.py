@@ -240,5 +240,5 @@ async def test_every_decision_says_what_matched_and_the_runner_up(rental: Projec
 
 
 async def test_close_flows_are_offered_together(banking: Project) -> None:
-    [found] = await commands(banking, "money")
+    [found] = await commands(banking, "my money")
     assert isinstance(found[0], Clarify)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from calmtui.core.commands import Command, SetSlot
+from calmtui.core.commands import Clarify, Command, SetSlot
 from calmtui.core.dialogue.state import DialogueState
 from calmtui.core.dsl import commands_to_dsl, parse_dsl
 from calmtui.core.model.project import Project
@@ -62,6 +62,8 @@ def _normalised(project: Project, commands: list[Command] | tuple[Command, ...])
             slot = project.domain.slots.get(command.name)
             value = slot.coerce(command.value)[0] if slot else command.value
             result.append(("set_slot", command.name, value))
+        elif isinstance(command, Clarify):  # which flows are offered, not in which order
+            result.append(("clarify", tuple(sorted(command.options))))
         else:
             result.append(command)
     return result
