@@ -20,6 +20,8 @@ from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import content_tokens, words
 
 MAX_WORDS = 4
+# A rest that opens with a subject is a sentence, not a value: "yes I pay tax".
+_SUBJECTS = frozenset({"i", "i'm", "i've", "i'd", "we", "we're", "we've", "it", "it's", "that"})
 _YES_HEAD = re.compile(
     r"^\s*(?:yes|yeah|yep|yup|sure|ok|okay|correct|right)\b[\s,.:;!\u2013\u2014-]*(?P<rest>.*)$",
     re.IGNORECASE,
@@ -58,6 +60,8 @@ def more_in_a_yes(message: str, asked: AskedSlot, situation: Situation) -> list[
         return []
     if not shows_its_kind(rest, profile(following.collect, steps)):
         return []  # "sure, book it" gives no date
+    if tokens[0] in _SUBJECTS:
+        return []  # "yes I pay tax": the yes said again, in a sentence of its own
     return [(following.collect, Filled(rest, "the rest of the yes, for the next question"))]
 
 

@@ -123,7 +123,15 @@ def named_values(values: Sequence[Any], text: str) -> list[Any]:
     normalized = f" {normalize(text)} "
     named = [v for v in values if f" {normalize(str(v))} " in normalized]
     if named:
-        return named
+        # "ultra rapid" names `ultra_rapid`, not also `rapid`: the longer value holds it
+        return [
+            v
+            for v in named
+            if not any(
+                f" {normalize(str(v))} " in f" {normalize(str(o))} " and len(str(o)) > len(str(v))
+                for o in named
+            )
+        ]
     bare = f" {' '.join(w for w in words(text) if w not in _ARTICLES)} "
     found: list[Any] = []
     for v in values:
