@@ -59,11 +59,13 @@ _STREET = re.compile(
     r"(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
 )
 # A street named without a number: "on Mill Road", "in Elm Grove".
-_NAMED_STREET = re.compile(
-    r"\b(?:on|in|at|along|near)\s+(?P<street>(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|"
-    r"Avenue|Ave|Close|Drive|Way|Place|Court|Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|"
-    r"Walk|Parade|Grove|Mews))\b"
+_STREET_NAME = (
+    r"(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Place|Court|"
+    r"Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|Walk|Parade|Grove|Mews)\b"
 )
+_NAMED_STREET = re.compile(rf"\b(?:on|in|at|along|near)\s+(?P<street>{_STREET_NAME})")
+# "Boots on King Street": a place named with its street.
+_ON_STREET = re.compile(rf"\s+on\s+{_STREET_NAME}")
 _AT_TIME = re.compile(
     r"\s+(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2}|at\s+\d{1,2}(?=\s*(?:$|[,.!?]|please\b|then\b|and\b)))",
     re.IGNORECASE,
@@ -103,6 +105,9 @@ _LANDMARK = re.compile(
     r"university|stadium|harbour|harbor|port|pier|square|market|retail\s+park)\b",
     re.IGNORECASE,
 )
+_THE_NTH_OF = re.compile(r"^the\s+(?=\d{1,2}(?:st|nd|rd|th)?\s+of\s+(?!next\b|this\b|the\b))", re.I)
+# Words that say a slot holds a code, not what the code is of ("room_number": a room).
+_CODE_LABELS = frozenset({"number", "code", "id", "ref", "reference", "no"})
 _UNIT_WORD = re.compile(r"\s*[a-zA-Z]+\b")
 _PLACE_WORDS = frozenset({"location", "city", "town", "place", "area", "region", "country"})
 # "at 150", "below 200": a number said after these is a price or a level, not a count.
@@ -264,7 +269,8 @@ class _Reader:
         if not self._open("text", "time"):
             found = [self._with_time(m) for m in found]
         for (name, _), mention in zip(slots, found, strict=False):
-            self._set(name, mention.text, f"the date {mention.text!r}", mention)
+            value = _THE_NTH_OF.sub("", mention.text)  # "the 30th of June" -> "30th of June"
+            self._set(name, value, f"the date {mention.text!r}", mention)
         self.dates_left = found[len(slots) :]
         days = self._open("float", "date")
         for mention in found:
@@ -321,6 +327,7 @@ class _Reader:
         self.taken.extend(m for m in found if m not in self.taken)
 
     def _codes(self) -> None:
+        self._labelled_codes()
         slots = self._open("text", "code")
         found_codes = entities.codes(self.text, self.taken)
         if found_codes and not any(name == self.asked for name, _ in slots):
@@ -371,6 +378,23 @@ class _Reader:
         # A reference's digits are no quantity, even where no slot takes references
         # ("is flight SK 101 on time?" books no 101 passengers).
         self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
+
+    def _labelled_codes(self) -> None:
+        """A short code after the slot's own word: "room 3B" for `room_number`, "gate 12"."""
+        for name, _ in self._open("text", "code"):
+            own = [w for w in words(identifier_words(name)) if w not in _CODE_LABELS]
+            for label in own:
+                found = re.search(
+                    rf"\b{re.escape(label)}\s+(?P<code>[A-Za-z]?\d{{1,4}}[A-Za-z]?)\b",
+                    self.text,
+                    re.IGNORECASE,
+                )
+                if found is None:
+                    continue
+                said = Mention(found["code"], found.start("code"), found.end("code"), label)
+                if not self._is_taken(said):
+                    self._set(name, said.text, f"the code {said.text!r} after {label!r}", said)
+                    break
 
     def _numbers(self) -> None:
         slots = self._open("float")
@@ -547,13 +571,15 @@ class _Reader:
                     mention = self._before_to(names)
                 if mention is not None:
                     why = f"after {mention.before!r}" if mention.before in cues else "before 'to'"
+                    names[names.index(mention)] = mention = self._with_street(mention)
                     self._take_name(name, mention, names, why)
         for name, prof in self._open("text", "place"):
             if prof.has("person"):
                 continue
             mention = next((m for m in names if m.before in _PLACE_CUES), None)
             if mention is not None:
-                names[names.index(mention)] = mention = self._with_landmark(mention)
+                mention = self._with_street(self._with_landmark(mention))
+                names[next(i for i, m in enumerate(names) if m.start == mention.start)] = mention
                 self._take_name(name, mention, names, f"after {mention.before!r}")
                 continue
             # "the Riverside branch" at "Which branch?": the name before the slot's own word
@@ -707,6 +733,14 @@ class _Reader:
         mention = _located(self.text, first)
         self._set(slot, first, f"the description {first!r}", mention)
         return slot, self.found[slot]
+
+    def _with_street(self, mention: Mention) -> Mention:
+        """ "from Boots on King Street": the place is the shop on that street."""
+        street = _ON_STREET.match(self.text, mention.end)
+        if street is None:
+            return mention
+        end = street.end()
+        return Mention(self.text[mention.start : end], mention.start, end, mention.before)
 
     def _with_landmark(self, mention: Mention) -> Mention:
         """ "near Leeds station": the place is the station, named by its town."""

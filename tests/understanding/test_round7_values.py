@@ -287,3 +287,31 @@ def test_a_slot_shown_with_digits_takes_no_word_as_its_thing() -> None:
     season = _flow((_slot("season"), "the season, e.g. 2025/26", "Which season?"))
     assert _stated("I need my docs", season, frozenset({"need"})) == {}
     assert _stated("I need my 2025/26 docs", season, frozenset({"need"})) != {}
+
+
+VET = _flow(
+    (_slot("from_clinic"), "the clinic the records move from", "Which clinic are you moving from?"),
+    (_slot("kennel_number"), "the kennel the pet stays in", "Which kennel?"),
+    (_slot("discharge_date"), "the date the pet goes home", "When?"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a place named with its street is one place
+        (
+            "move the records from Pawsome on Hill Road",
+            {"from_clinic": "Pawsome on Hill Road"},
+        ),
+        # a short code after the slot's own word
+        ("my dog is in kennel 4B", {"kennel_number": "4B"}),
+        # "the 30th of June" is said "30th of June"
+        ("she goes home on the 30th of June", {"discharge_date": "30th of June"}),
+        ("she goes home on the 1st of next month", {"discharge_date": "the 1st of next month"}),
+    ],
+)
+def test_places_with_streets_labelled_codes_and_dates(
+    text: str, expected: dict[str, object]
+) -> None:
+    assert _stated(text, VET, frozenset({"move", "record", "pet"})) == expected
