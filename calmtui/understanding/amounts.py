@@ -15,6 +15,7 @@ _DIGITS = re.compile(
     r"(?P<suffix>k\b|m\b|(?:\s?(?:thousand|million)\b))?",
     re.IGNORECASE,
 )
+_NAMED_BY = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _WORD_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
 
 _UNITS = {
@@ -66,6 +67,13 @@ def _digit_numbers(text: str) -> list[FoundNumber]:
     for match in _DIGITS.finditer(text):
         value = float(match["number"].replace(",", ""))
         suffix = (match["suffix"] or "").strip().lower()
+        if (
+            suffix in ("k", "m")
+            and not match["currency"]
+            and _NAMED_BY.search(text[: match.start()])
+        ):
+            continue  # "the 10k": a race, named by its distance, not 10,000
+
         value *= _SUFFIX.get(suffix, 1)
         if match["sign"] in ("-", "\u2212"):
             value = -value

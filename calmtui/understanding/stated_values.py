@@ -356,11 +356,13 @@ class _Reader:
             shaped = [name for name, _ in slots if _shaped_like(mention.text, self.about.get(name))]
             if len(shaped) == 1:
                 code = self._code_for(shaped[0], mention)
-                self._set(shaped[0], code, f"the code {mention.text!r} (its shape)", mention)
+                said = self._with_label(shaped[0], mention)
+                self._set(shaped[0], code, f"the code {mention.text!r} (its shape)", said)
                 slots = [s for s in slots if s[0] != shaped[0]]
                 left.remove(mention)
         for (name, _), mention in zip(slots, left, strict=False):
-            self._set(name, self._code_for(name, mention), f"the code {mention.text!r}", mention)
+            said = self._with_label(name, mention)  # "order 48113" says no wrong order
+            self._set(name, self._code_for(name, mention), f"the code {mention.text!r}", said)
             left = [m for m in left if m is not mention]
         for mention in left:
             # a value written like the example a text slot gives ("the tyre size from the
@@ -378,6 +380,15 @@ class _Reader:
         # A reference's digits are no quantity, even where no slot takes references
         # ("is flight SK 101 on time?" books no 101 passengers).
         self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
+
+    def _with_label(self, slot: str, mention: Mention) -> Mention:
+        """The code with the slot's own word before it ("order 48113" for `order_number`):
+        the label is part of the value said, not a value of its own."""
+        label = re.search(r"([A-Za-z]+)\s+$", self.text[: mention.start])
+        own = {stem(w) for w in words(identifier_words(slot))}
+        if label is None or stem(label.group(1).lower()) not in own:
+            return mention
+        return Mention(self.text[label.start() : mention.end], label.start(), mention.end)
 
     def _labelled_codes(self) -> None:
         """A short code after the slot's own word: "room 3B" for `room_number`, "gate 12"."""

@@ -315,3 +315,31 @@ def test_places_with_streets_labelled_codes_and_dates(
     text: str, expected: dict[str, object]
 ) -> None:
     assert _stated(text, VET, frozenset({"move", "record", "pet"})) == expected
+
+
+def test_the_race_named_by_its_distance_is_no_number() -> None:
+    from calmtui.understanding.amounts import find_numbers
+
+    assert [n.value for n in find_numbers("2 places for the 10k please")] == [2]
+    assert [n.value for n in find_numbers("send 10k")] == [10_000]
+
+
+def test_the_label_of_a_code_is_part_of_it() -> None:
+    steps, slots, responses = _flow(
+        (_slot("parcel_number"), "the parcel's tracking number", "Which parcel?"),
+    )
+    found = stated_values(
+        "parcel 4471093 never came", steps, slots, frozenset(), responses, frozenset()
+    )
+    assert [f.how for _, f in found] == ["the code '4471093'"]
+    from calmtui.understanding.stated_values import _Reader
+
+    reader = _Reader(
+        "parcel 4471093 never came",
+        {"parcel_number": (slots["parcel_number"], _profile("parcel_number", "", "", ""))},
+        frozenset(),
+        responses,
+        frozenset(),
+    )
+    reader.read()
+    assert [m.text for m in reader.taken] == ["parcel 4471093"]
