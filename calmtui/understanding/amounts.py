@@ -42,7 +42,7 @@ class FoundNumber:
 
 def find_numbers(text: str) -> list[FoundNumber]:
     """Every number in the text, in order of appearance (digits and English number words)."""
-    found = [*_digit_numbers(text), *_word_numbers(text)]
+    found = [*_digit_numbers(text), *_word_numbers(text), *_money_words(text)]
     found.sort(key=lambda n: n.start)
     result: list[FoundNumber] = []
     for number in found:
@@ -121,6 +121,18 @@ def _word_numbers(text: str) -> list[FoundNumber]:
         else:
             i += 1
     return result
+
+
+# "a tenner", "a fiver": money said in a word.
+_MONEY_WORD = re.compile(r"\b(?:a\s+)?(?P<word>fiver|tenner)s?\b", re.IGNORECASE)
+_MONEY_WORDS = {"fiver": 5, "tenner": 10}
+
+
+def _money_words(text: str) -> list[FoundNumber]:
+    return [
+        FoundNumber(float(_MONEY_WORDS[m["word"].lower()]), m.start(), m.end(), m.group(0))
+        for m in _MONEY_WORD.finditer(text)
+    ]
 
 
 def _is_number_word(word: str) -> bool:

@@ -99,7 +99,9 @@ _WANTS_TO = frozenset(
 )  # fmt: skip
 _DATE_WORD = re.compile(r"today|tomorrow|tonight|yesterday|weekend|morning|afternoon|evening")
 _LOWER_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
-_CURRENCY = re.compile(r"[$\u20ac\u00a3]|\b(?:dollars?|bucks|euros?|pounds?|usd|eur|gbp)\b", re.I)
+_CURRENCY = re.compile(
+    r"[$\u20ac\u00a3]|\b(?:dollars?|bucks|euros?|pounds?|usd|eur|gbp|quid|tenners?|fivers?)\b", re.I
+)
 _NOT_NAMES = frozenset(
     {"i", "i'm", "i'd", "i've", "i'll", "hi", "hello", "hey", "please", "thanks", "yes", "no",
      "ok", "okay", "sorry", "actually", "hmm", "oh", "well", "can", "could", "would", "what",

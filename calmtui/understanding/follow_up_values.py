@@ -17,7 +17,7 @@ from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.slot_roles import profile, shows_its_kind
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import content_tokens, words
+from calmtui.understanding.text import content_tokens, identifier_words, words
 
 MAX_WORDS = 4
 # A rest that opens with a subject is a sentence, not a value: "yes I pay tax".
@@ -89,8 +89,12 @@ def more_in_an_answer(
     found = stated_values(
         message, later, situation.index.slots, frozenset(), situation.index.project.domain.responses
     )
+    # "card is 77001234" at the library card number: the asked slot's own word labels the
+    # answer, it names no way to pay
+    labels = set(words(identifier_words(asked.name)))
     return [
         (name, filled)
         for name, filled in found
         if " means " not in filled.how  # named, not meant ("just one" means no single room)
+        and not set(words(identifier_words(str(filled.value)))) <= labels
     ]

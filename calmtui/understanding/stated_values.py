@@ -349,7 +349,8 @@ class _Reader:
         if left and any(name == self.asked for name, _ in slots):
             # the reference answers the question asked, whatever its shape
             code = self._code_for(str(self.asked), left[0])
-            self._set(str(self.asked), code, f"the code {left[0].text!r}", left.pop(0))
+            said = self._with_label(str(self.asked), left.pop(0))  # "card is 77001234"
+            self._set(str(self.asked), code, f"the code {said.text!r}", said)
             slots = [s for s in slots if s[0] != self.asked]
         for mention in list(left):
             # "HIST210" to the slot described with "e.g. CS101", not to the student number
@@ -384,7 +385,7 @@ class _Reader:
     def _with_label(self, slot: str, mention: Mention) -> Mention:
         """The code with the slot's own word before it ("order 48113" for `order_number`):
         the label is part of the value said, not a value of its own."""
-        label = re.search(r"([A-Za-z]+)\s+$", self.text[: mention.start])
+        label = re.search(r"([A-Za-z]+)\s+(?:is\s+|:\s*)?$", self.text[: mention.start])
         own = {stem(w) for w in words(identifier_words(slot))}
         if label is None or stem(label.group(1).lower()) not in own:
             return mention
@@ -505,7 +506,13 @@ class _Reader:
         for name, _ in self._open("categorical"):
             slot = self.usable[name][0]
             named = [
-                v for v in named_values(slot.values, self.text) if str(v).lower() not in STOPWORDS
+                v
+                for v in named_values(slot.values, self.text)
+                if str(v).lower() not in STOPWORDS
+                # "card is 77001234" at the library card number: "card" labels the number
+                and not self._is_taken(
+                    _located(self.text, identifier_words(str(v))) or Mention("", -1, -1)
+                )
             ]
             if len(named) == 1:
                 said = _located(self.text, identifier_words(str(named[0])))

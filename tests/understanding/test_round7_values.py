@@ -343,3 +343,30 @@ def test_the_label_of_a_code_is_part_of_it() -> None:
     )
     reader.read()
     assert [m.text for m in reader.taken] == ["parcel 4471093"]
+
+
+def test_money_said_in_a_word() -> None:
+    from calmtui.understanding.amounts import find_numbers
+
+    assert [n.value for n in find_numbers("a tenner")] == [10]
+    assert [n.value for n in find_numbers("just a fiver please")] == [5]
+    donation = _flow((_slot("gift_amount", "float"), "how much to give, in pounds", "How much?"))
+    assert _stated("give a tenner", donation) == {"gift_amount": "10"}
+
+
+def test_a_label_of_a_code_names_no_value() -> None:
+    flow = _flow(
+        (_slot("gym_card_number"), "the number on the gym card", "Your gym card number?"),
+        (_slot("pay_with", "categorical", ("card", "cash")), "how to pay", "Card or cash?"),
+    )
+    steps, slots, responses = flow
+    found = stated_values(
+        "card is 77001234",
+        steps,
+        slots,
+        frozenset(),
+        responses,
+        frozenset(),
+        asked="gym_card_number",
+    )
+    assert {n: f.value for n, f in found} == {"gym_card_number": "77001234"}
