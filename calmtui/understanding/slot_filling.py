@@ -31,7 +31,8 @@ FUZZY_VALUE_CUTOFF = 85.0
 FUZZY_BUTTON_CUTOFF = 90.0
 _LEAD_IN = re.compile(
     r"^(?:my\s+name\s+is|my\s+name's|name\s+is|the\s+name\s+is|i\s+am|i'm|it's|it\s+is|"
-    r"this\s+is|call\s+me|it's\s+for|for|to|at|send\s+it\s+to|send\s+to|the\s+recipient\s+is)\s+"
+    r"this\s+is|call\s+me|it's\s+for|for|to|at|send\s+it\s+to|send\s+to|the\s+recipient\s+is|"
+    r"(?:the\s+)?one\s+(?:for|called|named|about|of))\s+"  # "the one for Fourth Wing"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )

@@ -370,3 +370,17 @@ def test_a_label_of_a_code_names_no_value() -> None:
         asked="gym_card_number",
     )
     assert {n: f.value for n, f in found} == {"gym_card_number": "77001234"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the one for Fourth Wing", "Fourth Wing"),
+        ("one called Dune please", "Dune"),
+        ("the one", "the one"),
+    ],
+)
+def test_the_one_for_a_title(text: str, expected: str) -> None:
+    from calmtui.understanding.slot_filling import clean_text_value
+
+    assert clean_text_value(text) == expected
