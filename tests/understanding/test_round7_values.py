@@ -6,6 +6,7 @@ car club, choir, ...)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
@@ -384,3 +385,55 @@ def test_the_one_for_a_title(text: str, expected: str) -> None:
     from calmtui.understanding.slot_filling import clean_text_value
 
     assert clean_text_value(text) == expected
+
+
+MEMBERSHIP_DOMAIN = """\
+slots:
+  is_student: {type: bool}
+  member_full_name: {type: text}
+responses:
+  utter_ask_is_student:
+    - text: Are you a student?
+  utter_ask_member_full_name:
+    - text: What's your full name?
+  utter_done:
+    - text: Done.
+"""
+MEMBERSHIP_FLOWS = """\
+flows:
+  join_club:
+    description: Join the rowing club as a new member.
+    steps:
+      - collect: is_student
+        description: whether the new member is a student
+      - collect: member_full_name
+        description: the new member's full name
+      - action: utter_done
+"""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("message", "named"),
+    [
+        ("yes I study full time", False),  # the yes said again, no name
+        ("yes, Ada Lovelace", True),
+    ],
+)
+async def test_a_yes_said_again_in_a_sentence_names_nobody(
+    tmp_path: Path, message: str, named: bool
+) -> None:
+    from calmtui.core.commands import SetSlot
+    from calmtui.understanding.offline import OfflineGenerator
+    from tests.understanding.conftest import converse, load
+
+    (tmp_path / "domain.yml").write_text(MEMBERSHIP_DOMAIN)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "flows.yml").write_text(MEMBERSHIP_FLOWS)
+    project = load(tmp_path)
+    turns = await converse(project, OfflineGenerator(), ["I want to join the club", message])
+    last = turns[-1].understanding
+    assert last is not None
+    assert SetSlot(name="is_student", value=True) in last.commands, last.notes
+    names = [c for c in last.commands if getattr(c, "name", "") == "member_full_name"]
+    assert bool(names) is named, last.notes
