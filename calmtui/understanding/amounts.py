@@ -15,6 +15,7 @@ _DIGITS = re.compile(
     r"(?P<suffix>k\b|m\b|(?:\s?(?:thousand|million)\b))?",
     re.IGNORECASE,
 )
+_NAMED_BY = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _WORD_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)?", re.IGNORECASE)
 
 _UNITS = {
@@ -41,7 +42,7 @@ class FoundNumber:
 
 def find_numbers(text: str) -> list[FoundNumber]:
     """Every number in the text, in order of appearance (digits and English number words)."""
-    found = [*_digit_numbers(text), *_word_numbers(text)]
+    found = [*_digit_numbers(text), *_word_numbers(text), *_money_words(text)]
     found.sort(key=lambda n: n.start)
     result: list[FoundNumber] = []
     for number in found:
@@ -66,6 +67,13 @@ def _digit_numbers(text: str) -> list[FoundNumber]:
     for match in _DIGITS.finditer(text):
         value = float(match["number"].replace(",", ""))
         suffix = (match["suffix"] or "").strip().lower()
+        if (
+            suffix in ("k", "m")
+            and not match["currency"]
+            and _NAMED_BY.search(text[: match.start()])
+        ):
+            continue  # "the 10k": a race, named by its distance, not 10,000
+
         value *= _SUFFIX.get(suffix, 1)
         if match["sign"] in ("-", "\u2212"):
             value = -value
@@ -113,6 +121,18 @@ def _word_numbers(text: str) -> list[FoundNumber]:
         else:
             i += 1
     return result
+
+
+# "a tenner", "a fiver": money said in a word.
+_MONEY_WORD = re.compile(r"\b(?:a\s+)?(?P<word>fiver|tenner)s?\b", re.IGNORECASE)
+_MONEY_WORDS = {"fiver": 5, "tenner": 10}
+
+
+def _money_words(text: str) -> list[FoundNumber]:
+    return [
+        FoundNumber(float(_MONEY_WORDS[m["word"].lower()]), m.start(), m.end(), m.group(0))
+        for m in _MONEY_WORD.finditer(text)
+    ]
 
 
 def _is_number_word(word: str) -> bool:

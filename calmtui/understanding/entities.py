@@ -44,6 +44,7 @@ _DATE = re.compile(
     rf"|this\s+(?:morning|afternoon|evening)"
     rf"|(?:on\s+)?(?:{_DAYS})"
     rf"|the\s+\d{{1,2}}(?:st|nd|rd|th)\b"
+    rf"|(?-i:(?!may\s))(?:{_MONTHS})\.?\s+\d{{4}}\b"
     rf"|in\s+(?:{_MONTHS})\b"
     rf")",
     re.IGNORECASE,
@@ -88,11 +89,19 @@ _PREPOSITIONS = frozenset(
 )
 _LOWER_CUES = _PREPOSITIONS | frozenset(
     {"name's", "surname", "wife", "husband", "partner", "son", "daughter", "friend", "mum",
-     "mom", "dad", "brother", "sister", "driver", "under", "mr", "mrs", "ms", "dr"}
+     "mom", "dad", "brother", "sister", "driver", "under", "mr", "mrs", "ms", "dr", "with"}
+)  # fmt: skip
+# "like to donate", "want to volunteer": the word after "to" is a verb.
+_WANTS_TO = frozenset(
+    {"like", "love", "want", "wants", "wanna", "need", "needs", "have", "has", "going", "able",
+     "how", "wish", "try", "trying", "hoping", "hope", "happy", "keen", "ready", "prefer",
+     "plan", "planning", "used", "unable", "way", "time", "help", "me", "you", "us"}
 )  # fmt: skip
 _DATE_WORD = re.compile(r"today|tomorrow|tonight|yesterday|weekend|morning|afternoon|evening")
 _LOWER_TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019]*")
-_CURRENCY = re.compile(r"[$\u20ac\u00a3]|\b(?:dollars?|bucks|euros?|pounds?|usd|eur|gbp)\b", re.I)
+_CURRENCY = re.compile(
+    r"[$\u20ac\u00a3]|\b(?:dollars?|bucks|euros?|pounds?|usd|eur|gbp|quid|tenners?|fivers?)\b", re.I
+)
 _NOT_NAMES = frozenset(
     {"i", "i'm", "i'd", "i've", "i'll", "hi", "hello", "hey", "please", "thanks", "yes", "no",
      "ok", "okay", "sorry", "actually", "hmm", "oh", "well", "can", "could", "would", "what",
@@ -162,11 +171,15 @@ def times(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignor
         mention = Mention(
             _clock(match.group(0)), match.start(), match.end(), _word_before(text, match.start())
         )
+        said = match.group(0)
+        if said[:1].isupper() and match.start() > 0 and _CAPITALISED_NEXT.match(text, match.end()):
+            continue  # "The Midnight Library": a word of a name, no time
         if not any(mention.overlaps(t) for t in taken):
             found.append(mention)
     return found
 
 
+_CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
 _AT_HOUR = re.compile(r"\bat\s+(?P<hour>1[0-2]|[1-9])\b(?![:.]\d|\s*(?:%|percent\b))")
 
 
@@ -199,11 +212,17 @@ def emails(text: str) -> list[Mention]:
 
 def codes(text: str, taken: list[Mention] = ()) -> list[Mention]:  # type: ignore[assignment]
     found: list[Mention] = []
-    for match in _CODE.finditer(text):
+    position = 0
+    while (match := _CODE.search(text, position)) is not None:
         start, value = match.start(), match.group(0).strip()
+        position = match.end()
         head, _, rest = value.partition(" ")
         if rest and head.isalpha() and head.lower() in STOPWORDS:
-            start, value = start + len(head) + 1, rest  # "is 12345" -> "12345"
+            start = start + len(head) + 1  # "is 12345" -> "12345"
+            # read again from the digits: "is 07700 900123" is the number "07700 900123"
+            again = _CODE.match(text, start)
+            value = again.group(0).strip() if again is not None else rest
+            position = max(position, start + len(value))
         mention = Mention(value, start, start + len(value), _word_before(text, start))
         if not any(mention.overlaps(t) for t in taken):
             found.append(mention)
@@ -256,6 +275,8 @@ def lowercase_names(text: str) -> list[Mention]:
         before = tokens[i - 1].group(0).lower() if i else ""
         if word not in _LOWER_CUES and not (word == "is" and before in ("name", "surname")):
             continue
+        if word == "to" and before in _WANTS_TO:
+            continue  # "I'd like to donate": a verb, no name
         first = tokens[i + 1]
         if text[cue.end() : first.start()] != " " or not _named(first.group(0), model, lower_case):
             continue

@@ -17,9 +17,11 @@ from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.slot_roles import profile, shows_its_kind
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import content_tokens, words
+from calmtui.understanding.text import content_tokens, identifier_words, words
 
 MAX_WORDS = 4
+# A rest that opens with a subject is a sentence, not a value: "yes I pay tax".
+_SUBJECTS = frozenset({"i", "i'm", "i've", "i'd", "we", "we're", "we've", "it", "it's", "that"})
 _YES_HEAD = re.compile(
     r"^\s*(?:yes|yeah|yep|yup|sure|ok|okay|correct|right)\b[\s,.:;!\u2013\u2014-]*(?P<rest>.*)$",
     re.IGNORECASE,
@@ -58,6 +60,8 @@ def more_in_a_yes(message: str, asked: AskedSlot, situation: Situation) -> list[
         return []
     if not shows_its_kind(rest, profile(following.collect, steps)):
         return []  # "sure, book it" gives no date
+    if tokens[0] in _SUBJECTS:
+        return []  # "yes I pay tax": the yes said again, in a sentence of its own
     return [(following.collect, Filled(rest, "the rest of the yes, for the next question"))]
 
 
@@ -85,8 +89,12 @@ def more_in_an_answer(
     found = stated_values(
         message, later, situation.index.slots, frozenset(), situation.index.project.domain.responses
     )
+    # "card is 77001234" at the library card number: the asked slot's own word labels the
+    # answer, it names no way to pay
+    labels = set(words(identifier_words(asked.name)))
     return [
         (name, filled)
         for name, filled in found
         if " means " not in filled.how  # named, not meant ("just one" means no single room)
+        and not set(words(identifier_words(str(filled.value)))) <= labels
     ]

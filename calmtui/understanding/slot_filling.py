@@ -31,7 +31,8 @@ FUZZY_VALUE_CUTOFF = 85.0
 FUZZY_BUTTON_CUTOFF = 90.0
 _LEAD_IN = re.compile(
     r"^(?:my\s+name\s+is|my\s+name's|name\s+is|the\s+name\s+is|i\s+am|i'm|it's|it\s+is|"
-    r"this\s+is|call\s+me|it's\s+for|for|to|at|send\s+it\s+to|send\s+to|the\s+recipient\s+is)\s+"
+    r"this\s+is|call\s+me|it's\s+for|for|to|at|send\s+it\s+to|send\s+to|the\s+recipient\s+is|"
+    r"(?:the\s+)?one\s+(?:for|called|named|about|of))\s+"  # "the one for Fourth Wing"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -123,7 +124,15 @@ def named_values(values: Sequence[Any], text: str) -> list[Any]:
     normalized = f" {normalize(text)} "
     named = [v for v in values if f" {normalize(str(v))} " in normalized]
     if named:
-        return named
+        # "ultra rapid" names `ultra_rapid`, not also `rapid`: the longer value holds it
+        return [
+            v
+            for v in named
+            if not any(
+                f" {normalize(str(v))} " in f" {normalize(str(o))} " and len(str(o)) > len(str(v))
+                for o in named
+            )
+        ]
     bare = f" {' '.join(w for w in words(text) if w not in _ARTICLES)} "
     found: list[Any] = []
     for v in values:

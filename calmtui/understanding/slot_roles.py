@@ -31,7 +31,7 @@ from functools import lru_cache
 from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
 from calmtui.understanding import entities
-from calmtui.understanding.text import ANALYZER, identifier_words, stem, words
+from calmtui.understanding.text import ANALYZER, STOPWORDS, identifier_words, stem, words
 
 _ROLE_WORDS: dict[str, frozenset[str]] = {
     "origin": frozenset({"from", "origin", "departure", "depart", "departs", "leaving", "leave"}),
@@ -42,7 +42,7 @@ _ROLE_WORDS: dict[str, frozenset[str]] = {
         {"city", "town", "country", "location", "where", "area", "airport", "place", "region"}
     ),
     "address": frozenset({"address", "street"}),
-    "date": frozenset({"date", "day", "when", "checkin", "check-in"}),
+    "date": frozenset({"date", "day", "when", "checkin", "check-in", "month"}),
     "person": frozenset(
         {
             "name",
@@ -108,7 +108,14 @@ _PERSON_NOUNS = frozenset(
     {"person", "people", "guest", "patient", "customer", "client", "student", "employee",
      "user", "member", "passenger", "traveller", "traveler", "driver", "recipient", "payee",
      "contact", "roommate", "friend", "manager", "owner", "holder", "caller", "beneficiary",
-     "full", "first", "last", "given", "family", "nick", "who", "whom", "whose"}
+     "full", "first", "last", "given", "family", "nick", "who", "whom", "whose",
+     # people by their trade: "stylist_name", "doctor_name", "the advisor you'd like"
+     "stylist", "barber", "doctor", "dentist", "nurse", "therapist", "trainer", "instructor",
+     "coach", "teacher", "tutor", "advisor", "adviser", "agent", "consultant", "technician",
+     "engineer", "mechanic", "plumber", "electrician", "cleaner", "vet", "practitioner",
+     "physician", "surgeon", "specialist", "clinician", "counsellor", "counselor", "lawyer",
+     "solicitor", "landlord", "tenant", "host", "speaker", "artist", "photographer", "author",
+     "donor", "volunteer", "applicant", "sender", "buyer", "seller", "partner", "child"}
 )  # fmt: skip
 # "the guest's name", "name of the patient", "full name": whose name the slot holds.
 _WHOSE_NAME = re.compile(r"\b(\w+)(?:'s)?\s+(?=name\b)|\bname\s+of\s+(?:the\s+|your\s+)?(\w+)")
@@ -194,8 +201,12 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.add("code")  # "asset tag on the device, e.g. LT-04211"
     if "name" in own and len(own) > 1 and not _names_a_person(own, f"{description} {question}"):
         roles.discard("person")  # "product_name", "sw_name": the name of a thing
+    elif "person" in roles and _names_a_thing(own, f"{description} {question}"):
+        roles.discard("person")  # `ticker`: "the ticker symbol or company name" is no person
     if "email" in roles:
         roles -= {"address", "person"}  # "your friend's email address" holds an e-mail address
+    if "date" in roles and not (_ROLE_WORDS["date"] - {"month"}) & every and "month" not in own:
+        roles.discard("date")  # "the amount per month" is no date, `statement_month` is one
     if "time" in roles and "date" in own:
         roles.discard("time")
     elif "date" in roles and "time" in own:
@@ -216,6 +227,26 @@ def _names_a_person(own: Sequence[str], said: str) -> bool:
     return any(
         (m.group(1) or m.group(2) or "") in _PERSON_NOUNS for m in _WHOSE_NAME.finditer(lower)
     )
+
+
+def _names_a_thing(own: Sequence[str], said: str) -> bool:
+    """Does a slot take a person's role only from "name" in its description or question, where
+    every "name" is the name of a thing ("the ticker symbol or company name", "the name of the
+    restaurant")? Not when "name" follows a word that does not tell whose ("your name")."""
+    if (_ROLE_WORDS["person"] - {"name"}) & {*own, *words(said)} or "name" in own:
+        return False
+    lower = said.lower()
+    found = list(re.finditer(r"\bname\b", lower))
+    return bool(found) and all(_of_a_thing(lower, m.start(), m.end()) for m in found)
+
+
+def _of_a_thing(said: str, start: int, end: int) -> bool:
+    """Is the "name" at `start` the name of a thing: "company name", "name of the stock"?"""
+    before = re.search(r"(\w+)(?:'s)?\s+$", said[:start])
+    after = re.match(r"\s+of\s+(?:the\s+|your\s+|a\s+)?(\w+)", said[end:])
+    whose = [m.group(1) for m in (before, after) if m is not None]
+    whose = [w for w in whose if w not in STOPWORDS]
+    return bool(whose) and not _PERSON_NOUNS & set(whose)
 
 
 def shows_its_kind(value: str, prof: SlotProfile) -> bool:

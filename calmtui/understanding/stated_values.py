@@ -46,7 +46,7 @@ from calmtui.understanding.slot_filling import (
 from calmtui.understanding.slot_roles import SlotProfile, profile
 from calmtui.understanding.stated_flags import stated_flag
 from calmtui.understanding.text import STOPWORDS, identifier_words, stem, words
-from calmtui.understanding.thing_values import thing_value
+from calmtui.understanding.thing_values import example_names, shows_digits, thing_value
 
 _ADDRESS = re.compile(
     r"\baddress\s+(?:(?:is|to|as|:)\s*|(?=\d))(?P<value>.+?)\s*[.!]?$", re.IGNORECASE
@@ -55,15 +55,17 @@ _ADDRESS = re.compile(
 _STREET = re.compile(
     r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|"
     r"Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Terrace|Boulevard|Blvd|Square|Sq|Gardens|"
-    r"Hill|Row|Walk|Parade|Grove|Mews)\b\.?(?:,?\s+[A-Z][a-z]+)*"
+    r"Hill|Row|Walk|Parade|Grove|Mews|View|Rise|Vale|Green|Quay|Wharf)\b\.?(?:,?\s+[A-Z][a-z]+)*"
     r"(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
 )
 # A street named without a number: "on Mill Road", "in Elm Grove".
-_NAMED_STREET = re.compile(
-    r"\b(?:on|in|at|along|near)\s+(?P<street>(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|"
-    r"Avenue|Ave|Close|Drive|Way|Place|Court|Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|"
-    r"Walk|Parade|Grove|Mews))\b"
+_STREET_NAME = (
+    r"(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Place|Court|"
+    r"Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|Walk|Parade|Grove|Mews)\b"
 )
+_NAMED_STREET = re.compile(rf"\b(?:on|in|at|along|near)\s+(?P<street>{_STREET_NAME})")
+# "Boots on King Street": a place named with its street.
+_ON_STREET = re.compile(rf"\s+on\s+{_STREET_NAME}")
 _AT_TIME = re.compile(
     r"\s+(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2}|at\s+\d{1,2}(?=\s*(?:$|[,.!?]|please\b|then\b|and\b)))",
     re.IGNORECASE,
@@ -98,6 +100,18 @@ _DETERMINERS = frozenset({"the", "a", "an", "my", "our", "your", "this", "that"}
 _START_WIDE_LEAD = (0.25, 0.1)
 _BIRTH = frozenset({"birth", "born", "dob", "birthday"})
 _PLACE_CUES = frozenset({"in", "at", "near", "to", "into", "around", "for"})
+_LANDMARK = re.compile(
+    r"\s+(?:station|airport|city\s+centre|town\s+centre|centre|center|park|hospital|"
+    r"university|stadium|harbour|harbor|port|pier|square|market|retail\s+park)\b",
+    re.IGNORECASE,
+)
+_THE_NTH_OF = re.compile(r"^the\s+(?=\d{1,2}(?:st|nd|rd|th)?\s+of\s+(?!next\b|this\b|the\b))", re.I)
+# Words that say a slot holds a code, not what the code is of ("room_number": a room).
+_CODE_LABELS = frozenset({"number", "code", "id", "ref", "reference", "no"})
+_UNIT_WORD = re.compile(r"\s*[a-zA-Z]+\b")
+_PLACE_WORDS = frozenset({"location", "city", "town", "place", "area", "region", "country"})
+# "at 150", "below 200": a number said after these is a price or a level, not a count.
+_PRICE_CUES = frozenset({"at", "below", "above", "under", "over", "for", "of"})
 
 
 def stated_values(
@@ -177,6 +191,7 @@ class _Reader:
         self._numbers()
         self._categoricals()
         self._flags()
+        self._listed()
         self._names()
         return list(self.found.items())
 
@@ -193,7 +208,12 @@ class _Reader:
             and (strict or not (prof.has("date") or (prof.has("code") and not prof.has("place"))))
             # an address slot takes no name, but a reference if it asks for one too ("the
             # listing reference or the address of the flat")
-            and (role in (None, "address", "code") or not prof.has("address"))
+            and (
+                role in (None, "address", "code")
+                or not prof.has("address")
+                # `search_location`, "a town, street, postcode or landmark": a place first
+                or (role == "place" and _PLACE_WORDS & set(words(identifier_words(name))))
+            )
         ]
 
     def _code_for(self, slot: str, mention: Mention) -> str:
@@ -249,7 +269,8 @@ class _Reader:
         if not self._open("text", "time"):
             found = [self._with_time(m) for m in found]
         for (name, _), mention in zip(slots, found, strict=False):
-            self._set(name, mention.text, f"the date {mention.text!r}", mention)
+            value = _THE_NTH_OF.sub("", mention.text)  # "the 30th of June" -> "30th of June"
+            self._set(name, value, f"the date {mention.text!r}", mention)
         self.dates_left = found[len(slots) :]
         days = self._open("float", "date")
         for mention in found:
@@ -306,7 +327,19 @@ class _Reader:
         self.taken.extend(m for m in found if m not in self.taken)
 
     def _codes(self) -> None:
+        self._labelled_codes()
         slots = self._open("text", "code")
+        found_codes = entities.codes(self.text, self.taken)
+        if found_codes and not any(name == self.asked for name, _ in slots):
+            # "the 6-digit code we sent": "withdraw 2000" states no such code
+            slots = [
+                (name, prof)
+                for name, prof in slots
+                if (count := _digit_count(self.about.get(name, ()))) is None
+                or any(
+                    _digits(m.text) == count or stem(m.before) in prof.words for m in found_codes
+                )
+            ]  # ("prescription 12345" is the prescription number, too short or not)
         found = [
             m
             for m in entities.codes(self.text, self.taken)
@@ -316,18 +349,21 @@ class _Reader:
         if left and any(name == self.asked for name, _ in slots):
             # the reference answers the question asked, whatever its shape
             code = self._code_for(str(self.asked), left[0])
-            self._set(str(self.asked), code, f"the code {left[0].text!r}", left.pop(0))
+            said = self._with_label(str(self.asked), left.pop(0))  # "card is 77001234"
+            self._set(str(self.asked), code, f"the code {said.text!r}", said)
             slots = [s for s in slots if s[0] != self.asked]
         for mention in list(left):
             # "HIST210" to the slot described with "e.g. CS101", not to the student number
             shaped = [name for name, _ in slots if _shaped_like(mention.text, self.about.get(name))]
             if len(shaped) == 1:
                 code = self._code_for(shaped[0], mention)
-                self._set(shaped[0], code, f"the code {mention.text!r} (its shape)", mention)
+                said = self._with_label(shaped[0], mention)
+                self._set(shaped[0], code, f"the code {mention.text!r} (its shape)", said)
                 slots = [s for s in slots if s[0] != shaped[0]]
                 left.remove(mention)
         for (name, _), mention in zip(slots, left, strict=False):
-            self._set(name, self._code_for(name, mention), f"the code {mention.text!r}", mention)
+            said = self._with_label(name, mention)  # "order 48113" says no wrong order
+            self._set(name, self._code_for(name, mention), f"the code {mention.text!r}", said)
             left = [m for m in left if m is not mention]
         for mention in left:
             # a value written like the example a text slot gives ("the tyre size from the
@@ -346,6 +382,32 @@ class _Reader:
         # ("is flight SK 101 on time?" books no 101 passengers).
         self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
 
+    def _with_label(self, slot: str, mention: Mention) -> Mention:
+        """The code with the slot's own word before it ("order 48113" for `order_number`):
+        the label is part of the value said, not a value of its own."""
+        label = re.search(r"([A-Za-z]+)\s+(?:is\s+|:\s*)?$", self.text[: mention.start])
+        own = {stem(w) for w in words(identifier_words(slot))}
+        if label is None or stem(label.group(1).lower()) not in own:
+            return mention
+        return Mention(self.text[label.start() : mention.end], label.start(), mention.end)
+
+    def _labelled_codes(self) -> None:
+        """A short code after the slot's own word: "room 3B" for `room_number`, "gate 12"."""
+        for name, _ in self._open("text", "code"):
+            own = [w for w in words(identifier_words(name)) if w not in _CODE_LABELS]
+            for label in own:
+                found = re.search(
+                    rf"\b{re.escape(label)}\s+(?P<code>[A-Za-z]?\d{{1,4}}[A-Za-z]?)\b",
+                    self.text,
+                    re.IGNORECASE,
+                )
+                if found is None:
+                    continue
+                said = Mention(found["code"], found.start("code"), found.end("code"), label)
+                if not self._is_taken(said):
+                    self._set(name, said.text, f"the code {said.text!r} after {label!r}", said)
+                    break
+
     def _numbers(self) -> None:
         slots = self._open("float")
         if not slots:
@@ -353,7 +415,10 @@ class _Reader:
         numbers = [
             m
             for m in entities.amounts(self.text, self.taken)
+            # a number of the flow's description counts with a slot's unit: "1 hour" when
+            # the flow books "for 1 to 3 hours"
             if m.text.lstrip("+-") not in self.identity
+            or (m.unit and self._slot_for_unit(m, slots) is not None)
         ]
         left = list(numbers)
         for single in _ONE_UNIT.finditer(self.text):
@@ -366,7 +431,8 @@ class _Reader:
             target = self._slot_for_unit(mention, slots)
             if target is not None:
                 unit = "an amount of money" if mention.unit == "money" else f"'{mention.unit}'"
-                self._set(target, mention.text, f"the number {mention.text!r} ({unit})", mention)
+                said = self._with_unit(mention)  # "3 hours" says no evening
+                self._set(target, mention.text, f"the number {mention.text!r} ({unit})", said)
                 left.remove(mention)
                 slots = [s for s in slots if s[0] != target]
         people = [name for name, prof in slots if _PEOPLE & prof.words]
@@ -376,6 +442,19 @@ class _Reader:
             said = Mention("2", couple.start(), couple.end())
             self._set(people[0], "2", f"two people ({couple.group(0)!r})", said)
             return
+        counts = [name for name, prof in slots if prof.has("count") and not prof.has("money")]
+        plain = [
+            m
+            for m in left
+            if (not m.unit or self.text[m.end :].strip()[:1].isupper())  # "50 TSLA": no unit
+            and m.before not in _PRICE_CUES
+        ]
+        if len(counts) == 1 and len(slots) > 1 and plain and not self._asks_money(slots):
+            # "sell 50 TSLA" with a count and a price to ask: a bare number counts
+            mention = plain[0]
+            self._set(counts[0], mention.text, f"the number {mention.text!r} (a count)", mention)
+            left.remove(mention)
+            slots = [s for s in slots if s[0] != counts[0]]
         if len(slots) != 1:
             return
         # One float slot left: the first number without a unit (or with money, or the only one).
@@ -385,6 +464,24 @@ class _Reader:
         if plain:
             mention = plain[0]
             self._set(slots[0][0], mention.text, f"the number {mention.text!r}", mention)
+
+    def _with_unit(self, mention: Mention) -> Mention:
+        """The number with its unit word ("3 hours"), as the part of the message it uses."""
+        if not mention.unit or mention.unit == "money":
+            return mention
+        after = _UNIT_WORD.match(self.text, mention.end)
+        if after is None:
+            return mention
+        return Mention(self.text[mention.start : after.end()], mention.start, after.end())
+
+    def _asks_money(self, slots: list[tuple[str, SlotProfile]]) -> bool:
+        """Is the message about money for one of `slots` ("withdraw 2000" for
+        `withdraw_amount`)? The slot's own words say what the flow does with the money."""
+        asked = {stem(w) for w in words(self.text)}
+        return any(
+            prof.has("money") and asked & {stem(w) for w in words(identifier_words(name))}
+            for name, prof in slots
+        )
 
     @staticmethod
     def _slot_for_unit(mention: Mention, slots: list[tuple[str, SlotProfile]]) -> str | None:
@@ -397,13 +494,25 @@ class _Reader:
         match = [name for name, prof in slots if unit in prof.words or stem(unit) in prof.words]
         if not match and unit in _PEOPLE:
             match = [name for name, prof in slots if _PEOPLE & prof.words]
+        if len(match) > 1:
+            # "5 shares" with `share_quantity` and "the price per share": the slot whose own
+            # name says the unit, else the one that counts
+            own = [n for n in match if unit in {stem(w) for w in words(identifier_words(n))}]
+            counts = [n for n, prof in slots if n in match and prof.has("count")]
+            match = own if len(own) == 1 else counts
         return match[0] if len(match) == 1 else None
 
     def _categoricals(self) -> None:
         for name, _ in self._open("categorical"):
             slot = self.usable[name][0]
             named = [
-                v for v in named_values(slot.values, self.text) if str(v).lower() not in STOPWORDS
+                v
+                for v in named_values(slot.values, self.text)
+                if str(v).lower() not in STOPWORDS
+                # "card is 77001234" at the library card number: "card" labels the number
+                and not self._is_taken(
+                    _located(self.text, identifier_words(str(v))) or Mention("", -1, -1)
+                )
             ]
             if len(named) == 1:
                 said = _located(self.text, identifier_words(str(named[0])))
@@ -456,6 +565,19 @@ class _Reader:
         kept.append(self.text[position:])
         return " ".join(" ".join(kept).split())
 
+    def _listed(self) -> None:
+        """A name the slot's description gives as an example, however typed: "with jonas" for
+        the stylist "(Mia, Jonas or Priya)"."""
+        for name, _ in self._open("text"):
+            listed = {n.lower(): n for t in self.about.get(name, ())[1:] for n in example_names(t)}
+            said = [
+                m
+                for n in listed
+                if (m := _located(self.text, n)) is not None and not self._is_taken(m)
+            ]
+            if len(said) == 1:
+                self._set(name, said[0].text, f"the name {said[0].text!r} (one it lists)", said[0])
+
     def _names(self) -> None:
         names = entities.proper_names(self.text, self.taken)
         if not names:
@@ -467,12 +589,15 @@ class _Reader:
                     mention = self._before_to(names)
                 if mention is not None:
                     why = f"after {mention.before!r}" if mention.before in cues else "before 'to'"
+                    names[names.index(mention)] = mention = self._with_street(mention)
                     self._take_name(name, mention, names, why)
         for name, prof in self._open("text", "place"):
             if prof.has("person"):
                 continue
             mention = next((m for m in names if m.before in _PLACE_CUES), None)
             if mention is not None:
+                mention = self._with_street(self._with_landmark(mention))
+                names[next(i for i, m in enumerate(names) if m.start == mention.start)] = mention
                 self._take_name(name, mention, names, f"after {mention.before!r}")
                 continue
             # "the Riverside branch" at "Which branch?": the name before the slot's own word
@@ -544,6 +669,10 @@ class _Reader:
                 for w in words(identifier_words(other))
             }
             thing = thing_value(self._untaken_text(), flow_words | labels)
+            if any(shows_digits(t) for t in about[left[0]][1:]) and not (
+                thing is None or any(c.isdigit() for c in str(thing.value))
+            ):
+                thing = None  # "my tax docs" is no tax year "e.g. 2024/25"
             if thing is not None:
                 found.append((left[0], thing))
         return found
@@ -563,7 +692,9 @@ class _Reader:
         ]
         if len(slots) != 1:
             return None
-        clauses = [_CONNECTIVE.sub("", c.strip(" ,.;:!-")) for c in _CLAUSES.split(self.text)]
+        clauses = [
+            _CONNECTIVE.sub("", c.strip(" ,.;:!-")) for c in _CLAUSES.split(self._cut_taken())
+        ]
         clauses = [c for c in clauses if c]
         taken = {w for m in self.taken for w in words(m.text)}  # words that are values
         described = self._described(slots[0], clauses, taken)
@@ -589,6 +720,15 @@ class _Reader:
         self._set(slots[0], others[0], f"the clause {others[0]!r} beside the request", mention)
         return slots[0], self.found[slots[0]]
 
+    def _cut_taken(self) -> str:
+        """The message with an address or other long value cut out as a clause of its own:
+        "to 8 Harbour View, Leith to replace a switch" -> "to , to replace a switch"."""
+        text = self.text
+        for mention in sorted(self.taken, key=lambda m: -m.start):
+            if " " in mention.text and "," in mention.text:
+                text = f"{text[: mention.start]}, {text[mention.end :]}"
+        return text
+
     def _described(
         self, slot: str, clauses: list[str], taken: set[str]
     ) -> tuple[str, Filled] | None:
@@ -611,6 +751,22 @@ class _Reader:
         mention = _located(self.text, first)
         self._set(slot, first, f"the description {first!r}", mention)
         return slot, self.found[slot]
+
+    def _with_street(self, mention: Mention) -> Mention:
+        """ "from Boots on King Street": the place is the shop on that street."""
+        street = _ON_STREET.match(self.text, mention.end)
+        if street is None:
+            return mention
+        end = street.end()
+        return Mention(self.text[mention.start : end], mention.start, end, mention.before)
+
+    def _with_landmark(self, mention: Mention) -> Mention:
+        """ "near Leeds station": the place is the station, named by its town."""
+        after = _LANDMARK.match(self.text, mention.end)
+        if after is None:
+            return mention
+        end = after.end()
+        return Mention(self.text[mention.start : end], mention.start, end, mention.before)
 
     def _word_after(self, mention: Mention) -> str:
         following = words(self.text[mention.end : mention.end + 20])
@@ -640,7 +796,7 @@ _CLAUSES = re.compile(r"[,.;!?]+\s+|\s+-\s+|[?!.]+$|\s+(?=\b(?:because|since|as 
 _DESCRIBES = frozenset(
     {"description", "describe", "issue", "problem", "fault", "wrong", "symptoms"}
 )
-_CONNECTIVE = re.compile(r"^(?:because|since|as)\s+", re.IGNORECASE)
+_CONNECTIVE = re.compile(r"^(?:because|since|as|to)\s+", re.IGNORECASE)
 # "I'd like a margherita": a request of its own, no reason or description.
 _REQUESTING = re.compile(
     r"(?:i['\u2019]?d|i\s+would|i\s+want|i\s+need|can\s+i|could\s+i|can\s+you|could\s+you|"
@@ -713,6 +869,25 @@ def _shaped_like(code: str, about: list[str] | None) -> bool:
         return False
     shapes = shapes_in(about)
     return key[0] in {p for p, _ in shapes} or key[1] in {f for _, f in shapes}
+
+
+_DIGIT_COUNT = re.compile(
+    r"\b(\d{1,2}|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]digits?\b", re.IGNORECASE
+)
+_COUNT_WORDS = {"four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "eleven": 11, "twelve": 12}  # fmt: skip
+
+
+def _digit_count(about: Sequence[str]) -> int | None:
+    """How many digits the slot's description or question says its value has ("the 6-digit
+    code we sent by SMS"), if it says one number."""
+    said = {m.group(1).lower() for t in about for m in _DIGIT_COUNT.finditer(t)}
+    counts = {int(c) if c.isdigit() else _COUNT_WORDS[c] for c in said}
+    return counts.pop() if len(counts) == 1 else None
+
+
+def _digits(code: str) -> int:
+    return sum(c.isdigit() for c in code)
 
 
 def _is_amount(text: str, mention: Mention) -> bool:

@@ -27,6 +27,8 @@ _VAGUE = word_set(
     someone somebody anyone guys hey yeah yes nope nah also again soon asap quickly
     near around via about behind outside inside across along past towards toward within
     without between beside opposite
+    problem problems issue issues question questions query enquiry request matter
+    ok okay well hmm um uh erm actually basically anyway alright
     """
 )
 # A thing is usually named right after one of these ("refill my metformin").
@@ -94,6 +96,24 @@ def example_words(description: str) -> frozenset[str]:
     things a user may name, not words that ask for the flow."""
     found = " ".join(m.group(1) or m.group(2) or "" for m in _EXAMPLES.finditer(description))
     return frozenset(content_tokens(found))
+
+
+def example_names(description: str) -> list[str]:
+    """The names a description gives as examples ("the stylist (Mia, Jonas or Priya)")."""
+    found = " ".join(m.group(1) or m.group(2) or "" for m in _LISTS.finditer(description))
+    names = re.findall(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*", found)
+    return [n for n in names if n.lower() not in STOPWORDS]
+
+
+def shows_digits(description: str) -> bool:
+    """Are all the examples the description gives written with digits ("the tax year, e.g.
+    2024/25")? Then a value without digits is none of its kind ("my tax docs")."""
+    found = [m.group(1) or m.group(2) or "" for m in _LISTS.finditer(description)]
+    return bool(found) and all(any(c.isdigit() for c in f) for f in found)
+
+
+# Examples given in parentheses or after "e.g." ("like" also opens "would you like to").
+_LISTS = re.compile(r"\(([^()]*)\)|\b(?:e\.g\.|for example|such as)\s+([^.;:()]*)", re.I)
 
 
 def thing_value(text: str, flow_words: frozenset[str]) -> Filled | None:
