@@ -36,7 +36,14 @@ from calmtui.understanding.entities import lowercase_names, without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
 from calmtui.understanding.lexicon import asks_status, withdraws, without_pleasantries
 from calmtui.understanding.phrasal_verbs import one_verb
-from calmtui.understanding.text import content_tokens, normalize, stem
+from calmtui.understanding.text import (
+    content_tokens,
+    is_stopword,
+    normalize,
+    stem,
+    word_set,
+    words,
+)
 
 CANDIDATES = 8
 CANCEL = "cancel"
@@ -142,6 +149,10 @@ def _rank(
         query.append(CANCEL)  # "we can't make it tonight anymore"
         meant = f"{meant} ({CANCEL})"
     query = _with_synonyms(query, catalog)
+    fault = [w for w in FAULT_WORDS if w in catalog.index.idf] if tells_fault(text) else []
+    if query and fault:
+        query.extend(w for w in fault if w not in query)  # "the display has gone blank"
+        meant = f"{meant} ({' '.join(fault)})"
     if query and asks_status(text):
         status = [w for w in STATUS if w in catalog.index.idf]
         query.extend(status)  # "where's my claim at?"
@@ -236,6 +247,7 @@ def _query_tokens(text: str, catalog: FlowCatalog) -> list[str]:
     tokens = [
         t for t in content_tokens(text) if t in catalog.index or not (t.isdigit() or t in names)
     ]
+    tokens = [base_form(t, catalog.index.__contains__) for t in tokens]  # "lost": lose
     lookups = 0
     known = _known_words(catalog)
     for i, token in enumerate(tokens):
@@ -282,6 +294,24 @@ def _is_typo(token: str, word: str, ratio: float, known: Callable[[str], bool]) 
     return ratio >= TYPO_CUTOFF or (len(token) >= 5 and OSA.distance(token, word) <= 1)
 
 
+# Telling that something is out of order ("half my sockets stopped working", "Remote access isn't
+# working", "the display on my smart meter has gone blank", "my car just died") asks for the
+# project's flow about faults, in whichever of these words the project says it.
+FAULT_WORDS = ("fault", "faulty", "broken", "problem", "issue", "outage")
+_FAULT = re.compile(
+    r"(?:(?:\bnot|n't)\s+(?:\w+\s+)?working|n't\s+work|\b(?:stopped|quit)\s+working"
+    r"|\b(?:gone|went|is|are|was|were|'s|'re|got|arrived|came|been)\s+(?:\w+ly\s+|just\s+|now\s+|all\s+)?"
+    r"(?:blank|dead|broken|faulty|smashed|cracked)|\b(?:died|broke)"
+    r"|(?:won't|doesn't|isn't|can't)\s+(?:turn|switch|power)\s+on)\b",
+    re.IGNORECASE,
+)
+
+
+def tells_fault(text: str) -> bool:
+    """Does the message tell that something is broken or not working?"""
+    return _FAULT.search(text.replace("\u2019", "'")) is not None
+
+
 _SYNONYMS = [
     frozenset(g.split())
     for g in (
@@ -295,6 +325,115 @@ _SYNONYMS = [
         "cancel terminate discontinue quit",
     )
 ]
+# Said in a verb's place only ("end my session" is stopping it; "the card ending 4242" is not).
+_VERB_SYNONYMS = [*_SYNONYMS, frozenset({"stop", "end", "finish"})]
+
+# Common English request verbs: the word a flow's id leads with is its request verb when it is
+# one of these ("cancel_membership"; not "gas_emergency", "gift_aid_declaration").
+REQUEST_VERBS = word_set(
+    """add activate apply arrange ask book borrow buy block call cancel change check choose claim
+    close collect compare confirm contact create delete deliver deposit dispute donate download
+    drop edit email end enrol enroll escalate exchange extend file find fix freeze get give hire
+    install join leave lock log make manage modify move open order pause pay pick place post
+    print purchase put quit rate reactivate recover redeem refill refund register reissue remove
+    renew rent repair replace report request reschedule reserve reset resend restart resume
+    return review schedule see sell send set share ship show sign skip start stop submit
+    subscribe suspend swap switch take talk terminate top track transfer unblock unfreeze unlock
+    unsubscribe update upgrade upload verify view visit withdraw"""
+)
+
+
+# Irregular past forms of common request verbs ("I lost my card", "you sent me the wrong
+# item", "I paid twice"): the light stem cannot reach the project's "lose", "send", "pay".
+IRREGULAR = {
+    form: base
+    for base, forms in (
+        ("lose", "lost"),
+        ("send", "sent"),
+        ("pay", "paid"),
+        ("buy", "bought"),
+        ("sell", "sold"),
+        ("break", "broke broken"),
+        ("steal", "stole stolen"),
+        ("get", "got gotten"),
+        ("give", "gave given"),
+        ("take", "took taken"),
+        ("make", "made"),
+        ("bring", "brought"),
+        ("leave", "left"),
+        ("forget", "forgot forgotten"),
+        ("spend", "spent"),
+        ("find", "found"),
+        ("tell", "told"),
+        ("keep", "kept"),
+        ("hold", "held"),
+        ("freeze", "froze frozen"),
+        ("choose", "chose chosen"),
+        ("write", "wrote written"),
+        ("drive", "drove driven"),
+        ("fly", "flew flown"),
+        ("wear", "wore worn"),
+        ("tear", "tore torn"),
+        ("lend", "lent"),
+        ("build", "built"),
+        ("feel", "felt"),
+        ("come", "came"),
+        ("go", "went gone"),
+        ("see", "saw seen"),
+        ("fall", "fell fallen"),
+        ("catch", "caught"),
+        ("throw", "threw thrown"),
+        ("eat", "ate eaten"),
+        ("bite", "bit bitten"),
+        ("shake", "shook"),
+        ("spill", "spilt"),
+    )
+    for form in forms.split()
+}
+
+
+def base_form(token: str, known: Callable[[str], bool]) -> str:
+    """ "lost" -> "lose" when the project says "lose" and not "lost" itself."""
+    base = IRREGULAR.get(token)
+    return base if base is not None and not known(token) and known(base) else token
+
+
+_BEFORE_A_VERB = word_set(
+    "to you i we please pls plz me can't cannot don't won't let's wanna gotta just"
+)
+
+
+def verbs_in(text: str) -> list[str]:
+    """The stemmed words in a verb's place: the first word of a clause that is no function word,
+    or a word after "to", "you", "I", "please", "can't" ... ("I want to quit the gym": quit;
+    "can you add gift aid to my donations": add, not donations)."""
+    found: list[str] = []
+    for part in CLAUSE_BREAK.split(text):
+        said = words(part or "")
+        first = next((i for i, w in enumerate(said) if not is_stopword(w)), None)
+        for i, word in enumerate(said):
+            if (i == first or (i and said[i - 1] in _BEFORE_A_VERB)) and not is_stopword(word):
+                found.append(stem(word))
+    return found
+
+
+def same_request_verb(said: str, word: str) -> bool:
+    """Is `said` (a stemmed message word) the request verb `word` (a flow id's word), as it is,
+    inflected ("cancell" / "cancel"), in an irregular form ("sent" / "send") or said another way
+    ("purchase" / "buy", "quit" / "cancel")?"""
+    said, word = IRREGULAR.get(said, said), stem(word)
+    if said == word or _inflected(said, word):
+        return True
+    return any(
+        any(s == said or _inflected(s, said) for s in group) and word in group
+        for group in _VERB_SYNONYMS
+    )
+
+
+def _inflected(a: str, b: str) -> bool:
+    """ "cancell" / "cancel", "purchas" / "purchase": one light stem extends the other."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 2
 
 
 def _with_synonyms(query: list[str], catalog: FlowCatalog) -> list[str]:

@@ -45,7 +45,14 @@ from calmtui.understanding.flow_choice import (
     describe,
     thresholds_for,
 )
-from calmtui.understanding.flow_matching import CANCEL, Candidate, rank_flows
+from calmtui.understanding.flow_matching import (
+    CANCEL,
+    REQUEST_VERBS,
+    Candidate,
+    rank_flows,
+    same_request_verb,
+    verbs_in,
+)
 from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
@@ -124,32 +131,58 @@ def _decide(
     top = choice.flows[0]
     notes = [choice.note]
     if choice.kind == "clarify":
-        richest = _states_most(values)
-        withdrawn = _withdrawn(message, choice.flows, catalog)
-        if withdrawn is not None:
-            top = withdrawn
-            notes.append(
-                f"the message says something is no longer wanted: {top.flow_id!r}, the one of "
-                "them that cancels, starts"
-            )
-        elif richest is None and _tells_apart(tokens, choice.flows, catalog):
-            notes.append(
-                f"the message has words of {top.flow_id!r} that the others lack, and it leads: "
-                "it starts"
-            )
-        elif richest is None:
-            return Decision([Clarify(options=tuple(values))], notes)
-        else:
-            top = next(c for c in choice.flows if c.flow_id == richest)
-            notes.append(
-                f"the message states values for {richest!r} ({len(values[richest])}) more than "
-                "for the others: it starts"
-            )
+        picked, why = _one_of_close(message, tokens, choice.flows, candidates, catalog, values)
+        notes += [why] if why else []
+        if isinstance(picked, Clarify):
+            return Decision([picked], notes)
+        top = picked
+    if top.flow_id not in values:
+        values[top.flow_id] = _values_for(message, top, catalog, situation)
     commands: list[Command] = [StartFlow(flow=top.flow_id)]
     for name, filled in values[top.flow_id]:
         commands.append(SetSlot(name=name, value=filled.value))
         notes.append(f"{name} = {filled.value!r}: {filled.how}")
     return Decision(commands, notes)
+
+
+def _one_of_close(
+    message: str,
+    tokens: list[str],
+    close: Sequence[Candidate],
+    candidates: Sequence[Candidate],
+    catalog: FlowCatalog,
+    values: dict[str, list[tuple[str, Filled]]],
+) -> tuple[Candidate | Clarify, str | None]:
+    """Of flows that match about equally, the one the message tells apart, or the clarification
+    that offers them; and why."""
+    richest = _states_most(values)
+    withdrawn = _withdrawn(message, close, catalog)
+    if withdrawn is not None:
+        return withdrawn, (
+            f"the message says something is no longer wanted: {withdrawn.flow_id!r}, the one of "
+            "them that cancels, starts"
+        )
+    said = _said_verbs(message, close, candidates)
+    if said is not None and len(said) > 1:
+        named = ", ".join(repr(c.flow_id) for c in said)
+        return Clarify(options=tuple(c.flow_id for c in said)), (
+            f"the message says the verb of {named}, not of the others: they are offered"
+        )
+    if said is not None:
+        return said[0], (
+            f"the message says the verb of {said[0].flow_id!r}, not of the others: it starts"
+        )
+    if richest is None and _tells_apart(tokens, close, catalog):
+        return close[0], (
+            f"the message has words of {close[0].flow_id!r} that the others lack, and it leads: "
+            "it starts"
+        )
+    if richest is None:
+        return Clarify(options=tuple(values)), None
+    return next(c for c in close if c.flow_id == richest), (
+        f"the message states values for {richest!r} ({len(values[richest])}) more than "
+        "for the others: it starts"
+    )
 
 
 _SOCIAL = frozenset({"greeting", "thanks", "small talk"})
@@ -265,6 +298,40 @@ def _values_for(
         entry.name_words,
         flow_words=entry.vocabulary - example_words(entry.flow.description),
     )
+
+
+def lead_word(flow_id: str) -> str | None:
+    """The request verb a flow's id starts with (`cancel_membership`: cancel); None for an id
+    of one word or one that starts with another word (`gas_emergency`)."""
+    parts = identifier_words(flow_id).lower().split()
+    return parts[0] if len(parts) > 1 and parts[0] in REQUEST_VERBS else None
+
+
+def _said_verbs(
+    message: str, close: Sequence[Candidate], candidates: Sequence[Candidate]
+) -> list[Candidate] | None:
+    """Of flows that match about equally, those whose id leads with the verb the message says
+    ("I want to quit the gym": `cancel_membership`, not `join_gym`; "purchase 20 shares":
+    `buy_shares`, not `sell_shares`), when that tells them apart: some close flows lead with it
+    and others with another word. With several, the candidates that lead with it (from
+    `clarify_floor`) are offered: "I want to book my car in" is a service or an MOT, not
+    collecting the car."""
+    leads = [lead_word(c.flow_id) for c in close]
+    if None in leads or len(set(leads)) < 2:
+        return None
+    said = verbs_in(message)
+
+    def says(candidate: Candidate) -> bool:
+        lead = lead_word(candidate.flow_id)
+        return lead is not None and any(same_request_verb(t, lead) for t in said)
+
+    if not any(says(c) for c in close) or all(says(c) for c in close):
+        return None
+    floor = thresholds_for(candidates).clarify_floor
+    chosen = [c for c in candidates if c.score >= floor and says(c)] or [
+        c for c in close if says(c)
+    ]
+    return chosen[:MAX_CLARIFY_OPTIONS]
 
 
 def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCatalog) -> bool:
