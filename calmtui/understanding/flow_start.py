@@ -47,6 +47,8 @@ from calmtui.understanding.flow_choice import (
 )
 from calmtui.understanding.flow_matching import (
     CANCEL,
+    CLAUSE_BREAK,
+    DETERMINERS,
     REQUEST_VERBS,
     Candidate,
     rank_flows,
@@ -111,6 +113,9 @@ def _decide(
         # is asked for in its own words (a greeting flow: "Say hello ...", "hallo").
         return Decision([ChitChat()], [f"{social}: no request"])
     choice = choose(candidates, searchable_question=question == "information")
+    choice = _reconsidered(message, choice, candidates, catalog)
+    if choice.kind == "clarify" and choice.note.startswith(_BARE):
+        return Decision([Clarify(options=tuple(c.flow_id for c in choice.flows))], [choice.note])
     if choice.kind == "none":
         if question is not None:
             return Decision(
@@ -332,6 +337,104 @@ def _said_verbs(
         c for c in close if says(c)
     ]
     return chosen[:MAX_CLARIFY_OPTIONS]
+
+
+def _reconsidered(
+    message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice:
+    """The choice by scores, reconsidered for what the message says: only a thing several flows
+    act on (`_bare_object`), or the verb of a flow behind the best (`_verb_said_instead`)."""
+    if choice.kind == "none" or choice.flows[0].exact:
+        return choice
+    bare = _bare_object(message, candidates, catalog)
+    if bare is not None:
+        return bare
+    instead = _verb_said_instead(message, candidates, catalog) if choice.kind == "start" else None
+    if instead is None:
+        return choice
+    return Choice(
+        "start",
+        (instead,),
+        f"{choice.note}; the message says the verb of {instead.flow_id!r}, not of "
+        f"{choice.flows[0].flow_id!r}: it starts",
+    )
+
+
+INSTEAD_SHARE = 0.6  # a flow whose verb is said starts instead of the best from this share of it
+
+
+def _verb_said_instead(
+    message: str, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Candidate | None:
+    """The best flow leads with a request verb the message does not say, and another candidate,
+    not far behind, leads with the one it says: that one is asked for ("cant instal zoom on my
+    laptop" installs software rather than requesting a laptop; "I'd like to rent KL-2041, how
+    do I apply?" applies rather than paying rent)."""
+    top = candidates[0]
+    lead = lead_word(top.flow_id)
+    said = verbs_in(message)
+    if lead is None or not said or any(same_request_verb(t, lead) for t in said):
+        return None
+    entry = catalog.by_id[top.flow_id]
+    # ...unless the best flow's own words say that verb too ("What would you like to reserve?")
+    said = [t for t in said if t not in entry.vocabulary and t not in entry.detail_vocabulary]
+    for candidate in candidates[1:]:
+        if candidate.score < top.score * INSTEAD_SHARE:
+            break
+        other = lead_word(candidate.flow_id)
+        if other is not None and any(same_request_verb(t, other) for t in said):
+            return candidate
+    return None
+
+
+_BARE = "names only a thing several flows act on"
+BARE_OBJECT_WORDS = 3  # "my holds", "charging session": no more content words than this
+
+
+def _bare_object(
+    message: str, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice | None:
+    """A message that only names a thing, with no verb ("my holds", "my appointment"), when
+    several flows do different things with it (their names have its words, their ids lead with
+    different verbs): the flows are offered, as an LLM asks what the user wants done with it."""
+    known = set[str]().union(*(catalog.by_id[c.flow_id].vocabulary for c in candidates))
+    about = [p for p in CLAUSE_BREAK.split(message) if p and set(content_tokens(p)) & known]
+    # One clause about the flows, and only a thing: "My name is Tom. my holds" (the rest is
+    # wrapping); "I'd like a membership" asks to join.
+    if len(about) != 1 or not _is_bare(about[0]):
+        return None
+    said = set(content_tokens(about[0]))
+    if len(said) > BARE_OBJECT_WORDS:
+        return None
+    said_words = words(about[0])
+    if any(
+        stem(w) in REQUEST_VERBS and (i == 0 or said_words[i - 1] not in DETERMINERS)
+        for i, w in enumerate(said_words)
+    ):
+        return None  # a verb is said ("cancel hold"; not "my order"): the choice stands
+    acting = [
+        c
+        for c in candidates
+        if lead_word(c.flow_id) is not None
+        and said <= catalog.by_id[c.flow_id].vocabulary
+        and said & catalog.by_id[c.flow_id].name_words
+    ][:MAX_CLARIFY_OPTIONS]
+    if len({lead_word(c.flow_id) for c in acting}) < 2:
+        return None
+    scores = ", ".join(describe(c) for c in acting)
+    return Choice("clarify", tuple(acting), f"{_BARE}: {scores}")
+
+
+def _is_bare(part: str) -> bool:
+    """Only a thing: content words, with determiners or possessives ("my holds")."""
+    said = set(content_tokens(part))
+    return bool(said) and all(
+        w in DETERMINERS or stem(w) in said or (i == 0 and w in _CONJUNCTIONS)
+        for i, w in enumerate(words(part))
+    )
+
+
+_CONJUNCTIONS = frozenset(["but", "and", "so", "then", "oh", "ok", "okay", "also"])
 
 
 def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCatalog) -> bool:
