@@ -11,6 +11,7 @@ from calmtui.core.commands import Clarify, Command, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding.flow_catalog import catalog_for
 from calmtui.understanding.flow_matching import (  # pyright: ignore[reportPrivateUsage]
+    ASKS_READY,
     Candidate,
     same_request_verb,
     tells_fault,
@@ -179,6 +180,11 @@ flows:
     steps:
       - collect: part_name
       - action: utter_done
+  repair_status:
+    description: Tell the customer how their bike repair is going.
+    steps:
+      - collect: bike_model
+      - action: utter_done
   collect_bike:
     description: Collect the customer's bike from the workshop once it is ready.
     steps:
@@ -321,3 +327,25 @@ def test_a_bare_thing_several_flows_act_on_is_clarified(
 ) -> None:
     bare = _bare_object(message, _candidates(*scored), catalog_for(shop))
     assert (len(bare.flows) if bare is not None else 0) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("is my bike ready yet?", True),
+        ("is the mechanic still coming today?", True),
+        ("is my e-bike done?", True),
+        ("are our rentals running late", True),
+        ("my bike is ready for a service", False),
+        ("is it ready", False),
+        ("I'm ready to book", False),
+    ],
+)
+def test_asking_whether_something_is_ready(text: str, asks: bool) -> None:
+    assert (ASKS_READY.search(text) is not None) is asks
+
+
+@needs_model
+async def test_asking_whether_someone_is_still_coming_asks_how_it_stands(shop: Project) -> None:
+    commands = await _first_commands(shop, "is the mechanic still coming today?")
+    assert StartFlow(flow="repair_status") in commands
