@@ -346,7 +346,9 @@ def _reconsidered(
     act on (`_bare_object`), or the verb of a flow behind the best (`_verb_said_instead`)."""
     if choice.kind == "none" or choice.flows[0].exact:
         return choice
-    bare = _bare_object(message, candidates, catalog)
+    bare = _bare_object(message, candidates, catalog) or _verb_without_its_thing(
+        message, choice, candidates, catalog
+    )
     if bare is not None:
         return bare
     instead = _verb_said_instead(message, candidates, catalog) if choice.kind == "start" else None
@@ -423,6 +425,36 @@ def _bare_object(
         return None
     scores = ", ".join(describe(c) for c in acting)
     return Choice("clarify", tuple(acting), f"{_BARE}: {scores}")
+
+
+def _verb_without_its_thing(
+    message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice | None:
+    """ "I'd like to book a trip": the verb of several flows (`book_flight`, `book_hotel`), and a
+    thing none of their request phrases says: the flows with that verb are offered, as an LLM
+    asks which is meant, rather than the one that scored a little better."""
+    if choice.kind != "start":
+        return None
+    top = choice.flows[0]
+    lead = lead_word(top.flow_id)
+    verbs = verbs_in(message)
+    if lead is None or not any(same_request_verb(t, lead) for t in verbs):
+        return None
+    things = set(content_tokens(message)) - set(verbs)
+    floor = thresholds_for(candidates).clarify_floor
+    same = [
+        c
+        for c in candidates
+        if c.score >= floor
+        and lead_word(c.flow_id) == lead
+        and not things & catalog.by_id[c.flow_id].vocabulary
+    ]
+    if not things or len(same) < 2 or same[0] is not top:
+        return None
+    scores = ", ".join(describe(c) for c in same[:MAX_CLARIFY_OPTIONS])
+    return Choice(
+        "clarify", tuple(same[:MAX_CLARIFY_OPTIONS]), f"{_BARE}, by its verb only: {scores}"
+    )
 
 
 def _is_bare(part: str) -> bool:

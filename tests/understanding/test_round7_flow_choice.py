@@ -349,3 +349,19 @@ def test_asking_whether_something_is_ready(text: str, asks: bool) -> None:
 async def test_asking_whether_someone_is_still_coming_asks_how_it_stands(shop: Project) -> None:
     commands = await _first_commands(shop, "is the mechanic still coming today?")
     assert StartFlow(flow="repair_status") in commands
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("I'd like to book something", {"book_service", "book_fitting"}),
+        ("I'd like to book a fitting", None),  # the thing is one flow's: it starts
+    ],
+)
+async def test_the_verb_of_several_flows_without_their_thing_is_clarified(
+    shop: Project, message: str, expected: set[str] | None
+) -> None:
+    commands = await _first_commands(shop, message)
+    clarified = [set(c.options) for c in commands if isinstance(c, Clarify)]
+    assert clarified == ([expected] if expected is not None else []), commands
