@@ -36,7 +36,14 @@ from calmtui.understanding.entities import lowercase_names, without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
 from calmtui.understanding.lexicon import asks_status, withdraws, without_pleasantries
 from calmtui.understanding.phrasal_verbs import one_verb
-from calmtui.understanding.text import content_tokens, normalize, stem
+from calmtui.understanding.text import (
+    content_tokens,
+    is_stopword,
+    normalize,
+    stem,
+    word_set,
+    words,
+)
 
 CANDIDATES = 8
 CANCEL = "cancel"
@@ -142,7 +149,11 @@ def _rank(
         query.append(CANCEL)  # "we can't make it tonight anymore"
         meant = f"{meant} ({CANCEL})"
     query = _with_synonyms(query, catalog)
-    if query and asks_status(text):
+    fault = [w for w in FAULT_WORDS if w in catalog.index.idf] if tells_fault(text) else []
+    if query and fault:
+        query.extend(w for w in fault if w not in query)  # "the display has gone blank"
+        meant = f"{meant} ({' '.join(fault)})"
+    if query and (asks_status(text) or ASKS_READY.search(text) is not None):
         status = [w for w in STATUS if w in catalog.index.idf]
         query.extend(status)  # "where's my claim at?"
         if status:
@@ -282,6 +293,32 @@ def _is_typo(token: str, word: str, ratio: float, known: Callable[[str], bool]) 
     return ratio >= TYPO_CUTOFF or (len(token) >= 5 and OSA.distance(token, word) <= 1)
 
 
+# Asking whether something is ready or still coming ("is my order ready yet?", "is my cleaner
+# still coming tomorrow?") asks how it stands, as `asks_status` phrasing does.
+ASKS_READY = re.compile(
+    r"\b(?:is|are|isn't|aren't)\s+(?:my|our|the)\s+[\w' -]{1,30}?\s+(?:ready|done|finished"
+    r"|still\s+(?:coming|on|happening)|coming|arriving|running\s+late|delayed)\b",
+    re.IGNORECASE,
+)
+
+# Telling that something is out of order ("half my sockets stopped working", "Remote access isn't
+# working", "the display on my smart meter has gone blank", "my car just died") asks for the
+# project's flow about faults, in whichever of these words the project says it.
+FAULT_WORDS = ("fault", "faulty", "broken", "problem", "issue", "outage")
+_FAULT = re.compile(
+    r"(?:(?:\bnot|n't)\s+(?:\w+\s+)?working|n't\s+work|\b(?:stopped|quit)\s+working"
+    r"|\b(?:gone|went|is|are|was|were|'s|'re|got|arrived|came|been)\s+(?:\w+ly\s+|just\s+|now\s+|all\s+)?"
+    r"(?:blank|dead|broken|faulty|smashed|cracked)|\b(?:died|broke)"
+    r"|(?:won't|doesn't|isn't|can't)\s+(?:turn|switch|power)\s+on)\b",
+    re.IGNORECASE,
+)
+
+
+def tells_fault(text: str) -> bool:
+    """Does the message tell that something is broken or not working?"""
+    return _FAULT.search(text.replace("\u2019", "'")) is not None
+
+
 _SYNONYMS = [
     frozenset(g.split())
     for g in (
@@ -295,6 +332,131 @@ _SYNONYMS = [
         "cancel terminate discontinue quit",
     )
 ]
+# Said in a verb's place only ("end my session" is stopping it; "the card ending 4242" is not).
+_VERB_SYNONYMS = [*_SYNONYMS, frozenset({"stop", "end", "finish"})]
+
+# Common English request verbs: the word a flow's id leads with is its request verb when it is
+# one of these ("cancel_membership"; not "gas_emergency", "gift_aid_declaration").
+REQUEST_VERBS = word_set(
+    """add activate apply arrange ask book borrow buy block call cancel change check choose claim
+    close collect compare confirm contact create delete deliver deposit dispute donate download
+    drop edit email end enrol enroll escalate exchange extend file fill find fit fix freeze get give hire
+    install join leave lock log make manage modify move open order pause pay pick place post
+    print purchase put quit rate reactivate recover redeem refill refund register reissue remove
+    renew rent repair replace report request reschedule reserve reset resend restart resume
+    return review schedule see sell send set share ship show sign skip start stop submit
+    subscribe suspend swap switch take talk terminate top track transfer unblock unfreeze unlock
+    unsubscribe update upgrade upload verify view visit withdraw"""
+)
+
+
+# Irregular past forms of common verbs ("I lost my card", "you sent me the wrong item"): they
+# tell what happened, not what is asked (`verbs_in`). (Read as the base verb in the words that
+# look for a flow, they gained nothing on the tune projects and "could you fit new lights, I
+# bought them online" became a request to buy.)
+IRREGULAR = {
+    form: base
+    for base, forms in (
+        ("lose", "lost"),
+        ("send", "sent"),
+        ("pay", "paid"),
+        ("buy", "bought"),
+        ("sell", "sold"),
+        ("break", "broke broken"),
+        ("steal", "stole stolen"),
+        ("get", "got gotten"),
+        ("give", "gave given"),
+        ("take", "took taken"),
+        ("make", "made"),
+        ("bring", "brought"),
+        ("leave", "left"),
+        ("forget", "forgot forgotten"),
+        ("spend", "spent"),
+        ("find", "found"),
+        ("tell", "told"),
+        ("keep", "kept"),
+        ("hold", "held"),
+        ("freeze", "froze frozen"),
+        ("choose", "chose chosen"),
+        ("write", "wrote written"),
+        ("drive", "drove driven"),
+        ("fly", "flew flown"),
+        ("wear", "wore worn"),
+        ("tear", "tore torn"),
+        ("lend", "lent"),
+        ("build", "built"),
+        ("feel", "felt"),
+        ("come", "came"),
+        ("go", "went gone"),
+        ("see", "saw seen"),
+        ("fall", "fell fallen"),
+        ("catch", "caught"),
+        ("throw", "threw thrown"),
+        ("eat", "ate eaten"),
+        ("bite", "bit bitten"),
+        ("shake", "shook"),
+        ("spill", "spilt"),
+    )
+    for form in forms.split()
+}
+
+
+_BEFORE_A_VERB = word_set(
+    "to you i we please pls plz me can't cannot don't won't let's wanna gotta just"
+)
+DETERMINERS = word_set("my our your his her their the a an this that these those")
+_SUBORDINATE = word_set("before after when whenever if once until till since while though although")
+
+
+def verbs_in(text: str) -> list[str]:
+    """The stemmed words in a verb's place: the first word of a clause that is no function word,
+    or a word after "to", "you", "I", "please", "can't" ... ("I want to quit the gym": quit;
+    "can you add gift aid to my donations": add, not donations). Past forms ("ordered 40 min
+    ago", "you sent me") tell what happened, not what is asked, and a clause that opens with
+    "before", "when", "if" ... ("before I book, is my flight on time?") is not the request."""
+    found: list[str] = []
+    for part in CLAUSE_BREAK.split(text):
+        said = words(part or "")
+        if said and said[0] in _SUBORDINATE:
+            continue
+        first = next((i for i, w in enumerate(said) if not is_stopword(w)), None)
+        if first and said[first - 1] in DETERMINERS:
+            first = None  # "my order is late": a thing
+        for i, word in enumerate(said):
+            if (i == first or (i and said[i - 1] in _BEFORE_A_VERB)) and not (
+                is_stopword(word) or _past(word)
+            ):
+                found.append(stem(word))
+    return found
+
+
+def _past(word: str) -> bool:
+    """A past form ("ordered", "sent"), or an adverb in a verb's place ("it's quite urgent")."""
+    if word in _ADVERBS or (len(word) > 5 and word.endswith("ly") and word not in REQUEST_VERBS):
+        return True
+    return (len(word) > 4 and word.endswith("ed")) or word in IRREGULAR
+
+
+_ADVERBS = word_set("quite rather really ever too soon maybe perhaps")
+
+
+def same_request_verb(said: str, word: str) -> bool:
+    """Is `said` (a stemmed message word) the request verb `word` (a flow id's word), as it is,
+    inflected ("cancell" / "cancel"), in an irregular form ("sent" / "send") or said another way
+    ("purchase" / "buy", "quit" / "cancel")?"""
+    said, word = IRREGULAR.get(said, said), stem(word)
+    if said == word or _inflected(said, word):
+        return True
+    return any(
+        any(s == said or _inflected(s, said) for s in group) and word in group
+        for group in _VERB_SYNONYMS
+    )
+
+
+def _inflected(a: str, b: str) -> bool:
+    """ "cancell" / "cancel", "purchas" / "purchase": one light stem extends the other."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 2
 
 
 def _with_synonyms(query: list[str], catalog: FlowCatalog) -> list[str]:

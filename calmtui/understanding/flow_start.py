@@ -45,7 +45,16 @@ from calmtui.understanding.flow_choice import (
     describe,
     thresholds_for,
 )
-from calmtui.understanding.flow_matching import CANCEL, Candidate, rank_flows
+from calmtui.understanding.flow_matching import (
+    CANCEL,
+    CLAUSE_BREAK,
+    DETERMINERS,
+    REQUEST_VERBS,
+    Candidate,
+    rank_flows,
+    same_request_verb,
+    verbs_in,
+)
 from calmtui.understanding.reference_shapes import flows_for
 from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled
@@ -104,6 +113,9 @@ def _decide(
         # is asked for in its own words (a greeting flow: "Say hello ...", "hallo").
         return Decision([ChitChat()], [f"{social}: no request"])
     choice = choose(candidates, searchable_question=question == "information")
+    choice = _reconsidered(message, choice, candidates, catalog)
+    if choice.kind == "clarify" and choice.note.startswith(_BARE):
+        return Decision([Clarify(options=tuple(c.flow_id for c in choice.flows))], [choice.note])
     if choice.kind == "none":
         if question is not None:
             return Decision(
@@ -124,32 +136,58 @@ def _decide(
     top = choice.flows[0]
     notes = [choice.note]
     if choice.kind == "clarify":
-        richest = _states_most(values)
-        withdrawn = _withdrawn(message, choice.flows, catalog)
-        if withdrawn is not None:
-            top = withdrawn
-            notes.append(
-                f"the message says something is no longer wanted: {top.flow_id!r}, the one of "
-                "them that cancels, starts"
-            )
-        elif richest is None and _tells_apart(tokens, choice.flows, catalog):
-            notes.append(
-                f"the message has words of {top.flow_id!r} that the others lack, and it leads: "
-                "it starts"
-            )
-        elif richest is None:
-            return Decision([Clarify(options=tuple(values))], notes)
-        else:
-            top = next(c for c in choice.flows if c.flow_id == richest)
-            notes.append(
-                f"the message states values for {richest!r} ({len(values[richest])}) more than "
-                "for the others: it starts"
-            )
+        picked, why = _one_of_close(message, tokens, choice.flows, candidates, catalog, values)
+        notes += [why] if why else []
+        if isinstance(picked, Clarify):
+            return Decision([picked], notes)
+        top = picked
+    if top.flow_id not in values:
+        values[top.flow_id] = _values_for(message, top, catalog, situation)
     commands: list[Command] = [StartFlow(flow=top.flow_id)]
     for name, filled in values[top.flow_id]:
         commands.append(SetSlot(name=name, value=filled.value))
         notes.append(f"{name} = {filled.value!r}: {filled.how}")
     return Decision(commands, notes)
+
+
+def _one_of_close(
+    message: str,
+    tokens: list[str],
+    close: Sequence[Candidate],
+    candidates: Sequence[Candidate],
+    catalog: FlowCatalog,
+    values: dict[str, list[tuple[str, Filled]]],
+) -> tuple[Candidate | Clarify, str | None]:
+    """Of flows that match about equally, the one the message tells apart, or the clarification
+    that offers them; and why."""
+    richest = _states_most(values)
+    withdrawn = _withdrawn(message, close, catalog)
+    if withdrawn is not None:
+        return withdrawn, (
+            f"the message says something is no longer wanted: {withdrawn.flow_id!r}, the one of "
+            "them that cancels, starts"
+        )
+    said = _said_verbs(message, close, candidates)
+    if said is not None and len(said) > 1:
+        named = ", ".join(repr(c.flow_id) for c in said)
+        return Clarify(options=tuple(c.flow_id for c in said)), (
+            f"the message says the verb of {named}, not of the others: they are offered"
+        )
+    if said is not None:
+        return said[0], (
+            f"the message says the verb of {said[0].flow_id!r}, not of the others: it starts"
+        )
+    if richest is None and _tells_apart(tokens, close, catalog):
+        return close[0], (
+            f"the message has words of {close[0].flow_id!r} that the others lack, and it leads: "
+            "it starts"
+        )
+    if richest is None:
+        return Clarify(options=tuple(values)), None
+    return next(c for c in close if c.flow_id == richest), (
+        f"the message states values for {richest!r} ({len(values[richest])}) more than "
+        "for the others: it starts"
+    )
 
 
 _SOCIAL = frozenset({"greeting", "thanks", "small talk"})
@@ -265,6 +303,170 @@ def _values_for(
         entry.name_words,
         flow_words=entry.vocabulary - example_words(entry.flow.description),
     )
+
+
+def lead_word(flow_id: str) -> str | None:
+    """The request verb a flow's id starts with (`cancel_membership`: cancel); None for an id
+    of one word or one that starts with another word (`gas_emergency`)."""
+    parts = identifier_words(flow_id).lower().split()
+    return parts[0] if len(parts) > 1 and parts[0] in REQUEST_VERBS else None
+
+
+def _said_verbs(
+    message: str, close: Sequence[Candidate], candidates: Sequence[Candidate]
+) -> list[Candidate] | None:
+    """Of flows that match about equally, those whose id leads with the verb the message says
+    ("I want to quit the gym": `cancel_membership`, not `join_gym`; "purchase 20 shares":
+    `buy_shares`, not `sell_shares`), when that tells them apart: some close flows lead with it
+    and others with another word. With several, the candidates that lead with it (from
+    `clarify_floor`) are offered: "I want to book my car in" is a service or an MOT, not
+    collecting the car."""
+    leads = [lead_word(c.flow_id) for c in close]
+    if None in leads or len(set(leads)) < 2:
+        return None
+    said = verbs_in(message)
+
+    def says(candidate: Candidate) -> bool:
+        lead = lead_word(candidate.flow_id)
+        return lead is not None and any(same_request_verb(t, lead) for t in said)
+
+    if not any(says(c) for c in close) or all(says(c) for c in close):
+        return None
+    floor = thresholds_for(candidates).clarify_floor
+    chosen = [c for c in candidates if c.score >= floor and says(c)] or [
+        c for c in close if says(c)
+    ]
+    return chosen[:MAX_CLARIFY_OPTIONS]
+
+
+def _reconsidered(
+    message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice:
+    """The choice by scores, reconsidered for what the message says: only a thing several flows
+    act on (`_bare_object`), or the verb of a flow behind the best (`_verb_said_instead`)."""
+    if choice.kind == "none" or choice.flows[0].exact:
+        return choice
+    bare = _bare_object(message, candidates, catalog) or _verb_without_its_thing(
+        message, choice, candidates, catalog
+    )
+    if bare is not None:
+        return bare
+    instead = _verb_said_instead(message, candidates, catalog) if choice.kind == "start" else None
+    if instead is None:
+        return choice
+    return Choice(
+        "start",
+        (instead,),
+        f"{choice.note}; the message says the verb of {instead.flow_id!r}, not of "
+        f"{choice.flows[0].flow_id!r}: it starts",
+    )
+
+
+INSTEAD_SHARE = 0.6  # a flow whose verb is said starts instead of the best from this share of it
+
+
+def _verb_said_instead(
+    message: str, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Candidate | None:
+    """The best flow leads with a request verb the message does not say, and another candidate,
+    not far behind, leads with the one it says: that one is asked for ("cant instal zoom on my
+    laptop" installs software rather than requesting a laptop; "I'd like to rent KL-2041, how
+    do I apply?" applies rather than paying rent)."""
+    top = candidates[0]
+    lead = lead_word(top.flow_id)
+    said = verbs_in(message)
+    if lead is None or not said or any(same_request_verb(t, lead) for t in said):
+        return None
+    entry = catalog.by_id[top.flow_id]
+    # ...unless the best flow's own words say that verb too ("What would you like to reserve?")
+    said = [t for t in said if t not in entry.vocabulary and t not in entry.detail_vocabulary]
+    for candidate in candidates[1:]:
+        if candidate.score < top.score * INSTEAD_SHARE:
+            break
+        other = lead_word(candidate.flow_id)
+        if other is not None and any(same_request_verb(t, other) for t in said):
+            return candidate
+    return None
+
+
+_BARE = "names only a thing several flows act on"
+BARE_OBJECT_WORDS = 3  # "my holds", "charging session": no more content words than this
+
+
+def _bare_object(
+    message: str, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice | None:
+    """A message that only names a thing, with no verb ("my holds", "my appointment"), when
+    several flows do different things with it (their names have its words, their ids lead with
+    different verbs): the flows are offered, as an LLM asks what the user wants done with it."""
+    known = set[str]().union(*(catalog.by_id[c.flow_id].vocabulary for c in candidates))
+    about = [p for p in CLAUSE_BREAK.split(message) if p and set(content_tokens(p)) & known]
+    # One clause about the flows, and only a thing: "My name is Tom. my holds" (the rest is
+    # wrapping); "I'd like a membership" asks to join.
+    if len(about) != 1 or not _is_bare(about[0]):
+        return None
+    said = set(content_tokens(about[0]))
+    if len(said) > BARE_OBJECT_WORDS:
+        return None
+    said_words = words(about[0])
+    if any(
+        stem(w) in REQUEST_VERBS and (i == 0 or said_words[i - 1] not in DETERMINERS)
+        for i, w in enumerate(said_words)
+    ):
+        return None  # a verb is said ("cancel hold"; not "my order"): the choice stands
+    acting = [
+        c
+        for c in candidates
+        if lead_word(c.flow_id) is not None
+        and said <= catalog.by_id[c.flow_id].vocabulary
+        and said & catalog.by_id[c.flow_id].name_words
+    ][:MAX_CLARIFY_OPTIONS]
+    if len({lead_word(c.flow_id) for c in acting}) < 2:
+        return None
+    scores = ", ".join(describe(c) for c in acting)
+    return Choice("clarify", tuple(acting), f"{_BARE}: {scores}")
+
+
+def _verb_without_its_thing(
+    message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice | None:
+    """ "I'd like to book a trip": the verb of several flows (`book_flight`, `book_hotel`), and a
+    thing none of their request phrases says: the flows with that verb are offered, as an LLM
+    asks which is meant, rather than the one that scored a little better."""
+    if choice.kind != "start":
+        return None
+    top = choice.flows[0]
+    lead = lead_word(top.flow_id)
+    verbs = verbs_in(message)
+    if lead is None or not any(same_request_verb(t, lead) for t in verbs):
+        return None
+    things = set(content_tokens(message)) - set(verbs)
+    floor = thresholds_for(candidates).clarify_floor
+    same = [
+        c
+        for c in candidates
+        if c.score >= floor
+        and lead_word(c.flow_id) == lead
+        and not things & catalog.by_id[c.flow_id].vocabulary
+    ]
+    if not things or len(same) < 2 or same[0] is not top:
+        return None
+    scores = ", ".join(describe(c) for c in same[:MAX_CLARIFY_OPTIONS])
+    return Choice(
+        "clarify", tuple(same[:MAX_CLARIFY_OPTIONS]), f"{_BARE}, by its verb only: {scores}"
+    )
+
+
+def _is_bare(part: str) -> bool:
+    """Only a thing: content words, with determiners or possessives ("my holds")."""
+    said = set(content_tokens(part))
+    return bool(said) and all(
+        w in DETERMINERS or stem(w) in said or (i == 0 and w in _CONJUNCTIONS)
+        for i, w in enumerate(words(part))
+    )
+
+
+_CONJUNCTIONS = frozenset(["but", "and", "so", "then", "oh", "ok", "okay", "also"])
 
 
 def _tells_apart(tokens: list[str], close: Sequence[Candidate], catalog: FlowCatalog) -> bool:
