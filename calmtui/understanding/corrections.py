@@ -34,7 +34,7 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
         return None
     found = lexicon.correction(message)
     if found is None:
-        return None
+        return _plain_contrast(message, situation)
     index = situation.index
     steps = index.collect_steps(situation.active_flow)
     names = list(dict.fromkeys(s.collect for s in steps if _fillable(index.slots.get(s.collect))))
@@ -113,6 +113,46 @@ def correction_by_value(
         return None
     value = fill_slot(index.slots[floats[0]], message)
     return (floats[0], value) if value is not None else None
+
+
+# What may stand before the value of a plain "X not Y": "oops, it's", "oh wait, it's", "no, it's".
+_BEFORE_VALUE = re.compile(
+    r"^(?:\s*(?:oh|oops|whoops|wait|sorry|no|hmm|um|uh|ah|ugh|my\s+bad|it'?s|it\s+is|that'?s|"
+    r"i\s+said|i\s+typed)\b[\s,.:;!-]*)+",
+    re.IGNORECASE,
+)
+_STATEMENT_END = re.compile(r"\b(?:is|are|was|were|am|do|does|did|'m|'re|have|has|can|will)$", re.I)
+MAX_REPLACED_WORDS = 3
+
+
+def _plain_contrast(message: str, situation: Situation) -> tuple[str, Filled] | None:
+    """ "oh wait, it's Rite Aid not CVS", "oops, 3 Cedar Court not Close": with no correction
+    word, a "X not Y" corrects a slot of the active flow only when Y is (part of) what that slot
+    holds — the slot then gets X."""
+    if situation.active_flow is None:
+        return None
+    value, replaced = _split_not(_BEFORE_VALUE.sub("", message.strip()))
+    if replaced is None or not value or len(replaced.split()) > MAX_REPLACED_WORDS:
+        return None
+    if _STATEMENT_END.search(value) or not content_tokens(value):
+        return None  # "the heating is not working": a statement, not a contrast of values
+    said = set(content_tokens(replaced))
+    index = situation.index
+    steps = index.collect_steps(situation.active_flow)
+    holders = [
+        name
+        for name in dict.fromkeys(s.collect for s in steps)
+        if _fillable(index.slots.get(name))
+        and situation.is_filled(name)
+        and said
+        and said <= set(content_tokens(str(situation.slots.get(name) or "")))
+    ]
+    if len(holders) != 1:
+        return None
+    filled = _value_for(index.slots[holders[0]], value)
+    if filled is None:
+        return None
+    return holders[0], Filled(filled.value, f"{filled.how} instead of {replaced!r}")
 
 
 _NOT = re.compile(r"^(?P<value>.+?)[\s,]+(?:not|rather than|instead of)\s+(?P<old>.+)$", re.I)
