@@ -245,6 +245,9 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     for name, slot in typed:
         if slot.type == "categorical" and (filled := categorical_value(slot, text)) is not None:
             return name, filled
+    for name, slot in typed:
+        if slot.type == "categorical" and (filled := _value_by_inflection(slot, text)) is not None:
+            return name, filled
     answer = lexicon.yes_no(words(text))
     if answer is not None and answer[1]:
         for name, slot in typed:
@@ -270,6 +273,28 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
         if shows_its_kind(value, profile(name, steps)):
             return name, Filled(value, "the corrected text")
     return None
+
+
+MIN_INFLECTED = 5
+MAX_ENDING = 3
+
+
+def _value_by_inflection(slot: Slot, text: str) -> Filled | None:
+    """ "actually can you deliver it instead" -> `home_delivery`: a word of the correction that
+    is another form of exactly one value's word (it begins that word, at most `MAX_ENDING`
+    letters short of it: deliver/delivery, collect/collection)."""
+    found: set[str] = set()
+    for token in words(text):
+        if len(token) < MIN_INFLECTED:
+            continue
+        for value in slot.values:
+            for word in words(str(value).replace("_", " ")):
+                if word.startswith(token) and len(word) - len(token) <= MAX_ENDING:
+                    found.add(str(value))
+    if len(found) != 1:
+        return None
+    value = next(v for v in slot.values if str(v) in found)
+    return Filled(value, f"the value {value!r}, named in another form")
 
 
 def _by_time(

@@ -372,7 +372,9 @@ def _repair(
         return Decision([SkipQuestion()], ["skip phrasing"])
     if lexicon.is_repeat(tokens):
         return Decision([RepeatBotMessages()], ["asked to repeat"])
-    if lexicon.is_handoff(words(lexicon.without_pleasantries(message))):
+    if lexicon.is_handoff(words(lexicon.without_pleasantries(message))) and not (
+        _answers_yes_no(message, tokens, situation)
+    ):  # "yes send someone asap" at "Shall I send someone?" answers it
         top = candidates[0] if candidates else None
         if (
             top is not None

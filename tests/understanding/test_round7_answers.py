@@ -30,6 +30,11 @@ slots:
   from_pharmacy: {type: text}
   patient_dob: {type: text}
   issue_details: {type: text}
+  pickup_method: {type: categorical, values: [store_pickup, home_delivery]}
+  confirm_refill: {type: bool}
+  library_card_number: {type: text}
+  renew_item_title: {type: text}
+  renewal_fee_method: {type: categorical, values: [card, cash]}
 responses:
   utter_owed:
     - text: You currently owe $6.75 in late fees.
@@ -51,6 +56,16 @@ responses:
     - text: We're open 9 to 5.
   utter_done:
     - text: Done.
+  utter_ask_pickup_method:
+    - text: Will you pick it up, or shall we deliver it?
+  utter_ask_confirm_refill:
+    - text: Shall I send someone to prepare it now?
+  utter_ask_library_card_number:
+    - text: What's your library card number?
+  utter_ask_renew_item_title:
+    - text: Which one would you like to renew?
+  utter_ask_renewal_fee_method:
+    - text: How will you pay the renewal fee?
 """
 FLOWS = """\
 flows:
@@ -88,6 +103,24 @@ flows:
         description: the patient's date of birth
       - collect: issue_details
         description: what is wrong, in the customer's words
+      - action: utter_done
+  refill_prescription:
+    description: Refill a prescription, to pick up or have delivered.
+    steps:
+      - collect: pickup_method
+        description: store pickup or home delivery
+      - collect: confirm_refill
+        description: whether to go ahead with the refill
+      - action: utter_done
+  renew_item:
+    description: Renew a borrowed library item.
+    steps:
+      - collect: library_card_number
+        description: the library card number
+      - collect: renew_item_title
+        description: the title of the item to renew
+      - collect: renewal_fee_method
+        description: card or cash for the renewal fee
       - action: utter_done
 """
 
@@ -245,3 +278,33 @@ def test_a_wide_lead_alone_needs_the_encoders_agreement() -> None:
     # word vectors put "shoes" near "store credit"; the sentence encoder does not
     found = value_by_meaning("trail shoes", REFUND, min_similarity=1.0, wide_lead=(0.1, 0.05))
     assert found is None
+
+
+# -- more mid-flow answers ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected", "unexpected"),
+    [
+        # a yes that repeats the question's "send someone" is no request for a human
+        (["refill my prescription", "pick it up", "yes send someone asap"],
+         _set("confirm_refill", True), None),
+        # a correction naming a value in another form: deliver -> home_delivery
+        (["refill my prescription", "pick it up", "actually can you deliver it instead"],
+         _set("pickup_method", "home_delivery"), None),
+        # "card" names the slot asked, not the renewal fee paid by card
+        (["renew a library item", "card is 77001234"],
+         _set("library_card_number", "77001234"), _set("renewal_fee_method", "card")),
+        # "the one for ..." says which; a title keeps its article
+        (["renew a library item", "77001234", "the one for Fourth Wing"],
+         _set("renew_item_title", "Fourth Wing"), None),
+        (["renew a library item", "77001234", "the atlas of birds"],
+         _set("renew_item_title", "the atlas of birds"), None),
+    ],
+)  # fmt: skip
+async def test_more_mid_flow_answers(
+    project: Project, messages: list[str], expected: Command, unexpected: Command | None
+) -> None:
+    commands = await _last(project, messages)
+    assert expected in commands
+    assert unexpected not in commands
