@@ -510,6 +510,8 @@ def _typed_answer(
             [f"{message!r} is not a yes or no for {asked.name!r}, and no slot of the flow takes "
              "a number: the question is asked again"],
         )  # fmt: skip
+    if tokens and tokens[0] in _EXCLAMATIONS:
+        return None  # "ugh I'm so hungry": a remark, not an attempt at an answer (rule 7)
     if no_flow and 0 < len(tokens) <= SHORT_ANSWER_WORDS:
         # Pass the unreadable answer on: the engine's type check explains what is expected
         # ("Sorry, 'lots' doesn't look like a number").
@@ -526,8 +528,19 @@ def _more_than_asked(
     """What an answer says besides the answer: a yes that answers the next question too, a
     number or a choice that names another value ("700 on my credit card")."""
     if slot.type == "bool":
-        return more_in_a_yes(message, asked, situation) if filled.value is True else []
+        if filled.value is not True:
+            return []
+        return [
+            (name, more)
+            for name, more in more_in_a_yes(message, asked, situation)
+            if not (isinstance(more.value, str) and words(more.value)[:1] in _SUBJECTS)
+        ]  # "yes I pay tax" says why, not the next question's name
     return more_in_an_answer(message, asked, situation)
+
+
+# Exclamations of feeling that open a remark rather than an answer.
+_EXCLAMATIONS = word_set("ugh urgh argh haha hahaha lol lmao wow omg aww aw ooh yay phew meh")
+_SUBJECTS = [[w] for w in ("i", "we", "it", "that", "this", "they", "you", "i'm", "it's")]
 
 
 def _read_answer(

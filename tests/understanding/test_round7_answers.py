@@ -35,6 +35,8 @@ slots:
   library_card_number: {type: text}
   renew_item_title: {type: text}
   renewal_fee_method: {type: categorical, values: [card, cash]}
+  uk_taxpayer: {type: bool}
+  donor_full_name: {type: text}
 responses:
   utter_owed:
     - text: You currently owe $6.75 in late fees.
@@ -66,6 +68,10 @@ responses:
     - text: Which one would you like to renew?
   utter_ask_renewal_fee_method:
     - text: How will you pay the renewal fee?
+  utter_ask_uk_taxpayer:
+    - text: Are you a UK taxpayer?
+  utter_ask_donor_full_name:
+    - text: What's your full name?
 """
 FLOWS = """\
 flows:
@@ -121,6 +127,14 @@ flows:
         description: the title of the item to renew
       - collect: renewal_fee_method
         description: card or cash for the renewal fee
+      - action: utter_done
+  make_donation:
+    description: Make a one-off donation to the charity.
+    steps:
+      - collect: uk_taxpayer
+        description: whether the donor pays UK tax
+      - collect: donor_full_name
+        description: the donor's full name
       - action: utter_done
 """
 
@@ -308,3 +322,19 @@ async def test_more_mid_flow_answers(
     commands = await _last(project, messages)
     assert expected in commands
     assert unexpected not in commands
+
+
+async def test_a_yes_that_says_why_gives_no_name(project: Project) -> None:
+    commands = await _last(project, ["make a donation", "yes I pay tax"])
+    assert commands == {_set("uk_taxpayer", True)}
+
+
+async def test_a_yes_with_a_name_still_gives_it(project: Project) -> None:
+    commands = await _last(project, ["make a donation", "yes, Anna Lee"])
+    assert _set("donor_full_name", "Anna Lee") in commands
+
+
+@pytest.mark.parametrize("remark", ["ugh I'm so hungry", "haha nice one"])
+async def test_a_remark_at_a_choice_is_no_answer(project: Project, remark: str) -> None:
+    commands = await _last(project, ["refill my prescription", remark])
+    assert not any(isinstance(c, SetSlot) for c in commands)
