@@ -11,15 +11,20 @@ span means — "I have to put in a claim" names no kind of claim, and nothing is
 is measured on the span because generic words ("specialist", "doctor") mean every value a little:
 in "a heart specialist", 'heart' means cardiology clearly while 'specialist' is closest to the
 dentist's button; a margin over the best of all spans would reject the value 'heart' states.
+A value taken on a wide lead alone (`min_similarity` 1: stated along with a flow start) needs
+the sentence encoder (`sentence_model`) to find it the closest too: word vectors put "shoes"
+near "store credit". An answer to the slot's own question needs no second opinion.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.semantic_model import shared_model
+from calmtui.understanding.sentence_model import shared_encoder
 from calmtui.understanding.slot_filling import Filled
 from calmtui.understanding.text import STOPWORDS, identifier_words, stem, words
 
@@ -39,6 +44,7 @@ _VAGUE = frozenset(
      "help", "need", "want", "get", "give", "make", "let", "know", "tell", "please"}
 )  # fmt: skip
 MAX_WORDS = 40  # a long message is read from its start only
+MAX_CLAUSES = 4
 
 
 def spans(
@@ -69,12 +75,15 @@ def value_by_meaning(
     min_similarity: float = MIN_SIMILARITY,
     min_margin: float = MIN_MARGIN,
     wide_lead: tuple[float, float] | None = None,
+    sentences: bool = False,
 ) -> Filled | None:
     """The value the message means; `ignore`: words that asked for the flow ("pay my bill" is
     not the PayPal payment method). An answer to the slot's own question is surely one of the
     values, so it is read with lower bars (`ANSWER_SIMILARITY`, `ANSWER_MARGIN`, or
     `ANSWER_WIDE_LEAD` given as `wide_lead`: a similarity and a lead over the other values on
-    the span that together also suffice) than a value stated along with a flow start."""
+    the span that together also suffice) than a value stated along with a flow start. With
+    `sentences`, a clause the words do not place is read whole by the sentence encoder
+    (`_by_sentence`; clauses with an `ignore`d or `exclude`d word are not read)."""
     model = shared_model()
     if model is None or not slot.values:
         return None
@@ -84,6 +93,23 @@ def value_by_meaning(
     parts = spans(text, ignore, exclude)
     if not parts:
         return None
+    found = _by_words(text, slot, options, parts, model, (min_similarity, min_margin, wide_lead))
+    if found is not None or not sentences:
+        return found
+    return _by_sentence(text, slot, options, ignore | exclude)
+
+
+def _by_words(
+    text: str,
+    slot: Slot,
+    options: list[tuple[Any, str]],
+    parts: list[str],
+    model: Any,
+    bars: tuple[float, float, tuple[float, float] | None],
+) -> Filled | None:
+    """The value the spans mean in the static word vectors, if one is clearly meant."""
+    del text
+    min_similarity, min_margin, wide_lead = bars
     similarity = model.embed(parts) @ model.embed([label for _, label in options]).T
     best: dict[str, tuple[float, str, str]] = {}
     for column, (value, label) in enumerate(options):
@@ -106,6 +132,8 @@ def value_by_meaning(
 
     if not clear(top_value, ranked[0][1]) or score - runner < min_margin / 4:
         return None
+    if min_similarity >= 1.0 and not _encoder_agrees(span, top_value, options):
+        return None  # a weak likeness of words ("shoes" / "store credit") the encoder denies
     value = next(v for v in slot.values if str(v) == top_value)
     return Filled(
         value,
@@ -113,6 +141,70 @@ def value_by_meaning(
         similarity=score,
         span=span,
     )
+
+
+# The sentence encoder reads a clause as a whole ("they don't fit" -> wrong_size, "it arrived
+# torn" -> damaged) where no span's words are near a value's: only a close and clear likeness.
+SENTENCE_SIMILARITY = 0.4
+SENTENCE_LEAD = 0.15
+_CLAUSES = re.compile(
+    r"[,.;:!?()\u2013\u2014]+|\s+-\s+|\s+(?:but|because|so|and)\s+", re.IGNORECASE
+)
+
+
+def _by_sentence(
+    text: str, slot: Slot, options: list[tuple[Any, str]], skip: frozenset[str]
+) -> Filled | None:
+    """The value a clause of the message means, read as a sentence by the encoder: at least
+    `SENTENCE_SIMILARITY`, and `SENTENCE_LEAD` ahead of every other value."""
+    encoder = shared_encoder()
+    if encoder is None:
+        return None
+    clauses = [
+        c.strip()
+        for c in _CLAUSES.split(text)
+        if c.strip()
+        and not all(t in STOPWORDS for t in words(c))
+        and not any(stem(t) in skip for t in words(c))  # "items missing from order" asks
+    ][:MAX_CLAUSES]
+    if not clauses:
+        return None
+    similarity = encoder.embed(clauses) @ encoder.embed([label for _, label in options]).T
+    best: tuple[float, str, str, float] | None = None  # (score, value, clause, lead)
+    for row, clause in enumerate(clauses):
+        per_value: dict[str, float] = {}
+        for column, (option, _) in enumerate(options):
+            per_value[str(option)] = max(
+                per_value.get(str(option), -1.0), float(similarity[row, column])
+            )
+        ranked = sorted(per_value.items(), key=lambda item: -item[1])
+        lead = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0)
+        if best is None or ranked[0][1] > best[0]:
+            best = (ranked[0][1], ranked[0][0], clause, lead)
+    if best is None or best[0] < SENTENCE_SIMILARITY or best[3] < SENTENCE_LEAD:
+        return None
+    score, top, clause, lead = best
+    value = next(v for v in slot.values if str(v) == top)
+    return Filled(
+        value,
+        f"the value {value!r}: {clause!r} means it, read as a sentence ({score:.2f}, lead "
+        f"{lead:.2f})",
+        similarity=score,
+        span=clause,
+    )
+
+
+def _encoder_agrees(span: str, value: str, options: Sequence[tuple[Any, str]]) -> bool:
+    """Does the sentence encoder, too, find `value` the closest to the span (by its nearest
+    label)? Without the encoder there is no second opinion, and the word vectors decide."""
+    encoder = shared_encoder()
+    if encoder is None:
+        return True
+    similarity = encoder.embed([span]) @ encoder.embed([label for _, label in options]).T
+    best: dict[str, float] = {}
+    for column, (option, _) in enumerate(options):
+        best[str(option)] = max(best.get(str(option), -1.0), float(similarity[0, column]))
+    return max(best, key=lambda v: best[v]) == value
 
 
 def _distinct(buttons: Sequence[tuple[str, Any]]) -> list[tuple[str, Any]]:

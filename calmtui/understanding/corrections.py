@@ -34,7 +34,7 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
         return None
     found = lexicon.correction(message)
     if found is None:
-        return None
+        return _plain_contrast(message, situation)
     index = situation.index
     steps = index.collect_steps(situation.active_flow)
     names = list(dict.fromkeys(s.collect for s in steps if _fillable(index.slots.get(s.collect))))
@@ -113,6 +113,46 @@ def correction_by_value(
         return None
     value = fill_slot(index.slots[floats[0]], message)
     return (floats[0], value) if value is not None else None
+
+
+# What may stand before the value of a plain "X not Y": "oops, it's", "oh wait, it's", "no, it's".
+_BEFORE_VALUE = re.compile(
+    r"^(?:\s*(?:oh|oops|whoops|wait|sorry|no|hmm|um|uh|ah|ugh|my\s+bad|it'?s|it\s+is|that'?s|"
+    r"i\s+said|i\s+typed)\b[\s,.:;!-]*)+",
+    re.IGNORECASE,
+)
+_STATEMENT_END = re.compile(r"\b(?:is|are|was|were|am|do|does|did|'m|'re|have|has|can|will)$", re.I)
+MAX_REPLACED_WORDS = 3
+
+
+def _plain_contrast(message: str, situation: Situation) -> tuple[str, Filled] | None:
+    """ "oh wait, it's Rite Aid not CVS", "oops, 3 Cedar Court not Close": with no correction
+    word, a "X not Y" corrects a slot of the active flow only when Y is (part of) what that slot
+    holds — the slot then gets X."""
+    if situation.active_flow is None:
+        return None
+    value, replaced = _split_not(_BEFORE_VALUE.sub("", message.strip()))
+    if replaced is None or not value or len(replaced.split()) > MAX_REPLACED_WORDS:
+        return None
+    if _STATEMENT_END.search(value) or not content_tokens(value):
+        return None  # "the heating is not working": a statement, not a contrast of values
+    said = set(content_tokens(replaced))
+    index = situation.index
+    steps = index.collect_steps(situation.active_flow)
+    holders = [
+        name
+        for name in dict.fromkeys(s.collect for s in steps)
+        if _fillable(index.slots.get(name))
+        and situation.is_filled(name)
+        and said
+        and said <= set(content_tokens(str(situation.slots.get(name) or "")))
+    ]
+    if len(holders) != 1:
+        return None
+    filled = _value_for(index.slots[holders[0]], value)
+    if filled is None:
+        return None
+    return holders[0], Filled(filled.value, f"{filled.how} instead of {replaced!r}")
 
 
 _NOT = re.compile(r"^(?P<value>.+?)[\s,]+(?:not|rather than|instead of)\s+(?P<old>.+)$", re.I)
@@ -205,6 +245,9 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
     for name, slot in typed:
         if slot.type == "categorical" and (filled := categorical_value(slot, text)) is not None:
             return name, filled
+    for name, slot in typed:
+        if slot.type == "categorical" and (filled := _value_by_inflection(slot, text)) is not None:
+            return name, filled
     answer = lexicon.yes_no(words(text))
     if answer is not None and answer[1]:
         for name, slot in typed:
@@ -230,6 +273,28 @@ def _by_type(text: str, candidates: list[str], situation: Situation) -> tuple[st
         if shows_its_kind(value, profile(name, steps)):
             return name, Filled(value, "the corrected text")
     return None
+
+
+MIN_INFLECTED = 5
+MAX_ENDING = 3
+
+
+def _value_by_inflection(slot: Slot, text: str) -> Filled | None:
+    """ "actually can you deliver it instead" -> `home_delivery`: a word of the correction that
+    is another form of exactly one value's word (it begins that word, at most `MAX_ENDING`
+    letters short of it: deliver/delivery, collect/collection)."""
+    found: set[str] = set()
+    for token in words(text):
+        if len(token) < MIN_INFLECTED:
+            continue
+        for value in slot.values:
+            for word in words(str(value).replace("_", " ")):
+                if word.startswith(token) and len(word) - len(token) <= MAX_ENDING:
+                    found.add(str(value))
+    if len(found) != 1:
+        return None
+    value = next(v for v in slot.values if str(v) in found)
+    return Filled(value, f"the value {value!r}, named in another form")
 
 
 def _by_time(

@@ -288,7 +288,45 @@ def _exact_answer(message: str, asked: AskedSlot, context: UnderstandingContext)
         answer = lexicon.yes_no(words(message))
         if answer is not None and answer[1]:
             return Filled(answer[0], "yes/no phrasing")
+        return _mistyped_yes_no(message)
     return None
+
+
+_YES_NO_WORDS = {"yes": True, "yeah": True, "yep": True, "no": False, "nope": False}
+
+
+def _mistyped_yes_no(message: str) -> Filled | None:
+    """ "ys", "yse", "noo" at a yes/no question: a one-word reply that is no word, one letter
+    away from exactly one of yes/yeah/yep or no/nope (and not from both), its last letter kept
+    unless the letter was added or dropped at the end ("np" is no problem, not a no)."""
+    said = normalize(message)
+    if not said.isalpha() or len(said) > len("yeah") or lexicon.yes_no([said]) is not None:
+        return None
+    near = {
+        value
+        for word, value in _YES_NO_WORDS.items()
+        if _one_edit(said, word)
+        and (said[-1] == word[-1] or said.startswith(word) or word.startswith(said)
+             or sorted(said) == sorted(word))
+    }  # fmt: skip  # the last letter kept, or one added or dropped at the end: "np" is no no
+    if len(near) != 1:
+        return None
+    value = near.pop()
+    return Filled(value, f"{said!r} read as a {'yes' if value else 'no'}")
+
+
+def _one_edit(typed: str, word: str) -> bool:
+    """One letter added, dropped, changed, or two neighbours swapped (same first letter)."""
+    if typed == word or typed[:1] != word[:1] or abs(len(typed) - len(word)) > 1:
+        return False
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]]
+            and typed[diff[1]] == word[diff[0]]
+        )  # fmt: skip
+    short, long = sorted((typed, word), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _about_the_options(
@@ -334,7 +372,9 @@ def _repair(
         return Decision([SkipQuestion()], ["skip phrasing"])
     if lexicon.is_repeat(tokens):
         return Decision([RepeatBotMessages()], ["asked to repeat"])
-    if lexicon.is_handoff(words(lexicon.without_pleasantries(message))):
+    if lexicon.is_handoff(words(lexicon.without_pleasantries(message))) and not (
+        _answers_yes_no(message, tokens, situation)
+    ):  # "yes send someone asap" at "Shall I send someone?" answers it
         top = candidates[0] if candidates else None
         if (
             top is not None
@@ -440,7 +480,8 @@ def _typed_answer(
     if filled is not None and slot.type == "float":
         filled = _in_days(message, filled, asked, situation)
     if filled is not None:
-        if _another_flow_wins(tokens, other, candidates, situation, limits):
+        asked_words = _asked_words(asked, context)
+        if _another_flow_wins(tokens, other, candidates, situation, limits, asked_words):
             return None  # "no, I want to check my balance": the flow wins
         decision = set_slot(asked.name, filled)
         for name, more in _more_than_asked(message, slot, filled, asked, situation):
@@ -449,7 +490,7 @@ def _typed_answer(
         return decision
     # Not a value of the asked type: never coerced ("5000" is not a no). It may be a question
     # (a digression: rule 7), or correct another slot of the flow ("oh wait, she's 27").
-    if lexicon.asks_something(message) or lexicon.small_talk_kind(tokens) is not None:
+    if _asks(message) or lexicon.small_talk_kind(tokens) is not None:
         return None  # a digression: a flow, chit-chat or cannot handle (rule 7)
     fixed = correction_by_value(message, situation, exclude=asked.name)
     if fixed is not None:
@@ -469,6 +510,8 @@ def _typed_answer(
             [f"{message!r} is not a yes or no for {asked.name!r}, and no slot of the flow takes "
              "a number: the question is asked again"],
         )  # fmt: skip
+    if tokens and tokens[0] in _EXCLAMATIONS:
+        return None  # "ugh I'm so hungry": a remark, not an attempt at an answer (rule 7)
     if no_flow and 0 < len(tokens) <= SHORT_ANSWER_WORDS:
         # Pass the unreadable answer on: the engine's type check explains what is expected
         # ("Sorry, 'lots' doesn't look like a number").
@@ -485,8 +528,19 @@ def _more_than_asked(
     """What an answer says besides the answer: a yes that answers the next question too, a
     number or a choice that names another value ("700 on my credit card")."""
     if slot.type == "bool":
-        return more_in_a_yes(message, asked, situation) if filled.value is True else []
+        if filled.value is not True:
+            return []
+        return [
+            (name, more)
+            for name, more in more_in_a_yes(message, asked, situation)
+            if not (isinstance(more.value, str) and words(more.value)[:1] in _SUBJECTS)
+        ]  # "yes I pay tax" says why, not the next question's name
     return more_in_an_answer(message, asked, situation)
+
+
+# Exclamations of feeling that open a remark rather than an answer.
+_EXCLAMATIONS = word_set("ugh urgh argh haha hahaha lol lmao wow omg aww aw ooh yay phew meh")
+_SUBJECTS = [[w] for w in ("i", "we", "it", "that", "this", "they", "you", "i'm", "it's")]
 
 
 def _read_answer(
@@ -495,7 +549,11 @@ def _read_answer(
     """The value of the asked slot's type in the message: by button or type; at a yes/no
     question also by echoing it ("send it"); at a categorical one also by meaning."""
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    if slot.type == "bool" and (declined := _declined(message, asked, context)) is not None:
+        return declined
     filled = fill_slot(slot, message, buttons)
+    if filled is None and slot.type == "float":
+        filled = _all_of_it(message, context)
     if filled is None and slot.type == "bool":
         echo = lexicon.echoes_question(message, _question_template(asked, context.project))
         if echo is not None:
@@ -505,24 +563,128 @@ def _read_answer(
     return filled
 
 
+# "ok, no that's everything": an acknowledgement, then the answer.
+_ACKNOWLEDGED = word_set("ok okay alright right well hmm hm um erm so")
+# "I'll think about it", "let me sleep on it": not now, a no.
+_DEFERS = re.compile(
+    r"\b(?:i'?ll|i\s+will|let\s+me|i\s+(?:need|want|have)\s+to|i'?d\s+like\s+to|i'?ll\s+have\s+to)"
+    r"\s+(?:think\s+(?:about|it\s+over)|sleep\s+on|mull\s+(?:it\s+)?over|consider)\b",
+    re.IGNORECASE,
+)
+# "I'll keep them", "leave it as it is": what the question offers to change stays as it is.
+_KEEPS = re.compile(
+    r"\b(?:keep|leave)\s+(?:it|them|that|this|those|my|the|everything)\b"
+    r"|\bas\s+(?:it\s+is|they\s+are)\b",
+    re.IGNORECASE,
+)
+_KEEP_WORDS = word_set("keep leave stay")
+
+
+def _declined(message: str, asked: AskedSlot, context: UnderstandingContext) -> Filled | None:
+    """A no that yes/no phrasing misses: an acknowledgement before a no ("ok, no that's
+    everything"), putting it off ("that's a lot, I'll think about it"), or keeping what the
+    question offers to change ("hmm actually I'll keep them" at "Shall I refund them?")."""
+    tokens = words(message)
+    if len(tokens) > 1 and tokens[0] in _ACKNOWLEDGED:
+        rest = lexicon.yes_no(tokens[1:])
+        if rest is not None and rest[0] is False and lexicon.starts_with_yes_or_no(tokens[1:]):
+            return Filled(False, f"a no after {tokens[0]!r}")
+    if message.strip().endswith("?"):
+        return None
+    if _DEFERS.search(message):
+        return Filled(False, "puts it off: a no")
+    question = set(words(_question_template(asked, context.project)))
+    if _KEEPS.search(message) and not (question & _KEEP_WORDS):
+        return Filled(False, "keeps things as they are: a no")
+    return None
+
+
+# "all of it", "the whole thing", "the full amount", "everything": the amount the question shows.
+_ALL_OF_IT = re.compile(
+    r"^(?:(?:just|um|ok|okay|well)\s+)?(?:all\s+of\s+it|all|the\s+(?:whole|full|total|entire)"
+    r"(?:\s+(?:thing|amount|lot|balance|sum))?|everything|in\s+full|(?:the\s+)?full\s+amount"
+    r"|all\s+(?:of\s+)?(?:it|that|the\s+balance))(?:\s+(?:please|thanks|of\s+it))?[.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _all_of_it(message: str, context: UnderstandingContext) -> Filled | None:
+    """ "all of it" at "You owe $6.75. How much would you like to pay?": the one amount the
+    bot's latest messages show."""
+    if not _ALL_OF_IT.match(message.strip()):
+        return None
+    shown = " ".join(m.text or "" for m in context.state.last_bot_messages)
+    mentions = entities.amounts(shown)
+    money = [m for m in mentions if m.unit == "money"]
+    if len(money or mentions) != 1:
+        return None  # no amount shown, or several: which one is meant is not clear
+    amount = (money or mentions)[0]
+    numbers = find_numbers(amount.text)
+    if len(numbers) != 1:
+        return None
+    return Filled(format_number(numbers[0].value), f"all of it: the amount shown, {amount.text!r}")
+
+
 def _another_flow_wins(
     tokens: list[str],
     other: Candidate | None,
     candidates: list[Candidate],
     situation: Situation,
     limits: Thresholds,
+    asked_words: set[str],
 ) -> bool:
     """An answer with more to it ("no, I want to check my balance") starts another flow when
-    that flow matches clearly — better than the flow asking ("yes, book it" stays an answer)."""
+    that flow matches clearly — better than the flow asking ("yes, book it" stays an answer),
+    and through words of its own, not only words of the question asked (`asked_words`)."""
     if other is None or other.score < limits.digression or len(tokens) <= 2:
         return False
     opens = lexicon.starts_with_yes_or_no(tokens) or lexicon.yes_no(tokens[:1]) is not None
-    if opens and len(content_tokens(" ".join(tokens[1:]))) <= 2:
+    rest = " ".join(tokens[1:])
+    if opens and len(content_tokens(rest)) <= 2 and not _asks(rest):
         return False  # "great, book it": a yes, and what it is about
     if _by_detail(other, ("value",)):
         return False  # "apply my financial aid": a value another flow also offers
+    if _only_the_questions_words(tokens, other, asked_words):
+        return False  # "all day, like 5 hours" at "For how many hours?" is no opening hours
     asking = next((c for c in candidates if c.flow_id == situation.active_flow), None)
     return asking is None or other.score > asking.score
+
+
+def _asks(text: str) -> bool:
+    """A question, also after a hedge ("hmm what do I even have out?")."""
+    return lexicon.asks_something(text) or lexicon.asks_something(
+        lexicon.without_pleasantries(text)
+    )
+
+
+def _asked_words(asked: AskedSlot, context: UnderstandingContext) -> set[str]:
+    """The content words of what is being asked: the slot's name, its step's description, the
+    question and the values and buttons it offers."""
+    slot = asked.slot
+    buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
+    texts = [
+        asked.name.replace("_", " "),
+        asked.step.description or "" if asked.step else "",
+        _question_template(asked, context.project),
+        _question_text(asked, context),
+        *(str(v) for v in (slot.values if slot is not None else ())),
+        *(title for title, _ in buttons),
+    ]
+    return set(content_tokens(" ".join(texts)))
+
+
+def _only_the_questions_words(
+    tokens: list[str], other: Candidate | None, asked_words: set[str]
+) -> bool:
+    """Does the message share words with the other flow only where they are words of the
+    question asked ("refund" at "replacement or refund?", "hours" at "how many hours?")?"""
+    if other is None or other.exact:
+        return False
+    phrase = other.phrase
+    if phrase is None:
+        return False
+    shared = set(content_tokens(" ".join(tokens))) & phrase.tokens
+    return bool(shared) and shared <= asked_words
 
 
 def _question_about_values(
@@ -558,6 +720,7 @@ def _categorical_reading(
             min_similarity=ANSWER_SIMILARITY,
             min_margin=ANSWER_MARGIN,
             wide_lead=ANSWER_WIDE_LEAD,
+            sentences=True,
         )
         or value_by_alternative(message, _question_text(asked, context), slot, buttons)
         or value_by_part(message, slot)
@@ -632,7 +795,7 @@ def _not_a_text_answer(
         return True
     if lexicon.question_kind(message) == "information" and knowledge_search(context.project):
         return True  # "what are your opening hours" (with or without its '?')
-    return lexicon.asks_something(message) and not lexicon.expects_free_text(
+    return _asks(message) and not lexicon.expects_free_text(
         asked.name, asked.step.description if asked.step else None
     )
 

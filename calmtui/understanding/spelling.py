@@ -20,6 +20,8 @@ matcher has its own misspelling lookup).
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -34,6 +36,7 @@ MIN_LENGTH = 4  # shorter words have too many neighbours
 LONG_WORD = 8  # from this length two edits are still one word mistyped
 _WORD = re.compile(r"(?<![\w@.'-])[A-Za-z]+(?![\w@'-]|\.\w)")
 # Days and months: the only words put right when typed capitalised ("Thusrday").
+_AFTER_A_NUMBER = re.compile(r"\d\s*$")
 CAPITALISED_WORDS = frozenset(
     {
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -83,6 +86,8 @@ def corrected(
         word = typed.lower()
         if len(word) < MIN_LENGTH or _is_a_word(word, model, dictionary):
             return typed
+        if _AFTER_A_NUMBER.search(text, 0, match.start()):
+            return typed  # "400 quid": the unit the user chose, not "quit"
         right = _one_neighbour(word, dictionary.get(word[:1], ()))
         if right is None or (typed[:1].isupper() and right not in CAPITALISED_WORDS):
             return typed  # "Dune" is a title, not "done"; "Thusrday" is Thursday
@@ -92,8 +97,24 @@ def corrected(
     return _WORD.sub(fix, text), fixes
 
 
+@functools.cache
+def encoder_words() -> frozenset[str]:
+    """The whole words of the sentence encoder's vocabulary (the WordPiece vocabulary that ships
+    with calmtui, `sentence_model.TOKENIZER`): English words the static model may lack ("coke"
+    is no misspelt "come")."""
+    from calmtui.understanding.sentence_model import TOKENIZER
+
+    try:
+        vocabulary = json.loads(TOKENIZER.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(
+        w for w in vocabulary if isinstance(w, str) and w.isalpha() and len(w) >= MIN_LENGTH
+    )
+
+
 def _is_a_word(word: str, model: SemanticModel, dictionary: Mapping[str, Sequence[str]]) -> bool:
-    if word in dictionary.get(word[:1], ()):
+    if word in dictionary.get(word[:1], ()) or word in encoder_words():
         return True
     if model.is_word(word) or model.is_word(word.capitalize()):
         return True

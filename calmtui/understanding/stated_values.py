@@ -541,6 +541,7 @@ class _Reader:
                     exclude=self.request_words | self.flow_words,
                     min_similarity=1.0,  # only the wide lead
                     wide_lead=_START_WIDE_LEAD,
+                    sentences=True,  # or a clause read whole ("they don't fit": wrong size)
                 )
             if found is not None:
                 said = _located(self.text, found.span or "")

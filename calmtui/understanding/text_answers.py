@@ -55,7 +55,11 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
     if prof.has("address"):
         value = clean_text_value(message)  # "1 Market St, San Francisco, CA 94105", all of it
         return set_slot(asked.name, Filled(value, "the address")) if value else None
-    stated = _stated_values(message, asked, situation)
+    stated = [
+        (name, filled)
+        for name, filled in _stated_values(message, asked, situation)
+        if name == asked.name or not _names_the_asked_slot(filled, asked)
+    ]
     if (
         prof.roles & _NEEDS_ITS_VALUE
         and all(name != asked.name for name, _ in stated)
@@ -81,9 +85,24 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
     named = _NAMED_IS.match(value)
     if named is not None and {stem(w) for w in words(named["slot"])} & prof.words:
         return set_slot(asked.name, Filled(named["value"].strip(" .!"), "the value after 'is'"))
-    if not prof.roles & {"person", "place", "origin", "destination"}:
-        value = _ARTICLE.sub("", value)
+    value = _THE_ONE.sub("", value) or value  # "the one for Fourth Wing"
+    if not prof.roles & {"person", "place", "origin", "destination"} and _TITLE not in prof.words:
+        value = _ARTICLE.sub("", value)  # a title keeps its article: "the atlas of birds"
     return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+
+
+# "the one for Fourth Wing", "it's the one called Dune": the thing is what follows.
+_THE_ONE = re.compile(
+    r"^(?:it'?s\s+|it\s+is\s+)?the\s+one\s+(?:for|called|named|titled|about)\s+(?=\S)", re.I
+)
+_TITLE = stem("title")
+
+
+def _names_the_asked_slot(filled: Filled, asked: AskedSlot) -> bool:
+    """Is another slot's value only a word of the asked slot's name ("card" in "card is
+    77001234" at the library card number: no payment by card)?"""
+    said = set(words(str(filled.value).replace("_", " ")))
+    return bool(said) and said <= set(words(asked.name.replace("_", " ")))
 
 
 def _needs_its_value(slot: str, steps: list[CollectStep]) -> bool:
