@@ -37,18 +37,18 @@ CASES = {
     "brokerage": 30, "charity": 28, "ev_charging": 29,
 }  # fmt: skip
 PASS_FLOOR = {
-    "telecom": 26, "insurance": 23, "travel": 25, "energy": 21, "health": 20, "helpdesk": 28,
+    "telecom": 26, "insurance": 23, "travel": 26, "energy": 23, "health": 20, "helpdesk": 28,
     "restaurant": 24, "retail": 21, "university": 22,
-    "pharmacy": 20, "gym": 24, "events": 21, "property": 20, "food_delivery": 19, "garage": 22,
-    "library": 17, "hair_salon": 21, "home_services": 20,
-    "brokerage": 17, "charity": 18, "ev_charging": 20,
+    "pharmacy": 25, "gym": 27, "events": 22, "property": 21, "food_delivery": 21, "garage": 24,
+    "library": 25, "hair_salon": 25, "home_services": 25,
+    "brokerage": 23, "charity": 22, "ev_charging": 26,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 11, "travel": 14, "energy": 9, "health": 10, "helpdesk": 15,
     "restaurant": 11, "retail": 10, "university": 14,
-    "pharmacy": 11, "gym": 14, "events": 13, "property": 17, "food_delivery": 14, "garage": 18,
-    "library": 11, "hair_salon": 12, "home_services": 13,
-    "brokerage": 15, "charity": 10, "ev_charging": 11,
+    "pharmacy": 14, "gym": 15, "events": 14, "property": 18, "food_delivery": 14, "garage": 20,
+    "library": 17, "hair_salon": 15, "home_services": 15,
+    "brokerage": 20, "charity": 10, "ev_charging": 14,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
@@ -60,7 +60,9 @@ WORDS_ONLY_FLOOR = {
 # The sentence encoder (round 6, sentence_model.py) took the fifteen to 336 and the six to 113
 # (with fewer out-of-scope starts: 39 -> 37 of 567); it moved single projects both ways
 # (insurance, restaurant, food_delivery and health lost one or two), so their floors were reset
-# to the measured figures once, with the total higher.
+# to the measured figures once, with the total higher. Round 7 (values at a start, flow choice by
+# the verb said and faults, answers mid-flow) took all 21 to 499 of 600 (words only 289, out-of-
+# scope starts 36 of 567) with no project lower than before; the floors are those figures.
 
 
 def run_offline(
