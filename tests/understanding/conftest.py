@@ -17,10 +17,16 @@ from textwrap import dedent
 
 import pytest
 
+from calmtui.core.commands import Command
 from calmtui.core.loading.project_loader import load_project
+from calmtui.core.model.domain import Button, Response, ResponseVariation
+from calmtui.core.model.flows import CollectStep, StaticNext
 from calmtui.core.model.project import Project
+from calmtui.core.model.slots import Slot
 from calmtui.session import Session, TurnResult
 from calmtui.understanding.base import CommandGenerator
+from calmtui.understanding.offline import OfflineGenerator
+from calmtui.understanding.semantic_model import shared_model
 from tests.understanding.fake_openai import FakeOpenAI
 
 REPO = Path(__file__).resolve().parents[2]
@@ -123,3 +129,57 @@ async def converse(
     session = Session(project, generator=generator)
     await session.start()
     return [await session.turn(m) for m in messages]
+
+
+needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
+
+
+def write_project(root: Path, domain: str, flows: str) -> Project:
+    """A project of one domain file and one flows file, loaded as the CLI would."""
+    (root / "domain.yml").write_text(domain)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "flows.yml").write_text(flows)
+    return load(root)
+
+
+async def first_commands(project: Project, message: str) -> set[Command]:
+    """What the offline understanding answers to a conversation's first message."""
+    [result] = await converse(project, OfflineGenerator(), [message])
+    assert result.understanding is not None
+    return set(result.understanding.commands)
+
+
+def make_slot(name: str, kind: str = "text", values: tuple[str, ...] = ()) -> Slot:
+    return Slot(name=name, type=kind, values=values)  # type: ignore[arg-type]
+
+
+def collect_flow(
+    *collects: tuple[Slot, str, str] | tuple[Slot, str, str, tuple[str, ...]],
+) -> tuple[list[CollectStep], dict[str, Slot], dict[str, Response]]:
+    """Collect steps (slot, description, question[, button titles]) as a project would write
+    them, without loading a project: for the value readers' unit tests."""
+    steps: list[CollectStep] = []
+    slots: dict[str, Slot] = {}
+    responses: dict[str, Response] = {}
+    for index, collect in enumerate(collects):
+        slot, description, question = collect[0], collect[1], collect[2]
+        titles = collect[3] if len(collect) > 3 else ()
+        utter = f"utter_ask_{slot.name}"
+        steps.append(
+            CollectStep(
+                id=f"{index}_collect_{slot.name}",
+                index=index,
+                next=StaticNext(target="END"),
+                collect=slot.name,
+                utter=utter,
+                description=description,
+            )
+        )
+        slots[slot.name] = slot
+        buttons = tuple(
+            Button(title=title, payload=f"/SetSlots({slot.name}={value})")
+            for title, value in zip(titles, slot.values, strict=False)
+        )
+        variation = ResponseVariation(text=question, buttons=buttons)
+        responses[utter] = Response(name=utter, variations=(variation,))
+    return steps, slots, responses

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from calmtui.core.commands import ChitChat, Clarify, Command, SetSlot, StartFlow
-from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.understanding import lexicon
 from calmtui.understanding.categorical_meaning import (
@@ -25,10 +24,9 @@ from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
 from calmtui.understanding.spelling import corrected, dictionary_by_initial
 from calmtui.understanding.text import with_apostrophes, words
-from tests.understanding.conftest import converse, load
+from tests.understanding.conftest import converse, first_commands, needs_model, write_project
 
 pytestmark = pytest.mark.anyio
-needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
 
 PAYMENTS_DOMAIN = """\
 slots:
@@ -68,19 +66,6 @@ flows:
         description: the new time (and the new day, if it changes)
       - action: utter_done
 """
-
-
-def _project(tmp_path: Path, domain: str, flows: str) -> Project:
-    (tmp_path / "domain.yml").write_text(domain)
-    (tmp_path / "data").mkdir(exist_ok=True)
-    (tmp_path / "data" / "flows.yml").write_text(flows)
-    return load(tmp_path)
-
-
-async def _first_commands(project: Project, message: str) -> set[Command]:
-    [result] = await converse(project, OfflineGenerator(), [message])
-    assert result.understanding is not None
-    return set(result.understanding.commands)
 
 
 @needs_model
@@ -164,8 +149,8 @@ def test_a_lower_case_name_is_a_name_among_the_capitalised_ones_in_order() -> No
 async def test_values_stated_with_the_start(
     tmp_path: Path, message: str, expected: set[Command]
 ) -> None:
-    project = _project(tmp_path, PAYMENTS_DOMAIN, PAYMENTS_FLOWS)
-    assert await _first_commands(project, message) == expected
+    project = write_project(tmp_path, PAYMENTS_DOMAIN, PAYMENTS_FLOWS)
+    assert await first_commands(project, message) == expected
 
 
 SATISFACTION = Slot(name="csat_score", type="categorical", values=("satisfied", "unsatisfied"))
@@ -234,7 +219,7 @@ flows:
 )
 def test_a_cancel_said_another_way_finds_the_cancel_flow(tmp_path: Path, message: str) -> None:
     """The words alone find the project's "cancel" (the model is not needed for it)."""
-    catalog = FlowCatalog(_project(tmp_path, GYM_DOMAIN, GYM_FLOWS))
+    catalog = FlowCatalog(write_project(tmp_path, GYM_DOMAIN, GYM_FLOWS))
     choice = choose(rank_flows(message, catalog, semantic=False))
     assert (choice.kind, [c.flow_id for c in choice.flows]) == ("start", ["cancel_membership"])
 
@@ -275,8 +260,8 @@ flows:
 async def test_social_messages_start_no_flow(
     tmp_path: Path, message: str, expected: set[Command]
 ) -> None:
-    project = _project(tmp_path, CLASSES_DOMAIN, CLASSES_FLOWS)
-    assert await _first_commands(project, message) == expected
+    project = write_project(tmp_path, CLASSES_DOMAIN, CLASSES_FLOWS)
+    assert await first_commands(project, message) == expected
 
 
 @pytest.mark.parametrize(
@@ -345,8 +330,8 @@ flows:
 async def test_something_no_longer_wanted_is_the_flow_that_cancels_it(
     tmp_path: Path, message: str, expected: set[Command]
 ) -> None:
-    project = _project(tmp_path, POLICIES_DOMAIN, POLICIES_FLOWS)
-    assert await _first_commands(project, message) == expected
+    project = write_project(tmp_path, POLICIES_DOMAIN, POLICIES_FLOWS)
+    assert await first_commands(project, message) == expected
 
 
 @pytest.mark.parametrize(
@@ -416,8 +401,8 @@ flows:
 async def test_a_vague_change_is_clarified(
     tmp_path: Path, message: str, kind: str, flows: set[str]
 ) -> None:
-    project = _project(tmp_path, ACCOUNT_DOMAIN, ACCOUNT_FLOWS)
-    [command] = await _first_commands(project, message)
+    project = write_project(tmp_path, ACCOUNT_DOMAIN, ACCOUNT_FLOWS)
+    [command] = await first_commands(project, message)
     assert command.kind == kind
     match command:
         case Clarify(options=options):
@@ -517,7 +502,7 @@ flows:
 async def test_cancel_it_at_a_cancel_confirmation_is_a_yes(
     tmp_path: Path, reply: str, expected: Command
 ) -> None:
-    project = _project(tmp_path, CONFIRM_DOMAIN, CONFIRM_FLOWS)
+    project = write_project(tmp_path, CONFIRM_DOMAIN, CONFIRM_FLOWS)
     turns = await converse(project, OfflineGenerator(), ["cancel my reservation TB-3310", reply])
     assert turns[-1].understanding is not None
     assert turns[-1].understanding.commands == (expected,)
@@ -575,8 +560,8 @@ flows:
 async def test_a_contraction_without_its_apostrophe_reads_the_same(
     tmp_path: Path, message: str
 ) -> None:
-    project = _project(tmp_path, TABLES_DOMAIN, TABLES_FLOWS)
-    assert await _first_commands(project, message) == {StartFlow(flow="cancel_booking")}
+    project = write_project(tmp_path, TABLES_DOMAIN, TABLES_FLOWS)
+    assert await first_commands(project, message) == {StartFlow(flow="cancel_booking")}
 
 
 PROJECT_TEXTS = (
@@ -650,6 +635,6 @@ flows:
 async def test_a_street_address_typed_in_lower_case(
     tmp_path: Path, message: str, address: str
 ) -> None:
-    project = _project(tmp_path, DELIVERY_DOMAIN, DELIVERY_FLOWS)
-    commands = await _first_commands(project, message)
+    project = write_project(tmp_path, DELIVERY_DOMAIN, DELIVERY_FLOWS)
+    commands = await first_commands(project, message)
     assert SetSlot(name="delivery_address", value=address) in commands

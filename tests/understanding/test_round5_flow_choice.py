@@ -18,12 +18,10 @@ from calmtui.understanding.flow_matching import (  # pyright: ignore[reportPriva
 )
 from calmtui.understanding.flow_start import _tells_apart  # pyright: ignore[reportPrivateUsage]
 from calmtui.understanding.offline import OfflineGenerator
-from calmtui.understanding.semantic_model import shared_model
 from calmtui.understanding.text import words
-from tests.understanding.conftest import converse, load
+from tests.understanding.conftest import converse, first_commands, load, needs_model, write_project
 
 pytestmark = pytest.mark.anyio
-needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
 
 DOMAIN = """\
 slots:
@@ -64,16 +62,7 @@ flows:
 
 
 def _project(tmp_path: Path) -> Project:
-    (tmp_path / "domain.yml").write_text(DOMAIN)
-    (tmp_path / "data").mkdir(exist_ok=True)
-    (tmp_path / "data" / "flows.yml").write_text(FLOWS)
-    return load(tmp_path)
-
-
-async def _first_commands(project: Project, message: str) -> set[Command]:
-    [result] = await converse(project, OfflineGenerator(), [message])
-    assert result.understanding is not None
-    return set(result.understanding.commands)
+    return write_project(tmp_path, DOMAIN, FLOWS)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +109,7 @@ def test_pleasantries_around_a_request(text: str, expected: str) -> None:
 async def test_a_greeting_or_thanks_does_not_change_the_flow(
     tmp_path: Path, message: str, flow: str
 ) -> None:
-    commands = await _first_commands(_project(tmp_path), message)
+    commands = await first_commands(_project(tmp_path), message)
     assert StartFlow(flow=flow) in commands
 
 
@@ -176,7 +165,7 @@ def test_clauses_of_a_message(text: str, expected: list[str]) -> None:
 async def test_the_request_is_not_drowned_by_what_is_said_around_it(
     tmp_path: Path, message: str, flow: str
 ) -> None:
-    commands = await _first_commands(_project(tmp_path), message)
+    commands = await first_commands(_project(tmp_path), message)
     assert StartFlow(flow=flow) in commands
 
 
@@ -199,7 +188,7 @@ async def test_the_request_is_not_drowned_by_what_is_said_around_it(
 async def test_off_topic_in_words_is_an_off_topic_reply(
     tmp_path: Path, message: str, expected: Command
 ) -> None:
-    assert await _first_commands(_project(tmp_path), message) == {expected}
+    assert await first_commands(_project(tmp_path), message) == {expected}
 
 
 SHOP_DOMAIN = """\
@@ -262,7 +251,7 @@ async def test_a_status_question_means_the_status_flow(tmp_path: Path, message: 
     (tmp_path / "domain.yml").write_text(SHOP_DOMAIN)
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "flows.yml").write_text(SHOP_FLOWS)
-    commands = await _first_commands(load(tmp_path), message)
+    commands = await first_commands(load(tmp_path), message)
     assert StartFlow(flow="track_order") in commands
 
 
@@ -457,5 +446,5 @@ async def test_a_request_for_a_person_is_read_without_the_wrapping(
     (tmp_path / "domain.yml").write_text(CLAIMS_DOMAIN)
     (tmp_path / "data").mkdir(exist_ok=True)
     (tmp_path / "data" / "flows.yml").write_text(CLAIMS_FLOWS)
-    commands = await _first_commands(load(tmp_path), message)
+    commands = await first_commands(load(tmp_path), message)
     assert StartFlow(flow=flow) in commands

@@ -10,57 +10,19 @@ from pathlib import Path
 import pytest
 
 from calmtui.core.commands import SetSlot
-from calmtui.core.model.domain import Button, Response, ResponseVariation
-from calmtui.core.model.flows import CollectStep, StaticNext
+from calmtui.core.model.domain import Response
+from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import codes, dates, proper_names
 from calmtui.understanding.offline import OfflineGenerator
-from calmtui.understanding.semantic_model import shared_model
 from calmtui.understanding.slot_filling import clean_text_value, named_values
 from calmtui.understanding.slot_roles import _profile
 from calmtui.understanding.stated_flags import stated_flag
 from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import stem
 from calmtui.understanding.thing_values import thing_value
-from tests.understanding.conftest import converse, load
-
-needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
-
-
-def _slot(name: str, kind: str = "text", values: tuple[str, ...] = ()) -> Slot:
-    return Slot(name=name, type=kind, values=values)  # type: ignore[arg-type]
-
-
-def _flow(
-    *collects: tuple[Slot, str, str] | tuple[Slot, str, str, tuple[str, ...]],
-) -> tuple[list[CollectStep], dict[str, Slot], dict[str, Response]]:
-    """Collect steps (slot, description, question) as a project would write them."""
-    steps: list[CollectStep] = []
-    slots: dict[str, Slot] = {}
-    responses: dict[str, Response] = {}
-    for index, collect in enumerate(collects):
-        slot, description, question = collect[0], collect[1], collect[2]
-        titles = collect[3] if len(collect) > 3 else ()
-        utter = f"utter_ask_{slot.name}"
-        steps.append(
-            CollectStep(
-                id=f"{index}_collect_{slot.name}",
-                index=index,
-                next=StaticNext(target="END"),
-                collect=slot.name,
-                utter=utter,
-                description=description,
-            )
-        )
-        slots[slot.name] = slot
-        buttons = tuple(
-            Button(title=title, payload=f"/SetSlots({slot.name}={value})")
-            for title, value in zip(titles, slot.values, strict=False)
-        )
-        variation = ResponseVariation(text=question, buttons=buttons)
-        responses[utter] = Response(name=utter, variations=(variation,))
-    return steps, slots, responses
+from tests.understanding.conftest import collect_flow, converse, load, make_slot, needs_model
 
 
 def _stated(
@@ -76,11 +38,15 @@ def _stated(
     return {name: filled.value for name, filled in found}
 
 
-GROOMING = _flow(
-    (_slot("pet_name"), "the pet's name", "What's your pet's name?"),
-    (_slot("pet_species", "categorical", ("dog", "cat")), "dog or cat", "Is it a dog or a cat?"),
+GROOMING = collect_flow(
+    (make_slot("pet_name"), "the pet's name", "What's your pet's name?"),
     (
-        _slot("groom_service", "categorical", ("bath", "full_groom", "nail_trim")),
+        make_slot("pet_species", "categorical", ("dog", "cat")),
+        "dog or cat",
+        "Is it a dog or a cat?",
+    ),
+    (
+        make_slot("groom_service", "categorical", ("bath", "full_groom", "nail_trim")),
         "which grooming service",
         "Which service would you like?",
     ),
@@ -108,17 +74,21 @@ def test_the_name_of_a_thing_is_a_capitalised_name_not_a_value_already_taken(
     assert _stated(text, GROOMING, GROOMING_WORDS) == expected
 
 
-DELIVERY = _flow(
+DELIVERY = collect_flow(
     (
-        _slot("delivery_items"),
+        make_slot("delivery_items"),
         "the dishes and how many of each, as the guest listed them",
         "What would you like to order? Tell me the dishes and how many of each.",
     ),
-    (_slot("delivery_address"), "the street address", "Where should we deliver it to?"),
+    (make_slot("delivery_address"), "the street address", "Where should we deliver it to?"),
 )
-PRICE_MATCH = _flow(
-    (_slot("product_name"), "the product the customer wants a price match for", "Which product?"),
-    (_slot("competitor_price", "float"), "the other shop's price", "What price?"),
+PRICE_MATCH = collect_flow(
+    (
+        make_slot("product_name"),
+        "the product the customer wants a price match for",
+        "Which product?",
+    ),
+    (make_slot("competitor_price", "float"), "the other shop's price", "What price?"),
 )
 
 
@@ -181,9 +151,9 @@ def test_a_name_slot_is_a_person_by_whose_name_it_is(
 
 
 def test_an_email_address_slot_takes_the_email() -> None:
-    tickets = _flow(
-        (_slot("ticket_ref"), "ticket reference", "What's the ticket reference?"),
-        (_slot("friend_email"), "friend's email", "What's your friend's email address?"),
+    tickets = collect_flow(
+        (make_slot("ticket_ref"), "ticket reference", "What's the ticket reference?"),
+        (make_slot("friend_email"), "friend's email", "What's your friend's email address?"),
     )
     assert _stated("give my ticket TK-55510 to jane@example.com", tickets) == {
         "ticket_ref": "TK-55510",
@@ -243,31 +213,31 @@ def test_a_yes_no_slot_is_stated_by_its_telling_words(
     assert (found.value if found else None) == expected
 
 
-RETURNS = _flow(
+RETURNS = collect_flow(
     (
-        _slot("return_reason", "categorical", ("wrong_size", "damaged", "changed_mind")),
+        make_slot("return_reason", "categorical", ("wrong_size", "damaged", "changed_mind")),
         "why the item is going back",
         "Why are you returning it?",
     ),
 )
-METERS = _flow(
+METERS = collect_flow(
     (
-        _slot("meter_type", "categorical", ("electricity", "gas")),
+        make_slot("meter_type", "categorical", ("electricity", "gas")),
         "which meter the reading is for",
         "Is this for your electricity or your gas meter?",
     ),
 )
-ACCOUNTS = _flow(
+ACCOUNTS = collect_flow(
     (
-        _slot("acct_type", "categorical", ("windows", "email", "vpn", "sap")),
+        make_slot("acct_type", "categorical", ("windows", "email", "vpn", "sap")),
         "which account (windows login, email, vpn, sap)",
         "Which account?",
         ("Windows login", "Email", "VPN", "SAP"),
     ),
 )
-VPN = _flow(
+VPN = collect_flow(
     (
-        _slot("vpn_location", "categorical", ("office", "home", "travelling")),
+        make_slot("vpn_location", "categorical", ("office", "home", "travelling")),
         "where the user is connecting from",
         "Where are you connecting from?",
     ),
@@ -303,11 +273,11 @@ def test_a_value_stated_with_a_start_is_meant_by_words_that_do_not_ask_for_the_f
     assert next(iter(found.values()), None) == expected
 
 
-MEMBERSHIP = _flow(
-    (_slot("cancel_reason"), "why the member is leaving", "May I ask why you're leaving?"),
+MEMBERSHIP = collect_flow(
+    (make_slot("cancel_reason"), "why the member is leaving", "May I ask why you're leaving?"),
 )
-ORDER = _flow(
-    (_slot("allergy_details"), "what they are allergic to", "What are they allergic to?"),
+ORDER = collect_flow(
+    (make_slot("allergy_details"), "what they are allergic to", "What are they allergic to?"),
 )
 
 
@@ -349,18 +319,18 @@ def test_a_reason_is_the_clause_beside_the_request(
     assert next(iter(found.values()), None) == expected
 
 
-LUGGAGE = _flow(
-    (_slot("flight_number"), "the flight number", "What was your flight number?"),
-    (_slot("bag_colour"), "colour of the bag", "What colour is the bag?"),
+LUGGAGE = collect_flow(
+    (make_slot("flight_number"), "the flight number", "What was your flight number?"),
+    (make_slot("bag_colour"), "colour of the bag", "What colour is the bag?"),
     (
-        _slot("bag_type", "categorical", ("suitcase", "backpack", "duffel")),
+        make_slot("bag_type", "categorical", ("suitcase", "backpack", "duffel")),
         "kind of bag",
         "What kind of bag is it?",
     ),
 )
-LOANS = _flow(
-    (_slot("book_title"), "title of the book to renew", "Which book would you like to renew?"),
-    (_slot("renew_weeks", "float"), "how many extra weeks", "For how many more weeks?"),
+LOANS = collect_flow(
+    (make_slot("book_title"), "title of the book to renew", "Which book would you like to renew?"),
+    (make_slot("renew_weeks", "float"), "how many extra weeks", "For how many more weeks?"),
 )
 
 
@@ -397,17 +367,17 @@ def test_things_are_not_labels_of_other_values(
     assert _stated(text, flow, asking, request_words=asking) == expected
 
 
-TICKETS = _flow(
-    (_slot("event_name"), "the name of the show, artist or play", "Which show?"),
-    (_slot("ticket_quantity", "float"), "how many tickets to buy", "How many tickets?"),
+TICKETS = collect_flow(
+    (make_slot("event_name"), "the name of the show, artist or play", "Which show?"),
+    (make_slot("ticket_quantity", "float"), "how many tickets to buy", "How many tickets?"),
     (
-        _slot("ticket_delivery", "categorical", ("e_ticket", "post", "box_office")),
+        make_slot("ticket_delivery", "categorical", ("e_ticket", "post", "box_office")),
         "",
         "How would you like to get your tickets?",
     ),
 )
-VENUES = _flow((_slot("venue_name"), "which venue", "Which venue?"))
-QUOTES = _flow((_slot("car_model"), "make and model", "What make and model is the car?"))
+VENUES = collect_flow((make_slot("venue_name"), "which venue", "Which venue?"))
+QUOTES = collect_flow((make_slot("car_model"), "make and model", "What make and model is the car?"))
 
 
 @needs_model
@@ -438,8 +408,8 @@ def test_names_of_things_are_read_whole_and_mean_nothing(
 
 
 def test_a_remark_before_the_request_is_no_description() -> None:
-    repairs = _flow(
-        (_slot("repair_description"), "what is wrong, in the tenant's words", "What's wrong?")
+    repairs = collect_flow(
+        (make_slot("repair_description"), "what is wrong, in the tenant's words", "What's wrong?")
     )
     asking = frozenset(stem(w) for w in ("report", "repair", "leak", "broken"))
     said = "sorry, cat on the keyboard. I want to report a leak"
@@ -465,14 +435,14 @@ def test_references_read_whole(text: str, expected: list[str]) -> None:
     assert [c.text for c in codes(text)] == expected
 
 
-TYRES = _flow(
-    (_slot("tyre_size"), "the tyre size from the sidewall, like 205/55 R16", "What size?"),
-    (_slot("tyre_quantity", "float"), "how many tyres, from 1 to 4", "How many tyres?"),
+TYRES = collect_flow(
+    (make_slot("tyre_size"), "the tyre size from the sidewall, like 205/55 R16", "What size?"),
+    (make_slot("tyre_quantity", "float"), "how many tyres, from 1 to 4", "How many tyres?"),
 )
-REFILLS = _flow((_slot("rx_number"), "the prescription number", "What's the Rx number?"))
-VIEWINGS = _flow(
+REFILLS = collect_flow((make_slot("rx_number"), "the prescription number", "What's the Rx number?"))
+VIEWINGS = collect_flow(
     (
-        _slot("property_ref"),
+        make_slot("property_ref"),
         "the listing reference or the address of the flat",
         "Which property would you like to view?",
     ),
@@ -644,9 +614,9 @@ async def test_days_and_times_go_to_their_own_slots(
     assert expected <= set(last.commands), last.notes
 
 
-STORES = _flow((_slot("store_location"), "which store", "Which branch?"))
-REPAIRS = _flow(
-    (_slot("repair_urgent", "bool"), "whether it is urgent", "Is it urgent?"),
+STORES = collect_flow((make_slot("store_location"), "which store", "Which branch?"))
+REPAIRS = collect_flow(
+    (make_slot("repair_urgent", "bool"), "whether it is urgent", "Is it urgent?"),
 )
 
 
@@ -758,18 +728,22 @@ async def test_answers_state_their_own_values(
     assert last.commands == expected, last.notes
 
 
-POTHOLES = _flow((_slot("pothole_street"), "the street where it is", "Which street is it on?"))
-PERMITS = _flow(
-    (_slot("car_registration"), "the vehicle registration", "What's the registration?"),
-    (_slot("permit_months", "float"), "how many months", "For how many months?"),
+POTHOLES = collect_flow(
+    (make_slot("pothole_street"), "the street where it is", "Which street is it on?")
 )
-FILMS = _flow(
-    (_slot("film_title"), "the film", "Which film?"),
-    (_slot("showing_time"), "the showing time", "Which showing?"),
-    (_slot("seats", "float"), "number of seats", "How many seats?"),
-    (_slot("wants_3d", "bool"), "whether they want the 3D version", "Would you like 3D?"),
+PERMITS = collect_flow(
+    (make_slot("car_registration"), "the vehicle registration", "What's the registration?"),
+    (make_slot("permit_months", "float"), "how many months", "For how many months?"),
 )
-OUTAGES = _flow((_slot("outage_since"), "when it stopped working", "When did it stop working?"))
+FILMS = collect_flow(
+    (make_slot("film_title"), "the film", "Which film?"),
+    (make_slot("showing_time"), "the showing time", "Which showing?"),
+    (make_slot("seats", "float"), "number of seats", "How many seats?"),
+    (make_slot("wants_3d", "bool"), "whether they want the 3D version", "Would you like 3D?"),
+)
+OUTAGES = collect_flow(
+    (make_slot("outage_since"), "when it stopped working", "When did it stop working?")
+)
 
 
 @pytest.mark.parametrize(
@@ -806,9 +780,13 @@ def test_streets_registrations_titles_and_evenings(
     assert _stated(text, flow, asking, request_words=asking) == expected
 
 
-RENTED_REPAIRS = _flow(
-    (_slot("repair_description"), "what is wrong, in the tenant's words", "What's the problem?"),
-    (_slot("problem_location"), "where in the home", "Where in the home is it?"),
+RENTED_REPAIRS = collect_flow(
+    (
+        make_slot("repair_description"),
+        "what is wrong, in the tenant's words",
+        "What's the problem?",
+    ),
+    (make_slot("problem_location"), "where in the home", "Where in the home is it?"),
 )
 
 
@@ -836,17 +814,21 @@ def test_a_problem_told_is_its_description(text: str, expected: dict[str, object
 
 @needs_model
 def test_a_capitalised_word_alone_may_still_mean_a_value() -> None:
-    coffee = _flow(
-        (_slot("drink", "categorical", ("espresso", "latte", "tea")), "the drink", "Which drink?"),
-        (_slot("customer_name"), "the customer's name", "What name should I put on the cup?"),
+    coffee = collect_flow(
+        (
+            make_slot("drink", "categorical", ("espresso", "latte", "tea")),
+            "the drink",
+            "Which drink?",
+        ),
+        (make_slot("customer_name"), "the customer's name", "What name should I put on the cup?"),
     )
     # a German noun is capitalised: "Tee" means tea, and is then no name
     assert _stated("einen Tee bestellen", coffee) == {"drink": "tea"}
 
 
-MOTS = _flow((_slot("mot_date"), "the day for the MOT", "Which day?"))
-FREEZES = _flow(
-    (_slot("freeze_months", "float"), "how many months to pause", "For how many months?"),
+MOTS = collect_flow((make_slot("mot_date"), "the day for the MOT", "Which day?"))
+FREEZES = collect_flow(
+    (make_slot("freeze_months", "float"), "how many months to pause", "For how many months?"),
 )
 
 
@@ -870,8 +852,8 @@ def test_a_day_keeps_its_time_and_a_month_is_one(
     assert _stated(text, flow) == expected
 
 
-VACCINES = _flow(
-    (_slot("vaccine_people", "float"), "how many people need it", "How many people?"),
+VACCINES = collect_flow(
+    (make_slot("vaccine_people", "float"), "how many people need it", "How many people?"),
 )
 
 
@@ -889,7 +871,9 @@ def test_me_and_my_wife_are_two(text: str, expected: dict[str, object]) -> None:
 
 
 def test_a_yes_no_slot_is_not_stated_by_the_flows_own_words() -> None:
-    enrolment = _flow((_slot("join_waitlist", "bool"), "join the waitlist?", "Join the waitlist?"))
+    enrolment = collect_flow(
+        (make_slot("join_waitlist", "bool"), "join the waitlist?", "Join the waitlist?")
+    )
     asking = frozenset(stem(w) for w in ("enrol", "course", "offer", "waitlist", "full"))
     # the description says the flow offers the waitlist: saying so is no answer to it
     said = "enrol me in a course, and offer the waitlist if it is full"

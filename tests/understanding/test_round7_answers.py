@@ -13,10 +13,9 @@ from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
 from calmtui.understanding.sentence_model import shared_encoder
 from calmtui.understanding.spelling import corrected, dictionary_by_initial
-from tests.understanding.conftest import converse, load
+from tests.understanding.conftest import converse, load, needs_model
 
 pytestmark = pytest.mark.anyio
-needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
 needs_encoder = pytest.mark.skipif(
     shared_encoder() is None or shared_model() is None, reason="the sentence encoder is missing"
 )

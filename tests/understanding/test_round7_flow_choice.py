@@ -23,12 +23,9 @@ from calmtui.understanding.flow_start import (  # pyright: ignore[reportPrivateU
     _verb_said_instead,
     lead_word,
 )  # pyright: ignore[reportPrivateUsage]
-from calmtui.understanding.offline import OfflineGenerator
-from calmtui.understanding.semantic_model import shared_model
-from tests.understanding.conftest import converse, load
+from tests.understanding.conftest import first_commands, needs_model, write_project
 
 pytestmark = pytest.mark.anyio
-needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
 
 
 @pytest.mark.parametrize(
@@ -195,16 +192,7 @@ flows:
 
 @pytest.fixture
 def shop(tmp_path: Path) -> Project:
-    (tmp_path / "domain.yml").write_text(DOMAIN)
-    (tmp_path / "data").mkdir(exist_ok=True)
-    (tmp_path / "data" / "flows.yml").write_text(FLOWS)
-    return load(tmp_path)
-
-
-async def _first_commands(project: Project, message: str) -> set[Command]:
-    [result] = await converse(project, OfflineGenerator(), [message])
-    assert result.understanding is not None
-    return set(result.understanding.commands)
+    return write_project(tmp_path, DOMAIN, FLOWS)
 
 
 @needs_model
@@ -219,7 +207,7 @@ async def _first_commands(project: Project, message: str) -> set[Command]:
 async def test_a_fault_told_asks_for_the_flow_about_faults(
     shop: Project, message: str, flow: str
 ) -> None:
-    assert StartFlow(flow=flow) in await _first_commands(shop, message)
+    assert StartFlow(flow=flow) in await first_commands(shop, message)
 
 
 @needs_model
@@ -234,7 +222,7 @@ async def test_a_fault_told_asks_for_the_flow_about_faults(
 async def test_the_verb_said_tells_close_flows_apart(
     shop: Project, message: str, expected: Command
 ) -> None:
-    commands = await _first_commands(shop, message)
+    commands = await first_commands(shop, message)
     if isinstance(expected, Clarify):
         clarified = [c for c in commands if isinstance(c, Clarify)]
         assert clarified, commands
@@ -347,7 +335,7 @@ def test_asking_whether_something_is_ready(text: str, asks: bool) -> None:
 
 @needs_model
 async def test_asking_whether_someone_is_still_coming_asks_how_it_stands(shop: Project) -> None:
-    commands = await _first_commands(shop, "is the mechanic still coming today?")
+    commands = await first_commands(shop, "is the mechanic still coming today?")
     assert StartFlow(flow="repair_status") in commands
 
 
@@ -362,6 +350,6 @@ async def test_asking_whether_someone_is_still_coming_asks_how_it_stands(shop: P
 async def test_the_verb_of_several_flows_without_their_thing_is_clarified(
     shop: Project, message: str, expected: set[str] | None
 ) -> None:
-    commands = await _first_commands(shop, message)
+    commands = await first_commands(shop, message)
     clarified = [set(c.options) for c in commands if isinstance(c, Clarify)]
     assert clarified == ([expected] if expected is not None else []), commands

@@ -10,45 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from calmtui.core.model.domain import Response, ResponseVariation
-from calmtui.core.model.flows import CollectStep, StaticNext
+from calmtui.core.model.domain import Response
+from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.entities import codes, dates, lowercase_names, times
-from calmtui.understanding.semantic_model import shared_model
 from calmtui.understanding.slot_filling import named_values
 from calmtui.understanding.slot_roles import _profile
 from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.thing_values import example_names, shows_digits
-
-needs_model = pytest.mark.skipif(shared_model() is None, reason="the embedded model is missing")
-
-
-def _slot(name: str, kind: str = "text", values: tuple[str, ...] = ()) -> Slot:
-    return Slot(name=name, type=kind, values=values)  # type: ignore[arg-type]
-
-
-def _flow(
-    *collects: tuple[Slot, str, str],
-) -> tuple[list[CollectStep], dict[str, Slot], dict[str, Response]]:
-    """Collect steps (slot, description, question) as a project would write them."""
-    steps: list[CollectStep] = []
-    slots: dict[str, Slot] = {}
-    responses: dict[str, Response] = {}
-    for index, (slot, description, question) in enumerate(collects):
-        utter = f"utter_ask_{slot.name}"
-        steps.append(
-            CollectStep(
-                id=f"{index}_collect_{slot.name}",
-                index=index,
-                next=StaticNext(target="END"),
-                collect=slot.name,
-                utter=utter,
-                description=description,
-            )
-        )
-        slots[slot.name] = slot
-        responses[utter] = Response(name=utter, variations=(ResponseVariation(text=question),))
-    return steps, slots, responses
+from tests.understanding.conftest import collect_flow, make_slot, needs_model
 
 
 def _stated(
@@ -177,10 +147,10 @@ def test_examples_a_description_lists() -> None:
 
 # --- values with a start -----------------------------------------------------------------------
 
-NURSERY = _flow(
-    (_slot("plant"), "the plant or variety, e.g. Monstera or Fern", "Which plant?"),
-    (_slot("pot_count", "float"), "number of pots", "How many pots?"),
-    (_slot("pot_price", "float"), "price per pot you are willing to pay", "Up to what price?"),
+NURSERY = collect_flow(
+    (make_slot("plant"), "the plant or variety, e.g. Monstera or Fern", "Which plant?"),
+    (make_slot("pot_count", "float"), "number of pots", "How many pots?"),
+    (make_slot("pot_price", "float"), "price per pot you are willing to pay", "Up to what price?"),
 )
 NURSERY_WORDS = frozenset({"order", "buy", "plant"})
 
@@ -200,9 +170,9 @@ def test_counts_and_things_of_an_order(text: str, expected: dict[str, object]) -
     assert _stated(text, NURSERY, NURSERY_WORDS) == expected
 
 
-CAR_CLUB = _flow(
-    (_slot("top_up_amount", "float"), "how much to top up, in pounds", "How much?"),
-    (_slot("sms_code"), "the 6-digit code we just sent by text", "What's the code?"),
+CAR_CLUB = collect_flow(
+    (make_slot("top_up_amount", "float"), "how much to top up, in pounds", "How much?"),
+    (make_slot("sms_code"), "the 6-digit code we just sent by text", "What's the code?"),
 )
 
 
@@ -219,17 +189,17 @@ def test_a_code_of_a_stated_length(text: str, expected: dict[str, object]) -> No
 
 
 def test_a_labelled_code_of_the_wrong_length_is_still_the_code() -> None:
-    flow = _flow((_slot("permit_number"), "the 7-digit permit number", "Permit number?"))
+    flow = collect_flow((make_slot("permit_number"), "the 7-digit permit number", "Permit number?"))
     assert _stated("renew permit 12345", flow) == {"permit_number": "12345"}
 
 
-BIKE_HIRE = _flow(
+BIKE_HIRE = collect_flow(
     (
-        _slot("pickup_location"),
+        make_slot("pickup_location"),
         "a town, street, postcode or landmark to pick the bike up near",
         "Where should we look?",
     ),
-    (_slot("hire_hours", "float"), "how long to hire for, in hours", "How many hours?"),
+    (make_slot("hire_hours", "float"), "how long to hire for, in hours", "How many hours?"),
 )
 
 
@@ -248,9 +218,9 @@ def test_places_and_hours_of_a_hire(text: str, expected: dict[str, object]) -> N
     assert _stated(text, BIKE_HIRE, identity=frozenset({"1"})) == expected
 
 
-REPAIR = _flow(
-    (_slot("repair_address"), "the street address", "Where?"),
-    (_slot("fault_details"), "a short description of the fault", "What's wrong?"),
+REPAIR = collect_flow(
+    (make_slot("repair_address"), "the street address", "Where?"),
+    (make_slot("fault_details"), "a short description of the fault", "What's wrong?"),
 )
 
 
@@ -266,9 +236,9 @@ def test_a_clause_beside_an_address_is_the_description() -> None:
     }
 
 
-CHOIR = _flow(
-    (_slot("section_leader"), "the leader the singer asks for (Ada or Basil)", "Which leader?"),
-    (_slot("season"), "the season, e.g. 2025/26", "Which season?"),
+CHOIR = collect_flow(
+    (make_slot("section_leader"), "the leader the singer asks for (Ada or Basil)", "Which leader?"),
+    (make_slot("season"), "the season, e.g. 2025/26", "Which season?"),
 )
 
 
@@ -285,15 +255,19 @@ def test_listed_names_and_no_things(text: str, expected: dict[str, object]) -> N
 
 
 def test_a_slot_shown_with_digits_takes_no_word_as_its_thing() -> None:
-    season = _flow((_slot("season"), "the season, e.g. 2025/26", "Which season?"))
+    season = collect_flow((make_slot("season"), "the season, e.g. 2025/26", "Which season?"))
     assert _stated("I need my docs", season, frozenset({"need"})) == {}
     assert _stated("I need my 2025/26 docs", season, frozenset({"need"})) != {}
 
 
-VET = _flow(
-    (_slot("from_clinic"), "the clinic the records move from", "Which clinic are you moving from?"),
-    (_slot("kennel_number"), "the kennel the pet stays in", "Which kennel?"),
-    (_slot("discharge_date"), "the date the pet goes home", "When?"),
+VET = collect_flow(
+    (
+        make_slot("from_clinic"),
+        "the clinic the records move from",
+        "Which clinic are you moving from?",
+    ),
+    (make_slot("kennel_number"), "the kennel the pet stays in", "Which kennel?"),
+    (make_slot("discharge_date"), "the date the pet goes home", "When?"),
 )
 
 
@@ -326,8 +300,8 @@ def test_the_race_named_by_its_distance_is_no_number() -> None:
 
 
 def test_the_label_of_a_code_is_part_of_it() -> None:
-    steps, slots, responses = _flow(
-        (_slot("parcel_number"), "the parcel's tracking number", "Which parcel?"),
+    steps, slots, responses = collect_flow(
+        (make_slot("parcel_number"), "the parcel's tracking number", "Which parcel?"),
     )
     found = stated_values(
         "parcel 4471093 never came", steps, slots, frozenset(), responses, frozenset()
@@ -351,14 +325,16 @@ def test_money_said_in_a_word() -> None:
 
     assert [n.value for n in find_numbers("a tenner")] == [10]
     assert [n.value for n in find_numbers("just a fiver please")] == [5]
-    donation = _flow((_slot("gift_amount", "float"), "how much to give, in pounds", "How much?"))
+    donation = collect_flow(
+        (make_slot("gift_amount", "float"), "how much to give, in pounds", "How much?")
+    )
     assert _stated("give a tenner", donation) == {"gift_amount": "10"}
 
 
 def test_a_label_of_a_code_names_no_value() -> None:
-    flow = _flow(
-        (_slot("gym_card_number"), "the number on the gym card", "Your gym card number?"),
-        (_slot("pay_with", "categorical", ("card", "cash")), "how to pay", "Card or cash?"),
+    flow = collect_flow(
+        (make_slot("gym_card_number"), "the number on the gym card", "Your gym card number?"),
+        (make_slot("pay_with", "categorical", ("card", "cash")), "how to pay", "Card or cash?"),
     )
     steps, slots, responses = flow
     found = stated_values(
