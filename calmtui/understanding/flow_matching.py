@@ -153,7 +153,7 @@ def _rank(
     if query and fault:
         query.extend(w for w in fault if w not in query)  # "the display has gone blank"
         meant = f"{meant} ({' '.join(fault)})"
-    if query and (asks_status(text) or ASKS_READY.search(text) is not None):
+    if query and asks_status(text):
         status = [w for w in STATUS if w in catalog.index.idf]
         query.extend(status)  # "where's my claim at?"
         if status:
@@ -292,14 +292,6 @@ def _is_typo(token: str, word: str, ratio: float, known: Callable[[str], bool]) 
         return False  # a word in its own right ("movie" is not "move" mistyped)
     return ratio >= TYPO_CUTOFF or (len(token) >= 5 and OSA.distance(token, word) <= 1)
 
-
-# Asking whether something is ready or still coming ("is my order ready yet?", "is my cleaner
-# still coming tomorrow?") asks how it stands, as `asks_status` phrasing does.
-ASKS_READY = re.compile(
-    r"\b(?:is|are|isn't|aren't)\s+(?:my|our|the)\s+[\w' -]{1,30}?\s+(?:ready|done|finished"
-    r"|still\s+(?:coming|on|happening)|coming|arriving|running\s+late|delayed)\b",
-    re.IGNORECASE,
-)
 
 # Telling that something is out of order ("half my sockets stopped working", "Remote access isn't
 # working", "the display on my smart meter has gone blank", "my car just died") asks for the

@@ -387,7 +387,10 @@ _ASKS_STATUS = re.compile(
     r"|how\s+long\s+(?:until|till|before|will)\s+(?:my|our|the)\b"
     r"|when\s+(?:is|are|will|does|do)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+(?:com(?:e|ing)"
     r"|arriv(?:e|ing)|get(?:ting)?\s+here|be\s+(?:here|ready|delivered|done|back|fixed)|ready|due)\b"
-    r"|(?:is|are)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+on\s+(?:its|their|the)\s+way\b)",
+    r"|(?:is|are)\s+(?:my|our|the)\s+[\w ]{1,30}?\s+on\s+(?:its|their|the)\s+way\b"
+    # whether it is ready or still coming: "is my order ready yet?", "is my cleaner still coming?"
+    r"|(?:is|are|isn't|aren't)\s+(?:my|our|the)\s+[\w' -]{1,30}?\s+(?:ready|done|finished"
+    r"|still\s+(?:coming|on|happening)|coming|arriving|running\s+late|delayed)\b)",
     re.IGNORECASE,
 )
 

@@ -11,7 +11,6 @@ from calmtui.core.commands import Clarify, Command, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding.flow_catalog import catalog_for
 from calmtui.understanding.flow_matching import (  # pyright: ignore[reportPrivateUsage]
-    ASKS_READY,
     Candidate,
     same_request_verb,
     tells_fault,
@@ -23,6 +22,7 @@ from calmtui.understanding.flow_start import (  # pyright: ignore[reportPrivateU
     _verb_said_instead,
     lead_word,
 )  # pyright: ignore[reportPrivateUsage]
+from calmtui.understanding.lexicon import asks_status
 from tests.understanding.conftest import first_commands, needs_model, write_project
 
 pytestmark = pytest.mark.anyio
@@ -330,7 +330,7 @@ def test_a_bare_thing_several_flows_act_on_is_clarified(
     ],
 )
 def test_asking_whether_something_is_ready(text: str, asks: bool) -> None:
-    assert (ASKS_READY.search(text) is not None) is asks
+    assert asks_status(text) is asks
 
 
 @needs_model
