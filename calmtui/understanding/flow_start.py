@@ -113,9 +113,10 @@ def _decide(
         # is asked for in its own words (a greeting flow: "Say hello ...", "hallo").
         return Decision([ChitChat()], [f"{social}: no request"])
     choice = choose(candidates, searchable_question=question == "information")
+    bare = _only_a_thing(message, choice, candidates, catalog)
+    if bare is not None:
+        return Decision([Clarify(options=tuple(c.flow_id for c in bare.flows))], [bare.note])
     choice = _reconsidered(message, choice, candidates, catalog)
-    if choice.kind == "clarify" and choice.note.startswith(_BARE):
-        return Decision([Clarify(options=tuple(c.flow_id for c in choice.flows))], [choice.note])
     if choice.kind == "none":
         if question is not None:
             return Decision(
@@ -339,19 +340,26 @@ def _said_verbs(
     return chosen[:MAX_CLARIFY_OPTIONS]
 
 
+def _only_a_thing(
+    message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Choice | None:
+    """The flows to offer when the message says only a thing several flows act on
+    (`_bare_object`), or only their shared verb (`_verb_without_its_thing`)."""
+    if choice.kind == "none" or choice.flows[0].exact:
+        return None
+    return _bare_object(message, candidates, catalog) or _verb_without_its_thing(
+        message, choice, candidates, catalog
+    )
+
+
 def _reconsidered(
     message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
 ) -> Choice:
-    """The choice by scores, reconsidered for what the message says: only a thing several flows
-    act on (`_bare_object`), or the verb of a flow behind the best (`_verb_said_instead`)."""
-    if choice.kind == "none" or choice.flows[0].exact:
+    """The start chosen by scores, reconsidered for the verb of a flow behind the best
+    (`_verb_said_instead`)."""
+    if choice.kind != "start" or choice.flows[0].exact:
         return choice
-    bare = _bare_object(message, candidates, catalog) or _verb_without_its_thing(
-        message, choice, candidates, catalog
-    )
-    if bare is not None:
-        return bare
-    instead = _verb_said_instead(message, candidates, catalog) if choice.kind == "start" else None
+    instead = _verb_said_instead(message, candidates, catalog)
     if instead is None:
         return choice
     return Choice(

@@ -51,18 +51,20 @@ from calmtui.understanding.thing_values import example_names, shows_digits, thin
 _ADDRESS = re.compile(
     r"\baddress\s+(?:(?:is|to|as|:)\s*|(?=\d))(?P<value>.+?)\s*[.!]?$", re.IGNORECASE
 )
+# The last word of a street's name; a number before it ("5 Mill Lane") also allows the short
+# forms and the rarer endings, which alone name too much ("in Pl", "on the Green").
+_STREET_ENDINGS = (
+    "Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Place|Court|Crescent|Terrace|Boulevard|"
+    "Square|Gardens|Hill|Row|Walk|Parade|Grove|Mews"
+)
+_NUMBERED_STREET_ENDINGS = f"{_STREET_ENDINGS}|Ln|Dr|Pl|Ct|Blvd|Sq|View|Rise|Vale|Green|Quay|Wharf"
 # A street address written out: "5 Mill Lane", "221B Baker Street, London NW1 6XE".
 _STREET = re.compile(
-    r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|"
-    r"Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Terrace|Boulevard|Blvd|Square|Sq|Gardens|"
-    r"Hill|Row|Walk|Parade|Grove|Mews|View|Rise|Vale|Green|Quay|Wharf)\b\.?(?:,?\s+[A-Z][a-z]+)*"
-    r"(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
+    rf"\b\d{{1,5}}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){{1,3}}(?:{_NUMBERED_STREET_ENDINGS})\b\.?"
+    r"(?:,?\s+[A-Z][a-z]+)*(?:,?\s+[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})?"
 )
 # A street named without a number: "on Mill Road", "in Elm Grove".
-_STREET_NAME = (
-    r"(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Way|Place|Court|"
-    r"Crescent|Terrace|Boulevard|Square|Gardens|Hill|Row|Walk|Parade|Grove|Mews)\b"
-)
+_STREET_NAME = rf"(?:[A-Z][a-z]+\s+){{1,3}}(?:{_STREET_ENDINGS})\b"
 _NAMED_STREET = re.compile(rf"\b(?:on|in|at|along|near)\s+(?P<street>{_STREET_NAME})")
 # "Boots on King Street": a place named with its street.
 _ON_STREET = re.compile(rf"\s+on\s+{_STREET_NAME}")
@@ -755,18 +757,18 @@ class _Reader:
 
     def _with_street(self, mention: Mention) -> Mention:
         """ "from Boots on King Street": the place is the shop on that street."""
-        street = _ON_STREET.match(self.text, mention.end)
-        if street is None:
-            return mention
-        end = street.end()
-        return Mention(self.text[mention.start : end], mention.start, end, mention.before)
+        return self._extended(mention, _ON_STREET)
 
     def _with_landmark(self, mention: Mention) -> Mention:
         """ "near Leeds station": the place is the station, named by its town."""
-        after = _LANDMARK.match(self.text, mention.end)
-        if after is None:
+        return self._extended(mention, _LANDMARK)
+
+    def _extended(self, mention: Mention, after: re.Pattern[str]) -> Mention:
+        """The mention and what `after` matches right behind it, as one."""
+        found = after.match(self.text, mention.end)
+        if found is None:
             return mention
-        end = after.end()
+        end = found.end()
         return Mention(self.text[mention.start : end], mention.start, end, mention.before)
 
     def _word_after(self, mention: Mention) -> str:
