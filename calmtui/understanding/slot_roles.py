@@ -128,6 +128,11 @@ _TRAVEL = frozenset(
      "collect", "collected", "collection", "train", "bus", "ride", "go", "going", "route"}
 )  # fmt: skip
 _CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
+# "which month's invoice?", "what month is it for?": the month is what the slot holds — not
+# "per month", "a month", "each month" (a rate or a length of time).
+_ASKS_A_MONTH = re.compile(r"\b(?:which|what)\s+month\b", re.IGNORECASE)
+# An example of the value: "e.g. October 2025", "like 'last month'".
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg|for example|such as|like)\s*:?\s*(?P<rest>.+)", re.I)
 # "number of people", "how many nights": a count of something, not a code.
 _COUNT_WORDS = frozenset({"many", "count"})
 
@@ -205,14 +210,33 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.discard("person")  # `ticker`: "the ticker symbol or company name" is no person
     if "email" in roles:
         roles -= {"address", "person"}  # "your friend's email address" holds an e-mail address
-    if "date" in roles and not (_ROLE_WORDS["date"] - {"month"}) & every and "month" not in own:
-        roles.discard("date")  # "the amount per month" is no date, `statement_month` is one
+    roles = _with_date_role(roles, own, every, f"{description} {question}")
     if "time" in roles and "date" in own:
         roles.discard("time")
     elif "date" in roles and "time" in own:
         roles.discard("date")  # "viewing_time": "the time or part of the day" holds no date
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)
+
+
+def _with_date_role(roles: set[str], own: Sequence[str], every: set[str], said: str) -> set[str]:
+    """A slot that talks of a month holds a date when its own name says "month", or it asks
+    which month or shows one as its example ("which month's statement?"); "the amount per
+    month" is no date."""
+    if _names_a_month(said):
+        return roles | {"date"}
+    if "date" in roles and not (_ROLE_WORDS["date"] - {"month"}) & every and "month" not in own:
+        return roles - {"date"}
+    return roles
+
+
+def _names_a_month(said: str) -> bool:
+    """Does a slot that talks of a month hold one: "which month's invoice?", "the billing
+    period, e.g. October 2025" (its example is a date)?"""
+    if _ASKS_A_MONTH.search(said):
+        return True
+    example = _EXAMPLE.search(said)
+    return example is not None and bool(entities.dates(example["rest"]))
 
 
 def _names_a_person(own: Sequence[str], said: str) -> bool:
