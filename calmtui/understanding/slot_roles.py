@@ -175,6 +175,8 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
     # "What would you like from {restaurant_name}?": a placeholder says nothing of this slot
     asked = words(_PLACEHOLDER.sub(" ", question))
     every = {*own, *described, *asked}
+    if "when" in every and not _asks_when(f"{description}. {question}"):
+        every.discard("when")  # "what happens when people sign in?" asks for no date
     roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
     if (
         "origin" in roles
@@ -217,6 +219,17 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.discard("date")  # "viewing_time": "the time or part of the day" holds no date
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)
+
+
+# "what happens when ...", "how it looks when ...": after another question word in the same
+# sentence, "when" joins two clauses and asks for no time.
+_WHEN_JOINS = re.compile(r"\b(?:what|how|why)\b[^.?!]*?\bwhen\b", re.IGNORECASE)
+_WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
+
+
+def _asks_when(said: str) -> bool:
+    """Does some "when" of the description or question ask for a time?"""
+    return len(_WHEN.findall(said)) > len(_WHEN_JOINS.findall(said))
 
 
 def _with_date_role(roles: set[str], own: Sequence[str], every: set[str], said: str) -> set[str]:

@@ -591,6 +591,11 @@ class _Reader:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
+            joined = _hyphenated_value(self.text, slot.values, buttons)
+            if joined is not None:
+                value, said = joined
+                self._set(name, value, f"the value {value!r} ({said.text!r})", said)
+                continue
             # names are no meaning either ("tickets for Les Misérables" asks for no e-ticket)...
             names = entities.proper_names(self.text, self.taken)
             untaken = self._untaken_text(names)
@@ -619,7 +624,12 @@ class _Reader:
     def _flags(self) -> None:
         """Yes/no slots the message settles by naming them ("with a projector", `stated_flags`)."""
         for name, _ in self._open("bool"):
-            found = stated_flag(self.text, name, self.request_words | self.flow_words)
+            found = stated_flag(
+                self.text,
+                name,
+                self.request_words | self.flow_words,
+                self.about.get(name, ())[1:] if self.flow_words else (),
+            )
             if found is not None:
                 self._set(name, found.value, found.how)
 
@@ -910,6 +920,31 @@ _OWN_ROLE_WORDS = {
     "count": frozenset({"count", "number", "many", "quantity"}),
     "money": frozenset({"amount", "price", "cost", "fee", "budget", "value", "money"}),
 }
+
+
+_HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
+
+
+def _hyphenated_value(
+    text: str, values: Sequence[object], buttons: Sequence[tuple[str, object]]
+) -> tuple[object, Mention] | None:
+    """The one value a hyphenated word names, written with or without its hyphen: "e-bikes"
+    for `ebike` (or the button "E-bike"), "an x-ray" for `xray`, "wifi" and "wi-fi"."""
+
+    def compact(said: str) -> str:
+        return stem("".join(words(said)))
+
+    names: dict[str, set[str]] = {}
+    for value in values:
+        names.setdefault(compact(identifier_words(str(value))), set()).add(str(value))
+    for title, value in buttons:
+        names.setdefault(compact(title), set()).add(str(value))
+    for match in _HYPHENATED.finditer(text):
+        found = names.get(compact(match.group(0)), set())
+        if len(found) == 1:
+            value = next(v for v in values if str(v) in found)
+            return value, Mention(match.group(0), match.start(), match.end())
+    return None
 
 
 def _located(text: str, phrase: str) -> Mention | None:

@@ -13,6 +13,8 @@ from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.amounts import converted
+from calmtui.understanding.categorical_meaning import spans
+from calmtui.understanding.entities import dates
 from calmtui.understanding.slot_roles import _profile
 from calmtui.understanding.stated_values import stated_values
 from tests.understanding.conftest import collect_flow, make_slot
@@ -150,3 +152,127 @@ def test_a_length_of_time_said_with_a_start(
     text: str, collect: tuple[Slot, str, str], expected: dict[str, object]
 ) -> None:
     assert _stated(text, collect_flow(collect)) == expected
+
+
+# --- "when" asks for a time only when no other question word asks ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("slot", "description", "question", "date"),
+    [
+        ("fault", "what the oven does when it is switched on", "What happens then?", False),
+        ("symptom", "the noise", "How does the bike sound when you brake?", False),
+        ("error_shown", "what the till shows when a card is tapped", "What do you see?", False),
+        ("delivery", "when the bakery should deliver the cake", "When should we deliver?", True),
+        ("visit", "the day of the school visit", "What happens when you arrive?", True),
+    ],
+)
+def test_when_after_another_question_word_asks_for_no_date(
+    slot: str, description: str, question: str, date: bool
+) -> None:
+    assert _profile(slot, description, question, "").has("date") is date
+
+
+# --- hyphenated words -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "titles", "expected"),
+    [
+        ("any e-scooters free near the pier?", ("scooter", "escooter"), (), "escooter"),
+        ("my cat needs an x-ray", ("xray", "scan", "bloods"), (), "xray"),
+        ("print 20 t-shirts for the team", ("tshirt", "hoodie"), ("T-shirt", "Hoodie"), "tshirt"),
+        ("a room with wi-fi", ("wifi", "parking"), ("Wifi", "Parking"), "wifi"),
+    ],
+)
+def test_a_hyphenated_word_names_the_value_written_without_it(
+    text: str, values: tuple[str, ...], titles: tuple[str, ...], expected: str
+) -> None:
+    slot = make_slot("kind", "categorical", values)
+    flow = collect_flow((slot, "which kind", "Which one?", titles))
+    assert _stated(text, flow) == {"kind": expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("any e-scooters for hire", "scooters"),
+        ("book an x-ray for my dog", "ray"),
+        ("a gluten-free loaf", "free"),
+    ],
+)
+def test_no_span_starts_or_ends_inside_a_hyphenated_word(text: str, cut: str) -> None:
+    found = spans(text)
+    assert found
+    before = text.split("-")[0].split()[-1]  # "e" of "e-scooters"
+    assert all(span.split()[0] != cut for span in found)
+    assert all(span.split()[-1] != before for span in found)
+
+
+# --- a yes/no slot settled by a two-word term of its description or question ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "description", "question", "expected"),
+    [
+        (
+            "book a flight to Oslo, no checked luggage",
+            "bags",
+            "whether the passenger travels with checked luggage",
+            "Any bags to check in?",
+            {"bags": False},
+        ),
+        (
+            "enrol my daughter for September, she'll take the school bus",
+            "transport",
+            "whether the pupil will use the school bus",
+            "Will your child need transport?",
+            {"transport": True},
+        ),
+        (
+            "order a sourdough loaf, it's not my first order",
+            "is_new",
+            "whether this is the customer's first order",
+            "Is this your first order with us?",
+            {"is_new": False},
+        ),
+        (
+            "is this your first order?",  # a question states nothing
+            "is_new",
+            "whether this is the customer's first order",
+            "Is this your first order with us?",
+            {},
+        ),
+        (
+            "order a sourdough loaf for Saturday",  # no term said
+            "is_new",
+            "whether this is the customer's first order",
+            "Is this your first order with us?",
+            {},
+        ),
+    ],
+)
+def test_a_flag_is_settled_by_a_term_of_its_description(
+    text: str, slot: str, description: str, question: str, expected: dict[str, object]
+) -> None:
+    steps, slots, responses = collect_flow((make_slot(slot, "bool"), description, question))
+    found = stated_values(
+        text, steps, slots, frozenset(), responses, frozenset(), flow_words=frozenset({"book"})
+    )
+    assert {name: filled.value for name, filled in found} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("can I get the September timetable?", ["September"]),
+        ("the school trip for October", ["October"]),
+        ("gym fees since January went up", ["January"]),
+        ("the may pole", []),  # lower case: no month
+        ("I may need it", []),
+    ],
+)
+def test_a_capitalised_month_alone_after_the_or_a_preposition_is_a_date(
+    text: str, expected: list[str]
+) -> None:
+    assert [m.text for m in dates(text)] == expected
