@@ -149,3 +149,43 @@ def weeks_as_days(text: str, number: FoundNumber, counts: frozenset[str]) -> flo
     if match is None or not counts & {"day", "night"}:
         return None
     return number.value * (14 if "fortnight" in match.group(0).lower() else 7)
+
+
+# Lengths of time, in the smallest unit each converts to exactly: "3 years" for a slot that
+# counts months is 36, "90 minutes" for one that counts hours 1.5 (weeks and months do not
+# convert: a month is no whole number of weeks).
+_TIME_UNITS: dict[str, tuple[str, float]] = {
+    "minute": ("minute", 1),
+    "hour": ("minute", 60),
+    "day": ("minute", 1440),
+    "night": ("minute", 1440),
+    "week": ("minute", 7 * 1440),
+    "fortnight": ("minute", 14 * 1440),
+    "month": ("month", 1),
+    "year": ("month", 12),
+}
+
+
+def time_unit(word: str) -> str | None:
+    """The unit of time a word names ("hours", "yrs" -> "hour"), if it names one."""
+    lower = word.lower().rstrip("s")
+    lower = {"min": "minute", "mins": "minute", "hr": "hour", "yr": "year"}.get(lower, lower)
+    return lower if lower in _TIME_UNITS else None
+
+
+def converted(value: float, unit: str, counts: frozenset[str]) -> tuple[float, str] | None:
+    """`value` `unit`s in the one other unit of time among `counts` (a slot's words) that it
+    converts to exactly: (3, "year") with "month" -> (36, "month"); None when the slot counts
+    in the same unit, in none or in several."""
+    said = time_unit(unit)
+    if said is None:
+        return None
+    base, size = _TIME_UNITS[said]
+    own = {u for w in counts if (u := time_unit(w)) is not None}
+    if said in own:
+        return None
+    targets = [u for u in own if _TIME_UNITS[u][0] == base]
+    if len(targets) != 1:
+        return None
+    result = value * size / _TIME_UNITS[targets[0]][1]
+    return round(result, 4), targets[0]

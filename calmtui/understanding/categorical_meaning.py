@@ -53,9 +53,14 @@ def spans(
     """Runs of one to four words, except those made only of function words or `ignore`d
     (stemmed) words, and those with an `exclude`d (stemmed) word or a vague one."""
     tokens = words(text)[:MAX_WORDS]
+    joined = _hyphen_joined(text, len(tokens))
     found: dict[str, None] = {}
     for i in range(len(tokens)):
+        if i in joined:
+            continue  # "bikes" of "e-bikes" is no span of its own
         for j in range(i + 1, min(len(tokens), i + MAX_SPAN) + 1):
+            if j in joined:
+                continue  # nor is "e" of "e-bikes"
             part = tokens[i:j]
             if all(t in STOPWORDS or t.isdigit() or stem(t) in ignore for t in part):
                 continue  # ("1 ticket": a number means no kind of ticket)
@@ -63,6 +68,23 @@ def spans(
                 continue
             found[" ".join(part)] = None
     return list(found)
+
+
+_HYPHENATED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+\W*$")
+
+
+def _hyphen_joined(text: str, count: int) -> set[int]:
+    """Positions of the words that a hyphen joins to the word before ("e-bike", "x-ray",
+    "check-up"): a span neither starts nor ends inside such a word. Nothing when the words
+    cannot be lined up with the text."""
+    joined: set[int] = set()
+    position = 0
+    for chunk in text.split():
+        size = len(words(chunk))
+        if size > 1 and _HYPHENATED.match(chunk.lstrip("\"'(")):
+            joined.update(range(position + 1, position + size))
+        position += size
+    return {j for j in joined if j < count} if position >= count else set()
 
 
 def value_by_meaning(

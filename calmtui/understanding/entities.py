@@ -27,6 +27,9 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_FULL_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
 _PART_OF_DAY = r"morning|afternoon|evening|night|lunchtime"
@@ -46,6 +49,10 @@ _DATE = re.compile(
     rf"|the\s+\d{{1,2}}(?:st|nd|rd|th)\b"
     rf"|(?-i:(?!may\s))(?:{_MONTHS})\.?\s+\d{{4}}\b"
     rf"|in\s+(?:{_MONTHS})\b"
+    # "the August invoice", "for October": a month named alone, capitalised, after "the" or
+    # a preposition
+    rf"|(?-i:(?:(?<=\bthe\s)|(?<=\bfor\s)|(?<=\bfrom\s)|(?<=\bsince\s)|(?<=\buntil\s))"
+    rf"(?:{_FULL_MONTHS})\b)"
     rf")",
     re.IGNORECASE,
 )

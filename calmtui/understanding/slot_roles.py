@@ -128,6 +128,11 @@ _TRAVEL = frozenset(
      "collect", "collected", "collection", "train", "bus", "ride", "go", "going", "route"}
 )  # fmt: skip
 _CODE_EXAMPLE = re.compile(r"\b[A-Z]{1,4}-?\d{3,}\b")
+# "which month's invoice?", "what month is it for?": the month is what the slot holds — not
+# "per month", "a month", "each month" (a rate or a length of time).
+_ASKS_A_MONTH = re.compile(r"\b(?:which|what)\s+month\b", re.IGNORECASE)
+# An example of the value: "e.g. October 2025", "like 'last month'".
+_EXAMPLE = re.compile(r"\b(?:e\.g\.|eg|for example|such as|like)\s*:?\s*(?P<rest>.+)", re.I)
 # "number of people", "how many nights": a count of something, not a code.
 _COUNT_WORDS = frozenset({"many", "count"})
 
@@ -170,6 +175,8 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
     # "What would you like from {restaurant_name}?": a placeholder says nothing of this slot
     asked = words(_PLACEHOLDER.sub(" ", question))
     every = {*own, *described, *asked}
+    if "when" in every and not _asks_when(f"{description}. {question}"):
+        every.discard("when")  # "what happens when people sign in?" asks for no date
     roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
     if (
         "origin" in roles
@@ -205,14 +212,44 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.discard("person")  # `ticker`: "the ticker symbol or company name" is no person
     if "email" in roles:
         roles -= {"address", "person"}  # "your friend's email address" holds an e-mail address
-    if "date" in roles and not (_ROLE_WORDS["date"] - {"month"}) & every and "month" not in own:
-        roles.discard("date")  # "the amount per month" is no date, `statement_month` is one
+    roles = _with_date_role(roles, own, every, f"{description} {question}")
     if "time" in roles and "date" in own:
         roles.discard("time")
     elif "date" in roles and "time" in own:
         roles.discard("date")  # "viewing_time": "the time or part of the day" holds no date
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)
+
+
+# "what happens when ...", "how it looks when ...": after another question word in the same
+# sentence, "when" joins two clauses and asks for no time.
+_WHEN_JOINS = re.compile(r"\b(?:what|how|why)\b[^.?!]*?\bwhen\b", re.IGNORECASE)
+_WHEN = re.compile(r"\bwhen\b", re.IGNORECASE)
+
+
+def _asks_when(said: str) -> bool:
+    """Does some "when" of the description or question ask for a time?"""
+    return len(_WHEN.findall(said)) > len(_WHEN_JOINS.findall(said))
+
+
+def _with_date_role(roles: set[str], own: Sequence[str], every: set[str], said: str) -> set[str]:
+    """A slot that talks of a month holds a date when its own name says "month", or it asks
+    which month or shows one as its example ("which month's statement?"); "the amount per
+    month" is no date."""
+    if _names_a_month(said):
+        return roles | {"date"}
+    if "date" in roles and not (_ROLE_WORDS["date"] - {"month"}) & every and "month" not in own:
+        return roles - {"date"}
+    return roles
+
+
+def _names_a_month(said: str) -> bool:
+    """Does a slot that talks of a month hold one: "which month's invoice?", "the billing
+    period, e.g. October 2025" (its example is a date)?"""
+    if _ASKS_A_MONTH.search(said):
+        return True
+    example = _EXAMPLE.search(said)
+    return example is not None and bool(entities.dates(example["rest"]))
 
 
 def _names_a_person(own: Sequence[str], said: str) -> bool:

@@ -15,6 +15,7 @@ nothing).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from calmtui.understanding.slot_filling import Filled
@@ -49,11 +50,22 @@ def telling_words(slot: str) -> list[str]:
     ]
 
 
-def stated_flag(text: str, slot: str, request_words: frozenset[str] = frozenset()) -> Filled | None:
-    """True / False when the message says what the bool slot is about, else None."""
+def stated_flag(
+    text: str, slot: str, request_words: frozenset[str] = frozenset(), about: Sequence[str] = ()
+) -> Filled | None:
+    """True / False when the message says what the bool slot is about, else None. `about`:
+    the slot's description and question, whose two-word terms also tell ("is this your first
+    visit?" -> "not my first visit" is false)."""
     names = set(words(identifier_words(slot)))
     if names & _CONFIRMING:
         return None
+    found = _by_name(text, slot, request_words)
+    if found is None and about:
+        found = _by_term(text, about, request_words)
+    return found
+
+
+def _by_name(text: str, slot: str, request_words: frozenset[str]) -> Filled | None:
     # "repair_urgent" in the repair flow: "repair" asks for the flow, "urgent" tells; a word of
     # the flow's own request ("offer the waitlist" in its description) tells nothing either
     telling = [w for w in telling_words(slot) if w not in request_words]
@@ -80,3 +92,35 @@ def _negated(tokens: Sequence[str], position: int) -> bool:
 
 def _has_digit(word: str) -> bool:
     return any(c.isdigit() for c in word)
+
+
+def _by_term(text: str, about: Sequence[str], request_words: frozenset[str]) -> Filled | None:
+    """Two content words side by side in the slot's description or question, said side by side
+    in the message ("first visit", "checked luggage"), neither of them a word of the flow's
+    request nor one any yes/no slot uses: true, or false after a negation."""
+    tokens = words(text)
+    if not tokens or text.rstrip().endswith("?"):
+        return None
+    terms = {
+        pair
+        for said in about
+        for pair in itertools.pairwise(stem(w) for w in words(said))
+        if all(_telling(w, request_words) for w in pair)
+    }
+    stems = [stem(t) for t in tokens]
+    for i, pair in enumerate(itertools.pairwise(stems)):
+        if pair in terms:
+            negated = _negated(tokens, i)
+            said = f"{tokens[i]} {tokens[i + 1]}"
+            return Filled(not negated, f"says {said!r}" + (", negated" if negated else ""))
+    return None
+
+
+def _telling(word: str, request_words: frozenset[str]) -> bool:
+    return (
+        word not in STOPWORDS
+        and word not in _GENERIC
+        and word not in request_words
+        and len(word) > 2
+        and not word.isdigit()
+    )

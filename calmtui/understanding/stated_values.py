@@ -32,6 +32,7 @@ from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import Slot
 from calmtui.understanding import entities
+from calmtui.understanding.amounts import converted, format_number
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
 from calmtui.understanding.lexicon import asks_something, expects_free_text
@@ -73,7 +74,9 @@ _AT_TIME = re.compile(
     re.IGNORECASE,
 )
 _ONE_UNIT = re.compile(
-    r"\b(?:a|an)\s+(?P<unit>month|week|night|day|year|hour|fortnight)\b", re.IGNORECASE
+    r"\b(?:a|an|another|one\s+more)\s+(?P<unit>month|week|night|day|year|hour|minute|fortnight)\b"
+    r"(?P<half>\s+and\s+a\s+half\b)?|\bhalf\s+an?\s+(?P<half_unit>hour|day|year)\b",
+    re.IGNORECASE,
 )
 _PART_OF_DAY = re.compile(r"tonight|this (?:morning|afternoon|evening)", re.IGNORECASE)
 _DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
@@ -111,6 +114,8 @@ _THE_NTH_OF = re.compile(r"^the\s+(?=\d{1,2}(?:st|nd|rd|th)?\s+of\s+(?!next\b|th
 # Words that say a slot holds a code, not what the code is of ("room_number": a room).
 _CODE_LABELS = frozenset({"number", "code", "id", "ref", "reference", "no"})
 _UNIT_WORD = re.compile(r"\s*[a-zA-Z]+\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_WORDS = frozenset({"year", "yr"})
 _PLACE_WORDS = frozenset({"location", "city", "town", "place", "area", "region", "country"})
 # "at 150", "below 200": a number said after these is a price or a level, not a count.
 _PRICE_CUES = frozenset({"at", "below", "above", "under", "over", "for", "of"})
@@ -357,6 +362,18 @@ class _Reader:
         for mention in list(left):
             # "HIST210" to the slot described with "e.g. CS101", not to the student number
             shaped = [name for name, _ in slots if _shaped_like(mention.text, self.about.get(name))]
+            if not shaped:
+                # "2025" to the "4-digit year" and "482117305" to the "9-digit" number, in
+                # whatever order said, among the reference slots and those whose example is
+                # written like it
+                alike = [
+                    (name, prof)
+                    for name, prof in self._open("text")
+                    if name not in {n for n, _ in slots}
+                    and (self._written_like(name, mention) or _YEAR_WORDS & prof.words)
+                ]
+                if slots or alike:
+                    shaped = self._fitting(mention, [*slots, *alike])
             if len(shaped) == 1:
                 code = self._code_for(shaped[0], mention)
                 said = self._with_label(shaped[0], mention)
@@ -370,12 +387,7 @@ class _Reader:
         for mention in left:
             # a value written like the example a text slot gives ("the tyre size from the
             # sidewall, like 205/55 R16"), whatever the slot is called
-            alike = [
-                name
-                for name, _ in self._open("text")
-                if _form(mention.text)
-                in {_form(c.text) for t in self.about.get(name, ()) for c in entities.codes(t)}
-            ]
+            alike = [name for name, _ in self._open("text") if self._written_like(name, mention)]
             if len(alike) == 1:
                 self._set(
                     alike[0], mention.text, f"{mention.text!r} (written like its example)", mention
@@ -383,6 +395,28 @@ class _Reader:
         # A reference's digits are no quantity, even where no slot takes references
         # ("is flight SK 101 on time?" books no 101 passengers).
         self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
+
+    def _written_like(self, slot: str, mention: Mention) -> bool:
+        """Is the reference written like an example the slot's description or question gives?"""
+        said = self.about.get(slot, ())
+        return _form(mention.text) in {_form(c.text) for t in said for c in entities.codes(t)}
+
+    def _fitting(self, mention: Mention, slots: list[tuple[str, SlotProfile]]) -> list[str]:
+        """The slots a plain number fits by what they say of their values: its count of digits
+        ("the 9-digit taxpayer number", "a 4-digit year"), else a year ("2025") for the one
+        slot about a year."""
+        if not mention.text.isdigit():
+            return []
+        counted = [
+            name for name, _ in slots if _digit_count(self.about.get(name, ())) == len(mention.text)
+        ]
+        if counted:
+            return counted
+        years = [name for name, prof in slots if _YEAR_WORDS & prof.words]
+        if _YEAR.fullmatch(mention.text):
+            return years
+        # a number that is no year goes to the slots that are not about one
+        return [name for name, _ in slots if name not in years] if years else []
 
     def _with_label(self, slot: str, mention: Mention) -> Mention:
         """The code with the slot's own word before it ("order 48113" for `order_number`):
@@ -424,13 +458,27 @@ class _Reader:
         ]
         left = list(numbers)
         for single in _ONE_UNIT.finditer(self.text):
-            # "on hold for a month" for the slot that counts months: one
-            mention = Mention("1", single.start(), single.end(), unit=stem(single["unit"].lower()))
-            if not self._is_taken(mention) and self._slot_for_unit(mention, slots) is not None:
+            # "on hold for a month" for the slot that counts months: one ("another hour": one
+            # more; "an hour and a half": 1.5; "half an hour": 0.5)
+            said = "1.5" if single["half"] else "0.5" if single["half_unit"] else "1"
+            unit = stem((single["unit"] or single["half_unit"]).lower())
+            mention = Mention(said, single.start(), single.end(), unit=unit)
+            if not self._is_taken(mention) and (
+                self._slot_for_unit(mention, slots) or self._in_other_unit(mention, slots)
+            ):
                 numbers.append(mention)
                 left.append(mention)
         for mention in numbers:
             target = self._slot_for_unit(mention, slots)
+            if target is None and (other := self._in_other_unit(mention, slots)) is not None:
+                # "over 3 years" for the slot that counts months: 36
+                target, value, unit = other
+                said = self._with_unit(mention)
+                how = f"{mention.text} {mention.unit}(s) in {unit}s"
+                self._set(target, format_number(value), how, said)
+                left.remove(mention)
+                slots = [s for s in slots if s[0] != target]
+                continue
             if target is not None:
                 unit = "an amount of money" if mention.unit == "money" else f"'{mention.unit}'"
                 said = self._with_unit(mention)  # "3 hours" says no evening
@@ -466,6 +514,25 @@ class _Reader:
         if plain:
             mention = plain[0]
             self._set(slots[0][0], mention.text, f"the number {mention.text!r}", mention)
+
+    @staticmethod
+    def _in_other_unit(
+        mention: Mention, slots: list[tuple[str, SlotProfile]]
+    ) -> tuple[str, float, str] | None:
+        """The one slot that counts in another unit of time the number converts to exactly:
+        (slot, value in its unit, unit)."""
+        if not mention.unit or mention.unit == "money":
+            return None
+        try:
+            value = float(mention.text)
+        except ValueError:
+            return None
+        found = [
+            (name, *result)
+            for name, prof in slots
+            if (result := converted(value, mention.unit, prof.words)) is not None
+        ]
+        return found[0] if len(found) == 1 else None
 
     def _with_unit(self, mention: Mention) -> Mention:
         """The number with its unit word ("3 hours"), as the part of the message it uses."""
@@ -524,6 +591,11 @@ class _Reader:
                 continue
             step_utter = f"utter_ask_{name}"
             buttons = button_values(self.responses, step_utter, name)
+            joined = _hyphenated_value(self.text, slot.values, buttons)
+            if joined is not None:
+                value, said = joined
+                self._set(name, value, f"the value {value!r} ({said.text!r})", said)
+                continue
             # names are no meaning either ("tickets for Les Misérables" asks for no e-ticket)...
             names = entities.proper_names(self.text, self.taken)
             untaken = self._untaken_text(names)
@@ -552,7 +624,12 @@ class _Reader:
     def _flags(self) -> None:
         """Yes/no slots the message settles by naming them ("with a projector", `stated_flags`)."""
         for name, _ in self._open("bool"):
-            found = stated_flag(self.text, name, self.request_words | self.flow_words)
+            found = stated_flag(
+                self.text,
+                name,
+                self.request_words | self.flow_words,
+                self.about.get(name, ())[1:] if self.flow_words else (),
+            )
             if found is not None:
                 self._set(name, found.value, found.how)
 
@@ -843,6 +920,31 @@ _OWN_ROLE_WORDS = {
     "count": frozenset({"count", "number", "many", "quantity"}),
     "money": frozenset({"amount", "price", "cost", "fee", "budget", "value", "money"}),
 }
+
+
+_HYPHENATED = re.compile(r"\b[^\W\d_]+(?:-[^\W\d_]+)+\b")
+
+
+def _hyphenated_value(
+    text: str, values: Sequence[object], buttons: Sequence[tuple[str, object]]
+) -> tuple[object, Mention] | None:
+    """The one value a hyphenated word names, written with or without its hyphen: "e-bikes"
+    for `ebike` (or the button "E-bike"), "an x-ray" for `xray`, "wifi" and "wi-fi"."""
+
+    def compact(said: str) -> str:
+        return stem("".join(words(said)))
+
+    names: dict[str, set[str]] = {}
+    for value in values:
+        names.setdefault(compact(identifier_words(str(value))), set()).add(str(value))
+    for title, value in buttons:
+        names.setdefault(compact(title), set()).add(str(value))
+    for match in _HYPHENATED.finditer(text):
+        found = names.get(compact(match.group(0)), set())
+        if len(found) == 1:
+            value = next(v for v in values if str(v) in found)
+            return value, Mention(match.group(0), match.start(), match.end())
+    return None
 
 
 def _located(text: str, phrase: str) -> Mention | None:
