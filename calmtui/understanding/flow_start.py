@@ -65,6 +65,7 @@ from calmtui.understanding.text import (
     is_stopword,
     normalize,
     stem,
+    word_set,
     words,
 )
 from calmtui.understanding.thing_values import example_words
@@ -371,8 +372,10 @@ def _only_a_thing(
 ) -> Choice | None:
     """The flows to offer when the message says only a thing several flows act on
     (`_bare_object`), or only their shared verb (`_verb_without_its_thing`)."""
-    if choice.kind == "none" or choice.flows[0].exact:
+    if choice.flows and choice.flows[0].exact:
         return None
+    if choice.kind == "none" and _thing_talked_about(message) is None:
+        return None  # ...but "something's wrong with our application" says what it is about
     return _bare_object(message, candidates, catalog) or _verb_without_its_thing(
         message, choice, candidates, catalog
     )
@@ -466,11 +469,31 @@ def _bare_object(
         if lead_word(c.flow_id) is not None
         and said <= catalog.by_id[c.flow_id].vocabulary
         and said & catalog.by_id[c.flow_id].name_words
-    ][:MAX_CLARIFY_OPTIONS]
+    ]
+    if thing is not None and lexicon.tells_a_problem(message):
+        # "a problem with my tickets": they exist, and buying tickets is not what is wrong; a
+        # flow that sorts out something wrong with them need not name them ("report a missing
+        # item" of an order)
+        fixing = [
+            c
+            for c in candidates
+            if lead_word(c.flow_id) not in (None, *_GETS_A_NEW_ONE)
+            and said
+            <= catalog.by_id[c.flow_id].vocabulary | catalog.by_id[c.flow_id].detail_vocabulary
+        ]
+        acting = fixing if len({lead_word(c.flow_id) for c in fixing}) >= 2 else acting
+    acting = acting[:MAX_CLARIFY_OPTIONS]
     if len({lead_word(c.flow_id) for c in acting}) < 2:
         return None
     scores = ", ".join(describe(c) for c in acting)
     return Choice("clarify", tuple(acting), f"{_BARE}: {scores}")
+
+
+# Request verbs that get a new thing (`buy_tickets`, `book_visit`), not act on one the user has.
+_GETS_A_NEW_ONE = word_set(
+    "buy purchase book order place apply get find join register subscribe open create make rent "
+    "hire reserve"
+)
 
 
 def _thing_talked_about(message: str) -> str | None:

@@ -693,14 +693,25 @@ _ABOUT_A_THING = re.compile(
     r"(?:(?:calling|writing|messaging|contacting\s+you|getting\s+in\s+touch|here)\s+)?"
     r"(?:about|regarding|concerning|re)"
     r"|(?:about|regarding|concerning|re:?)"
-    r"|(?:(?:i|we)\s+(?:have|'ve\s+got|have\s+got|got)\s+)?(?:a\s+|an\s+|some\s+)?"
+    r"|(?:(?:i|we)(?:'ve\s+got|\s+have\s+got|\s+have|\s+got)\s+)?(?:a\s+|an\s+|some\s+)?"
     r"(?:small\s+|quick\s+|little\s+)?(?:problem|problems|issue|issues|question|questions|query"
     r"|queries|trouble|something)\s+(?:with|about|regarding|concerning|on)"
-    r"|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)\s+(?:to\s+)?(?:do|ask|sort)\s+"
+    r"|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)\s+(?:to\s+)?(?:do|ask)\s+"
     r"(?:something|a\s+thing)\s+(?:about|with|regarding)"
+    r"|(?:there's|there\s+is|something's|something\s+is|something|what's|what\s+is)\s+"
+    r"(?:a\s+|an\s+|some\s+)?(?:problem|issue|trouble|wrong|not\s+right)\s+(?:with|about)"
     r")\s+(?P<thing>.+?)[\s.!?]*$",
     re.IGNORECASE,
 )
+
+
+_A_PROBLEM = re.compile(r"\b(?:problems?|issues?|trouble|wrong|not\s+right)\b", re.IGNORECASE)
+
+
+def tells_a_problem(text: str) -> bool:
+    """Does the message say something is wrong ("a problem with my tickets", "something's wrong
+    with my order")? Then the thing exists already: no flow that gets a new one is meant."""
+    return _A_PROBLEM.search(text) is not None
 
 
 def thing_talked_about(text: str) -> str | None:

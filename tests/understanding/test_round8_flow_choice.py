@@ -48,6 +48,8 @@ def test_a_message_that_asks_the_assistant_to_do_something(text: str, task: bool
         ("a quick question about our lease", "our lease"),
         ("we want to do something about the delivery", "the delivery"),
         ("re: invoice 2231", "invoice 2231"),
+        ("something's wrong with my cake order", "my cake order"),
+        ("but there's an issue with our tickets for Friday", "our tickets"),
         # a request says what is wanted
         ("I want to cancel my order", None),
         ("the tour was great", None),
@@ -227,6 +229,24 @@ async def test_a_message_only_about_a_thing_is_clarified(
     clarified = [c for c in commands if isinstance(c, Clarify)]
     assert clarified, commands
     assert offered <= set(clarified[0].options), clarified
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "message",
+    [
+        "there's a problem with my application",
+        "something's wrong with our application",
+        "we have an issue with the application AP20931",
+    ],
+)
+async def test_a_problem_with_a_thing_offers_no_flow_that_gets_a_new_one(
+    school: Project, message: str
+) -> None:
+    commands = await first_commands(school, message)
+    clarified = [c for c in commands if isinstance(c, Clarify)]
+    assert clarified, commands
+    assert "apply_for_place" not in clarified[0].options, clarified
 
 
 @needs_model
