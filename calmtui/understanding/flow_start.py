@@ -65,6 +65,7 @@ from calmtui.understanding.text import (
     is_stopword,
     normalize,
     stem,
+    word_set,
     words,
 )
 from calmtui.understanding.thing_values import example_words
@@ -77,6 +78,7 @@ def start_or_give_up(
     catalog: FlowCatalog,
     situation: Situation,
 ) -> Decision:
+    asks_a_task = lexicon.asks_you_to_do(message)  # before "can you help me" is taken off
     core = lexicon.without_pleasantries(message)  # "hi, ...": the request, not its wrapping
     if core != message:
         message, tokens = core, words(core)
@@ -87,7 +89,9 @@ def start_or_give_up(
         candidates = [c for c in candidates if c.flow_id != situation.active_flow]
     candidates = _with_reference_evidence(message, candidates, catalog, situation)
     candidates = _with_value_evidence(message, candidates, catalog, situation)
-    decision = _decide(message, tokens, candidates, catalog, situation, question=kind)
+    decision = _decide(
+        message, tokens, candidates, catalog, situation, question=kind, asks_a_task=asks_a_task
+    )
     decision.candidates = candidates
     return decision
 
@@ -100,10 +104,13 @@ def _decide(
     situation: Situation,
     *,
     question: str | None,
+    asks_a_task: bool = False,
 ) -> Decision:
     """`question`: the message's `lexicon.question_kind` in a project with knowledge search
     (None without one): an information question starts a flow only when one matches about as
-    clearly as words alone would need; any question no flow handles is searched."""
+    clearly as words alone would need; any question no flow handles is searched.
+    `asks_a_task`: the message asks the assistant to do something (`lexicon.asks_you_to_do`):
+    when no flow does it, the assistant cannot handle it (no small talk)."""
     social = lexicon.small_talk_kind(tokens)
     if social == "asks to wait":
         # "hold on" asks for nothing, whatever flow shares its words ("hold a table").
@@ -118,18 +125,10 @@ def _decide(
         return Decision([Clarify(options=tuple(c.flow_id for c in bare.flows))], [bare.note])
     choice = _reconsidered(message, choice, candidates, catalog)
     if choice.kind == "none":
-        if question is not None:
-            return Decision(
-                [KnowledgeAnswer()],
-                [f"a question no flow handles ({question}): knowledge search; {choice.note}"],
-            )
-        if lexicon.small_talk_kind(tokens) is not None:
-            return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
-        if in_words(tokens, catalog):
-            # "is it going to rain tonight?", "do you sell used cars?": off topic, in words an
-            # assistant can answer politely (Rasa's `offtopic reply`); "asdfjkl" is not.
-            return Decision([ChitChat()], [f"off topic: {choice.note}"])
-        return Decision([CannotHandle()], [choice.note])
+        # Asked during a flow, the same task is an aside answered politely before the flow
+        # goes on (the one such case the tune oracles label says `offtopic reply`).
+        task = asks_a_task and situation.active_flow is None
+        return _no_flow(tokens, choice, catalog, question=question, asks_a_task=task)
     vague = _vague_choice(message, choice.flows[0], candidates, catalog)
     if vague is not None:
         return Decision([Clarify(options=tuple(c.flow_id for c in vague.flows))], [vague.note])
@@ -149,6 +148,34 @@ def _decide(
         commands.append(SetSlot(name=name, value=filled.value))
         notes.append(f"{name} = {filled.value!r}: {filled.how}")
     return Decision(commands, notes)
+
+
+def _no_flow(
+    tokens: list[str],
+    choice: Choice,
+    catalog: FlowCatalog,
+    *,
+    question: str | None,
+    asks_a_task: bool,
+) -> Decision:
+    """What a message no flow matches well enough is: a question to search, small talk, a task
+    the assistant cannot handle, off topic in words, or not words at all."""
+    if question is not None:
+        return Decision(
+            [KnowledgeAnswer()],
+            [f"a question no flow handles ({question}): knowledge search; {choice.note}"],
+        )
+    if lexicon.small_talk_kind(tokens) is not None:
+        return Decision([ChitChat()], [f"{lexicon.small_talk_kind(tokens)}: {choice.note}"])
+    if asks_a_task:
+        # "can you call me a taxi", "could you help me renew my passport?": a task no flow
+        # does is not small talk to answer politely; the assistant cannot handle it.
+        return Decision([CannotHandle()], [f"a task no flow does: {choice.note}"])
+    if in_words(tokens, catalog):
+        # "is it going to rain tonight?", "do you sell used cars?": off topic, in words an
+        # assistant can answer politely (Rasa's `offtopic reply`); "asdfjkl" is not.
+        return Decision([ChitChat()], [f"off topic: {choice.note}"])
+    return Decision([CannotHandle()], [choice.note])
 
 
 def _one_of_close(
@@ -345,8 +372,10 @@ def _only_a_thing(
 ) -> Choice | None:
     """The flows to offer when the message says only a thing several flows act on
     (`_bare_object`), or only their shared verb (`_verb_without_its_thing`)."""
-    if choice.kind == "none" or choice.flows[0].exact:
+    if choice.flows and choice.flows[0].exact:
         return None
+    if choice.kind == "none" and _thing_talked_about(message) is None:
+        return None  # ...but "something's wrong with our application" says what it is about
     return _bare_object(message, candidates, catalog) or _verb_without_its_thing(
         message, choice, candidates, catalog
     )
@@ -410,7 +439,12 @@ def _bare_object(
     known = set[str]().union(*(catalog.by_id[c.flow_id].vocabulary for c in candidates))
     about = [p for p in CLAUSE_BREAK.split(message) if p and set(content_tokens(p)) & known]
     # One clause about the flows, and only a thing: "My name is Tom. my holds" (the rest is
-    # wrapping); "I'd like a membership" asks to join.
+    # wrapping); "I'd like a membership" asks to join. "it's about my tax return", "a problem
+    # with my scooter" say only the thing too, in so many words — also after clauses that ask
+    # for nothing ("I've been a customer for years. it's about my tax return").
+    thing = _thing_talked_about(message)
+    if thing is not None:
+        about = [thing]
     if len(about) != 1 or not _is_bare(about[0]):
         return None
     said = set(content_tokens(about[0]))
@@ -418,21 +452,62 @@ def _bare_object(
         return None
     said_words = words(about[0])
     if any(
-        stem(w) in REQUEST_VERBS and (i == 0 or said_words[i - 1] not in DETERMINERS)
+        stem(w) in REQUEST_VERBS
+        and (i == 0 or (said_words[i - 1] not in DETERMINERS and is_stopword(said_words[i - 1])))
         for i, w in enumerate(said_words)
     ):
-        return None  # a verb is said ("cancel hold"; not "my order"): the choice stands
+        # a verb is said ("cancel hold"; not "my order", nor the noun of "my tax return"): the
+        # choice stands
+        return None
+    if thing is not None:
+        # Said to be only about it: a word none of the flows knows says whose thing it is
+        # ("it's about my son's application"), not which thing.
+        said &= known
     acting = [
         c
         for c in candidates
         if lead_word(c.flow_id) is not None
         and said <= catalog.by_id[c.flow_id].vocabulary
         and said & catalog.by_id[c.flow_id].name_words
-    ][:MAX_CLARIFY_OPTIONS]
+    ]
+    if thing is not None and lexicon.tells_a_problem(message):
+        # "a problem with my tickets": they exist, and buying tickets is not what is wrong; a
+        # flow that sorts out something wrong with them need not name them ("report a missing
+        # item" of an order)
+        fixing = [
+            c
+            for c in candidates
+            if lead_word(c.flow_id) not in (None, *_GETS_A_NEW_ONE)
+            and said
+            <= catalog.by_id[c.flow_id].vocabulary | catalog.by_id[c.flow_id].detail_vocabulary
+        ]
+        acting = fixing if len({lead_word(c.flow_id) for c in fixing}) >= 2 else acting
+    acting = acting[:MAX_CLARIFY_OPTIONS]
     if len({lead_word(c.flow_id) for c in acting}) < 2:
         return None
     scores = ", ".join(describe(c) for c in acting)
     return Choice("clarify", tuple(acting), f"{_BARE}: {scores}")
+
+
+# Request verbs that get a new thing (`buy_tickets`, `book_visit`), not act on one the user has.
+_GETS_A_NEW_ONE = word_set(
+    "buy purchase book order place apply get find join register subscribe open create make rent "
+    "hire reserve"
+)
+
+
+def _thing_talked_about(message: str) -> str | None:
+    """The thing of the one clause that says only what the message is about
+    (`lexicon.thing_talked_about`), when no other clause says a request verb."""
+    parts = [p for p in CLAUSE_BREAK.split(message) if p]
+    things = [(p, lexicon.thing_talked_about(p)) for p in parts]
+    said = [(p, t) for p, t in things if t is not None]
+    if len(said) != 1:
+        return None
+    others = (p for p in parts if p is not said[0][0])
+    if any(stem(v) in REQUEST_VERBS for p in others for v in verbs_in(p)):
+        return None  # "I want to cancel, it's about my order": the request is said
+    return said[0][1]
 
 
 def _verb_without_its_thing(

@@ -656,3 +656,70 @@ def without_pleasantries(text: str) -> str:
             break
         core = shorter
     return core.strip() if content_tokens(core) else text
+
+
+# "can you call me a taxi", "could you help me renew my passport", "I need you to fix my car":
+# the assistant is asked to do something. When no flow does it, that is a task the assistant
+# cannot handle — not small talk to answer politely ("can you hear me?", "can you tell me a
+# joke": verbs of conversation, or no thing to act on).
+_ASKS_YOU_TO = re.compile(
+    r"^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+(?:you|u|ya)"
+    r"|(?:i|we)\s+(?:need|want|would\s+like|'d\s+like)\s+you\s+to)"
+    r"\s+(?:please\s+|pls\s+|plz\s+|possibly\s+|maybe\s+|just\s+)*"
+    r"(?:help\s+(?:me|us)\s+(?:to\s+)?|go\s+and\s+)?(?P<verb>[a-z]+)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_CONVERSATION_VERBS = word_set(
+    "help tell say talk chat speak hear understand repeat explain be believe guess imagine feel "
+    "think know remember like love hate stop wait hold hang answer reply respond"
+)
+
+
+def asks_you_to_do(text: str) -> bool:
+    """Does the message ask the assistant to do something to a thing ("can you call me a taxi to
+    the airport", "could you help me file my tax return?", "I need you to fix my car")? Not the
+    verbs of conversation ("can you tell me a joke", "can you hear me?", "can you help me?")."""
+    asked = _ASKS_YOU_TO.match(text.translate(_APOSTROPHES))
+    if asked is None or asked["verb"].lower() in _CONVERSATION_VERBS:
+        return False
+    return bool(content_tokens(asked["rest"]))
+
+
+# "it's about my tax return", "problem with my scooter", "I want to do something about our
+# subscription": the message says what it is about, not what is wanted done with it.
+_ABOUT_A_THING = re.compile(
+    r"^\s*(?:(?:but|and|so|oh|ok|okay|well)[\s,]+)?(?:"
+    r"(?:it's|it\s+is|this\s+is|that's|i'm|i\s+am|we're|we\s+are)\s+"
+    r"(?:(?:calling|writing|messaging|contacting\s+you|getting\s+in\s+touch|here)\s+)?"
+    r"(?:about|regarding|concerning|re)"
+    r"|(?:about|regarding|concerning|re:?)"
+    r"|(?:(?:i|we)(?:'ve\s+got|\s+have\s+got|\s+have|\s+got)\s+)?(?:a\s+|an\s+|some\s+)?"
+    r"(?:small\s+|quick\s+|little\s+)?(?:problem|problems|issue|issues|question|questions|query"
+    r"|queries|trouble|something)\s+(?:with|about|regarding|concerning|on)"
+    r"|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)\s+(?:to\s+)?(?:do|ask)\s+"
+    r"(?:something|a\s+thing)\s+(?:about|with|regarding)"
+    r"|(?:there's|there\s+is|something's|something\s+is|something|what's|what\s+is)\s+"
+    r"(?:a\s+|an\s+|some\s+)?(?:problem|issue|trouble|wrong|not\s+right)\s+(?:with|about)"
+    r")\s+(?P<thing>.+?)[\s.!?]*$",
+    re.IGNORECASE,
+)
+
+
+_A_PROBLEM = re.compile(r"\b(?:problems?|issues?|trouble|wrong|not\s+right)\b", re.IGNORECASE)
+
+
+def tells_a_problem(text: str) -> bool:
+    """Does the message say something is wrong ("a problem with my tickets", "something's wrong
+    with my order")? Then the thing exists already: no flow that gets a new one is meant."""
+    return _A_PROBLEM.search(text) is not None
+
+
+def thing_talked_about(text: str) -> str | None:
+    """The thing a message only says it is about ("it's about my tax return" -> "my tax
+    return", "problem with my scooter" -> "my scooter"); None when it says more than that."""
+    about = _ABOUT_A_THING.match(text.translate(_APOSTROPHES))
+    if about is None:
+        return None
+    # whose it is or when, after "for", says no more about the thing ("my tax return for my
+    # husband", "my return for 2025")
+    return re.split(r"\s+for\s+", about["thing"], maxsplit=1, flags=re.IGNORECASE)[0]

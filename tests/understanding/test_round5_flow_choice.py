@@ -175,8 +175,10 @@ async def test_the_request_is_not_drowned_by_what_is_said_around_it(
     [
         # off topic, in words: Rasa's `offtopic reply` (the chit-chat pattern answers)
         ("is it going to rain tonight?", ChitChat()),
-        ("can you recommend a good removal company?", ChitChat()),
+        ("do you like removal companies?", ChitChat()),
         ("I like turtles", ChitChat()),
+        # a task asked of the assistant that no flow does: cannot handle (round 8)
+        ("can you recommend a good removal company?", CannotHandle()),
         ("ugh I'm so hungry", ChitChat()),
         # not words: cannot handle
         ("asdfjkl", CannotHandle()),
