@@ -53,6 +53,9 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
         # hoodie, not the blue one": the slot whose value has "blue".
         holder = _holding(replaced, candidates, situation)
         if holder is not None:
+            spliced = _spliced(holder, value, replaced, situation)
+            if spliced is not None:
+                return holder, spliced
             filled = _value_for(index.slots[holder], value)
             if filled is not None:
                 return holder, Filled(filled.value, f"{filled.how} instead of {replaced!r}")
@@ -149,10 +152,36 @@ def _plain_contrast(message: str, situation: Situation) -> tuple[str, Filled] | 
     ]
     if len(holders) != 1:
         return None
+    spliced = _spliced(holders[0], value, replaced, situation)
+    if spliced is not None:
+        return holders[0], spliced
     filled = _value_for(index.slots[holders[0]], value)
     if filled is None:
         return None
     return holders[0], Filled(filled.value, f"{filled.how} instead of {replaced!r}")
+
+
+def _spliced(slot: str, value: str, replaced: str, situation: Situation) -> Filled | None:
+    """ "it's flat 5 not flat 3" when the address held is "Flat 3, 88 Kingsway, Millbrook": the
+    held text with only the wrong part put right ("Flat 5, 88 Kingsway, Millbrook"). Only when
+    the wrong part is a piece of a longer text and the right one says nothing of the rest (a
+    whole new value, "3 Cedar Court not Close", replaces it all)."""
+    held = situation.slots.get(slot)
+    kind = situation.index.slots.get(slot)
+    if not isinstance(held, str) or kind is None or kind.type not in ("text", "any"):
+        return None
+    found = re.search(rf"(?<!\w){re.escape(replaced)}(?!\w)", held, re.IGNORECASE)
+    if found is None or normalize(held) == normalize(replaced):
+        return None
+    rest = held[: found.start()] + " " + held[found.end() :]
+    if not content_tokens(rest) or set(content_tokens(value)) & set(content_tokens(rest)):
+        return None
+    if found.group(0)[:1].isupper() and value[:1].islower():
+        value = value[0].upper() + value[1:]  # "unit 7" in "Unit 4, 20 Harbour Road"
+    return Filled(
+        held[: found.start()] + value + held[found.end() :],
+        f"the held text with {value!r} instead of {replaced!r}",
+    )
 
 
 _NOT = re.compile(r"^(?P<value>.+?)[\s,]+(?:not|rather than|instead of)\s+(?P<old>.+)$", re.I)

@@ -584,8 +584,21 @@ def _more_than_asked(
             (name, more)
             for name, more in more_in_a_yes(message, asked, situation)
             if not (isinstance(more.value, str) and words(more.value)[:1] in _SUBJECTS)
-        ]  # "yes I pay tax" says why, not the next question's name
+            and not (isinstance(more.value, str) and _only_how_many(more.value))
+        ]  # "yes I pay tax" says why, not the next question's name; "yes, a few" says no more
     return more_in_an_answer(message, asked, situation)
+
+
+# Words that say how many without saying what: "yes, a few", "yes, loads".
+_QUANTIFIERS = word_set(
+    "a an few several some many lots lot loads load couple handful bit plenty most all both of"
+    " them those quite just only one two three very"
+)
+
+
+def _only_how_many(value: str) -> bool:
+    said = words(value)
+    return bool(said) and all(w in _QUANTIFIERS for w in said)
 
 
 # Exclamations of feeling that open a remark rather than an answer.

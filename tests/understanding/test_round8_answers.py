@@ -281,3 +281,159 @@ async def test_no_putting_off(project: Project, messages: list[str], expected: C
     commands = await _last(project, messages)
     assert expected in commands
     assert CancelFlow() not in commands
+
+
+# -- a day or time with the words that narrow it, at a free-text question -----------------------
+
+_PLUMBER = ["book a plumber for a repair", "the kitchen tap drips", "2", "14 Mill Lane"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [
+        ("Tuesday before noon", "Tuesday before noon"),
+        ("a week on Monday", "a week on Monday"),
+        ("any time after 4pm", "any time after 4pm"),
+        ("next Wednesday morning", "next Wednesday morning"),
+    ],
+)
+async def test_a_day_or_time_keeps_what_narrows_it(
+    project: Project, reply: str, value: str
+) -> None:
+    commands = await _last(project, [*_PLUMBER, reply])
+    assert _set("preferred_visit_time", value) in commands
+
+
+async def test_a_day_or_time_with_other_words_is_read_as_before(project: Project) -> None:
+    reply = "Friday, my neighbour has a key"
+    commands = await _last(project, [*_PLUMBER, reply])
+    assert _set("preferred_visit_time", reply) not in commands
+
+
+# -- a yes that says only how many ----------------------------------------------------------------
+
+_NEEDS = """\
+slots:
+  has_pets: {type: bool}
+  pet_details: {type: text}
+  has_access_needs: {type: bool}
+  access_details: {type: text}
+responses:
+  utter_ask_has_pets:
+    - text: Will any pets be staying in the cottage?
+  utter_ask_pet_details:
+    - text: Please tell us about them, e.g. '2 dogs, 1 cat'.
+  utter_ask_has_access_needs:
+    - text: Does anyone in your party have access needs?
+  utter_ask_access_details:
+    - text: Please describe them.
+  utter_done:
+    - text: Done.
+"""
+_NEEDS_FLOWS = """\
+flows:
+  book_holiday_cottage:
+    description: Book a holiday cottage for a party.
+    steps:
+      - collect: has_pets
+        next:
+          - if: slots.has_pets
+            then:
+              - collect: pet_details
+                next: access
+          - else: access
+      - id: access
+        collect: has_access_needs
+        next:
+          - if: slots.has_access_needs
+            then:
+              - collect: access_details
+                next: END
+          - else: END
+"""
+
+
+@pytest.mark.parametrize(
+    ("messages", "yes", "details"),
+    [
+        (["book a holiday cottage", "yes, a few"], "has_pets", "pet_details"),
+        (["book a holiday cottage", "yes, loads of them"], "has_pets", "pet_details"),
+        (["book a holiday cottage", "no", "yes, a couple"], "has_access_needs", "access_details"),
+    ],
+)
+async def test_a_yes_that_says_only_how_many_fills_no_details(
+    tmp_path_factory: pytest.TempPathFactory, messages: list[str], yes: str, details: str
+) -> None:
+    cottage = write_project(tmp_path_factory.mktemp("cottage"), _NEEDS, _NEEDS_FLOWS)
+    commands = await _last(cottage, messages)
+    assert _set(yes, True) in commands
+    assert not any(isinstance(c, SetSlot) and c.name == details for c in commands)
+
+
+# -- a reference written as one run; a part of a held text put right -----------------------------
+
+_CLAIMS = """\
+slots:
+  claim_reference: {type: text}
+  delivery_address: {type: text}
+  confirm_claim: {type: bool}
+responses:
+  utter_ask_claim_reference:
+    - text: What's the reference the insurer gave you?
+  utter_ask_delivery_address:
+    - text: Where should we send the replacement?
+  utter_ask_confirm_claim:
+    - text: Shall I send the replacement to {delivery_address}?
+  utter_done:
+    - text: Done.
+"""
+_CLAIMS_FLOWS = """\
+flows:
+  claim_replacement_phone:
+    description: Claim a replacement for a lost or stolen phone.
+    steps:
+      - collect: claim_reference
+        description: the claim reference from the insurer, e.g. LP/20931
+      - collect: delivery_address
+        description: the delivery address
+      - collect: confirm_claim
+        description: whether to go ahead
+      - action: utter_done
+"""
+
+
+@pytest.fixture(scope="module")
+def claims(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return write_project(tmp_path_factory.mktemp("claims"), _CLAIMS, _CLAIMS_FLOWS)
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [
+        ("the insurer gave me LP/20931/7", "LP/20931/7"),
+        ("it's INS-2026-4471", "INS-2026-4471"),
+        ("they said QX/88213", "QX/88213"),
+    ],
+)
+async def test_a_reference_is_one_unbroken_run(claims: Project, reply: str, value: str) -> None:
+    commands = await _last(claims, ["I want to claim a replacement for my stolen phone", reply])
+    assert _set("claim_reference", value) in commands
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [
+        ("oops, it's unit 7 not unit 4", "Unit 7, 20 Harbour Road, Leith EH6 6LX"),
+        ("sorry I meant Harbour Street not Harbour Road", "Unit 4, 20 Harbour Street, Leith EH6 6LX"),
+        # a whole new value replaces it all, as before
+        ("no, it's 3 Dock Lane, Leith not Unit 4", "3 Dock Lane, Leith"),
+    ],
+)  # fmt: skip
+async def test_a_part_of_a_held_text_put_right(claims: Project, reply: str, value: str) -> None:
+    messages = [
+        "I want to claim a replacement for my stolen phone",
+        "LP/20931",
+        "Unit 4, 20 Harbour Road, Leith EH6 6LX",
+        reply,
+    ]
+    assert _set("delivery_address", value) in await _last(claims, messages)
