@@ -224,11 +224,20 @@ def _understand(
         return repair
     fixed = resolve_correction(message, situation)
     if fixed is not None:
-        return Decision(
+        decision = Decision(
             [SetSlot(name=fixed[0], value=fixed[1].value)],
             [f"correction of {fixed[0]!r}: {fixed[1].how}"],
             candidates=candidates,
         )
+        if asked is not None and fixed[0] != asked.name:
+            _answer_beside(message, fixed, decision, (asked, candidates), situation, context)
+        return decision
+    if asked is not None and (both := _correction_and_answer(message, asked, situation)):
+        decision = Decision([SetSlot(name=both[0], value=both[1].value)], candidates=candidates)
+        decision.notes.append(f"correction of {both[0]!r}: {both[1].how}")
+        _answer_beside(message, both, decision, (asked, candidates), situation, context)
+        if len(decision.commands) > 1:
+            return decision
     if asked is not None:
         answer = _answer(message, tokens, asked, candidates, situation, context)
         if answer is not None:
@@ -238,6 +247,53 @@ def _understand(
     if chosen is not None:
         return chosen
     return start_or_give_up(message, tokens, candidates, catalog, situation)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!;])\s+")
+
+
+def _correction_and_answer(
+    message: str, asked: AskedSlot, situation: Situation
+) -> tuple[str, Filled] | None:
+    """The correction of another slot in one sentence of a longer message ("oops, it's unit 7
+    not unit 4. yes, send it"); taken only if the rest answers the question (`_answer_beside`)."""
+    sentences = [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    if len(sentences) < 2:
+        return None
+    for sentence in sentences:
+        fixed = resolve_correction(sentence, situation)
+        if fixed is not None and fixed[0] != asked.name:
+            return fixed
+    return None
+
+
+def _answer_beside(
+    message: str,
+    fixed: tuple[str, Filled],
+    decision: Decision,
+    asked_and_ranked: tuple[AskedSlot, list[Candidate]],
+    situation: Situation,
+    context: UnderstandingContext,
+) -> None:
+    """ "sorry, I meant 130. ref is HB-6008" at the booking reference question: one sentence
+    corrects another slot, another answers the question — both are taken."""
+    asked, candidates = asked_and_ranked
+    sentences = [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    if len(sentences) < 2:
+        return
+    for i, sentence in enumerate(sentences):
+        alone = resolve_correction(sentence, situation)
+        if alone is None or alone[0] != fixed[0]:
+            continue
+        rest = " ".join(sentences[:i] + sentences[i + 1 :])
+        answer = _answer(rest, words(rest), asked, candidates, situation, context)
+        if answer is None:
+            return
+        said = [c for c in answer.commands if isinstance(c, SetSlot) and c.name == asked.name]
+        if said and all(isinstance(c, SetSlot) for c in answer.commands):
+            decision.commands.extend(said)
+            decision.notes.append(f"and {rest!r} answers {asked.name!r}")
+        return
 
 
 # -- 1. payloads and typed commands -------------------------------------------------------------

@@ -437,3 +437,36 @@ async def test_a_part_of_a_held_text_put_right(claims: Project, reply: str, valu
         reply,
     ]
     assert _set("delivery_address", value) in await _last(claims, messages)
+
+
+# -- a correction in one sentence, the answer in another -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (["book a plumber for a repair", "the kitchen tap drips", "2",
+          "sorry, I meant 3. it's 14 Mill Lane"],
+         [_set("job_length", "3"), _set("visit_address", "14 Mill Lane")]),
+        (["book a plumber for a repair", "the kitchen tap drips", "2", "14 Mill Lane",
+          "oh wait, 4 not 2! next Monday morning"],
+         [_set("job_length", "4"), _set("preferred_visit_time", "next Monday morning")]),
+    ],
+)  # fmt: skip
+async def test_a_correction_and_an_answer_in_one_message(
+    project: Project, messages: list[str], expected: list[SetSlot]
+) -> None:
+    commands = await _last(project, messages)
+    assert all(e in commands for e in expected), commands
+
+
+async def test_a_correction_and_an_answer_claims(claims: Project) -> None:
+    messages = [
+        "I want to claim a replacement for my stolen phone",
+        "LP/20931",
+        "Unit 4, 20 Harbour Road, Leith EH6 6LX",
+        "oops, it's unit 7 not unit 4. yes, send it",
+    ]
+    commands = await _last(claims, messages)
+    assert _set("delivery_address", "Unit 7, 20 Harbour Road, Leith EH6 6LX") in commands
+    assert _set("confirm_claim", True) in commands
