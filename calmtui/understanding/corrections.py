@@ -48,6 +48,8 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
     asked = situation.asked.name if situation.asked else None
     candidates = [n for n in names if situation.is_filled(n) or n == asked]
     value, replaced = _split_not(found.value)
+    if replaced is None:
+        value, replaced = _not_first(found.value)  # "oh, not the kitchen tap, the bathroom one"
     if replaced is not None:
         # "I meant Porto, not Lisbon": the slot that holds "Lisbon" gets "Porto"; "the grey
         # hoodie, not the blue one": the slot whose value has "blue".
@@ -135,6 +137,8 @@ def _plain_contrast(message: str, situation: Situation) -> tuple[str, Filled] | 
     if situation.active_flow is None:
         return None
     value, replaced = _split_not(_BEFORE_VALUE.sub("", message.strip()))
+    if replaced is None:
+        value, replaced = _not_first(_BEFORE_VALUE.sub("", message.strip()))
     if replaced is None or not value or len(replaced.split()) > MAX_REPLACED_WORDS:
         return None
     if _STATEMENT_END.search(value) or not content_tokens(value):
@@ -185,6 +189,22 @@ def _spliced(slot: str, value: str, replaced: str, situation: Situation) -> Fill
 
 
 _NOT = re.compile(r"^(?P<value>.+?)[\s,]+(?:not|rather than|instead of)\s+(?P<old>.+)$", re.I)
+
+
+# "not Brighton, I'm in Hove", "not the 5th - it's the 6th": the wrong value first.
+_NOT_FIRST = re.compile(
+    r"^not\s+(?P<old>[^,;:-]+?)\s*(?:[,;:]|\s-)\s*(?:(?:it'?s|it\s+is|i'?m\s+(?:in|at)|"
+    r"we'?re\s+(?:in|at)|i\s+meant|i\s+said|but)\s+)?(?P<value>[^,;:]+?)[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _not_first(text: str) -> tuple[str, str | None]:
+    """ "not Brighton, I'm in Hove" -> ("Hove", "Brighton")."""
+    match = _NOT_FIRST.match(text.strip())
+    if match is None:
+        return text, None
+    return match["value"].strip(" ,.!"), match["old"].strip(" ,.!?")
 
 
 def _split_not(text: str) -> tuple[str, str | None]:

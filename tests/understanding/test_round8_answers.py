@@ -470,3 +470,37 @@ async def test_a_correction_and_an_answer_claims(claims: Project) -> None:
     commands = await _last(claims, messages)
     assert _set("delivery_address", "Unit 7, 20 Harbour Road, Leith EH6 6LX") in commands
     assert _set("confirm_claim", True) in commands
+
+
+# -- the wrong value first: "not Y, X" -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (["book a plumber for a repair", "the kitchen tap drips",
+          "oh, not the kitchen tap, the bathroom tap"],
+         _set("fault_description", "the bathroom tap drips")),
+        ([*_SCHOOL[:2], "sorry not Sam - it's Samuel Okafor"], _set("pupil_name", "Samuel Okafor")),
+    ],
+)  # fmt: skip
+async def test_the_wrong_value_first(
+    project: Project, messages: list[str], expected: SetSlot
+) -> None:
+    assert expected in await _last(project, messages)
+
+
+async def test_the_wrong_value_first_claims(claims: Project) -> None:
+    messages = [
+        "I want to claim a replacement for my stolen phone",
+        "LP/20931",
+        "Unit 4, 20 Harbour Road, Leith EH6 6LX",
+        "whoops not unit 4, it's unit 9",
+    ]
+    commands = await _last(claims, messages)
+    assert _set("delivery_address", "Unit 9, 20 Harbour Road, Leith EH6 6LX") in commands
+
+
+async def test_not_sure_is_no_correction(project: Project) -> None:
+    commands = await _last(project, [*_SCHOOL[:2], "not sure, maybe year one"])
+    assert not any(isinstance(c, SetSlot) and c.name == "pupil_name" for c in commands)
