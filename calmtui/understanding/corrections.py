@@ -48,11 +48,16 @@ def resolve_correction(message: str, situation: Situation) -> tuple[str, Filled]
     asked = situation.asked.name if situation.asked else None
     candidates = [n for n in names if situation.is_filled(n) or n == asked]
     value, replaced = _split_not(found.value)
+    if replaced is None:
+        value, replaced = _not_first(found.value)  # "oh, not the kitchen tap, the bathroom one"
     if replaced is not None:
         # "I meant Porto, not Lisbon": the slot that holds "Lisbon" gets "Porto"; "the grey
         # hoodie, not the blue one": the slot whose value has "blue".
         holder = _holding(replaced, candidates, situation)
         if holder is not None:
+            spliced = _spliced(holder, value, replaced, situation)
+            if spliced is not None:
+                return holder, spliced
             filled = _value_for(index.slots[holder], value)
             if filled is not None:
                 return holder, Filled(filled.value, f"{filled.how} instead of {replaced!r}")
@@ -132,6 +137,8 @@ def _plain_contrast(message: str, situation: Situation) -> tuple[str, Filled] | 
     if situation.active_flow is None:
         return None
     value, replaced = _split_not(_BEFORE_VALUE.sub("", message.strip()))
+    if replaced is None:
+        value, replaced = _not_first(_BEFORE_VALUE.sub("", message.strip()))
     if replaced is None or not value or len(replaced.split()) > MAX_REPLACED_WORDS:
         return None
     if _STATEMENT_END.search(value) or not content_tokens(value):
@@ -149,13 +156,55 @@ def _plain_contrast(message: str, situation: Situation) -> tuple[str, Filled] | 
     ]
     if len(holders) != 1:
         return None
+    spliced = _spliced(holders[0], value, replaced, situation)
+    if spliced is not None:
+        return holders[0], spliced
     filled = _value_for(index.slots[holders[0]], value)
     if filled is None:
         return None
     return holders[0], Filled(filled.value, f"{filled.how} instead of {replaced!r}")
 
 
+def _spliced(slot: str, value: str, replaced: str, situation: Situation) -> Filled | None:
+    """ "it's flat 5 not flat 3" when the address held is "Flat 3, 88 Kingsway, Millbrook": the
+    held text with only the wrong part put right ("Flat 5, 88 Kingsway, Millbrook"). Only when
+    the wrong part is a piece of a longer text and the right one says nothing of the rest (a
+    whole new value, "3 Cedar Court not Close", replaces it all)."""
+    held = situation.slots.get(slot)
+    kind = situation.index.slots.get(slot)
+    if not isinstance(held, str) or kind is None or kind.type not in ("text", "any"):
+        return None
+    found = re.search(rf"(?<!\w){re.escape(replaced)}(?!\w)", held, re.IGNORECASE)
+    if found is None or normalize(held) == normalize(replaced):
+        return None
+    rest = held[: found.start()] + " " + held[found.end() :]
+    if not content_tokens(rest) or set(content_tokens(value)) & set(content_tokens(rest)):
+        return None
+    if found.group(0)[:1].isupper() and value[:1].islower():
+        value = value[0].upper() + value[1:]  # "unit 7" in "Unit 4, 20 Harbour Road"
+    return Filled(
+        held[: found.start()] + value + held[found.end() :],
+        f"the held text with {value!r} instead of {replaced!r}",
+    )
+
+
 _NOT = re.compile(r"^(?P<value>.+?)[\s,]+(?:not|rather than|instead of)\s+(?P<old>.+)$", re.I)
+
+
+# "not Brighton, I'm in Hove", "not the 5th - it's the 6th": the wrong value first.
+_NOT_FIRST = re.compile(
+    r"^not\s+(?P<old>[^,;:-]+?)\s*(?:[,;:]|\s-)\s*(?:(?:it'?s|it\s+is|i'?m\s+(?:in|at)|"
+    r"we'?re\s+(?:in|at)|i\s+meant|i\s+said|but)\s+)?(?P<value>[^,;:]+?)[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _not_first(text: str) -> tuple[str, str | None]:
+    """ "not Brighton, I'm in Hove" -> ("Hove", "Brighton")."""
+    match = _NOT_FIRST.match(text.strip())
+    if match is None:
+        return text, None
+    return match["value"].strip(" ,.!"), match["old"].strip(" ,.!?")
 
 
 def _split_not(text: str) -> tuple[str, str | None]:

@@ -78,7 +78,9 @@ from calmtui.understanding.slot_filling import (
     button_values,
     categorical_value,
     clean_text_value,
+    duration_in,
     fill_slot,
+    slot_time_unit,
 )
 from calmtui.understanding.slot_roles import profile
 from calmtui.understanding.spelling import corrected
@@ -222,11 +224,20 @@ def _understand(
         return repair
     fixed = resolve_correction(message, situation)
     if fixed is not None:
-        return Decision(
+        decision = Decision(
             [SetSlot(name=fixed[0], value=fixed[1].value)],
             [f"correction of {fixed[0]!r}: {fixed[1].how}"],
             candidates=candidates,
         )
+        if asked is not None and fixed[0] != asked.name:
+            _answer_beside(message, fixed, decision, (asked, candidates), situation, context)
+        return decision
+    if asked is not None and (both := _correction_and_answer(message, asked, situation)):
+        decision = Decision([SetSlot(name=both[0], value=both[1].value)], candidates=candidates)
+        decision.notes.append(f"correction of {both[0]!r}: {both[1].how}")
+        _answer_beside(message, both, decision, (asked, candidates), situation, context)
+        if len(decision.commands) > 1:
+            return decision
     if asked is not None:
         answer = _answer(message, tokens, asked, candidates, situation, context)
         if answer is not None:
@@ -236,6 +247,53 @@ def _understand(
     if chosen is not None:
         return chosen
     return start_or_give_up(message, tokens, candidates, catalog, situation)
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!;])\s+")
+
+
+def _correction_and_answer(
+    message: str, asked: AskedSlot, situation: Situation
+) -> tuple[str, Filled] | None:
+    """The correction of another slot in one sentence of a longer message ("oops, it's unit 7
+    not unit 4. yes, send it"); taken only if the rest answers the question (`_answer_beside`)."""
+    sentences = [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    if len(sentences) < 2:
+        return None
+    for sentence in sentences:
+        fixed = resolve_correction(sentence, situation)
+        if fixed is not None and fixed[0] != asked.name:
+            return fixed
+    return None
+
+
+def _answer_beside(
+    message: str,
+    fixed: tuple[str, Filled],
+    decision: Decision,
+    asked_and_ranked: tuple[AskedSlot, list[Candidate]],
+    situation: Situation,
+    context: UnderstandingContext,
+) -> None:
+    """ "sorry, I meant 130. ref is HB-6008" at the booking reference question: one sentence
+    corrects another slot, another answers the question — both are taken."""
+    asked, candidates = asked_and_ranked
+    sentences = [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    if len(sentences) < 2:
+        return
+    for i, sentence in enumerate(sentences):
+        alone = resolve_correction(sentence, situation)
+        if alone is None or alone[0] != fixed[0]:
+            continue
+        rest = " ".join(sentences[:i] + sentences[i + 1 :])
+        answer = _answer(rest, words(rest), asked, candidates, situation, context)
+        if answer is None:
+            return
+        said = [c for c in answer.commands if isinstance(c, SetSlot) and c.name == asked.name]
+        if said and all(isinstance(c, SetSlot) for c in answer.commands):
+            decision.commands.extend(said)
+            decision.notes.append(f"and {rest!r} answers {asked.name!r}")
+        return
 
 
 # -- 1. payloads and typed commands -------------------------------------------------------------
@@ -364,6 +422,10 @@ def _repair(
     ) and not _answers_yes_no(message, tokens, situation)
     if cancels and not _flow_owns_words(candidates, catalog, tokens):
         return Decision([CancelFlow()], ["cancel phrasing"])
+    if situation.active_flow is not None and _puts_off(message, candidates, situation):
+        return Decision(
+            [CancelFlow()], [f"puts off what is being done now ({situation.active_flow!r})"]
+        )
     if situation.active_flow is not None and lexicon.quits_current(message):
         return Decision(
             [CancelFlow()], [f"gives up what is being done now ({situation.active_flow!r})"]
@@ -389,6 +451,50 @@ def _repair(
             )
         return Decision([HumanHandoff()], ["asked for a human"])
     return None
+
+
+# Clauses that only open a message: "ah wait", "oh sorry", "hmm, actually".
+_OPENING_WORDS = word_set("ah oh wait hmm hm um erm er actually sorry oops ok okay right no well")
+# Taking back what is under way: "scratch that", "hold off", "let's leave it for now".
+_RETRACTS = re.compile(
+    r"^(?:scratch|scrap|forget|cancel|drop)\s+(?:that|this|it|all\s+that)$"
+    r"|^(?:hold|hang)\s+off(?:\s+(?:on\s+)?(?:that|this|it|for\s+now))?$"
+    r"|^(?:let'?s\s+)?(?:leave|park|pause)\s+(?:it|this|that)(?:\s+(?:for\s+now|there))?$"
+    r"|^not\s+(?:yet|now|right\s+now|today)$",
+    re.IGNORECASE,
+)
+# Having to do something else first: "I need to check with my landlord first", "I'll have to
+# ask my wife first", "let me sort out the dates first".
+_FIRST = re.compile(
+    r"\b(?:i|we)(?:\s+|(?='))(?:need|have|'ll\s+have|will\s+have|must|should|'?d\s+better|got)"
+    r"\s*(?:to\s+)?"
+    r"\w+\b.*\bfirst[.!]?$"
+    r"|\blet\s+me\s+\w+\b.*\bfirst[.!]?$",
+    re.IGNORECASE,
+)
+
+
+def _puts_off(message: str, candidates: list[Candidate], situation: Situation) -> bool:
+    """Does the message take back what is under way ("ah wait, scratch that, ..."; "actually
+    hold off, ...") or put it off until something else is done ("I need to check with my
+    landlord first")? A request for another flow ("I need to check my balance first") is no
+    putting off: a flow that matches clearly starts instead. At a yes/no question it is a no
+    ("not now" at "Shall I book it?"), read there."""
+    asked = situation.asked
+    if asked is not None and asked.slot is not None and asked.slot.type == "bool":
+        return False
+    clauses = [c for c in re.split(r"[,;:.!?]|\s[-\u2013\u2014]\s", message.strip()) if c.strip()]
+    while clauses and set(words(clauses[0])) <= _OPENING_WORDS:
+        clauses = clauses[1:]  # "ah wait, scratch that": the openers say nothing
+    said = words(clauses[0]) if clauses else []
+    while said and said[0] in _OPENING_WORDS:
+        said = said[1:]  # "actually hold off"
+    if said and _RETRACTS.match(" ".join(said)):
+        return True
+    if not _FIRST.search(message.strip().replace("\u2019", "'")):
+        return False
+    other = [c for c in candidates if c.flow_id != situation.active_flow]
+    return not other or other[0].score < thresholds_for(candidates).start
 
 
 def _answers_yes_no(message: str, tokens: list[str], situation: Situation) -> bool:
@@ -534,8 +640,21 @@ def _more_than_asked(
             (name, more)
             for name, more in more_in_a_yes(message, asked, situation)
             if not (isinstance(more.value, str) and words(more.value)[:1] in _SUBJECTS)
-        ]  # "yes I pay tax" says why, not the next question's name
+            and not (isinstance(more.value, str) and _only_how_many(more.value))
+        ]  # "yes I pay tax" says why, not the next question's name; "yes, a few" says no more
     return more_in_an_answer(message, asked, situation)
+
+
+# Words that say how many without saying what: "yes, a few", "yes, loads".
+_QUANTIFIERS = word_set(
+    "a an few several some many lots lot loads load couple handful bit plenty most all both of"
+    " them those quite just only one two three very"
+)
+
+
+def _only_how_many(value: str) -> bool:
+    said = words(value)
+    return bool(said) and all(w in _QUANTIFIERS for w in said)
 
 
 # Exclamations of feeling that open a remark rather than an answer.
@@ -552,15 +671,75 @@ def _read_answer(
     if slot.type == "bool" and (declined := _declined(message, asked, context)) is not None:
         return declined
     filled = fill_slot(slot, message, buttons)
+    if slot.type == "float" and not (filled is not None and filled.how.startswith("the button")):
+        filled = _duration(message, asked, context) or filled
     if filled is None and slot.type == "float":
         filled = _all_of_it(message, context)
     if filled is None and slot.type == "bool":
         echo = lexicon.echoes_question(message, _question_template(asked, context.project))
         if echo is not None:
             filled = Filled(echo, "repeats the question's words" + ("" if echo else ", negated"))
+    if filled is None and slot.type == "bool":
+        filled = _yes_no_after_a_remark(message) or _restated_yes_no(
+            message, _question_template(asked, context.project)
+        )
     if filled is None and slot.type == "categorical":
         filled = _categorical_reading(message, slot, buttons, asked, context)
     return filled
+
+
+def _yes_no_after_a_remark(message: str) -> Filled | None:
+    """ "oh amazing, yes please hold it!", "perfect - no thanks": a short remark, then the
+    yes or no as the next clause."""
+    parts = re.split(r"[,;:.!]|\s[-\u2013\u2014]\s", message.strip(), maxsplit=1)
+    if len(parts) < 2 or not 0 < len(words(parts[0])) <= _REMARK_WORDS:
+        return None
+    rest = words(parts[1])
+    answer = lexicon.yes_no(rest) if lexicon.starts_with_yes_or_no(rest) else None
+    if answer is None:
+        return None
+    return Filled(answer[0], f"yes/no phrasing after the remark {parts[0].strip()!r}")
+
+
+_REMARK_WORDS = 3
+# A yes/no question's opening and the words that answer it back: "Did you ...?" - "I did".
+_ASKED_BY = {
+    "did": "did", "do": "do", "have": "have", "are": "am", "were": "was", "will": "will",
+    "would": "would", "can": "can", "could": "could",
+}  # fmt: skip
+_UNSURE = word_set("know remember recall think sure idea mind")
+_NEGATED_AFTER = re.compile(r"^(?:n'?t|\s+not|\s+never)\b", re.IGNORECASE)
+
+
+def _restated_yes_no(message: str, question: str) -> Filled | None:
+    """ "I'm afraid I did give them my bank details" at "Did you give them any bank details?":
+    the user answers with the question's own verb — a yes, or a no when negated ("we didn't")."""
+    if message.strip().endswith("?"):
+        return None
+    opening = re.search(r"(?:^|[.!?]\s+)(\w+)\s+you\b", question, re.IGNORECASE)
+    said = _ASKED_BY.get(opening.group(1).lower()) if opening is not None else None
+    if said is None:
+        return None
+    text = message.replace("\u2019", "'")
+    found = re.search(rf"\b(?:i|we)\s+(?:really\s+|actually\s+|definitely\s+)?{said}", text, re.I)
+    if found is None:
+        return None
+    after = text[found.end() :]
+    if re.match(r"^\w", after) and not re.match(r"^n'?t\b", after, re.IGNORECASE):
+        return None  # "I doubt", "we haven't"... only the verb itself
+    negated = _NEGATED_AFTER.match(after) is not None
+    following = words(after)
+    if following[:1] in (["to"], ["no"]) or set(following[:3]) & _UNSURE:
+        return None  # "I have to check", "I have no idea", "I do not remember"
+    return Filled(not negated, f"answers with the question's verb {said!r}")
+
+
+def _duration(message: str, asked: AskedSlot, context: UnderstandingContext) -> Filled | None:
+    """ "an hour and a half" or "45 minutes" at a question counted in hours: 1.5, 0.75 — the
+    unit is the one the slot's name, description or question counts in."""
+    description = asked.step.description if asked.step else None
+    unit = slot_time_unit(asked.name, description, _question_template(asked, context.project))
+    return duration_in(message, unit) if unit is not None else None
 
 
 # "ok, no that's everything": an acknowledgement, then the answer.

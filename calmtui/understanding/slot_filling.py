@@ -175,3 +175,96 @@ def button_match(text: str, buttons: Sequence[tuple[str, Any]]) -> Filled | None
     if best is None:
         return None
     return Filled(best[2], f"the button {best[1]!r}")
+
+
+# -- durations in the slot's own unit ---------------------------------------------------------
+# Units of time, in a base unit of their family: minutes to fortnights in minutes, months and
+# years in months (a month is no fixed number of days, so the families do not mix).
+_CLOCK = {"minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "night": 1440,
+          "week": 10080, "fortnight": 20160}  # fmt: skip
+_CALENDAR = {"month": 1, "year": 12, "yr": 12}
+_UNIT = re.compile(
+    r"\b(?P<unit>minute|min|hour|hr|day|night|week|fortnight|month|year|yr)s?\b", re.IGNORECASE
+)
+# What comes before a unit and counts it: "an hour", "half an hour", "a quarter of an hour",
+# "two and a half hours", "1.5 hours", "a couple of days".
+_COUNT_BEFORE = re.compile(
+    r"(?:(?P<number>\d+(?:\.\d+)?|[a-z]+(?:-[a-z]+)?)\s+(?P<and_half>and\s+a\s+half\s+)?"
+    r"|(?P<half>half\s+(?:an?\s+)?)|(?P<quarter>(?:a\s+)?quarter\s+(?:of\s+)?(?:an?\s+)?)"
+    r"|(?P<couple>(?:a\s+)?couple\s+(?:of\s+)?)|(?P<few>(?:a\s+)?few\s+))$",
+    re.IGNORECASE,
+)
+_AND_HALF_AFTER = re.compile(r"^\s+and\s+a\s+(?P<part>half|quarter)\b", re.IGNORECASE)
+_ONE = frozenset({"a", "an", "one", "per"})
+
+
+def _family(unit: str) -> dict[str, int]:
+    return _CLOCK if unit in _CLOCK else _CALENDAR
+
+
+def slot_time_unit(name: str, description: str | None, question: str | None) -> str | None:
+    """The unit of time a number slot counts in: named in the slot's name ("parking_hours"),
+    else said with "in" in its description ("how long, in minutes"), else the only unit its
+    description and question use ("How many nights?")."""
+    own = [m["unit"].lower() for m in _UNIT.finditer(name.replace("_", " "))]
+    if own:
+        return own[-1]
+    said = f"{description or ''} {question or ''}"
+    stated = re.search(r"\bin\s+(?P<unit>" + _UNIT.pattern[5:], said, re.IGNORECASE)
+    if stated is not None:
+        return stated["unit"].lower()
+    units = {m["unit"].lower() for m in _UNIT.finditer(said)}
+    return units.pop() if len(units) == 1 else None
+
+
+def duration_in(text: str, unit: str) -> Filled | None:
+    """A length of time said in the message, in `unit`: "an hour and a half" is 1.5 hours,
+    "45 minutes" is 0.75 hours, "a fortnight" 14 days, "3 years" 36 months. None when the
+    message says no length of time of `unit`'s family."""
+    family = _family(unit)
+    total = 0.0
+    said: list[str] = []
+    for match in _UNIT.finditer(text):
+        name = match["unit"].lower()
+        if name not in family:
+            return None  # "2 months" for a count of days: no exact conversion
+        count = _count_before(text[: match.start()])
+        if count is None:
+            continue
+        after = _AND_HALF_AFTER.match(text[match.end() :])
+        if after is not None:
+            count += 0.5 if after["part"].lower() == "half" else 0.25
+        total += count * family[name]
+        said.append(match.group(0))
+    if not said or total <= 0:
+        return None
+    value = round(total / family[unit], 4)
+    return Filled(format_number(value), f"a length of time ({', '.join(said)}) in {unit}s")
+
+
+def _count_before(before: str) -> float | None:
+    match = _COUNT_BEFORE.search(before.rstrip().lower() + " ") if before.strip() else None
+    if match is None:
+        return None
+    if match["half"]:
+        return 0.5
+    if match["quarter"]:
+        return 0.25
+    if match["couple"]:
+        return 2.0
+    if match["few"]:
+        return None  # "a few days": no number
+    number = match["number"]
+    half = 0.5 if match["and_half"] else 0.0
+    if number in _ONE:
+        return 1.0 + half
+    found = find_numbers(before.rstrip())
+    if found and found[-1].end == len(before.rstrip()):
+        return found[-1].value + half  # "twenty minutes", "2 and a half hours"
+    if (
+        found
+        and half
+        and found[-1].end == len(before.rstrip()) - len(match.group(0).rstrip()) + len(number)
+    ):
+        return found[-1].value + half
+    return None

@@ -28,7 +28,7 @@ from calmtui.understanding.situation import AskedSlot, Situation
 from calmtui.understanding.slot_filling import Filled, clean_text_value
 from calmtui.understanding.slot_roles import profile
 from calmtui.understanding.stated_values import stated_values
-from calmtui.understanding.text import stem, words
+from calmtui.understanding.text import stem, word_set, words
 
 _NAMED_IS = re.compile(
     r"^(?:my|the|our|his|her|their)\s+(?P<slot>[a-z][\w' -]{0,30}?)\s+(?:is|are|was|'s)\s+"
@@ -76,6 +76,16 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
         # "hang on, there's a weird gas smell in the hallway" is no account number: the
         # question is asked again, or another flow starts (rule 7).
         return None
+    if prof.has("code"):
+        stated = [
+            (name, _whole_reference(message, filled) if name == asked.name else filled)
+            for name, filled in stated
+        ]
+    if prof.roles & {"date", "time"}:
+        stated = [
+            (name, _whole_when(message, filled) if name == asked.name else filled)
+            for name, filled in stated
+        ]
     if any(name == asked.name for name, _ in stated):
         return Decision(
             [SetSlot(name=name, value=filled.value) for name, filled in stated],
@@ -89,6 +99,52 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
     if not prof.roles & {"person", "place", "origin", "destination"} and _TITLE not in prof.words:
         value = _ARTICLE.sub("", value)  # a title keeps its article: "the atlas of birds"
     return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+
+
+# The closed words of saying when: "a week on Friday", "Thursday after 2pm", "any time before
+# noon". Those of the second set narrow or shift the day or time, so a text slot keeps them.
+_WHEN_WORDS = word_set(
+    "a an the on at in of this next coming following after before around about by from until till"
+    " between and or any time sometime ish onwards latest earliest early late mid end start week"
+    " weeks day days morning afternoon evening night noon midday lunchtime tonight today tomorrow"
+    " weekend monday tuesday wednesday thursday friday saturday sunday am pm o'clock"
+)
+_SHIFTS = word_set(
+    "next coming following after before around about by until till between or any"
+    " sometime ish onwards latest earliest early late mid end start week weeks"
+)
+
+
+# A run of letters, digits and the marks that join a reference's parts: "CR/5521/26".
+_REFERENCE_TOKEN = re.compile(r"(?<!\S)[A-Za-z0-9]+(?:[/.\-_#][A-Za-z0-9]+)+(?!\S)")
+
+
+def _whole_reference(message: str, filled: Filled) -> Filled:
+    """ "the police gave me CR/5521/26" at a reference question: all of "CR/5521/26", not the
+    digits alone — a reference is written as one unbroken run."""
+    value = str(filled.value)
+    for match in _REFERENCE_TOKEN.finditer(message.strip().rstrip(".!?,")):
+        token = match.group(0)
+        if value != token and value in token:
+            return Filled(token, f"the reference {token!r}")
+    return filled
+
+
+def _whole_when(message: str, filled: Filled) -> Filled:
+    """ "Thursday after 2pm", "a week on Friday" at a free-text date or time question: all of it,
+    not only "2pm" or "Friday" — the words around the value say which one."""
+    value = words(str(filled.value))
+    whole = _WHEN_LEAD.sub("", clean_text_value(message))  # "from next week": next week
+    extra = [w for w in words(whole) if w not in value]
+    if not extra or not set(extra) & _SHIFTS:
+        return filled
+    if not all(w in _WHEN_WORDS or any(c.isdigit() for c in w) for w in extra):
+        return filled
+    return Filled(whole, "the day or time with what narrows it")
+
+
+# Words that only lead into a day or time: "from next week", "on a week on Friday".
+_WHEN_LEAD = re.compile(r"^(?:(?:from|on|at|for|starting|beginning)\s+)+", re.IGNORECASE)
 
 
 # "the one for Fourth Wing", "it's the one called Dune": the thing is what follows.
