@@ -42,20 +42,20 @@ CASES = {
 PASS_FLOOR = {
     "telecom": 26, "insurance": 23, "travel": 26, "energy": 23, "health": 20, "helpdesk": 28,
     "restaurant": 24, "retail": 21, "university": 22,
-    "pharmacy": 25, "gym": 27, "events": 22, "property": 21, "food_delivery": 21, "garage": 24,
-    "library": 25, "hair_salon": 25, "home_services": 25,
-    "brokerage": 23, "charity": 22, "ev_charging": 26,
-    "parking": 16, "tax_office": 15, "bike_share": 19, "dental": 21, "saas_support": 16,
-    "wedding_venue": 17,
+    "pharmacy": 26, "gym": 26, "events": 23, "property": 21, "food_delivery": 21, "garage": 24,
+    "library": 26, "hair_salon": 26, "home_services": 26,
+    "brokerage": 23, "charity": 22, "ev_charging": 27,
+    "parking": 24, "tax_office": 20, "bike_share": 21, "dental": 23, "saas_support": 25,
+    "wedding_venue": 22,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
-    "telecom": 9, "insurance": 11, "travel": 14, "energy": 9, "health": 10, "helpdesk": 15,
+    "telecom": 9, "insurance": 11, "travel": 14, "energy": 10, "health": 10, "helpdesk": 15,
     "restaurant": 11, "retail": 10, "university": 14,
-    "pharmacy": 14, "gym": 15, "events": 14, "property": 18, "food_delivery": 14, "garage": 20,
-    "library": 17, "hair_salon": 15, "home_services": 15,
-    "brokerage": 20, "charity": 10, "ev_charging": 14,
-    "parking": 9, "tax_office": 12, "bike_share": 14, "dental": 12, "saas_support": 11,
-    "wedding_venue": 10,
+    "pharmacy": 15, "gym": 14, "events": 15, "property": 18, "food_delivery": 14, "garage": 20,
+    "library": 18, "hair_salon": 15, "home_services": 16,
+    "brokerage": 20, "charity": 10, "ev_charging": 15,
+    "parking": 12, "tax_office": 13, "bike_share": 15, "dental": 14, "saas_support": 16,
+    "wedding_venue": 16,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
@@ -72,6 +72,11 @@ WORDS_ONLY_FLOOR = {
 # scope starts 36 of 567) with no project lower than before; the floors are those figures.
 # Six more, written blind before round 8 (parking, tax_office, bike_share, dental, saas_support,
 # wedding_venue), passed 104 of 163 (words only 68) with round 7's code when they landed.
+# Round 8 (values at a start, flow choice, answers mid-flow; tuned mostly on those six) took all
+# 27 from 603 to 639 of 763 (the six 104 -> 136, the old 21 499 -> 503; words only 357 -> 380).
+# gym lost one case (and one words only): "can you order me a pizza" is now cannot handle, as
+# eight other tune oracles and the blind batches label a task no flow does; gym's oracle says
+# small talk.
 
 
 def run_offline(
