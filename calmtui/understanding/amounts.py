@@ -151,10 +151,11 @@ def weeks_as_days(text: str, number: FoundNumber, counts: frozenset[str]) -> flo
     return number.value * (14 if "fortnight" in match.group(0).lower() else 7)
 
 
-# Lengths of time, in the smallest unit each converts to exactly: "3 years" for a slot that
-# counts months is 36, "90 minutes" for one that counts hours 1.5 (weeks and months do not
-# convert: a month is no whole number of weeks).
-_TIME_UNITS: dict[str, tuple[str, float]] = {
+# Units of time: (family, size in the family's base unit). "3 years" for a slot that counts
+# months is 36, "90 minutes" for one that counts hours 1.5; the families never mix (a month is
+# no whole number of weeks or days). Read at a start (`converted`) and in answers
+# (`slot_filling.duration_in`).
+TIME_UNITS: dict[str, tuple[str, float]] = {
     "minute": ("minute", 1),
     "hour": ("minute", 60),
     "day": ("minute", 1440),
@@ -170,7 +171,7 @@ def time_unit(word: str) -> str | None:
     """The unit of time a word names ("hours", "yrs" -> "hour"), if it names one."""
     lower = word.lower().rstrip("s")
     lower = {"min": "minute", "mins": "minute", "hr": "hour", "yr": "year"}.get(lower, lower)
-    return lower if lower in _TIME_UNITS else None
+    return lower if lower in TIME_UNITS else None
 
 
 def converted(value: float, unit: str, counts: frozenset[str]) -> tuple[float, str] | None:
@@ -180,12 +181,12 @@ def converted(value: float, unit: str, counts: frozenset[str]) -> tuple[float, s
     said = time_unit(unit)
     if said is None:
         return None
-    base, size = _TIME_UNITS[said]
+    base, size = TIME_UNITS[said]
     own = {u for w in counts if (u := time_unit(w)) is not None}
     if said in own:
         return None
-    targets = [u for u in own if _TIME_UNITS[u][0] == base]
+    targets = [u for u in own if TIME_UNITS[u][0] == base]
     if len(targets) != 1:
         return None
-    result = value * size / _TIME_UNITS[targets[0]][1]
+    result = value * size / TIME_UNITS[targets[0]][1]
     return round(result, 4), targets[0]

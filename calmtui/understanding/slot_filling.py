@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from calmtui.core.model.domain import Response
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
-from calmtui.understanding.amounts import find_numbers, format_number
+from calmtui.understanding.amounts import TIME_UNITS, find_numbers, format_number, time_unit
 from calmtui.understanding.lexicon import yes_no
 from calmtui.understanding.text import normalize, words
 
@@ -178,11 +178,6 @@ def button_match(text: str, buttons: Sequence[tuple[str, Any]]) -> Filled | None
 
 
 # -- durations in the slot's own unit ---------------------------------------------------------
-# Units of time, in a base unit of their family: minutes to fortnights in minutes, months and
-# years in months (a month is no fixed number of days, so the families do not mix).
-_CLOCK = {"minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440, "night": 1440,
-          "week": 10080, "fortnight": 20160}  # fmt: skip
-_CALENDAR = {"month": 1, "year": 12, "yr": 12}
 _UNIT = re.compile(
     r"\b(?P<unit>minute|min|hour|hr|day|night|week|fortnight|month|year|yr)s?\b", re.IGNORECASE
 )
@@ -198,22 +193,18 @@ _AND_HALF_AFTER = re.compile(r"^\s+and\s+a\s+(?P<part>half|quarter)\b", re.IGNOR
 _ONE = frozenset({"a", "an", "one", "per"})
 
 
-def _family(unit: str) -> dict[str, int]:
-    return _CLOCK if unit in _CLOCK else _CALENDAR
-
-
 def slot_time_unit(name: str, description: str | None, question: str | None) -> str | None:
     """The unit of time a number slot counts in: named in the slot's name ("parking_hours"),
     else said with "in" in its description ("how long, in minutes"), else the only unit its
     description and question use ("How many nights?")."""
-    own = [m["unit"].lower() for m in _UNIT.finditer(name.replace("_", " "))]
+    own = [time_unit(m["unit"]) for m in _UNIT.finditer(name.replace("_", " "))]
     if own:
         return own[-1]
     said = f"{description or ''} {question or ''}"
     stated = re.search(r"\bin\s+(?P<unit>" + _UNIT.pattern[5:], said, re.IGNORECASE)
     if stated is not None:
-        return stated["unit"].lower()
-    units = {m["unit"].lower() for m in _UNIT.finditer(said)}
+        return time_unit(stated["unit"])
+    units = {time_unit(m["unit"]) for m in _UNIT.finditer(said)}
     return units.pop() if len(units) == 1 else None
 
 
@@ -221,12 +212,12 @@ def duration_in(text: str, unit: str) -> Filled | None:
     """A length of time said in the message, in `unit`: "an hour and a half" is 1.5 hours,
     "45 minutes" is 0.75 hours, "a fortnight" 14 days, "3 years" 36 months. None when the
     message says no length of time of `unit`'s family."""
-    family = _family(unit)
+    family, size = TIME_UNITS[unit]
     total = 0.0
     said: list[str] = []
     for match in _UNIT.finditer(text):
-        name = match["unit"].lower()
-        if name not in family:
+        name_family, name_size = TIME_UNITS[time_unit(match["unit"]) or ""]
+        if name_family != family:
             return None  # "2 months" for a count of days: no exact conversion
         count = _count_before(text[: match.start()])
         if count is None:
@@ -234,11 +225,11 @@ def duration_in(text: str, unit: str) -> Filled | None:
         after = _AND_HALF_AFTER.match(text[match.end() :])
         if after is not None:
             count += 0.5 if after["part"].lower() == "half" else 0.25
-        total += count * family[name]
+        total += count * name_size
         said.append(match.group(0))
     if not said or total <= 0:
         return None
-    value = round(total / family[unit], 4)
+    value = round(total / size, 4)
     return Filled(format_number(value), f"a length of time ({', '.join(said)}) in {unit}s")
 
 
