@@ -149,6 +149,14 @@ async def first_commands(project: Project, message: str) -> set[Command]:
     return set(result.understanding.commands)
 
 
+async def last_commands(project: Project, messages: list[str]) -> set[Command]:
+    """What the offline understanding answers to the last message of a conversation."""
+    results = await converse(project, OfflineGenerator(), messages)
+    understanding = results[-1].understanding
+    assert understanding is not None
+    return set(understanding.commands)
+
+
 def make_slot(name: str, kind: str = "text", values: tuple[str, ...] = ()) -> Slot:
     return Slot(name=name, type=kind, values=values)  # type: ignore[arg-type]
 

@@ -9,11 +9,10 @@ from calmtui.core.commands import Command, SetSlot, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.core.model.slots import Slot
 from calmtui.understanding.categorical_meaning import value_by_meaning
-from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.semantic_model import shared_model
 from calmtui.understanding.sentence_model import shared_encoder
 from calmtui.understanding.spelling import corrected, dictionary_by_initial
-from tests.understanding.conftest import converse, load, needs_model
+from tests.understanding.conftest import last_commands, needs_model, write_project
 
 pytestmark = pytest.mark.anyio
 needs_encoder = pytest.mark.skipif(
@@ -140,18 +139,7 @@ flows:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp("answers")
-    (root / "domain.yml").write_text(DOMAIN)
-    (root / "data").mkdir()
-    (root / "data" / "flows.yml").write_text(FLOWS)
-    return load(root)
-
-
-async def _last(project: Project, messages: list[str]) -> set[Command]:
-    results = await converse(project, OfflineGenerator(), messages)
-    understanding = results[-1].understanding
-    assert understanding is not None
-    return set(understanding.commands)
+    return write_project(tmp_path_factory.mktemp("answers"), DOMAIN, FLOWS)
 
 
 def _set(name: str, value: object) -> SetSlot:
@@ -177,13 +165,13 @@ def _set(name: str, value: object) -> SetSlot:
     ],
 )
 async def test_a_reply_at_a_yes_no_question(project: Project, reply: str, value: bool) -> None:
-    commands = await _last(project, ["refund my order", "AB-1234", reply])
+    commands = await last_commands(project, ["refund my order", "AB-1234", reply])
     assert _set("confirm_refund", value) in commands
 
 
 async def test_an_unclear_two_letters_are_no_yes_or_no(project: Project) -> None:
     # "np" is "no problem" as often as a mistyped no: passed on for the type check
-    commands = await _last(project, ["refund my order", "AB-1234", "np"])
+    commands = await last_commands(project, ["refund my order", "AB-1234", "np"])
     assert _set("confirm_refund", False) not in commands
 
 
@@ -196,7 +184,7 @@ async def test_an_unclear_two_letters_are_no_yes_or_no(project: Project) -> None
      ("5", "5")],
 )  # fmt: skip
 async def test_all_of_it_is_the_amount_shown(project: Project, reply: str, value: str) -> None:
-    commands = await _last(project, ["I want to pay my library fines", reply])
+    commands = await last_commands(project, ["I want to pay my library fines", reply])
     assert _set("fine_payment_amount", value) in commands
 
 
@@ -217,7 +205,7 @@ async def test_all_of_it_is_the_amount_shown(project: Project, reply: str, value
 async def test_another_flow_wins_through_its_own_words(
     project: Project, messages: list[str], expected: Command
 ) -> None:
-    assert expected in await _last(project, messages)
+    assert expected in await last_commands(project, messages)
 
 
 # -- a plain "X not Y" corrects the slot holding Y --------------------------------------------------
@@ -233,13 +221,13 @@ async def test_another_flow_wins_through_its_own_words(
 async def test_a_plain_contrast_corrects_the_slot_holding_the_old_value(
     project: Project, reply: str, expected: SetSlot
 ) -> None:
-    commands = await _last(project, ["transfer a prescription", "CVS", reply])
+    commands = await last_commands(project, ["transfer a prescription", "CVS", reply])
     assert expected in commands
 
 
 async def test_a_statement_with_not_is_no_correction(project: Project) -> None:
     messages = ["transfer a prescription", "CVS", "12 May 1980", "the CVS app is not working"]
-    commands = await _last(project, messages)
+    commands = await last_commands(project, messages)
     assert not any(getattr(c, "name", None) == "from_pharmacy" for c in commands)
 
 
@@ -318,22 +306,22 @@ def test_a_wide_lead_alone_needs_the_encoders_agreement() -> None:
 async def test_more_mid_flow_answers(
     project: Project, messages: list[str], expected: Command, unexpected: Command | None
 ) -> None:
-    commands = await _last(project, messages)
+    commands = await last_commands(project, messages)
     assert expected in commands
     assert unexpected not in commands
 
 
 async def test_a_yes_that_says_why_gives_no_name(project: Project) -> None:
-    commands = await _last(project, ["make a donation", "yes I pay tax"])
+    commands = await last_commands(project, ["make a donation", "yes I pay tax"])
     assert commands == {_set("uk_taxpayer", True)}
 
 
 async def test_a_yes_with_a_name_still_gives_it(project: Project) -> None:
-    commands = await _last(project, ["make a donation", "yes, Anna Lee"])
+    commands = await last_commands(project, ["make a donation", "yes, Anna Lee"])
     assert _set("donor_full_name", "Anna Lee") in commands
 
 
 @pytest.mark.parametrize("remark", ["ugh I'm so hungry", "haha nice one"])
 async def test_a_remark_at_a_choice_is_no_answer(project: Project, remark: str) -> None:
-    commands = await _last(project, ["refill my prescription", remark])
+    commands = await last_commands(project, ["refill my prescription", remark])
     assert not any(isinstance(c, SetSlot) for c in commands)

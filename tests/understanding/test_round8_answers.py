@@ -9,9 +9,8 @@ import pytest
 
 from calmtui.core.commands import CancelFlow, Command, SetSlot
 from calmtui.core.model.project import Project
-from calmtui.understanding.offline import OfflineGenerator
 from calmtui.understanding.slot_filling import duration_in, slot_time_unit
-from tests.understanding.conftest import converse, write_project
+from tests.understanding.conftest import last_commands, write_project
 
 pytestmark = pytest.mark.anyio
 
@@ -125,13 +124,6 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return write_project(tmp_path_factory.mktemp("round8_answers"), DOMAIN, FLOWS)
 
 
-async def _last(project: Project, messages: list[str]) -> set[Command]:
-    results = await converse(project, OfflineGenerator(), messages)
-    understanding = results[-1].understanding
-    assert understanding is not None
-    return set(understanding.commands)
-
-
 def _set(name: str, value: object) -> SetSlot:
     return SetSlot(name=name, value=value)
 
@@ -205,7 +197,7 @@ def test_the_unit_a_slot_counts_in(
 async def test_a_length_of_time_answers_a_number_question(
     project: Project, messages: list[str], expected: SetSlot
 ) -> None:
-    assert expected in await _last(project, messages)
+    assert expected in await last_commands(project, messages)
 
 
 # -- a yes or no after a remark, or with the question's own verb ---------------------------------
@@ -226,7 +218,7 @@ _SCHOOL = ["apply for a school place for my son", "Sam Okafor", "reception"]
 async def test_a_yes_or_no_with_the_questions_verb_or_after_a_remark(
     project: Project, reply: str, value: bool
 ) -> None:
-    assert _set("visited_before", value) in await _last(project, [*_SCHOOL, reply])
+    assert _set("visited_before", value) in await last_commands(project, [*_SCHOOL, reply])
 
 
 @pytest.mark.parametrize(
@@ -238,12 +230,12 @@ async def test_a_yes_or_no_with_the_questions_verb_or_after_a_remark(
     ],
 )
 async def test_a_yes_or_no_at_an_offer(project: Project, messages: list[str], value: bool) -> None:
-    assert _set("checked_bag", value) in await _last(project, messages)
+    assert _set("checked_bag", value) in await last_commands(project, messages)
 
 
 @pytest.mark.parametrize("reply", ["I have no idea", "I do not remember"])
 async def test_not_knowing_is_no_yes_or_no(project: Project, reply: str) -> None:
-    commands = await _last(project, [*_SCHOOL, reply])
+    commands = await last_commands(project, [*_SCHOOL, reply])
     assert _set("visited_before", True) not in commands
     assert _set("visited_before", False) not in commands
 
@@ -264,7 +256,7 @@ async def test_not_knowing_is_no_yes_or_no(project: Project, reply: str) -> None
     ],
 )  # fmt: skip
 async def test_taking_back_or_putting_off_cancels(project: Project, messages: list[str]) -> None:
-    assert CancelFlow() in await _last(project, messages)
+    assert CancelFlow() in await last_commands(project, messages)
 
 
 @pytest.mark.parametrize(
@@ -278,7 +270,7 @@ async def test_taking_back_or_putting_off_cancels(project: Project, messages: li
     ],
 )  # fmt: skip
 async def test_no_putting_off(project: Project, messages: list[str], expected: Command) -> None:
-    commands = await _last(project, messages)
+    commands = await last_commands(project, messages)
     assert expected in commands
     assert CancelFlow() not in commands
 
@@ -300,13 +292,13 @@ _PLUMBER = ["book a plumber for a repair", "the kitchen tap drips", "2", "14 Mil
 async def test_a_day_or_time_keeps_what_narrows_it(
     project: Project, reply: str, value: str
 ) -> None:
-    commands = await _last(project, [*_PLUMBER, reply])
+    commands = await last_commands(project, [*_PLUMBER, reply])
     assert _set("preferred_visit_time", value) in commands
 
 
 async def test_a_day_or_time_with_other_words_is_read_as_before(project: Project) -> None:
     reply = "Friday, my neighbour has a key"
-    commands = await _last(project, [*_PLUMBER, reply])
+    commands = await last_commands(project, [*_PLUMBER, reply])
     assert _set("preferred_visit_time", reply) not in commands
 
 
@@ -365,7 +357,7 @@ async def test_a_yes_that_says_only_how_many_fills_no_details(
     tmp_path_factory: pytest.TempPathFactory, messages: list[str], yes: str, details: str
 ) -> None:
     cottage = write_project(tmp_path_factory.mktemp("cottage"), _NEEDS, _NEEDS_FLOWS)
-    commands = await _last(cottage, messages)
+    commands = await last_commands(cottage, messages)
     assert _set(yes, True) in commands
     assert not any(isinstance(c, SetSlot) and c.name == details for c in commands)
 
@@ -416,7 +408,9 @@ def claims(tmp_path_factory: pytest.TempPathFactory) -> Project:
     ],
 )
 async def test_a_reference_is_one_unbroken_run(claims: Project, reply: str, value: str) -> None:
-    commands = await _last(claims, ["I want to claim a replacement for my stolen phone", reply])
+    commands = await last_commands(
+        claims, ["I want to claim a replacement for my stolen phone", reply]
+    )
     assert _set("claim_reference", value) in commands
 
 
@@ -436,7 +430,7 @@ async def test_a_part_of_a_held_text_put_right(claims: Project, reply: str, valu
         "Unit 4, 20 Harbour Road, Leith EH6 6LX",
         reply,
     ]
-    assert _set("delivery_address", value) in await _last(claims, messages)
+    assert _set("delivery_address", value) in await last_commands(claims, messages)
 
 
 # -- a correction in one sentence, the answer in another -----------------------------------------
@@ -456,7 +450,7 @@ async def test_a_part_of_a_held_text_put_right(claims: Project, reply: str, valu
 async def test_a_correction_and_an_answer_in_one_message(
     project: Project, messages: list[str], expected: list[SetSlot]
 ) -> None:
-    commands = await _last(project, messages)
+    commands = await last_commands(project, messages)
     assert all(e in commands for e in expected), commands
 
 
@@ -467,7 +461,7 @@ async def test_a_correction_and_an_answer_claims(claims: Project) -> None:
         "Unit 4, 20 Harbour Road, Leith EH6 6LX",
         "oops, it's unit 7 not unit 4. yes, send it",
     ]
-    commands = await _last(claims, messages)
+    commands = await last_commands(claims, messages)
     assert _set("delivery_address", "Unit 7, 20 Harbour Road, Leith EH6 6LX") in commands
     assert _set("confirm_claim", True) in commands
 
@@ -487,7 +481,7 @@ async def test_a_correction_and_an_answer_claims(claims: Project) -> None:
 async def test_the_wrong_value_first(
     project: Project, messages: list[str], expected: SetSlot
 ) -> None:
-    assert expected in await _last(project, messages)
+    assert expected in await last_commands(project, messages)
 
 
 async def test_the_wrong_value_first_claims(claims: Project) -> None:
@@ -497,10 +491,10 @@ async def test_the_wrong_value_first_claims(claims: Project) -> None:
         "Unit 4, 20 Harbour Road, Leith EH6 6LX",
         "whoops not unit 4, it's unit 9",
     ]
-    commands = await _last(claims, messages)
+    commands = await last_commands(claims, messages)
     assert _set("delivery_address", "Unit 9, 20 Harbour Road, Leith EH6 6LX") in commands
 
 
 async def test_not_sure_is_no_correction(project: Project) -> None:
-    commands = await _last(project, [*_SCHOOL[:2], "not sure, maybe year one"])
+    commands = await last_commands(project, [*_SCHOOL[:2], "not sure, maybe year one"])
     assert not any(isinstance(c, SetSlot) and c.name == "pupil_name" for c in commands)
