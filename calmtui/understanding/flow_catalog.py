@@ -141,6 +141,9 @@ class FlowCatalog:
         self.known_words: frozenset[str] = frozenset(
             t for e in self.entries for t in (*e.vocabulary, *e.detail_vocabulary)
         )
+        # The words the flows are named with (names and ids): a user's word among them means
+        # what the project means by it (`flow_matching._with_synonyms`).
+        self.name_words: frozenset[str] = frozenset(t for e in self.entries for t in e.name_words)
         top = max(self.index.idf.values(), default=1.0)
         # An unknown word weighs like the rarest known one: it is evidence against every flow,
         # but not so much that one unknown word drowns a clear match ("my card is broken").

@@ -142,13 +142,14 @@ def _rank(
         return [_exact(catalog.by_id[f], normalized) for f in exact][:limit]
     if not content_tokens(text):
         return _whole_phrase(normalized, catalog, allowed, limit)
+    said = set(_query_tokens(text, catalog))
     text = one_verb(text, lambda token: token in catalog.index.idf)  # "send it back": return
     query = _query_tokens(text, catalog)
     meant = without_values(text)
     if query and withdraws(text) and CANCEL in catalog.index.idf:
         query.append(CANCEL)  # "we can't make it tonight anymore"
         meant = f"{meant} ({CANCEL})"
-    query = _with_synonyms(query, catalog)
+    query = _with_synonyms(query, catalog, said)
     fault = [w for w in FAULT_WORDS if w in catalog.index.idf] if tells_fault(text) else []
     if query and fault:
         query.extend(w for w in fault if w not in query)  # "the display has gone blank"
@@ -456,15 +457,33 @@ def _inflected(a: str, b: str) -> bool:
     return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 2
 
 
-def _with_synonyms(query: list[str], catalog: FlowCatalog) -> list[str]:
+def _with_synonyms(
+    query: list[str], catalog: FlowCatalog, said: set[str] | frozenset[str] = frozenset()
+) -> list[str]:
     """Common request verbs said another way ("push my booking" is "change" it, "enroll" is
-    "register"): the project's own word joins the query when the user used another."""
+    "register"): the project's own word joins the query when the user used another. A word the
+    project names its flows with means what the project means by it ("did you get my 2025
+    return?" where tax returns are filed is not asking for a refund): when the user `said` it
+    (not when a phrasal verb was read as it), its synonyms join only as words of the flows
+    asked for with it too ("change my address ... after they move")."""
     extra: list[str] = []
     for token in query:
+        own = token in said and token in catalog.name_words
         for group in _SYNONYMS:
             if token in group:
-                extra.extend(w for w in group if w != token and w in catalog.index.idf)
+                extra.extend(
+                    w
+                    for w in group
+                    if w != token
+                    and w in catalog.index.idf
+                    and (not own or _asked_together(token, w, catalog))
+                )
     return query + [w for w in dict.fromkeys(extra) if w not in query]
+
+
+def _asked_together(word: str, other: str, catalog: FlowCatalog) -> bool:
+    """Is some flow asked for (name, description, examples) with both words?"""
+    return any(word in e.vocabulary and other in e.vocabulary for e in catalog.entries)
 
 
 def _bm25_candidates(query: list[str], catalog: FlowCatalog) -> list[str]:
