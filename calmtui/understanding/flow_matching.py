@@ -315,7 +315,8 @@ def tells_fault(text: str) -> bool:
 _SYNONYMS = [
     frozenset(g.split())
     for g in (
-        "change modify update amend alter move push shift reschedule postpone increase decrease reduce",
+        "change modify update amend alter move push shift reschedule postpone increase decrease"
+        " reduce",
         "register enrol enroll sign join",
         "return refund exchange",
         "buy purchase",
@@ -336,15 +337,16 @@ _VERB_SYNONYMS = [
 # Common English request verbs: the word a flow's id leads with is its request verb when it is
 # one of these ("cancel_membership"; not "gas_emergency", "gift_aid_declaration").
 REQUEST_VERBS = word_set(
-    """add activate appeal apply arrange ask book borrow buy block call cancel challenge change check choose
-    claim close collect compare confirm contact contest create decrease delete deliver deposit dispute donate download
-    drop edit email end enrol enroll escalate exchange extend file fill find fit fix freeze get give hire
-    increase install join leave lock log make manage modify move open order pause pay pick place post
-    print purchase put quit raise rate reactivate recover redeem reduce refill refund register reissue remove
-    renew rent repair replace report request reschedule reserve reset resend restart resume
-    return review schedule see sell send set share ship show sign skip start stop submit
-    subscribe suspend swap switch take talk terminate top track transfer unblock unfreeze unlock
-    unsubscribe update upgrade upload verify view visit withdraw"""
+    """add activate appeal apply arrange ask book borrow buy block call cancel challenge change check
+    choose claim close collect compare confirm contact contest create decrease delete deliver
+    deposit dispute donate download drop edit email end enrol enroll escalate exchange extend
+    file fill find fit fix freeze get give hire increase install join leave lock log make
+    manage modify move open order pause pay pick place post print purchase put quit raise rate
+    reactivate recover redeem reduce refill refund register reissue remove renew rent repair
+    replace report request reschedule reserve reset resend restart resume return review
+    schedule see sell send set share ship show sign skip start stop submit subscribe suspend
+    swap switch take talk terminate top track transfer unblock unfreeze unlock unsubscribe
+    update upgrade upload verify view visit withdraw"""
 )
 
 

@@ -27,7 +27,7 @@ _CANCEL_PHRASES = frozenset(
     }
 )  # fmt: skip
 # "stop, I don't want to pay now": a cancel phrase as the first clause of a longer message.
-_CLAUSE_BREAK = re.compile(r"[,;:.!?]|\s[-\u2013\u2014]\s")
+CLAUSE_BREAK = re.compile(r"[,;:.!?]|\s[-\u2013\u2014]\s")
 _CANCEL_WORDS = ("cancel", "never mind", "nevermind", "forget it", "abort", "changed my mind")
 _SKIP_PHRASES = frozenset(
     {
@@ -240,7 +240,7 @@ def is_cancel(words: list[str]) -> bool:
 
 def cancels_first(text: str) -> bool:
     """'Stop, I don't want to pay now', 'never mind - I'll call you': the first clause cancels."""
-    parts = _CLAUSE_BREAK.split(text.strip(), maxsplit=1)
+    parts = CLAUSE_BREAK.split(text.strip(), maxsplit=1)
     if len(parts) < 2 or not parts[1].strip():
         return False
     said = words(parts[0])
@@ -251,7 +251,7 @@ def cancels_first(text: str) -> bool:
 
 def cancels_last(text: str) -> bool:
     """ "ugh, I don't have it with me, forget it": the last clause cancels."""
-    parts = _CLAUSE_BREAK.split(text.strip().rstrip(".!"))
+    parts = CLAUSE_BREAK.split(text.strip().rstrip(".!"))
     if len(parts) < 2:
         return False
     last = _core(words(parts[-1]))
@@ -410,7 +410,7 @@ def is_question(text: str) -> bool:
     tokens = words(stripped)
     if tokens and tokens[0] in _QUESTION_WORDS:
         return True
-    last = words(_CLAUSE_BREAK.split(stripped.rstrip("?"))[-1])
+    last = words(CLAUSE_BREAK.split(stripped.rstrip("?"))[-1])
     return bool(last) and last[0] in _QUESTION_WORDS
 
 

@@ -252,12 +252,16 @@ def _understand(
 _SENTENCE_BREAK = re.compile(r"(?<=[.!;])\s+")
 
 
+def _sentences(message: str) -> list[str]:
+    return [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+
+
 def _correction_and_answer(
     message: str, asked: AskedSlot, situation: Situation
 ) -> tuple[str, Filled] | None:
     """The correction of another slot in one sentence of a longer message ("oops, it's unit 7
     not unit 4. yes, send it"); taken only if the rest answers the question (`_answer_beside`)."""
-    sentences = [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    sentences = _sentences(message)
     if len(sentences) < 2:
         return None
     for sentence in sentences:
@@ -278,7 +282,7 @@ def _answer_beside(
     """ "sorry, I meant 130. ref is HB-6008" at the booking reference question: one sentence
     corrects another slot, another answers the question — both are taken."""
     asked, candidates = asked_and_ranked
-    sentences = [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    sentences = _sentences(message)
     if len(sentences) < 2:
         return
     for i, sentence in enumerate(sentences):
@@ -483,7 +487,7 @@ def _puts_off(message: str, candidates: list[Candidate], situation: Situation) -
     asked = situation.asked
     if asked is not None and asked.slot is not None and asked.slot.type == "bool":
         return False
-    clauses = [c for c in re.split(r"[,;:.!?]|\s[-\u2013\u2014]\s", message.strip()) if c.strip()]
+    clauses = [c for c in lexicon.CLAUSE_BREAK.split(message.strip()) if c.strip()]
     while clauses and set(words(clauses[0])) <= _OPENING_WORDS:
         clauses = clauses[1:]  # "ah wait, scratch that": the openers say nothing
     said = words(clauses[0]) if clauses else []
