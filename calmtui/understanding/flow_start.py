@@ -53,6 +53,7 @@ from calmtui.understanding.flow_matching import (
     Candidate,
     rank_flows,
     same_request_verb,
+    tells_fault,
     verbs_in,
 )
 from calmtui.understanding.reference_shapes import flows_for
@@ -119,6 +120,9 @@ def _decide(
         # "hi" is a greeting, whatever it looks like ("hi" / the class "HIIT") — unless a flow
         # is asked for in its own words (a greeting flow: "Say hello ...", "hallo").
         return Decision([ChitChat()], [f"{social}: no request"])
+    remark = _remark(message, candidates)
+    if remark is not None:
+        return Decision([ChitChat()], [f"a remark after laughter, asking nothing: {remark!r}"])
     choice = choose(candidates, searchable_question=question == "information")
     bare = _only_a_thing(message, choice, candidates, catalog)
     if bare is not None:
@@ -219,6 +223,19 @@ def _one_of_close(
 
 
 _SOCIAL = frozenset({"greeting", "thanks", "small talk"})
+
+
+def _remark(message: str, candidates: Sequence[Candidate]) -> str | None:
+    """ "haha your orange bikes are the cutest thing in town" (`lexicon.remark_after_laughter`)
+    is small talk, though the finder of bikes knows its words — unless it is word for word one of
+    a flow's phrases, the remark says a request verb ("lol just book it") or tells of a fault
+    ("haha great, the app crashed again")."""
+    remark = lexicon.remark_after_laughter(message)
+    if remark is None or (candidates and candidates[0].exact):
+        return None
+    if any(stem(v) in REQUEST_VERBS for v in verbs_in(remark)) or tells_fault(remark):
+        return None
+    return remark
 
 
 def _asked_in_words(candidate: Candidate) -> bool:

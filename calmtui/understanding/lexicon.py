@@ -723,3 +723,31 @@ def thing_talked_about(text: str) -> str | None:
     # whose it is or when, after "for", says no more about the thing ("my tax return for my
     # husband", "my return for 2025")
     return re.split(r"\s+for\s+", about["thing"], maxsplit=1, flags=re.IGNORECASE)[0]
+
+
+# Laughter or amazement before a remark ("haha your bikes are the cutest", "wow you're quick"):
+# the user is chatting, not asking — whatever flow the remark's words belong to.
+_LAUGHTER = re.compile(
+    r"^\s*(?:(?:ha(?:ha)+h?|he(?:he)+|hah|lol+|lmao|rofl|wow+|aww*|omg|ooh+)\b[\s,.!]*)+",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(r"^\s*(?:you|you're|youre|you've|your|ur|u)\b", re.IGNORECASE)
+_FIRST_PERSON = word_set("i i'm im i've ive i'd id me my mine we we're our ours us")
+
+
+def remark_after_laughter(text: str) -> str | None:
+    """The remark after laughter or amazement that asks nothing: about the assistant or the
+    business ("haha your orange bikes are the cutest", "lol you're quicker than my agent"), or
+    not about the user at all ("hehe that dog in the photo is adorable"); None when the message
+    does not open so, asks a question, denies something ("wow, your app still isn't working")
+    or is about the user's own things ("lol my card got stolen")."""
+    opener = _LAUGHTER.match(text.replace("\u2019", "'"))
+    if opener is None:
+        return None
+    rest = text[opener.end() :]
+    said = words(rest)
+    if not said or "?" in rest or _NEGATIONS & set(said):
+        return None
+    if _SECOND_PERSON.match(rest) is None and _FIRST_PERSON & set(said):
+        return None
+    return rest.strip()
