@@ -403,7 +403,17 @@ def _reconsidered(
 ) -> Choice:
     """The start chosen by scores, reconsidered for the verb of a flow behind the best
     (`_verb_said_instead`)."""
-    if choice.kind != "start" or choice.flows[0].exact:
+    if choice.kind == "none" or choice.flows[0].exact:
+        return choice
+    priced = _price_flow_instead(message, choice, candidates, catalog)
+    if priced is not None:
+        return Choice(
+            "start",
+            (priced,),
+            f"{choice.note}; the message asks what something costs, and {priced.flow_id!r} is "
+            "named for prices: it starts",
+        )
+    if choice.kind != "start":
         return choice
     instead = _verb_said_instead(message, candidates, catalog)
     if instead is None:
@@ -417,6 +427,35 @@ def _reconsidered(
 
 
 INSTEAD_SHARE = 0.6  # a flow whose verb is said starts instead of the best from this share of it
+
+
+PRICE_SHARE = 0.4  # a flow named for prices starts instead of the best from this share of it
+
+
+def _price_flow_instead(
+    message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Candidate | None:
+    """ "how much for a men's haircut?", "what do you charge for kids cuts": a question about
+    what something costs asks the flow named for prices ("ask for a price", "get a quote"), not
+    the one that books the thing, though the thing is one of the booking's values. Chosen from
+    the flows offered, or instead of the best from `PRICE_SHARE` of its score, when the best
+    is not named for prices and one flow is."""
+    if not lexicon.asks_price(message):
+        return None
+    top = choice.flows[0]
+
+    def priced(candidate: Candidate) -> bool:
+        return bool(catalog.by_id[candidate.flow_id].name_words & lexicon.PRICE_WORDS)
+
+    if priced(top):
+        return None
+    pool = (
+        choice.flows
+        if choice.kind == "clarify"
+        else [c for c in candidates if c.score >= top.score * PRICE_SHARE]
+    )
+    found = [c for c in pool if priced(c)]
+    return found[0] if len(found) == 1 else None
 
 
 def _verb_said_instead(

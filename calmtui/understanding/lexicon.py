@@ -751,3 +751,25 @@ def remark_after_laughter(text: str) -> str | None:
     if _SECOND_PERSON.match(rest) is None and _FIRST_PERSON & set(said):
         return None
     return rest.strip()
+
+
+# Asking what something costs ("how much is a contact lens fitting?", "what do you charge for
+# a kids cut", "what does a full service cost", "prices for a bath and brush?"); not what the
+# user owes or has ("how much do I owe", "how much is my bill", "how much data have I left").
+_ASKS_PRICE = re.compile(
+    r"\bhow\s+much\s+(?:is|are|'s|would|will|does|do\s+you|for|to)\b(?!\s+(?:my|our|i|we)\b)"
+    r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:it|that|this|a|an|the)\b.*\bcost"
+    r"|\bwhat\s+(?:do|does|would|will)\s+(?:you|it|that|this|a|an|the)\b(?:\s+\w+){0,4}?\s+"
+    r"(?:charge|cost)\b"
+    r"|\b(?:price|prices|pricing|cost|costs|fees?)\s+(?:of|for)\b"
+    r"|\bwhat(?:'s|\s+is|\s+are|s)\s+(?:the|your)\s+(?:price|prices|pricing|cost|costs|fees?|rates)\b"
+    r"|\bhow\s+expensive\b",
+    re.IGNORECASE,
+)
+# The words a flow that tells prices is named with ("ask for a price", "get a quote").
+PRICE_WORDS = frozenset({"price", "pric", "cost", "fee", "quote", "quotation", "estimate"})
+
+
+def asks_price(text: str) -> bool:
+    """Does the message ask what something costs?"""
+    return _ASKS_PRICE.search(text.replace("\u2019", "'")) is not None

@@ -10,7 +10,7 @@ import pytest
 from calmtui.core.commands import ChitChat, Command, StartFlow
 from calmtui.core.model.project import Project
 from calmtui.understanding.flow_matching import clauses
-from calmtui.understanding.lexicon import remark_after_laughter
+from calmtui.understanding.lexicon import asks_price, remark_after_laughter
 from tests.understanding.conftest import first_commands, last_commands, needs_model, write_project
 
 pytestmark = pytest.mark.anyio
@@ -204,4 +204,88 @@ async def test_a_reference_with_its_label_does_not_choose_the_flow(
     ferry: Project, message: str, flow: str
 ) -> None:
     commands: set[Command] = await first_commands(ferry, message)
+    assert StartFlow(flow=flow) in commands, commands
+
+
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [
+        ("how much is a contact lens fitting?", True),
+        ("what do you charge for a children's eye test", True),
+        ("what does a standard eye test cost here", True),
+        ("prices for a crossing with a campervan?", True),
+        ("whats the cost of a full groom", True),
+        # what the user owes or has, or no question of cost
+        ("how much do I owe you?", False),
+        ("how much is my bill this month", False),
+        ("how much credit have I got left", False),
+        ("I want to dispute a charge", False),
+    ],
+)
+def test_a_question_of_what_something_costs(text: str, price: bool) -> None:
+    assert asks_price(text) is price
+
+
+OPTICIANS_DOMAIN = """\
+slots:
+  test_type:
+    type: categorical
+    values: [standard eye test, contact lens fitting, children's eye test]
+  price_service:
+    type: categorical
+    values: [standard eye test, contact lens fitting, children's eye test, varifocal lenses]
+  lens_brand: {type: text}
+responses:
+  utter_ask_test_type:
+    - text: Which kind of appointment would you like?
+  utter_ask_price_service:
+    - text: Which service would you like a price for?
+  utter_ask_lens_brand:
+    - text: Which lenses do you wear?
+  utter_done:
+    - text: Done.
+"""
+OPTICIANS_FLOWS = """\
+flows:
+  book_eye_test:
+    name: book an eye test
+    description: Book an appointment with an optometrist, a standard eye test, a contact lens
+      fitting or a children's eye test.
+    steps:
+      - collect: test_type
+      - action: utter_done
+  service_prices:
+    name: ask about prices
+    description: Tell the customer what one of our services costs.
+    steps:
+      - collect: price_service
+      - action: utter_done
+  reorder_lenses:
+    name: reorder contact lenses
+    description: Send the customer another supply of the contact lenses they wear.
+    steps:
+      - collect: lens_brand
+      - action: utter_done
+"""
+
+
+@pytest.fixture
+def opticians(tmp_path: Path) -> Project:
+    return write_project(tmp_path, OPTICIANS_DOMAIN, OPTICIANS_FLOWS)
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("message", "flow"),
+    [
+        ("how much is a contact lens fitting?", "service_prices"),
+        ("what do you charge for a children's eye test", "service_prices"),
+        ("what would a standard eye test cost me", "service_prices"),
+        ("I'd like to book a contact lens fitting", "book_eye_test"),
+    ],
+)
+async def test_a_question_of_cost_asks_the_flow_named_for_prices(
+    opticians: Project, message: str, flow: str
+) -> None:
+    commands = await first_commands(opticians, message)
     assert StartFlow(flow=flow) in commands, commands
