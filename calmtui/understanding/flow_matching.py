@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from calmtui.understanding.entities import lowercase_names, without_values
+from calmtui.understanding.entities import codes, lowercase_names, without_values
 from calmtui.understanding.flow_catalog import FlowCatalog, FlowEntry, Phrase
 from calmtui.understanding.lexicon import asks_status, withdraws, without_pleasantries
 from calmtui.understanding.phrasal_verbs import one_verb
@@ -122,11 +122,26 @@ _CLAUSE_WORDS = 2  # a clause with fewer content words asks for nothing on its o
 
 def clauses(text: str) -> list[str]:
     """The sentences and clauses of a message of several (at sentence punctuation, commas and
-    "but"), those with at least two content words, at most `MAX_CLAUSES`; [] for one clause."""
+    "but"), those with at least two content words besides references, at most `MAX_CLAUSES`;
+    [] for one clause. A clause that is only a reference and its label ("..., order 48113",
+    "card # 41235566") says which thing, not what to do with it: scored alone, its one word
+    would match whichever flow names that thing most (placing an order, getting a card)."""
     parts = [p.strip() for p in CLAUSE_BREAK.split(text) if p.strip()]
     if len(parts) < 2:
         return []
-    return [p for p in parts if len(content_tokens(p)) >= _CLAUSE_WORDS][:MAX_CLAUSES]
+    return [p for p in parts if len(content_tokens(_without_codes(p))) >= _CLAUSE_WORDS][
+        :MAX_CLAUSES
+    ]
+
+
+def _without_codes(part: str) -> str:
+    """The clause with its references ("48113", "NW-100555") cut out."""
+    kept: list[str] = []
+    position = 0
+    for mention in codes(part):
+        kept.append(part[position : mention.start])
+        position = mention.end
+    return " ".join([*kept, part[position:]])
 
 
 def _rank(

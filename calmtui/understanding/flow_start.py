@@ -53,6 +53,7 @@ from calmtui.understanding.flow_matching import (
     Candidate,
     rank_flows,
     same_request_verb,
+    tells_fault,
     verbs_in,
 )
 from calmtui.understanding.reference_shapes import flows_for
@@ -119,6 +120,9 @@ def _decide(
         # "hi" is a greeting, whatever it looks like ("hi" / the class "HIIT") — unless a flow
         # is asked for in its own words (a greeting flow: "Say hello ...", "hallo").
         return Decision([ChitChat()], [f"{social}: no request"])
+    remark = _remark(message, candidates)
+    if remark is not None:
+        return Decision([ChitChat()], [f"a remark after laughter, asking nothing: {remark!r}"])
     choice = choose(candidates, searchable_question=question == "information")
     bare = _only_a_thing(message, choice, candidates, catalog)
     if bare is not None:
@@ -219,6 +223,19 @@ def _one_of_close(
 
 
 _SOCIAL = frozenset({"greeting", "thanks", "small talk"})
+
+
+def _remark(message: str, candidates: Sequence[Candidate]) -> str | None:
+    """ "haha your orange bikes are the cutest thing in town" (`lexicon.remark_after_laughter`)
+    is small talk, though the finder of bikes knows its words — unless it is word for word one of
+    a flow's phrases, the remark says a request verb ("lol just book it") or tells of a fault
+    ("haha great, the app crashed again")."""
+    remark = lexicon.remark_after_laughter(message)
+    if remark is None or (candidates and candidates[0].exact):
+        return None
+    if any(stem(v) in REQUEST_VERBS for v in verbs_in(remark)) or tells_fault(remark):
+        return None
+    return remark
 
 
 def _asked_in_words(candidate: Candidate) -> bool:
@@ -386,7 +403,17 @@ def _reconsidered(
 ) -> Choice:
     """The start chosen by scores, reconsidered for the verb of a flow behind the best
     (`_verb_said_instead`)."""
-    if choice.kind != "start" or choice.flows[0].exact:
+    if choice.kind == "none" or choice.flows[0].exact:
+        return choice
+    priced = _price_flow_instead(message, choice, candidates, catalog)
+    if priced is not None:
+        return Choice(
+            "start",
+            (priced,),
+            f"{choice.note}; the message asks what something costs, and {priced.flow_id!r} is "
+            "named for prices: it starts",
+        )
+    if choice.kind != "start":
         return choice
     instead = _verb_said_instead(message, candidates, catalog)
     if instead is None:
@@ -400,6 +427,35 @@ def _reconsidered(
 
 
 INSTEAD_SHARE = 0.6  # a flow whose verb is said starts instead of the best from this share of it
+
+
+PRICE_SHARE = 0.4  # a flow named for prices starts instead of the best from this share of it
+
+
+def _price_flow_instead(
+    message: str, choice: Choice, candidates: Sequence[Candidate], catalog: FlowCatalog
+) -> Candidate | None:
+    """ "how much for a men's haircut?", "what do you charge for kids cuts": a question about
+    what something costs asks the flow named for prices ("ask for a price", "get a quote"), not
+    the one that books the thing, though the thing is one of the booking's values. Chosen from
+    the flows offered, or instead of the best from `PRICE_SHARE` of its score, when the best
+    is not named for prices and one flow is."""
+    if not lexicon.asks_price(message):
+        return None
+    top = choice.flows[0]
+
+    def priced(candidate: Candidate) -> bool:
+        return bool(catalog.by_id[candidate.flow_id].name_words & lexicon.PRICE_WORDS)
+
+    if priced(top):
+        return None
+    pool = (
+        choice.flows
+        if choice.kind == "clarify"
+        else [c for c in candidates if c.score >= top.score * PRICE_SHARE]
+    )
+    found = [c for c in pool if priced(c)]
+    return found[0] if len(found) == 1 else None
 
 
 def _verb_said_instead(

@@ -723,3 +723,53 @@ def thing_talked_about(text: str) -> str | None:
     # whose it is or when, after "for", says no more about the thing ("my tax return for my
     # husband", "my return for 2025")
     return re.split(r"\s+for\s+", about["thing"], maxsplit=1, flags=re.IGNORECASE)[0]
+
+
+# Laughter or amazement before a remark ("haha your bikes are the cutest", "wow you're quick"):
+# the user is chatting, not asking — whatever flow the remark's words belong to.
+_LAUGHTER = re.compile(
+    r"^\s*(?:(?:ha(?:ha)+h?|he(?:he)+|hah|lol+|lmao|rofl|wow+|aww*|omg|ooh+)\b[\s,.!]*)+",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = re.compile(r"^\s*(?:you|you're|youre|you've|your|ur|u)\b", re.IGNORECASE)
+_FIRST_PERSON = word_set("i i'm im i've ive i'd id me my mine we we're our ours us")
+
+
+def remark_after_laughter(text: str) -> str | None:
+    """The remark after laughter or amazement that asks nothing: about the assistant or the
+    business ("haha your orange bikes are the cutest", "lol you're quicker than my agent"), or
+    not about the user at all ("hehe that dog in the photo is adorable"); None when the message
+    does not open so, asks a question, denies something ("wow, your app still isn't working")
+    or is about the user's own things ("lol my card got stolen")."""
+    opener = _LAUGHTER.match(text.replace("\u2019", "'"))
+    if opener is None:
+        return None
+    rest = text[opener.end() :]
+    said = words(rest)
+    if not said or "?" in rest or _NEGATIONS & set(said):
+        return None
+    if _SECOND_PERSON.match(rest) is None and _FIRST_PERSON & set(said):
+        return None
+    return rest.strip()
+
+
+# Asking what something costs ("how much is a contact lens fitting?", "what do you charge for
+# a kids cut", "what does a full service cost", "prices for a bath and brush?"); not what the
+# user owes or has ("how much do I owe", "how much is my bill", "how much data have I left").
+_ASKS_PRICE = re.compile(
+    r"\bhow\s+much\s+(?:is|are|'s|would|will|does|do\s+you|for|to)\b(?!\s+(?:my|our|i|we)\b)"
+    r"|\bhow\s+much\s+(?:would|will|does|do)\s+(?:it|that|this|a|an|the)\b.*\bcost"
+    r"|\bwhat\s+(?:do|does|would|will)\s+(?:you|it|that|this|a|an|the)\b(?:\s+\w+){0,4}?\s+"
+    r"(?:charge|cost)\b"
+    r"|\b(?:price|prices|pricing|cost|costs|fees?)\s+(?:of|for)\b"
+    r"|\bwhat(?:'s|\s+is|\s+are|s)\s+(?:the|your)\s+(?:price|prices|pricing|cost|costs|fees?|rates)\b"
+    r"|\bhow\s+expensive\b",
+    re.IGNORECASE,
+)
+# The words a flow that tells prices is named with ("ask for a price", "get a quote").
+PRICE_WORDS = frozenset({"price", "pric", "cost", "fee", "quote", "quotation", "estimate"})
+
+
+def asks_price(text: str) -> bool:
+    """Does the message ask what something costs?"""
+    return _ASKS_PRICE.search(text.replace("\u2019", "'")) is not None
