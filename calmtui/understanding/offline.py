@@ -53,7 +53,11 @@ from calmtui.understanding.categorical_meaning import (
     ANSWER_WIDE_LEAD,
     value_by_meaning,
 )
-from calmtui.understanding.corrections import correction_by_value, resolve_correction
+from calmtui.understanding.corrections import (
+    correction_by_value,
+    resolve_correction,
+    without_pronoun_one,
+)
 from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
 from calmtui.understanding.flow_choice import Thresholds, thresholds_for
@@ -80,6 +84,7 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     duration_in,
     fill_slot,
+    part_of_day,
     slot_time_unit,
 )
 from calmtui.understanding.slot_roles import profile
@@ -674,7 +679,10 @@ def _read_answer(
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     if slot.type == "bool" and (declined := _declined(message, asked, context)) is not None:
         return declined
-    filled = fill_slot(slot, message, buttons)
+    # "the big one" counts nothing: "one" stands for a thing there
+    filled = fill_slot(
+        slot, without_pronoun_one(message) if slot.type == "float" else message, buttons
+    )
     if slot.type == "float" and not (filled is not None and filled.how.startswith("the button")):
         filled = _duration(message, asked, context) or filled
     if filled is None and slot.type == "float":
@@ -684,8 +692,12 @@ def _read_answer(
         if echo is not None:
             filled = Filled(echo, "repeats the question's words" + ("" if echo else ", negated"))
     if filled is None and slot.type == "bool":
-        filled = _yes_no_after_a_remark(message) or _restated_yes_no(
-            message, _question_template(asked, context.project)
+        question = _question_template(asked, context.project)
+        filled = (
+            _yes_no_after_a_remark(message)
+            or _restated_yes_no(message, question)
+            or _said_back(message, question)
+            or _thinks_so(message)
         )
     if filled is None and slot.type == "categorical":
         filled = _categorical_reading(message, slot, buttons, asked, context)
@@ -736,6 +748,88 @@ def _restated_yes_no(message: str, question: str) -> Filled | None:
     if following[:1] in (["to"], ["no"]) or set(following[:3]) & _UNSURE:
         return None  # "I have to check", "I have no idea", "I do not remember"
     return Filled(not negated, f"answers with the question's verb {said!r}")
+
+
+# The auxiliaries a yes/no question opens with, by family: "Are the frames broken?" is answered
+# "they are" / "they're not", "Does he need ...?" "he does" / "he doesn't".
+_AUXILIARY_FAMILY = {
+    **dict.fromkeys(("is", "are", "was", "were", "am", "'s", "'re", "'m"), "be"),
+    **dict.fromkeys(("do", "does", "did"), "do"),
+    **dict.fromkeys(("has", "have", "had", "'ve"), "have"),
+    **dict.fromkeys(("will", "'ll"), "will"), **dict.fromkeys(("would", "'d"), "would"),
+    "can": "can", "could": "could", "should": "should",
+}  # fmt: skip
+_NEGATED_AUXILIARY = {
+    "isn't": "be", "aren't": "be", "wasn't": "be", "weren't": "be", "don't": "do",
+    "doesn't": "do", "didn't": "do", "hasn't": "have", "haven't": "have", "hadn't": "have",
+    "won't": "will", "wouldn't": "would", "can't": "can", "cannot": "can", "couldn't": "could",
+    "shouldn't": "should",
+}  # fmt: skip
+_PRONOUN_ANSWER = re.compile(
+    r"^(?P<subject>i|we|he|she|it|they|you|that|there)\b\s*(?P<aux>'s|'re|'m|'ve|'ll|'d|\w+n't|\w+)"
+    r"(?P<negation>\s+not\b|\s+never\b)?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_FUNCTION_WORDS = word_set(
+    "a an the my your his her their our its this that in on at to for of with by from as so"
+)
+_CLAUSE_END = re.compile(r"^\s*(?:[,;:.!\u2013\u2014-]|$)")
+
+
+def _said_back(message: str, question: str) -> Filled | None:
+    """ "they're not, just loose" at "Are the frames broken?", "he does, twice a day" at "Does
+    Rex need any medication?", "it isn't" at "Is the shop still open?": a subject and the
+    question's own auxiliary, negated or not — the clause ends there or goes on with a word of
+    the question ("they are broken at the hinge"), as "they are closed" does not."""
+    if message.strip().endswith("?"):
+        return None
+    opening = re.search(r"(?:^|[.!?]\s+)(\w+)\s", question.strip())
+    family = _AUXILIARY_FAMILY.get(opening.group(1).lower()) if opening is not None else None
+    if family is None:
+        return None
+    said = words(message)
+    while said and said[0] in _OPENING_WORDS and said[0] not in ("no", "right", "ok", "okay"):
+        said = said[1:]  # "oh, they are"
+    text = message.replace("\u2019", "'").strip()
+    start = re.search(rf"\b{re.escape(said[0])}", text, re.IGNORECASE) if said else None
+    found = _PRONOUN_ANSWER.match(text[start.start() :]) if start is not None else None
+    if found is None:
+        return None
+    aux = found["aux"].lower()
+    negated = aux in _NEGATED_AUXILIARY or found["negation"] is not None
+    if (_NEGATED_AUXILIARY.get(aux) or _AUXILIARY_FAMILY.get(aux)) != family:
+        return None
+    rest = found["rest"]
+    if not _CLAUSE_END.match(rest):
+        clause = re.split(r"[,;:.!]|\s[-\u2013\u2014]\s", rest, maxsplit=1)[0]
+        said_words = words(clause)
+        if (
+            not said_words
+            or said_words[0] in _FUNCTION_WORDS
+            or said_words[0] not in words(question)
+        ):
+            return None  # "they are closed on Mondays": says something else
+    verb = found.group("aux")
+    return Filled(
+        not negated, f"says the question's {verb!r} back" + (", negated" if negated else "")
+    )
+
+
+# "I think so", "I hope not": a yes or a no, hedged.
+_THINKS_SO = re.compile(
+    r"^(?:(?:um|erm|hmm|well|yes|yeah|no)[,\s]+)?(?:i|we)\s+(?:think|believe|hope|reckon|expect"
+    r"|imagine|suppose|guess)\s+(?P<answer>so|not)\b[\s,.!]*(?:yes|yeah|no)?[.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _thinks_so(message: str) -> Filled | None:
+    """ "I think so" is a yes, "I believe not" a no."""
+    found = _THINKS_SO.match(message.strip())
+    if found is None:
+        return None
+    value = found["answer"].lower() == "so"
+    return Filled(value, f"{'a yes' if value else 'a no'}, hedged")
 
 
 def _duration(message: str, asked: AskedSlot, context: UnderstandingContext) -> Filled | None:
@@ -894,9 +988,11 @@ def _categorical_reading(
     context: UnderstandingContext,
 ) -> Filled | None:
     """A value the answer means, the alternative of the question it echoes, or a value named by
-    part of its word — when no value or button is named."""
+    part of its word — when no value or button is named. A time placed in the day ("after
+    lunch", "around 3pm") chooses a part of the day first (`part_of_day`)."""
     return (
-        value_by_meaning(
+        part_of_day(message, slot.values)
+        or value_by_meaning(
             message,
             slot,
             buttons,
