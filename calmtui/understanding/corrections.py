@@ -197,6 +197,7 @@ def _spliced(slot: str, value: str, replaced: str, situation: Situation) -> Fill
     rest = held[: found.start()] + " " + held[found.end() :]
     if not content_tokens(rest) or set(content_tokens(value)) & set(content_tokens(rest)):
         return None
+    value = clean_text_value(_without_lead(value)) or value  # "and actually it's Saturday"
     if found.group(0)[:1].isupper() and value[:1].islower():
         value = value[0].upper() + value[1:]  # "unit 7" in "Unit 4, 20 Harbour Road"
     return Filled(

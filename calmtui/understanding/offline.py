@@ -254,11 +254,34 @@ def _understand(
     return start_or_give_up(message, tokens, candidates, catalog, situation)
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!;])\s+")
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!;])\s+"
+    # "deluxe, and actually it's Saturday not Friday": a comma before a clause that corrects
+    r"|,\s*(?=(?:(?:and|but|oh|also|ah)\s+)*(?:actually|sorry|oops|wait|i\s+meant)\b)",
+    re.IGNORECASE,
+)
 
 
 def _sentences(message: str) -> list[str]:
-    return [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    """The message's sentences, and the clauses that open with a correction ("deluxe, and
+    actually it's Saturday not Friday"); a part of opening words only ("no, I meant Ben")
+    stays with what follows."""
+    parts: list[str] = []
+    opening = ""
+    for part in _SENTENCE_BREAK.split(message.strip()):
+        if not words(part):
+            continue
+        if set(words(part)) <= _OPENING_WORDS | _YES_NO_OPENERS:
+            opening = f"{opening}{part}, "
+            continue
+        parts.append(opening + part)
+        opening = ""
+    if opening and parts:
+        parts[-1] = f"{parts[-1]}, {opening.rstrip(', ')}"
+    return parts or ([opening.rstrip(", ")] if opening else [])
+
+
+_YES_NO_OPENERS = word_set("yes yeah yep no nope")
 
 
 def _correction_and_answer(
@@ -300,6 +323,9 @@ def _answer_beside(
             return
         said = [c for c in answer.commands if isinstance(c, SetSlot) and c.name == asked.name]
         if said and all(isinstance(c, SetSlot) for c in answer.commands):
+            # the correction as its own sentence says it, without the answer's words
+            decision.commands[0] = SetSlot(name=alone[0], value=alone[1].value)
+            decision.notes[0] = f"correction of {alone[0]!r}: {alone[1].how}"
             decision.commands.extend(said)
             decision.notes.append(f"and {rest!r} answers {asked.name!r}")
         return
@@ -567,7 +593,9 @@ def _answer(
             and not names_the_asked_slot(message, asked, context.project)
         ):
             return None  # a digression: flow start below
-        if _not_a_text_answer(message, tokens, asked, context):
+        if _not_a_text_answer(message, tokens, asked, context) and not _proposes_when(
+            message, asked, situation
+        ):
             return None  # rule 6 decides
         return text_answer(message, asked, situation)
     return _typed_answer(message, tokens, asked, (slot, candidates, limits), situation, context)
@@ -683,6 +711,8 @@ def _read_answer(
     filled = fill_slot(
         slot, without_pronoun_one(message) if slot.type == "float" else message, buttons
     )
+    if slot.type == "categorical" and (other := _other_than_negated(message, slot)) is not None:
+        return other if other.value is not None else None  # "not the morning"
     if slot.type == "float" and not (filled is not None and filled.how.startswith("the button")):
         filled = _duration(message, asked, context) or filled
     if filled is None and slot.type == "float":
@@ -701,7 +731,81 @@ def _read_answer(
         )
     if filled is None and slot.type == "categorical":
         filled = _categorical_reading(message, slot, buttons, asked, context)
+    if slot.type == "float" and (group := _party(message)) is not None:
+        filled = group  # "two adults, two children and a baby"
     return filled
+
+
+# "not the morning", "anything but economy", "evening, not morning": a value said as not wanted.
+_NOT_BEFORE = re.compile(
+    r"\b(?:not|never|anything\s+but|except|rather\s+than|instead\s+of|don'?t\s+want)"
+    r"\s+(?:(?:the|a|an|in\s+the|on\s+the|for\s+the)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _other_than_negated(message: str, slot: Slot) -> Filled | None:
+    """A categorical answer that names a value only to rule it out: the one value named and not
+    ruled out ("evening, not morning"), else — with two values — the other one ("not the
+    morning" at "morning or afternoon?"). `Filled(None, ...)` when what is left is not one value
+    (the answer says what is not wanted only); None when no named value is ruled out."""
+    said = f" {normalize(message)} "
+    negated: list[Any] = []
+    named: list[Any] = []
+    for value in slot.values:
+        phrase = normalize(str(value))
+        found = re.search(rf"(?<=\s){re.escape(phrase)}s?(?=\s)", said)
+        if found is None:
+            continue
+        (negated if _NOT_BEFORE.search(said[: found.start()].rstrip() + " ") else named).append(
+            value
+        )
+    if not negated:
+        return None
+    if len(named) == 1:
+        return Filled(named[0], f"the value {named[0]!r}, not {negated[0]!r}")
+    rest = [v for v in slot.values if v not in negated and not lexicon.means_any(str(v))]
+    if not named and len(rest) == 1:
+        return Filled(rest[0], f"not {negated[0]!r}: the other value, {rest[0]!r}")
+    return Filled(None, f"rules out {negated[0]!r} only")
+
+
+# People counted in a party: "two adults, two children and a baby", "me and 3 kids".
+_PEOPLE = (
+    r"(?:adults?|kids?|child(?:ren)?|bab(?:y|ies)|infants?|toddlers?|teens?|teenagers?|seniors?"
+    r"|pensioners?|students?|people|persons?|guests?|grown-?ups?|boys?|girls?|men|women|friends?"
+    r"|passengers?|under-?\w+s?|over-?\w+s?)"
+)
+_PARTY_GROUP = re.compile(
+    rf"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:(?:more|extra|other|small|young|little)\s+)?{_PEOPLE}\b"
+    r"|(?P<me>\b(?:me|myself)\b)",
+    re.IGNORECASE,
+)
+_JOINS = re.compile(r"^(?:\s*(?:,|and|plus|&|\+|with)\s*)+$", re.IGNORECASE)
+
+
+def _party(message: str) -> Filled | None:
+    """The size of a party said as groups of people: "two adults, two children and a baby" is 5,
+    "me and 3 kids" 4 — at least two groups, joined by "and", "plus" or commas."""
+    groups = list(_PARTY_GROUP.finditer(message))
+    if len(groups) < 2:
+        return None
+    total = 0.0
+    for i, group in enumerate(groups):
+        if i and not _JOINS.match(message[groups[i - 1].end() : group.start()]):
+            return None
+        if group["me"]:
+            total += 1
+            continue
+        count = group["count"].lower()
+        numbers = find_numbers(count)
+        if count in ("a", "an", "one"):
+            total += 1
+        elif numbers and numbers[0].text.lower() == count:
+            total += numbers[0].value
+        else:
+            return None
+    return Filled(format_number(total), f"a party of {format_number(total)}")
 
 
 def _yes_no_after_a_remark(message: str) -> Filled | None:
@@ -773,6 +877,11 @@ _PRONOUN_ANSWER = re.compile(
 _FUNCTION_WORDS = word_set(
     "a an the my your his her their our its this that in on at to for of with by from as so"
 )
+_HEDGE = re.compile(
+    r"^(?:(?:i'?m\s+|i\s+am\s+)?(?:pretty|fairly|quite|almost)\s+sure|i\s+(?:think|believe|guess|reckon)"
+    r"|probably|i'?m\s+sure)[,\s]+",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"^\s*(?:[,;:.!\u2013\u2014-]|$)")
 
 
@@ -787,10 +896,10 @@ def _said_back(message: str, question: str) -> Filled | None:
     family = _AUXILIARY_FAMILY.get(opening.group(1).lower()) if opening is not None else None
     if family is None:
         return None
-    said = words(message)
+    text = _HEDGE.sub("", message.replace("\u2019", "'").strip())  # "pretty sure it is"
+    said = words(text)
     while said and said[0] in _OPENING_WORDS and said[0] not in ("no", "right", "ok", "okay"):
         said = said[1:]  # "oh, they are"
-    text = message.replace("\u2019", "'").strip()
     start = re.search(rf"\b{re.escape(said[0])}", text, re.IGNORECASE) if said else None
     found = _PRONOUN_ANSWER.match(text[start.start() :]) if start is not None else None
     if found is None:
@@ -817,18 +926,19 @@ def _said_back(message: str, question: str) -> Filled | None:
 
 # "I think so", "I hope not": a yes or a no, hedged.
 _THINKS_SO = re.compile(
-    r"^(?:(?:um|erm|hmm|well|yes|yeah|no)[,\s]+)?(?:i|we)\s+(?:think|believe|hope|reckon|expect"
-    r"|imagine|suppose|guess)\s+(?P<answer>so|not)\b[\s,.!]*(?:yes|yeah|no)?[.!]*$",
+    r"^(?:(?:um|erm|hmm|well|yes|yeah|no)[,\s]+)?(?:(?:i|we)\s+(?:think|believe|hope|reckon"
+    r"|expect|imagine|suppose|guess)\s+(?P<answer>so|not)\b"
+    r"|(?:probably|hopefully|presumably)(?P<hedged>\s+not)?)[\s,.!]*(?:yes|yeah|no)?[.!]*$",
     re.IGNORECASE,
 )
 
 
 def _thinks_so(message: str) -> Filled | None:
-    """ "I think so" is a yes, "I believe not" a no."""
+    """ "I think so" and "probably" are a yes, "I believe not" and "probably not" a no."""
     found = _THINKS_SO.match(message.strip())
     if found is None:
         return None
-    value = found["answer"].lower() == "so"
+    value = (found["answer"] or "so").lower() == "so" and found["hedged"] is None
     return Filled(value, f"{'a yes' if value else 'a no'}, hedged")
 
 
@@ -1077,6 +1187,31 @@ def _not_a_text_answer(
     return _asks(message) and not lexicon.expects_free_text(
         asked.name, asked.step.description if asked.step else None
     )
+
+
+# A question that offers a value instead of stating it: "can I pick it up on Sunday?", "is
+# Thursday at 3 ok?", "would the 14th work?", "how about next Monday?".
+_PROPOSES = re.compile(
+    r"^(?:(?:um|hmm|ok|okay|so|and|oh|well)[,\s]+)*"
+    r"(?:(?:can|could|may|might|shall)\s+(?:i|we)\b"
+    r"|(?:how|what)\s+about\b"
+    r"|(?:is|are|would|will|does|do|could|can)\b.*\b(?:ok|okay|fine|possible|free|available"
+    r"|work|suit|do|alright|all\s+right|good)\s*\??$)",
+    re.IGNORECASE,
+)
+_WHEN_ROLES = frozenset({"date", "time"})
+
+
+def _proposes_when(message: str, asked: AskedSlot, situation: Situation) -> bool:
+    """ "can I pick it up on Sunday?" at "Which day will you collect it?": a question that offers
+    a day or a time for the date or time asked — the answer, as a person takes it."""
+    if not _PROPOSES.search(message.strip()):
+        return False
+    steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
+    roles = profile(asked.name, steps, situation.index.project.domain.responses).roles
+    if not roles & _WHEN_ROLES:
+        return False
+    return bool(entities.dates(message) or entities.times(message))
 
 
 def _which_interrupted_flow(message: str, tokens: list[str], asked: AskedSlot) -> Decision | None:

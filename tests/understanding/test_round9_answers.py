@@ -315,3 +315,126 @@ async def test_a_corrected_text_without_its_lead_in(
     project: Project, messages: list[str], expected: SetSlot
 ) -> None:
     assert expected in await last_commands(project, messages)
+
+
+# -- hedged and said-back yes/no --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [("pretty sure it is", True), ("probably not", False), ("probably", True)],
+)
+async def test_a_hedged_yes_or_no(project: Project, reply: str, value: bool) -> None:
+    assert _set("is_still_open", value) in await last_commands(project, [*_CAKE, reply])
+
+
+# -- a question that offers a day for the day asked -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        ([*_CAKE[:2], "can I pick it up on Sunday?"], _set("pickup_day", "Sunday")),
+        ([*_CAKE[:2], "is Thursday ok?"], _set("pickup_day", "Thursday")),
+        ([*_CAKE[:2], "would next Monday work?"], _set("pickup_day", "next Monday")),
+        (["book a ferry crossing", "could we go on the 3rd of July?"],
+         _set("sailing_date", "3rd of July")),
+    ],
+)  # fmt: skip
+async def test_a_question_that_offers_the_day_asked(
+    project: Project, messages: list[str], expected: SetSlot
+) -> None:
+    assert expected in await last_commands(project, messages)
+
+
+async def test_a_question_without_a_day_is_no_answer(project: Project) -> None:
+    commands = await last_commands(project, [*_CAKE[:2], "can I pay by card?"])
+    assert not any(isinstance(c, SetSlot) and c.name == "pickup_day" for c in commands)
+
+
+# -- an answer and a correction of another slot in one message, split at a comma ----------------
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        ([*_KENNEL, "morning", "5", "deluxe, and actually it's Saturday not Friday"],
+         {_set("room_type", "deluxe"), _set("arrival_date", "next Saturday")}),
+        ([*_KENNEL, "evening, sorry I meant Saturday not Friday"],
+         {_set("drop_off_time", "evening"), _set("arrival_date", "next Saturday")}),
+        ([*_KENNEL, "morning", "5", "suite please, oh and sorry I meant 6 nights"],
+         {_set("room_type", "suite"), _set("stay_nights", "6")}),
+    ],
+)  # fmt: skip
+async def test_an_answer_and_a_correction_split_at_a_comma(
+    project: Project, messages: list[str], expected: set[SetSlot]
+) -> None:
+    assert expected <= await last_commands(project, messages)
+
+
+# -- a name after "called", a date said in words ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "name"),
+    [
+        ("my dog is called Rex", "Rex"),
+        ("he's called Rex, he's a beagle", "Rex"),
+        ("we call him Biscuit", "Biscuit"),
+        ("she goes by Lady Penelope and she's very shy", "Lady Penelope"),
+    ],
+)
+async def test_a_name_after_called(project: Project, reply: str, name: str) -> None:
+    commands = await last_commands(project, [*_KENNEL[:3], reply])
+    assert _set("dog_name", name) in commands
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        ([*_KENNEL[:2], "the fourth of May nineteen ninety"],
+         _set("date_of_birth", "the fourth of May nineteen ninety")),
+        ([*_KENNEL[:2], "it's the twenty-first of March, 1988"],
+         _set("date_of_birth", "the twenty-first of March, 1988")),
+        (["book a ferry crossing", "the second of august if possible"],
+         _set("sailing_date", "the second of august")),
+    ],
+)  # fmt: skip
+async def test_a_date_said_in_words(
+    project: Project, messages: list[str], expected: SetSlot
+) -> None:
+    assert expected in await last_commands(project, messages)
+
+
+# -- a value named only to rule it out; a party said as groups of people ------------------------
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected", "not_expected"),
+    [
+        ([*_KENNEL, "evening, not morning"], _set("drop_off_time", "evening"),
+         _set("drop_off_time", "morning")),
+        ([*_KENNEL, "not the morning"], None, _set("drop_off_time", "morning")),
+        ([*_FERRY, "yes", "5", "not premium, too pricey"], None, _set("ticket_class", "premium")),
+    ],
+)  # fmt: skip
+async def test_a_value_ruled_out_is_not_chosen(
+    project: Project, messages: list[str], expected: SetSlot | None, not_expected: SetSlot
+) -> None:
+    commands = await last_commands(project, messages)
+    assert not_expected not in commands
+    assert expected is None or expected in commands
+
+
+@pytest.mark.parametrize(
+    ("reply", "count"),
+    [
+        ("two adults, two children and a baby", "5"),
+        ("me and 3 kids", "4"),
+        ("2 adults and 1 child", "3"),
+        ("me plus two kids", "3"),
+        ("4 adults", "4"),  # one group: the number as it is
+    ],
+)
+async def test_a_party_said_as_groups_of_people(project: Project, reply: str, count: str) -> None:
+    assert _set("passengers", count) in await last_commands(project, [*_FERRY[:2], reply])
