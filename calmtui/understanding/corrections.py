@@ -126,7 +126,8 @@ def correction_by_value(
 # "which one" (but "just the one" is a count).
 _PRONOUN_ONE = re.compile(
     r"(?<!just )(?<!only )\b(?:(?:the|that|this|which|another|other|same|each|every|either"
-    r"|neither)(?:\s+[a-z]+(?<!\bone))?|an?\s+[a-z]+(?<!\bone)(?<!\bsingle))\s+(?P<one>ones?)\b",
+    r"|neither)(?:\s+[a-z]+(?<!\bone))?|an?\s+[a-z]+(?<!\bone)(?<!\bsingle)"
+    r"|(?<!\w\s)(?<!\w)(?:first|second|third|last|middle|next|other))\s+(?P<one>ones?)\b",
     re.IGNORECASE,
 )
 

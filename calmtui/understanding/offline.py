@@ -46,7 +46,7 @@ from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding import entities, lexicon
 from calmtui.understanding.amounts import find_numbers, format_number, weeks_as_days
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
-from calmtui.understanding.buttons import pick_button, shown_buttons
+from calmtui.understanding.buttons import Pick, pick_button, pick_ordinal, shown_buttons
 from calmtui.understanding.categorical_meaning import (
     ANSWER_MARGIN,
     ANSWER_SIMILARITY,
@@ -70,7 +70,7 @@ from calmtui.understanding.flow_start import (
 )
 from calmtui.understanding.follow_up_values import more_in_a_yes, more_in_an_answer
 from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
-from calmtui.understanding.listed_options import option_buttons
+from calmtui.understanding.listed_options import named_in_order, option_buttons
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.question_alternatives import value_by_alternative, value_by_part
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
@@ -208,10 +208,7 @@ def _understand(
     message: str, context: UnderstandingContext, catalog: FlowCatalog, situation: Situation
 ) -> Decision:
     asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
-    picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
-    if picked is None and asked is not None and asked.slot is not None:
-        listed = option_buttons(context.state.last_bot_messages, asked.utter, asked.slot)
-        picked = pick_button(message, listed)
+    picked = _picked(message, context, asked)
     if picked is not None:
         chosen = _payload_or_typed(picked.button.payload, context, situation)
         if chosen is not None:
@@ -252,6 +249,19 @@ def _understand(
     if chosen is not None:
         return chosen
     return start_or_give_up(message, tokens, candidates, catalog, situation)
+
+
+def _picked(message: str, context: UnderstandingContext, asked: AskedSlot | None) -> Pick | None:
+    """A button of the bot's latest message, else an option the question lists by number, else
+    one it names in its text picked by position ("the second one" at "standard, deluxe or
+    suite?")."""
+    shown = context.state.last_bot_messages
+    picked = pick_button(message, shown_buttons(shown))
+    if picked is None and asked is not None and asked.slot is not None:
+        picked = pick_button(message, option_buttons(shown, asked.utter, asked.slot))
+        if picked is None:
+            picked = pick_ordinal(message, named_in_order(shown, asked.utter, asked.slot))
+    return picked
 
 
 _SENTENCE_BREAK = re.compile(

@@ -438,3 +438,32 @@ async def test_a_value_ruled_out_is_not_chosen(
 )
 async def test_a_party_said_as_groups_of_people(project: Project, reply: str, count: str) -> None:
     assert _set("passengers", count) in await last_commands(project, [*_FERRY[:2], reply])
+
+
+# -- a position among the values the question names in its text -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        ([*_KENNEL, "morning", "5", "the second one"], _set("room_type", "deluxe")),
+        ([*_KENNEL, "morning", "5", "the last one please"], _set("room_type", "suite")),
+        ([*_KENNEL, "morning", "5", "first one"], _set("room_type", "standard")),
+        ([*_GLASSES, "yes", "FR-2281", "the middle one"], _set("lens_type", "varifocal")),
+        ([*_KENNEL, "the first option"], _set("drop_off_time", "morning")),
+    ],
+)
+async def test_a_position_among_the_values_the_question_names(
+    project: Project, messages: list[str], expected: SetSlot
+) -> None:
+    said = {
+        (c.name, c.value) for c in await last_commands(project, messages) if isinstance(c, SetSlot)
+    }
+    assert (expected.name, expected.value) in said  # set as a click on the option would
+    assert ("stay_nights", "1") not in said  # "first one" counts nothing
+
+
+async def test_a_bare_number_is_no_position_in_a_named_list(project: Project) -> None:
+    commands = await last_commands(project, [*_KENNEL, "morning", "5", "2"])
+    said = {(c.name, c.value) for c in commands if isinstance(c, SetSlot)}
+    assert ("room_type", "deluxe") not in said  # "2" may count something
