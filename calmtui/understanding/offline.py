@@ -726,7 +726,7 @@ def _read_answer(
     if slot.type == "float" and not (filled is not None and filled.how.startswith("the button")):
         filled = _duration(message, asked, context) or filled
     if filled is None and slot.type == "float":
-        filled = _all_of_it(message, context)
+        filled = _all_of_it(message, context) or _counted_in_words(message)
     if filled is None and slot.type == "bool":
         echo = lexicon.echoes_question(message, _question_template(asked, context.project))
         if echo is not None:
@@ -787,8 +787,8 @@ _PEOPLE = (
     r"|passengers?|under-?\w+s?|over-?\w+s?)"
 )
 _PARTY_GROUP = re.compile(
-    rf"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:(?:more|extra|other|small|young|little)\s+)?{_PEOPLE}\b"
-    r"|(?P<me>\b(?:me|myself)\b)",
+    rf"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:(?:more|extra|other|small|young|little)\s+)?"
+    rf"{_PEOPLE}\b|(?P<me>\b(?:me|myself)\b)",
     re.IGNORECASE,
 )
 _JOINS = re.compile(r"^(?:\s*(?:,|and|plus|&|\+|with)\s*)+$", re.IGNORECASE)
@@ -888,8 +888,8 @@ _FUNCTION_WORDS = word_set(
     "a an the my your his her their our its this that in on at to for of with by from as so"
 )
 _HEDGE = re.compile(
-    r"^(?:(?:i'?m\s+|i\s+am\s+)?(?:pretty|fairly|quite|almost)\s+sure|i\s+(?:think|believe|guess|reckon)"
-    r"|probably|i'?m\s+sure)[,\s]+",
+    r"^(?:(?:i'?m\s+|i\s+am\s+)?(?:pretty|fairly|quite|almost)\s+sure"
+    r"|i\s+(?:think|believe|guess|reckon)|probably|i'?m\s+sure)[,\s]+",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"^\s*(?:[,;:.!\u2013\u2014-]|$)")
@@ -993,6 +993,23 @@ def _declined(message: str, asked: AskedSlot, context: UnderstandingContext) -> 
     question = set(words(_question_template(asked, context.project)))
     if _KEEPS.search(message) and not (question & _KEEP_WORDS):
         return Filled(False, "keeps things as they are: a no")
+    return None
+
+
+# How many, said with the closed words of English that count without a number word.
+_COUNT_WORDS = (
+    (re.compile(r"\bhalf\s+a\s+dozen\b", re.IGNORECASE), 6.0),
+    (re.compile(r"\ba\s+dozen\b", re.IGNORECASE), 12.0),
+    (re.compile(r"\ba\s+(?:couple|pair)\b", re.IGNORECASE), 2.0),
+)
+
+
+def _counted_in_words(message: str) -> Filled | None:
+    """ "a dozen" is 12, "half a dozen" 6, "a couple of us" or "a pair" 2."""
+    for pattern, value in _COUNT_WORDS:
+        found = pattern.search(message)
+        if found is not None:
+            return Filled(format_number(value), f"{found.group(0)!r} counts {format_number(value)}")
     return None
 
 

@@ -116,7 +116,8 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
 # the end of its clause.
 _CALLED = re.compile(
     r"(?:(?:^|\b(?:is|are|was|'s|'re)\s+|^(?:he|she|it|they)\s+)(?:called|named|goes\s+by)"
-    r"|\b(?:i|we)\s+call\s+(?:him|her|it|them))\s+(?P<name>[^,.;!?]+?)\s*(?:[,.;!?]|\s+(?:and|but)\s|$)",
+    r"|\b(?:i|we)\s+call\s+(?:him|her|it|them))"
+    r"\s+(?P<name>[^,.;!?]+?)\s*(?:[,.;!?]|\s+(?:and|but)\s|$)",
     re.IGNORECASE,
 )
 _NAME = stem("name")

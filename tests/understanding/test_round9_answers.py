@@ -467,3 +467,11 @@ async def test_a_bare_number_is_no_position_in_a_named_list(project: Project) ->
     commands = await last_commands(project, [*_KENNEL, "morning", "5", "2"])
     said = {(c.name, c.value) for c in commands if isinstance(c, SetSlot)}
     assert ("room_type", "deluxe") not in said  # "2" may count something
+
+
+@pytest.mark.parametrize(
+    ("reply", "count"),
+    [("a dozen", "12"), ("half a dozen of us", "6"), ("just a couple of us", "2")],
+)
+async def test_a_count_said_without_a_number_word(project: Project, reply: str, count: str) -> None:
+    assert _set("passengers", count) in await last_commands(project, [*_FERRY[:2], reply])
