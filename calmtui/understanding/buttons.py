@@ -91,3 +91,31 @@ def pick_button(text: str, buttons: Sequence[Button]) -> Pick | None:
         return None
     button = buttons[position - 1]
     return Pick(button, f"button {position} ({button.title!r})")
+
+
+_ORDINAL_ONLY = re.compile(
+    r"^(?:(?:um|erm|hmm|ok|okay|oh)[,\s]+)?(?:i'?ll\s+(?:take|go\s+(?:for|with))\s+)?(?:the\s+)?"
+    r"(?P<word>first|second|third|fourth|fifth|last|middle)"
+    r"(?:\s+(?:one|option|choice))?(?:\s+(?:please|thanks))?[.!]*$",
+    re.IGNORECASE,
+)
+
+
+def pick_ordinal(text: str, buttons: Sequence[Button]) -> Pick | None:
+    """ "the second one", "the last one please", "the middle one": a choice by position only
+    (not by a bare number, which may count something) — for options named in a question's text."""
+    found = _ORDINAL_ONLY.match(text.strip())
+    if found is None or len(buttons) < 2:
+        return None
+    word = found["word"].lower()
+    if word == "middle":
+        if len(buttons) % 2 == 0:
+            return None
+        position = (len(buttons) + 1) // 2
+    else:
+        position = _ORDINALS[word]
+        position = len(buttons) if position == -1 else position
+    if not 1 <= position <= len(buttons):
+        return None
+    button = buttons[position - 1]
+    return Pick(button, f"option {position} named in the question ({button.title!r})")

@@ -96,7 +96,9 @@ def correction_by_value(
     """A value that cannot answer the question but fits a slot the active flow already has:
     a number at a yes/no question ("oh wait, she's 27") corrects the flow's number slot —
     the one whose words the number's unit names, or the only one."""
-    # A plain number ("2190") is a number; digits inside a reference ("SK 101") are not.
+    # A plain number ("2190") is a number; digits inside a reference ("SK 101") are not, nor is
+    # "one" standing for a thing ("the big one").
+    message = without_pronoun_one(message)
     codes = [c for c in entities.codes(message) if not c.text.isdigit()]
     if situation.active_flow is None or not entities.amounts(message, codes):
         return None  # no number, or only numbers inside references ("flight SK 101")
@@ -118,6 +120,22 @@ def correction_by_value(
         return None
     value = fill_slot(index.slots[floats[0]], message)
     return (floats[0], value) if value is not None else None
+
+
+# "one" standing for a thing, not counting it: "the big one", "that one", "a cheaper one",
+# "which one" (but "just the one" is a count).
+_PRONOUN_ONE = re.compile(
+    r"(?<!just )(?<!only )\b(?:(?:the|that|this|which|another|other|same|each|every|either"
+    r"|neither)(?:\s+[a-z]+(?<!\bone))?|an?\s+[a-z]+(?<!\bone)(?<!\bsingle)"
+    r"|(?<!\w\s)(?<!\w)(?:first|second|third|last|middle|next|other))\s+(?P<one>ones?)\b",
+    re.IGNORECASE,
+)
+
+
+def without_pronoun_one(message: str) -> str:
+    """The message with every "one" that stands for a thing ("the big one", "that one") put as
+    "thing", so that the number readers do not count it."""
+    return _PRONOUN_ONE.sub(lambda m: m.group(0)[: m.start("one") - m.start()] + "thing", message)
 
 
 # What may stand before the value of a plain "X not Y": "oops, it's", "oh wait, it's", "no, it's".
@@ -180,6 +198,7 @@ def _spliced(slot: str, value: str, replaced: str, situation: Situation) -> Fill
     rest = held[: found.start()] + " " + held[found.end() :]
     if not content_tokens(rest) or set(content_tokens(value)) & set(content_tokens(rest)):
         return None
+    value = clean_text_value(_without_lead(value)) or value  # "and actually it's Saturday"
     if found.group(0)[:1].isupper() and value[:1].islower():
         value = value[0].upper() + value[1:]  # "unit 7" in "Unit 4, 20 Harbour Road"
     return Filled(
@@ -274,9 +293,30 @@ def _named_slot(slot_words: str, names: list[str], situation: Situation) -> str 
     return best[1] if best else None
 
 
+# What may lead into a corrected text without being part of it: "yes but it's the 15th",
+# "oh wait his name is Max", "no sorry, her surname's Patel".
+_CORRECTION_LEAD = re.compile(
+    r"^(?:(?:yes|yeah|no|oh|ah|wait|sorry|oops|actually|ok|okay|but|and|well|hmm|so)\b[\s,.!-]*)+",
+    re.IGNORECASE,
+)
+_POSSESSED_IS = re.compile(
+    r"^(?:my|his|her|their|our|its|the)\s+(?:[a-z]+\s+){0,2}?[a-z]+(?:'s|\s+is|\s+are|\s+was)\s+"
+    r"(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _without_lead(text: str) -> str:
+    """The corrected text without the words that lead into it ("yes but it's the 15th" -> "it's
+    the 15th", "his name is Max" -> "Max"); the text as it is when nothing would be left."""
+    rest = _CORRECTION_LEAD.sub("", text.strip())
+    rest = _POSSESSED_IS.sub("", rest)
+    return rest if words(rest) else text
+
+
 def _value_for(slot: Slot, text: str) -> Filled | None:
     if slot.type in ("text", "any"):
-        value = _ARTICLE.sub("", clean_text_value(text))
+        value = _ARTICLE.sub("", clean_text_value(_without_lead(text)))
         return Filled(value, "the corrected text") if value else None
     return fill_slot(slot, text)
 

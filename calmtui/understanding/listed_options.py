@@ -52,6 +52,37 @@ def option_buttons(messages: Sequence[BotUttered], utter: str | None, slot: Slot
     return buttons
 
 
+def named_in_order(messages: Sequence[BotUttered], utter: str | None, slot: Slot) -> list[Button]:
+    """The values a categorical question names in its text, in the order it names them ("Which
+    kennel - standard, deluxe or suite?"), as buttons: "the second one" then picks `deluxe`
+    (`buttons.pick_ordinal`). Empty unless the text names at least two values, each once, and
+    the question has no buttons of its own."""
+    question = next(
+        (m for m in reversed(messages) if utter is None or m.utter_action == utter), None
+    )
+    if question is None or not question.text or question.buttons or slot.type != "categorical":
+        return []
+    said = f" {normalize(question.text)} "
+    found: list[tuple[int, str]] = []
+    for value in slot.values:
+        spots = {
+            m.start()
+            for form in {normalize(identifier_words(str(value))), normalize(str(value))}
+            if form
+            for m in re.finditer(rf"(?<= ){re.escape(form)}(?= )", said)
+        }
+        if len(spots) > 1:
+            return []  # named twice: no order
+        if spots:
+            found.append((spots.pop(), str(value)))
+    if len(found) < 2:
+        return []
+    return [
+        Button(title=identifier_words(value), payload=f"/SetSlots({slot.name}={value})")
+        for _, value in sorted(found)
+    ]
+
+
 def _value_of(option: str, slot: Slot) -> str | None:
     if slot.type != "categorical":
         return None

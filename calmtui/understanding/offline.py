@@ -46,14 +46,18 @@ from calmtui.core.payloads import parse_set_slots_payload
 from calmtui.understanding import entities, lexicon
 from calmtui.understanding.amounts import find_numbers, format_number, weeks_as_days
 from calmtui.understanding.base import UnderstandingContext, UnderstandingTrace
-from calmtui.understanding.buttons import pick_button, shown_buttons
+from calmtui.understanding.buttons import Pick, pick_button, pick_ordinal, shown_buttons
 from calmtui.understanding.categorical_meaning import (
     ANSWER_MARGIN,
     ANSWER_SIMILARITY,
     ANSWER_WIDE_LEAD,
     value_by_meaning,
 )
-from calmtui.understanding.corrections import correction_by_value, resolve_correction
+from calmtui.understanding.corrections import (
+    correction_by_value,
+    resolve_correction,
+    without_pronoun_one,
+)
 from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
 from calmtui.understanding.flow_choice import Thresholds, thresholds_for
@@ -66,7 +70,7 @@ from calmtui.understanding.flow_start import (
 )
 from calmtui.understanding.follow_up_values import more_in_a_yes, more_in_an_answer
 from calmtui.understanding.languages import analysis, from_phrasebook, language_notes
-from calmtui.understanding.listed_options import option_buttons
+from calmtui.understanding.listed_options import named_in_order, option_buttons
 from calmtui.understanding.parsing import check_commands
 from calmtui.understanding.question_alternatives import value_by_alternative, value_by_part
 from calmtui.understanding.semantic_model import disabled, shared_model, unavailable_reason
@@ -80,6 +84,7 @@ from calmtui.understanding.slot_filling import (
     clean_text_value,
     duration_in,
     fill_slot,
+    part_of_day,
     slot_time_unit,
 )
 from calmtui.understanding.slot_roles import profile
@@ -203,10 +208,7 @@ def _understand(
     message: str, context: UnderstandingContext, catalog: FlowCatalog, situation: Situation
 ) -> Decision:
     asked = situation.asked if situation.asked is not None and situation.asked.fillable else None
-    picked = pick_button(message, shown_buttons(context.state.last_bot_messages))
-    if picked is None and asked is not None and asked.slot is not None:
-        listed = option_buttons(context.state.last_bot_messages, asked.utter, asked.slot)
-        picked = pick_button(message, listed)
+    picked = _picked(message, context, asked)
     if picked is not None:
         chosen = _payload_or_typed(picked.button.payload, context, situation)
         if chosen is not None:
@@ -249,11 +251,47 @@ def _understand(
     return start_or_give_up(message, tokens, candidates, catalog, situation)
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!;])\s+")
+def _picked(message: str, context: UnderstandingContext, asked: AskedSlot | None) -> Pick | None:
+    """A button of the bot's latest message, else an option the question lists by number, else
+    one it names in its text picked by position ("the second one" at "standard, deluxe or
+    suite?")."""
+    shown = context.state.last_bot_messages
+    picked = pick_button(message, shown_buttons(shown))
+    if picked is None and asked is not None and asked.slot is not None:
+        picked = pick_button(message, option_buttons(shown, asked.utter, asked.slot))
+        if picked is None:
+            picked = pick_ordinal(message, named_in_order(shown, asked.utter, asked.slot))
+    return picked
+
+
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!;])\s+"
+    # "deluxe, and actually it's Saturday not Friday": a comma before a clause that corrects
+    r"|,\s*(?=(?:(?:and|but|oh|also|ah)\s+)*(?:actually|sorry|oops|wait|i\s+meant)\b)",
+    re.IGNORECASE,
+)
 
 
 def _sentences(message: str) -> list[str]:
-    return [p for p in _SENTENCE_BREAK.split(message.strip()) if words(p)]
+    """The message's sentences, and the clauses that open with a correction ("deluxe, and
+    actually it's Saturday not Friday"); a part of opening words only ("no, I meant Ben")
+    stays with what follows."""
+    parts: list[str] = []
+    opening = ""
+    for part in _SENTENCE_BREAK.split(message.strip()):
+        if not words(part):
+            continue
+        if set(words(part)) <= _OPENING_WORDS | _YES_NO_OPENERS:
+            opening = f"{opening}{part}, "
+            continue
+        parts.append(opening + part)
+        opening = ""
+    if opening and parts:
+        parts[-1] = f"{parts[-1]}, {opening.rstrip(', ')}"
+    return parts or ([opening.rstrip(", ")] if opening else [])
+
+
+_YES_NO_OPENERS = word_set("yes yeah yep no nope")
 
 
 def _correction_and_answer(
@@ -295,6 +333,9 @@ def _answer_beside(
             return
         said = [c for c in answer.commands if isinstance(c, SetSlot) and c.name == asked.name]
         if said and all(isinstance(c, SetSlot) for c in answer.commands):
+            # the correction as its own sentence says it, without the answer's words
+            decision.commands[0] = SetSlot(name=alone[0], value=alone[1].value)
+            decision.notes[0] = f"correction of {alone[0]!r}: {alone[1].how}"
             decision.commands.extend(said)
             decision.notes.append(f"and {rest!r} answers {asked.name!r}")
         return
@@ -562,7 +603,9 @@ def _answer(
             and not names_the_asked_slot(message, asked, context.project)
         ):
             return None  # a digression: flow start below
-        if _not_a_text_answer(message, tokens, asked, context):
+        if _not_a_text_answer(message, tokens, asked, context) and not _proposes_when(
+            message, asked, situation
+        ):
             return None  # rule 6 decides
         return text_answer(message, asked, situation)
     return _typed_answer(message, tokens, asked, (slot, candidates, limits), situation, context)
@@ -674,22 +717,105 @@ def _read_answer(
     buttons = button_values(context.project.domain.responses, asked.utter, asked.name)
     if slot.type == "bool" and (declined := _declined(message, asked, context)) is not None:
         return declined
-    filled = fill_slot(slot, message, buttons)
+    # "the big one" counts nothing: "one" stands for a thing there
+    filled = fill_slot(
+        slot, without_pronoun_one(message) if slot.type == "float" else message, buttons
+    )
+    if slot.type == "categorical" and (other := _other_than_negated(message, slot)) is not None:
+        return other if other.value is not None else None  # "not the morning"
     if slot.type == "float" and not (filled is not None and filled.how.startswith("the button")):
         filled = _duration(message, asked, context) or filled
     if filled is None and slot.type == "float":
-        filled = _all_of_it(message, context)
+        filled = _all_of_it(message, context) or _counted_in_words(message)
     if filled is None and slot.type == "bool":
         echo = lexicon.echoes_question(message, _question_template(asked, context.project))
         if echo is not None:
             filled = Filled(echo, "repeats the question's words" + ("" if echo else ", negated"))
     if filled is None and slot.type == "bool":
-        filled = _yes_no_after_a_remark(message) or _restated_yes_no(
-            message, _question_template(asked, context.project)
+        question = _question_template(asked, context.project)
+        filled = (
+            _yes_no_after_a_remark(message)
+            or _restated_yes_no(message, question)
+            or _said_back(message, question)
+            or _thinks_so(message)
         )
     if filled is None and slot.type == "categorical":
         filled = _categorical_reading(message, slot, buttons, asked, context)
+    if slot.type == "float" and (group := _party(message)) is not None:
+        filled = group  # "two adults, two children and a baby"
     return filled
+
+
+# "not the morning", "anything but economy", "evening, not morning": a value said as not wanted.
+_NOT_BEFORE = re.compile(
+    r"\b(?:not|never|anything\s+but|except|rather\s+than|instead\s+of|don'?t\s+want)"
+    r"\s+(?:(?:the|a|an|in\s+the|on\s+the|for\s+the)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _other_than_negated(message: str, slot: Slot) -> Filled | None:
+    """A categorical answer that names a value only to rule it out: the one value named and not
+    ruled out ("evening, not morning"), else — with two values — the other one ("not the
+    morning" at "morning or afternoon?"). `Filled(None, ...)` when what is left is not one value
+    (the answer says what is not wanted only); None when no named value is ruled out."""
+    said = f" {normalize(message)} "
+    negated: list[Any] = []
+    named: list[Any] = []
+    for value in slot.values:
+        phrase = normalize(str(value))
+        found = re.search(rf"(?<=\s){re.escape(phrase)}s?(?=\s)", said)
+        if found is None:
+            continue
+        (negated if _NOT_BEFORE.search(said[: found.start()].rstrip() + " ") else named).append(
+            value
+        )
+    if not negated:
+        return None
+    if len(named) == 1:
+        return Filled(named[0], f"the value {named[0]!r}, not {negated[0]!r}")
+    rest = [v for v in slot.values if v not in negated and not lexicon.means_any(str(v))]
+    if not named and len(rest) == 1:
+        return Filled(rest[0], f"not {negated[0]!r}: the other value, {rest[0]!r}")
+    return Filled(None, f"rules out {negated[0]!r} only")
+
+
+# People counted in a party: "two adults, two children and a baby", "me and 3 kids".
+_PEOPLE = (
+    r"(?:adults?|kids?|child(?:ren)?|bab(?:y|ies)|infants?|toddlers?|teens?|teenagers?|seniors?"
+    r"|pensioners?|students?|people|persons?|guests?|grown-?ups?|boys?|girls?|men|women|friends?"
+    r"|passengers?|under-?\w+s?|over-?\w+s?)"
+)
+_PARTY_GROUP = re.compile(
+    rf"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:(?:more|extra|other|small|young|little)\s+)?"
+    rf"{_PEOPLE}\b|(?P<me>\b(?:me|myself)\b)",
+    re.IGNORECASE,
+)
+_JOINS = re.compile(r"^(?:\s*(?:,|and|plus|&|\+|with)\s*)+$", re.IGNORECASE)
+
+
+def _party(message: str) -> Filled | None:
+    """The size of a party said as groups of people: "two adults, two children and a baby" is 5,
+    "me and 3 kids" 4 — at least two groups, joined by "and", "plus" or commas."""
+    groups = list(_PARTY_GROUP.finditer(message))
+    if len(groups) < 2:
+        return None
+    total = 0.0
+    for i, group in enumerate(groups):
+        if i and not _JOINS.match(message[groups[i - 1].end() : group.start()]):
+            return None
+        if group["me"]:
+            total += 1
+            continue
+        count = group["count"].lower()
+        numbers = find_numbers(count)
+        if count in ("a", "an", "one"):
+            total += 1
+        elif numbers and numbers[0].text.lower() == count:
+            total += numbers[0].value
+        else:
+            return None
+    return Filled(format_number(total), f"a party of {format_number(total)}")
 
 
 def _yes_no_after_a_remark(message: str) -> Filled | None:
@@ -738,6 +864,94 @@ def _restated_yes_no(message: str, question: str) -> Filled | None:
     return Filled(not negated, f"answers with the question's verb {said!r}")
 
 
+# The auxiliaries a yes/no question opens with, by family: "Are the frames broken?" is answered
+# "they are" / "they're not", "Does he need ...?" "he does" / "he doesn't".
+_AUXILIARY_FAMILY = {
+    **dict.fromkeys(("is", "are", "was", "were", "am", "'s", "'re", "'m"), "be"),
+    **dict.fromkeys(("do", "does", "did"), "do"),
+    **dict.fromkeys(("has", "have", "had", "'ve"), "have"),
+    **dict.fromkeys(("will", "'ll"), "will"), **dict.fromkeys(("would", "'d"), "would"),
+    "can": "can", "could": "could", "should": "should",
+}  # fmt: skip
+_NEGATED_AUXILIARY = {
+    "isn't": "be", "aren't": "be", "wasn't": "be", "weren't": "be", "don't": "do",
+    "doesn't": "do", "didn't": "do", "hasn't": "have", "haven't": "have", "hadn't": "have",
+    "won't": "will", "wouldn't": "would", "can't": "can", "cannot": "can", "couldn't": "could",
+    "shouldn't": "should",
+}  # fmt: skip
+_PRONOUN_ANSWER = re.compile(
+    r"^(?P<subject>i|we|he|she|it|they|you|that|there)\b\s*(?P<aux>'s|'re|'m|'ve|'ll|'d|\w+n't|\w+)"
+    r"(?P<negation>\s+not\b|\s+never\b)?(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_FUNCTION_WORDS = word_set(
+    "a an the my your his her their our its this that in on at to for of with by from as so"
+)
+_HEDGE = re.compile(
+    r"^(?:(?:i'?m\s+|i\s+am\s+)?(?:pretty|fairly|quite|almost)\s+sure"
+    r"|i\s+(?:think|believe|guess|reckon)|probably|i'?m\s+sure)[,\s]+",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"^\s*(?:[,;:.!\u2013\u2014-]|$)")
+
+
+def _said_back(message: str, question: str) -> Filled | None:
+    """ "they're not, just loose" at "Are the frames broken?", "he does, twice a day" at "Does
+    Rex need any medication?", "it isn't" at "Is the shop still open?": a subject and the
+    question's own auxiliary, negated or not — the clause ends there or goes on with a word of
+    the question ("they are broken at the hinge"), as "they are closed" does not."""
+    if message.strip().endswith("?"):
+        return None
+    opening = re.search(r"(?:^|[.!?]\s+)(\w+)\s", question.strip())
+    family = _AUXILIARY_FAMILY.get(opening.group(1).lower()) if opening is not None else None
+    if family is None:
+        return None
+    text = _HEDGE.sub("", message.replace("\u2019", "'").strip())  # "pretty sure it is"
+    said = words(text)
+    while said and said[0] in _OPENING_WORDS and said[0] not in ("no", "right", "ok", "okay"):
+        said = said[1:]  # "oh, they are"
+    start = re.search(rf"\b{re.escape(said[0])}", text, re.IGNORECASE) if said else None
+    found = _PRONOUN_ANSWER.match(text[start.start() :]) if start is not None else None
+    if found is None:
+        return None
+    aux = found["aux"].lower()
+    negated = aux in _NEGATED_AUXILIARY or found["negation"] is not None
+    if (_NEGATED_AUXILIARY.get(aux) or _AUXILIARY_FAMILY.get(aux)) != family:
+        return None
+    rest = found["rest"]
+    if not _CLAUSE_END.match(rest):
+        clause = re.split(r"[,;:.!]|\s[-\u2013\u2014]\s", rest, maxsplit=1)[0]
+        said_words = words(clause)
+        if (
+            not said_words
+            or said_words[0] in _FUNCTION_WORDS
+            or said_words[0] not in words(question)
+        ):
+            return None  # "they are closed on Mondays": says something else
+    verb = found.group("aux")
+    return Filled(
+        not negated, f"says the question's {verb!r} back" + (", negated" if negated else "")
+    )
+
+
+# "I think so", "I hope not": a yes or a no, hedged.
+_THINKS_SO = re.compile(
+    r"^(?:(?:um|erm|hmm|well|yes|yeah|no)[,\s]+)?(?:(?:i|we)\s+(?:think|believe|hope|reckon"
+    r"|expect|imagine|suppose|guess)\s+(?P<answer>so|not)\b"
+    r"|(?:probably|hopefully|presumably)(?P<hedged>\s+not)?)[\s,.!]*(?:yes|yeah|no)?[.!]*$",
+    re.IGNORECASE,
+)
+
+
+def _thinks_so(message: str) -> Filled | None:
+    """ "I think so" and "probably" are a yes, "I believe not" and "probably not" a no."""
+    found = _THINKS_SO.match(message.strip())
+    if found is None:
+        return None
+    value = (found["answer"] or "so").lower() == "so" and found["hedged"] is None
+    return Filled(value, f"{'a yes' if value else 'a no'}, hedged")
+
+
 def _duration(message: str, asked: AskedSlot, context: UnderstandingContext) -> Filled | None:
     """ "an hour and a half" or "45 minutes" at a question counted in hours: 1.5, 0.75 — the
     unit is the one the slot's name, description or question counts in."""
@@ -779,6 +993,23 @@ def _declined(message: str, asked: AskedSlot, context: UnderstandingContext) -> 
     question = set(words(_question_template(asked, context.project)))
     if _KEEPS.search(message) and not (question & _KEEP_WORDS):
         return Filled(False, "keeps things as they are: a no")
+    return None
+
+
+# How many, said with the closed words of English that count without a number word.
+_COUNT_WORDS = (
+    (re.compile(r"\bhalf\s+a\s+dozen\b", re.IGNORECASE), 6.0),
+    (re.compile(r"\ba\s+dozen\b", re.IGNORECASE), 12.0),
+    (re.compile(r"\ba\s+(?:couple|pair)\b", re.IGNORECASE), 2.0),
+)
+
+
+def _counted_in_words(message: str) -> Filled | None:
+    """ "a dozen" is 12, "half a dozen" 6, "a couple of us" or "a pair" 2."""
+    for pattern, value in _COUNT_WORDS:
+        found = pattern.search(message)
+        if found is not None:
+            return Filled(format_number(value), f"{found.group(0)!r} counts {format_number(value)}")
     return None
 
 
@@ -894,9 +1125,11 @@ def _categorical_reading(
     context: UnderstandingContext,
 ) -> Filled | None:
     """A value the answer means, the alternative of the question it echoes, or a value named by
-    part of its word — when no value or button is named."""
+    part of its word — when no value or button is named. A time placed in the day ("after
+    lunch", "around 3pm") chooses a part of the day first (`part_of_day`)."""
     return (
-        value_by_meaning(
+        part_of_day(message, slot.values)
+        or value_by_meaning(
             message,
             slot,
             buttons,
@@ -981,6 +1214,31 @@ def _not_a_text_answer(
     return _asks(message) and not lexicon.expects_free_text(
         asked.name, asked.step.description if asked.step else None
     )
+
+
+# A question that offers a value instead of stating it: "can I pick it up on Sunday?", "is
+# Thursday at 3 ok?", "would the 14th work?", "how about next Monday?".
+_PROPOSES = re.compile(
+    r"^(?:(?:um|hmm|ok|okay|so|and|oh|well)[,\s]+)*"
+    r"(?:(?:can|could|may|might|shall)\s+(?:i|we)\b"
+    r"|(?:how|what)\s+about\b"
+    r"|(?:is|are|would|will|does|do|could|can)\b.*\b(?:ok|okay|fine|possible|free|available"
+    r"|work|suit|do|alright|all\s+right|good)\s*\??$)",
+    re.IGNORECASE,
+)
+_WHEN_ROLES = frozenset({"date", "time"})
+
+
+def _proposes_when(message: str, asked: AskedSlot, situation: Situation) -> bool:
+    """ "can I pick it up on Sunday?" at "Which day will you collect it?": a question that offers
+    a day or a time for the date or time asked — the answer, as a person takes it."""
+    if not _PROPOSES.search(message.strip()):
+        return False
+    steps = situation.index.collect_steps(situation.active_flow or asked.asking_flow)
+    roles = profile(asked.name, steps, situation.index.project.domain.responses).roles
+    if not roles & _WHEN_ROLES:
+        return False
+    return bool(entities.dates(message) or entities.times(message))
 
 
 def _which_interrupted_flow(message: str, tokens: list[str], asked: AskedSlot) -> Decision | None:

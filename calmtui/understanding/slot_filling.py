@@ -259,3 +259,72 @@ def _count_before(before: str) -> float | None:
     ):
         return found[-1].value + half
     return None
+
+
+# -- the part of the day a time says ------------------------------------------------------------
+PARTS_OF_DAY = ("morning", "afternoon", "evening", "night")
+# Closed words of English that place a time in the day without naming its part: "first thing",
+# "before lunch", "after work". Each pattern means one part.
+_PART_PHRASES = (
+    ("morning", re.compile(
+        r"\b(?:first\s+thing|early\s+(?:on|in\s+the\s+day)|before\s+(?:lunch|noon|midday|12)"
+        r"|breakfast(?:\s*time)?|(?:in\s+the\s+)?a\.?m\.?$)\b", re.IGNORECASE)),
+    ("afternoon", re.compile(
+        r"\b(?:after\s+(?:lunch|noon|midday)|lunch\s*time|midday|noon|(?:in\s+the\s+)?p\.?m\.?$"
+        r"|mid-?\s*day|tea\s*time)\b", re.IGNORECASE)),
+    ("evening", re.compile(
+        r"\b(?:after\s+(?:work|dinner|tea|school\s+run)|tonight|dinner\s*time|end\s+of\s+the\s+day"
+        r"|after\s+(?:5|6|five|six))\b", re.IGNORECASE)),
+)  # fmt: skip
+_CLOCK = re.compile(
+    r"\b(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<minute>[0-5]\d))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)"
+    r"|\b(?P<hour24>[01]?\d|2[0-3])[:.](?P<minute24>[0-5]\d)\b",
+    re.IGNORECASE,
+)
+
+
+def part_of_day(text: str, values: Sequence[Any]) -> Filled | None:
+    """The value of a part-of-day choice (morning / afternoon / evening) that a time names
+    without naming the part: a clock time ("around 3pm" -> afternoon, "19:30" -> evening) or the
+    closed words that place a time in the day ("first thing", "after lunch", "after work").
+    Only for a slot with at least two such values, and only when the message names exactly one
+    part; the value is the one whose words hold that part."""
+    parts = {part: _value_of_part(values, part) for part in PARTS_OF_DAY}
+    if sum(v is not None for v in parts.values()) < 2:
+        return None
+    said = {part for part, pattern in _PART_PHRASES if pattern.search(text)}
+    for clock in _CLOCK.finditer(text):
+        said.add(_part_at(_hour_of(clock)))
+    named = {part for part in PARTS_OF_DAY if part in words(text)}
+    said |= named
+    if len(said) != 1:
+        return None
+    part = said.pop()
+    value = parts.get(part) if part != "night" else parts["night"] or parts["evening"]
+    if value is None:
+        return None
+    return Filled(value, f"a time in the {part}: the value {value!r}")
+
+
+def _value_of_part(values: Sequence[Any], part: str) -> Any:
+    holding = [v for v in values if part in words(str(v).replace("_", " "))]
+    return holding[0] if len(holding) == 1 else None
+
+
+def _hour_of(clock: re.Match[str]) -> int:
+    """The hour of a clock time, 0-23; "2:30" said without am/pm is in the afternoon."""
+    if clock["hour24"] is not None:
+        hour = int(clock["hour24"])
+        return hour + 12 if 1 <= hour <= 6 and not clock["hour24"].startswith("0") else hour
+    hour = int(clock["hour"]) % 12
+    return hour + 12 if clock["half"].lower().startswith("p") else hour
+
+
+def _part_at(hour: int) -> str:
+    if 5 <= hour < 12:
+        return "morning"
+    if 12 <= hour < 17:
+        return "afternoon"
+    if 17 <= hour < 22:
+        return "evening"
+    return "night"

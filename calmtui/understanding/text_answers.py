@@ -61,6 +61,13 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
         if name == asked.name or not _names_the_asked_slot(filled, asked)
     ]
     if (
+        prof.has("date")
+        and all(name != asked.name for name, _ in stated)
+        and (in_words := _date_in_words(message)) is not None
+        and not message.strip().endswith("?")
+    ):  # "the fourth of May nineteen ninety": a date said in words
+        return set_slot(asked.name, Filled(in_words, "a date said in words"))
+    if (
         prof.roles & _NEEDS_ITS_VALUE
         and all(name != asked.name for name, _ in stated)
         and len(words(message)) > LONG_ANSWER_WORDS
@@ -91,6 +98,10 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
             [SetSlot(name=name, value=filled.value) for name, filled in stated],
             [f"answer for {name!r}: {filled.how}" for name, filled in stated],
         )
+    called = _CALLED.search(message)
+    if called is not None and (_NAME in prof.words or "person" in prof.roles):
+        # "he's called Rex, he's a beagle", "my dog is called Rex": the name, not the remark
+        return set_slot(asked.name, Filled(called["name"].strip(), "the name after 'called'"))
     value = clean_text_value(message)
     named = _NAMED_IS.match(value)
     if named is not None and {stem(w) for w in words(named["slot"])} & prof.words:
@@ -99,6 +110,58 @@ def text_answer(message: str, asked: AskedSlot, situation: Situation) -> Decisio
     if not prof.roles & {"person", "place", "origin", "destination"} and _TITLE not in prof.words:
         value = _ARTICLE.sub("", value)  # a title keeps its article: "the atlas of birds"
     return set_slot(asked.name, Filled(value, "the message as text")) if value else None
+
+
+# "he's called Rex", "she goes by Bella", "it's named Sea Breeze": the name that follows, up to
+# the end of its clause.
+_CALLED = re.compile(
+    r"(?:(?:^|\b(?:is|are|was|'s|'re)\s+|^(?:he|she|it|they)\s+)(?:called|named|goes\s+by)"
+    r"|\b(?:i|we)\s+call\s+(?:him|her|it|them))"
+    r"\s+(?P<name>[^,.;!?]+?)\s*(?:[,.;!?]|\s+(?:and|but)\s|$)",
+    re.IGNORECASE,
+)
+_NAME = stem("name")
+
+
+# A day of a month said in words: an ordinal word and a month ("the fourth of May", "March the
+# twenty-first").
+_ORDINAL_WORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|thirtieth|(?:twenty|thirty)[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth"
+    r"|ninth))"
+)
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
+_DATE_IN_WORDS = re.compile(
+    rf"\b{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH}\b|\b{_MONTH}\s+(?:the\s+)?{_ORDINAL_WORD}\b",
+    re.IGNORECASE,
+)
+
+
+_YEAR_AFTER = re.compile(
+    r"^(?:,?\s+(?:\d{4}|nineteen|twenty|thousand|hundred|and|oh|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|one|two|three|four|five|six|seven|eight|nine"
+    r"|(?:thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?)\b)+",
+    re.IGNORECASE,
+)
+
+
+def _date_in_words(message: str) -> str | None:
+    """ "the fourth of May nineteen ninety" in "oh it's the fourth of May nineteen ninety
+    please": the date and the year said after it."""
+    found = _DATE_IN_WORDS.search(message)
+    if found is None:
+        return None
+    start = found.start()
+    before = re.search(r"\bthe\s+$", message[:start], re.IGNORECASE)
+    if before is not None:
+        start = before.start()
+    year = _YEAR_AFTER.match(message[found.end() :])
+    end = found.end() + (len(year.group(0)) if year is not None else 0)
+    return message[start:end].strip()
 
 
 # The closed words of saying when: "a week on Friday", "Thursday after 2pm", "any time before
