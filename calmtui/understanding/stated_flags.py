@@ -69,20 +69,36 @@ def _by_name(text: str, slot: str, request_words: frozenset[str]) -> Filled | No
     # "repair_urgent" in the repair flow: "repair" asks for the flow, "urgent" tells; a word of
     # the flow's own request ("offer the waitlist" in its description) tells nothing either
     telling = [w for w in telling_words(slot) if w not in request_words]
-    if not telling:
-        return None
     tokens = words(text)
     if not tokens or (text.rstrip().endswith("?") and tokens[0] in _QUESTION_OPENERS):
         return None
     stems = [stem(t) for t in tokens]
+    if not telling:
+        # a denied word asks for no flow: "I'm not a taxpayer" tells even where the flow's
+        # description speaks of taxpayers
+        return _negated_head(tokens, stems, telling_words(slot))
     positions = [stems.index(w) for w in dict.fromkeys(telling) if w in stems]
     needed = len(set(telling)) if len(set(telling)) <= 2 else 2
     if len(positions) < needed:
-        return None
+        return _negated_head(tokens, stems, telling_words(slot))
     first = min(positions)
     negated = _negated(tokens, first)
     said = " ".join(tokens[p] for p in sorted(positions))
     return Filled(not negated, f"says {said!r}" + (", negated" if negated else ""))
+
+
+def _negated_head(
+    tokens: Sequence[str], stems: Sequence[str], telling: Sequence[str]
+) -> Filled | None:
+    """A name of one or two telling words whose last one, the thing it is about, is denied:
+    "couldn't find a bay" -> `parked_in_bay` false, "I'm not a taxpayer" -> `uk_taxpayer` false.
+    Said without a negation, the head alone tells too little ("a seat" is no `window_seat`)."""
+    if len(set(telling)) not in (1, 2) or telling[-1] not in stems:
+        return None
+    position = stems.index(telling[-1])
+    if not _negated(tokens, position):
+        return None
+    return Filled(False, f"says {tokens[position]!r}, negated")
 
 
 def _negated(tokens: Sequence[str], position: int) -> bool:
