@@ -3,7 +3,7 @@
 
 Each allowed value is described by its own words (`water_damage` -> "water damage") and by the
 titles of the question's buttons that set it. The message is cut into short spans (one to four
-words, not only function words), and a value scores the best cosine between one of its
+words, not only function words, words for no one in particular or letters alone), and a value scores the best cosine between one of its
 descriptions and one span, in the embedded model (`semantic_model`). The best value is taken
 only when it is clearly meant: at least `MIN_SIMILARITY`, `MIN_MARGIN` ahead of the other
 values on the span that means it, and still ahead (by a quarter of that) of any value another

@@ -7,7 +7,8 @@ An LLM sets such slots along with the flow it starts. A bool slot's name says wh
 the words every yes/no slot may use ("needs", "has", "is", "wants", "tried", ...). The message
 states the slot when it uses every telling word (two of them when the name has more): true, or
 false when a negation comes just before ("not urgent", "don't need a courtesy car", "without a
-projector"). Never read: confirmations (`confirm_*`, "sure", "agree": the user answers those when
+projector"); a name's last telling word denied alone is false too ("couldn't find a bay" ->
+`parked_in_bay` false). Never read: confirmations (`confirm_*`, "sure", "agree": the user answers those when
 the flow asks), slots whose telling words ask for the flow itself ("cancel my policy" is no
 answer to `cancel_policy_confirmed`), and yes/no questions ("do you have parking?" states
 nothing).
