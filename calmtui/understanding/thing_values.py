@@ -6,9 +6,7 @@ medicine from a verb. Here the candidates are the runs of the message's own word
 left once function words, the flow's request words ("refill", "install", "return"), vague
 words ("something", "stuff") and the values already taken (dates, references, names) are
 removed. A thing is usually named right after a determiner ("my metformin", "a jacket", "the
-trail shoes"), so the first such run is taken; without one, the only run there is. A run
-after a preposition and a determiner ("on my laptop") is where or for whom: it is the thing
-only when no other run is there. A verb form
+trail shoes"), so the first such run is taken; without one, the only run there is. A verb form
 that ends a run is left out ("my monitor died" -> "monitor"). The embedded model does not help
 here: it knows common words, not the names of medicines or products.
 """
@@ -33,26 +31,18 @@ _VAGUE = word_set(
     ok okay well hmm um uh erm actually basically anyway alright
     """
 )
-# "on my laptop", "in the kitchen": a run after these and a determiner is where or for whom.
-# ("a problem with my router": after "with" is what the request is about)
-_PREPOSITIONS = word_set("on in at for from to into onto near by under over behind")
 # A thing is usually named right after one of these ("refill my metformin").
 _DETERMINERS = word_set("my the a an some our your his her their this that these those")
 _TOKEN = re.compile(r"[A-Za-z0-9][\w'&+-]*")
 
 
-def runs(
-    text: str, flow_words: frozenset[str], adjuncts: list[str] | None = None
-) -> tuple[list[str], list[str]]:
+def runs(text: str, flow_words: frozenset[str]) -> tuple[list[str], list[str]]:
     """Runs of the message's own words (see the module docstring): those right after a
-    determiner, and all of them. `adjuncts` gets the runs after a preposition and a
-    determiner ("on my laptop", "in the kitchen"), which are in neither list."""
+    determiner, and all of them."""
     after_determiner: list[str] = []
     every: list[str] = []
     current: list[str] = []
     led = False
-    in_phrase = False  # the run follows a preposition and a determiner
-    led_by = ""  # "preposition?" after one, "preposition" after one and a determiner
     previous = ""
     previous_word = ""
     last_end = 0
@@ -68,37 +58,19 @@ def runs(
         )
         joined = not text[last_end : match.start()].strip()  # only spaces in between
         if current and (not free or not joined):
-            _close(current, led, *_lists(in_phrase, after_determiner, every, adjuncts))
+            _close(current, led, after_determiner, every)
             current = []
         if free:
             if not current:
-                led = (previous in _DETERMINERS or led_by == "preposition") and joined
-                # ("to the Apollo Victoria": a name is what it names, wherever it stands)
-                in_phrase = led_by == "preposition" and adjuncts is not None and word.islower()
+                led = previous in _DETERMINERS and joined
                 if led and previous_word == "The" and match.start() > 4 and word[:1].isupper():
                     current.append(previous_word)  # a title keeps its article: "The Hobbit"
             current.append(word)
-        # "on my laptop", "for the new extension": a preposition, a determiner, vague words
-        if lower in _PREPOSITIONS:
-            led_by = "preposition?"
-        elif led_by == "preposition?" and lower in _DETERMINERS:
-            led_by = "preposition"
-        elif not (led_by == "preposition" and lower in _VAGUE) or free:
-            led_by = ""
         previous = lower
         previous_word = word
         last_end = match.end()
     if current:
-        _close(current, led, *_lists(in_phrase, after_determiner, every, adjuncts))
-    return after_determiner, every
-
-
-def _lists(
-    in_phrase: bool, after_determiner: list[str], every: list[str], adjuncts: list[str] | None
-) -> tuple[list[str], list[str]]:
-    """Where a run goes: a run after a preposition and a determiner among the adjuncts."""
-    if in_phrase and adjuncts is not None:
-        return adjuncts, adjuncts
+        _close(current, led, after_determiner, every)
     return after_determiner, every
 
 
@@ -145,13 +117,8 @@ _LISTS = re.compile(r"\(([^()]*)\)|\b(?:e\.g\.|for example|such as)\s+([^.;:()]*
 
 
 def thing_value(text: str, flow_words: frozenset[str]) -> Filled | None:
-    """The thing the message names: the first run right after a determiner, else the only run
-    — leaving aside, while another run is there, those after a preposition ("install photoshop
-    on my laptop" is about photoshop; "a problem with my router" about the router)."""
-    adjuncts: list[str] = []
-    after_determiner, every = runs(text, flow_words, adjuncts)
-    if not every:
-        after_determiner, every = adjuncts[:1], adjuncts
+    """The thing the message names: the first run right after a determiner, else the only run."""
+    after_determiner, every = runs(text, flow_words)
     if after_determiner:
         return Filled(
             after_determiner[0], f"the thing {after_determiner[0]!r} (after a determiner)"

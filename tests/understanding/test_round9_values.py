@@ -16,7 +16,6 @@ from calmtui.understanding.slot_roles import _profile
 from calmtui.understanding.stated_flags import stated_flag
 from calmtui.understanding.stated_values import stated_values
 from calmtui.understanding.text import stem, words
-from calmtui.understanding.thing_values import thing_value
 from tests.understanding.conftest import collect_flow, make_slot
 
 Flow = tuple[list[CollectStep], dict[str, Slot], Mapping[str, Response]]
@@ -271,31 +270,6 @@ def test_a_clause_beside_the_request_that_only_names_the_category_is_no_detail()
     assert _stated("I want a refund for my cake, it arrived damaged", _BAKERY_REFUND, asking) == {
         "refund_reason": "damaged"
     }
-
-
-# --- the thing a request is about is not the one after a preposition ----------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "asking", "thing"),
-    [
-        ("please install geogebra on the classroom pc", "install software", "geogebra"),
-        ("engrave a message on my ring", "engrave jewellery", "message"),
-        ("ice a birthday cake for my son", "ice decorate cake", "birthday"),
-        ("price up copper elbows for the new extension", "price up quote", "copper elbows"),
-        ("fit new lenses in my glasses", "book a fitting", "lenses"),
-        ("reinstall excel on her work laptop", "reinstall software", "excel"),
-        # nothing else named: the run after the preposition is still the thing
-        ("there's a fault in my hearing aid", "report fault", "hearing aid"),
-        # "with" names what is wrong; a name is what it names, wherever it stands
-        ("something's up with my kiln, it won't heat", "report fault", "kiln"),
-        ("directions to the Royal Albert Hall please", "directions venue", "Royal Albert Hall"),
-    ],
-)
-def test_the_thing_is_not_the_one_after_a_preposition(text: str, asking: str, thing: str) -> None:
-    found = thing_value(text, frozenset(stem(w) for w in words(asking)))
-    assert found is not None
-    assert found.value == thing
 
 
 # --- "a month" after an amount is how often, not one month ---------------------------------------
