@@ -38,6 +38,9 @@ _CONFIRMING = word_set(
     "approve approved consent consented"
 )
 _NEGATIONS = word_set("no not never without nothing none nor neither")
+# Verbs that deny what follows, a little further on ("stop sending me the newsletter").
+_STOPPING = word_set("stop unsubscribe")
+_STOPPING_REACH = 5
 _NEGATION_REACH = 3  # "not urgent", "don't need a courtesy car"
 _QUESTION_OPENERS = word_set("do does did is are was were has have had can could will would")
 
@@ -104,7 +107,10 @@ def _negated_head(
 
 def _negated(tokens: Sequence[str], position: int) -> bool:
     before = tokens[max(0, position - _NEGATION_REACH) : position]
-    return any(t in _NEGATIONS or t.endswith("n't") for t in before)
+    further = tokens[max(0, position - _STOPPING_REACH) : position]
+    return any(t in _NEGATIONS or t.endswith("n't") for t in before) or any(
+        t in _STOPPING for t in further
+    )
 
 
 def _has_digit(word: str) -> bool:

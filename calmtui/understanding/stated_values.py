@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
@@ -407,10 +408,12 @@ class _Reader:
         AAPL": "buy 20 MSFT shares" -> MSFT; "the airport code, like LHR"), in the order the
         flow asks. Not a word the project itself writes about the flow or its slots ("ETF",
         "MOT"), nor a chat abbreviation ("ASAP")."""
+        if _CAPITALS.search(self.text) is None:
+            return  # most messages: nothing to read here, nothing to compute
         slots = [
             (name, sizes)
             for name, _ in self._open("text")
-            if (sizes := _capital_examples(self.about.get(name, ())[1:]))
+            if (sizes := _capital_examples(tuple(self.about.get(name, ())[1:])))
         ]
         if not slots or self.text.upper() == self.text:
             return  # a message typed all in capitals says no word in capitals
@@ -993,10 +996,11 @@ _CHAT_CAPITALS = frozenset(
 )  # fmt: skip
 
 
-def _capital_examples(said: Sequence[str]) -> set[int]:
+@lru_cache(maxsize=4096)
+def _capital_examples(said: tuple[str, ...]) -> frozenset[int]:
     """The lengths of the words in capitals a slot's description or question gives as
     examples ("e.g. AAPL or Tesla", "(like LHR)")."""
-    return {len(m["word"]) for t in said for m in _CAPITAL_EXAMPLE.finditer(t)}
+    return frozenset(len(m["word"]) for t in said for m in _CAPITAL_EXAMPLE.finditer(t))
 
 
 def _own_words(clause: str) -> set[str]:

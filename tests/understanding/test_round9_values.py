@@ -291,3 +291,23 @@ _KENNEL_PLAN = collect_flow(
 )
 def test_a_month_after_an_amount_is_a_rate(text: str, expected: dict[str, object]) -> None:
     assert _stated(text, _KENNEL_PLAN) == expected
+
+
+# --- "stop" denies what follows it ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "asking", "expected"),
+    [
+        ("please stop sending me the newsletter", "newsletter_opt_in", frozenset(), False),
+        ("stop the reminder texts for Bella", "reminder_texts", frozenset(), False),
+        ("unsubscribe me from offers", "wants_offers", frozenset({"offer"}), False),
+        ("send me the newsletter", "newsletter_opt_in", frozenset(), True),
+    ],
+)
+def test_stop_denies_what_the_flag_is_about(
+    text: str, slot: str, asking: frozenset[str], expected: bool
+) -> None:
+    found = stated_flag(text, slot, asking)
+    assert found is not None
+    assert found.value is expected
