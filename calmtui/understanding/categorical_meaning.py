@@ -3,7 +3,7 @@
 
 Each allowed value is described by its own words (`water_damage` -> "water damage") and by the
 titles of the question's buttons that set it. The message is cut into short spans (one to four
-words, not only function words), and a value scores the best cosine between one of its
+words, not only function words, words for no one in particular or letters alone), and a value scores the best cosine between one of its
 descriptions and one span, in the embedded model (`semantic_model`). The best value is taken
 only when it is clearly meant: at least `MIN_SIMILARITY`, `MIN_MARGIN` ahead of the other
 values on the span that means it, and still ahead (by a quarter of that) of any value another
@@ -43,6 +43,12 @@ _VAGUE = frozenset(
     {"something", "something's", "anything", "thing", "things", "stuff", "whether", "can", "you",
      "help", "need", "want", "get", "give", "make", "let", "know", "tell", "please"}
 )  # fmt: skip
+# Words that point at no one and nothing in particular, and chat letters ("r u open"): a span
+# of these alone means no value ("see someone" is no "In person", "r" no "Riverside").
+_NOBODY = frozenset(
+    {"someone", "somebody", "anyone", "anybody", "everyone", "everybody", "nobody", "noone",
+     "something", "anything", "everything", "nothing", "somewhere", "anywhere", "everywhere"}
+)  # fmt: skip
 MAX_WORDS = 40  # a long message is read from its start only
 MAX_CLAUSES = 4
 
@@ -62,12 +68,24 @@ def spans(
             if j in joined:
                 continue  # nor is "e" of "e-bikes"
             part = tokens[i:j]
-            if all(t in STOPWORDS or t.isdigit() or stem(t) in ignore for t in part):
+            if all(_says_nothing(t, ignore) for t in part):
                 continue  # ("1 ticket": a number means no kind of ticket)
             if exclude and any(stem(t) in exclude or t in _VAGUE for t in part):
                 continue
             found[" ".join(part)] = None
     return list(found)
+
+
+def _says_nothing(token: str, ignore: frozenset[str]) -> bool:
+    """A function word, a number, an ignored word, a word for no one in particular or a letter
+    alone."""
+    return (
+        token in STOPWORDS
+        or token.isdigit()
+        or stem(token) in ignore
+        or token in _NOBODY
+        or (len(token) == 1 and token.isalpha())
+    )
 
 
 _HYPHENATED = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)+\W*$")

@@ -177,7 +177,7 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
     every = {*own, *described, *asked}
     if "when" in every and not _asks_when(f"{description}. {question}"):
         every.discard("when")  # "what happens when people sign in?" asks for no date
-    roles = {role for role, cue in _ROLE_WORDS.items() if cue & every}
+    roles = {role for role, cue in _ROLE_WORDS.items() if cue & every} | _where_asked(question)
     if (
         "origin" in roles
         and not _ROLE_WORDS["origin"] & set(own)
@@ -219,6 +219,21 @@ def _profile(slot: str, description: str, question: str, language: str) -> SlotP
         roles.discard("date")  # "viewing_time": "the time or part of the day" holds no date
     content = frozenset(stem(w) for w in (*own, *described, *asked) if len(w) > 2)
     return SlotProfile(name=slot, roles=frozenset(roles), words=content)
+
+
+# A question that asks which place someone is in or at: "Which residence hall are you in?".
+_ASKS_WHERE_IN = re.compile(
+    r"\b(?:which|what)\s+\w+(?:\s+\w+)?\s+(?:are|is|were|was)\s+"
+    r"(?:you|they|he|she|we|(?:your|the|their)\s+\w+)"
+    r"(?:\s+(?:staying|living|based|located|boarding))?\s+(?:in|at)\s*\?",
+    re.IGNORECASE,
+)
+
+
+def _where_asked(question: str) -> set[str]:
+    """The place role of a question for which place someone is in or at ("Which residence
+    hall are you in?", "Which depot are you based at?")."""
+    return {"place"} if _ASKS_WHERE_IN.search(question) is not None else set()
 
 
 # "what happens when ...", "how it looks when ...": after another question word in the same

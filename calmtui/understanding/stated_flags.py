@@ -7,7 +7,8 @@ An LLM sets such slots along with the flow it starts. A bool slot's name says wh
 the words every yes/no slot may use ("needs", "has", "is", "wants", "tried", ...). The message
 states the slot when it uses every telling word (two of them when the name has more): true, or
 false when a negation comes just before ("not urgent", "don't need a courtesy car", "without a
-projector"). Never read: confirmations (`confirm_*`, "sure", "agree": the user answers those when
+projector"); a name's last telling word denied alone is false too ("couldn't find a bay" ->
+`parked_in_bay` false). Never read: confirmations (`confirm_*`, "sure", "agree": the user answers those when
 the flow asks), slots whose telling words ask for the flow itself ("cancel my policy" is no
 answer to `cancel_policy_confirmed`), and yes/no questions ("do you have parking?" states
 nothing).
@@ -37,6 +38,9 @@ _CONFIRMING = word_set(
     "approve approved consent consented"
 )
 _NEGATIONS = word_set("no not never without nothing none nor neither")
+# Verbs that deny what follows, a little further on ("stop sending me the newsletter").
+_STOPPING = word_set("stop unsubscribe")
+_STOPPING_REACH = 5
 _NEGATION_REACH = 3  # "not urgent", "don't need a courtesy car"
 _QUESTION_OPENERS = word_set("do does did is are was were has have had can could will would")
 
@@ -69,25 +73,44 @@ def _by_name(text: str, slot: str, request_words: frozenset[str]) -> Filled | No
     # "repair_urgent" in the repair flow: "repair" asks for the flow, "urgent" tells; a word of
     # the flow's own request ("offer the waitlist" in its description) tells nothing either
     telling = [w for w in telling_words(slot) if w not in request_words]
-    if not telling:
-        return None
     tokens = words(text)
     if not tokens or (text.rstrip().endswith("?") and tokens[0] in _QUESTION_OPENERS):
         return None
     stems = [stem(t) for t in tokens]
+    if not telling:
+        # a denied word asks for no flow: "I'm not a taxpayer" tells even where the flow's
+        # description speaks of taxpayers
+        return _negated_head(tokens, stems, telling_words(slot))
     positions = [stems.index(w) for w in dict.fromkeys(telling) if w in stems]
     needed = len(set(telling)) if len(set(telling)) <= 2 else 2
     if len(positions) < needed:
-        return None
+        return _negated_head(tokens, stems, telling_words(slot))
     first = min(positions)
     negated = _negated(tokens, first)
     said = " ".join(tokens[p] for p in sorted(positions))
     return Filled(not negated, f"says {said!r}" + (", negated" if negated else ""))
 
 
+def _negated_head(
+    tokens: Sequence[str], stems: Sequence[str], telling: Sequence[str]
+) -> Filled | None:
+    """A name of one or two telling words whose last one, the thing it is about, is denied:
+    "couldn't find a bay" -> `parked_in_bay` false, "I'm not a taxpayer" -> `uk_taxpayer` false.
+    Said without a negation, the head alone tells too little ("a seat" is no `window_seat`)."""
+    if len(set(telling)) not in (1, 2) or telling[-1] not in stems:
+        return None
+    position = stems.index(telling[-1])
+    if not _negated(tokens, position):
+        return None
+    return Filled(False, f"says {tokens[position]!r}, negated")
+
+
 def _negated(tokens: Sequence[str], position: int) -> bool:
     before = tokens[max(0, position - _NEGATION_REACH) : position]
-    return any(t in _NEGATIONS or t.endswith("n't") for t in before)
+    further = tokens[max(0, position - _STOPPING_REACH) : position]
+    return any(t in _NEGATIONS or t.endswith("n't") for t in before) or any(
+        t in _STOPPING for t in further
+    )
 
 
 def _has_digit(word: str) -> bool:

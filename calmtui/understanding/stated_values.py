@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
@@ -78,6 +79,8 @@ _ONE_UNIT = re.compile(
     r"(?P<half>\s+and\s+a\s+half\b)?|\bhalf\s+an?\s+(?P<half_unit>hour|day|year)\b",
     re.IGNORECASE,
 )
+# A number or a word for how often right before "a month" makes it a rate ("£15 a month").
+_RATE = re.compile(r"(?:\d|\b(?:once|twice|times|pounds|dollars|euros|quid|bucks))\s*$", re.I)
 _PART_OF_DAY = re.compile(r"tonight|this (?:morning|afternoon|evening)", re.IGNORECASE)
 _DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
@@ -188,6 +191,9 @@ class _Reader:
         self.flow_words: frozenset[str] = frozenset()  # the words that ask for the flow
         self.part_of_day: Mention | None = None  # "morning" of "Saturday morning", for a time
         self.dates_left: list[Mention] = []  # dates no slot took
+        # the words a categorical value was read from: they classify what the message says,
+        # and may still describe it ("my bathroom tap is dripping": plumbing, and the text)
+        self.meant: list[Mention] = []
 
     def read(self) -> list[tuple[str, Filled]]:
         self._addresses()
@@ -195,6 +201,7 @@ class _Reader:
         self._dates()
         self._times()
         self._codes()
+        self._capital_codes()
         self._numbers()
         self._categoricals()
         self._flags()
@@ -396,6 +403,44 @@ class _Reader:
         # ("is flight SK 101 on time?" books no 101 passengers).
         self.taken.extend(m for m in found if not m.text.isdigit() and m not in self.taken)
 
+    def _capital_codes(self) -> None:
+        """A word in capitals written like the example a text slot gives ("the ticker, e.g.
+        AAPL": "buy 20 MSFT shares" -> MSFT; "the airport code, like LHR"), in the order the
+        flow asks. Not a word the project itself writes about the flow or its slots ("ETF",
+        "MOT"), nor a chat abbreviation ("ASAP")."""
+        if _CAPITALS.search(self.text) is None:
+            return  # most messages: nothing to read here, nothing to compute
+        slots = [
+            (name, sizes)
+            for name, _ in self._open("text")
+            if (sizes := _capital_examples(tuple(self.about.get(name, ())[1:])))
+        ]
+        if not slots or self.text.upper() == self.text:
+            return  # a message typed all in capitals says no word in capitals
+        examples = {
+            w.lower()
+            for texts in self.about.values()
+            for w in _CAPITAL_EXAMPLE.findall(" ".join(texts))
+        }
+        written = {w for texts in self.about.values() for t in texts for w in words(t)} - examples
+        asking = self.request_words | self.flow_words
+        said = [
+            Mention(m.group(0), m.start(), m.end())
+            for m in _CAPITALS.finditer(self.text)
+            if (lower := m.group(0).lower()) not in written
+            and stem(lower) not in asking
+            and lower not in _CHAT_CAPITALS
+            and lower not in STOPWORDS
+        ]
+        said = [m for m in said if not self._is_taken(m)]
+        for name, sizes in slots:
+            mention = next((m for m in said if len(m.text) in sizes), None)
+            if mention is not None:
+                said.remove(mention)
+                self._set(
+                    name, mention.text, f"{mention.text!r} (written like its example)", mention
+                )
+
     def _written_like(self, slot: str, mention: Mention) -> bool:
         """Is the reference written like an example the slot's description or question gives?"""
         said = self.about.get(slot, ())
@@ -463,6 +508,8 @@ class _Reader:
             said = "1.5" if single["half"] else "0.5" if single["half_unit"] else "1"
             unit = stem((single["unit"] or single["half_unit"]).lower())
             mention = Mention(said, single.start(), single.end(), unit=unit)
+            if _RATE.search(self.text, 0, single.start()) is not None:
+                continue  # "£15 a month", "twice a week": how often, not how long
             if not self._is_taken(mention) and (
                 self._slot_for_unit(mention, slots) or self._in_other_unit(mention, slots)
             ):
@@ -586,6 +633,7 @@ class _Reader:
             if len(named) == 1:
                 said = _located(self.text, identifier_words(str(named[0])))
                 self._set(name, named[0], f"the value {named[0]!r}", said)
+                self._classified(said)
                 continue
             if len(named) > 1:
                 continue
@@ -620,6 +668,12 @@ class _Reader:
             if found is not None:
                 said = _located(self.text, found.span or "")
                 self._set(name, found.value, found.how, said)
+                self._classified(said)
+
+    def _classified(self, said: Mention | None) -> None:
+        """The words a categorical value was read from: they may still describe."""
+        if said is not None:
+            self.meant.append(said)
 
     def _flags(self) -> None:
         """Yes/no slots the message settles by naming them ("with a projector", `stated_flags`)."""
@@ -776,10 +830,17 @@ class _Reader:
             _CONNECTIVE.sub("", c.strip(" ,.;:!-")) for c in _CLAUSES.split(self._cut_taken())
         ]
         clauses = [c for c in clauses if c]
-        taken = {w for m in self.taken for w in words(m.text)}  # words that are values
-        described = self._described(slots[0], clauses, taken)
+        # words that are values; those a category was read from still describe the problem
+        # a message only tells of, but a clause beside a request that only names the category
+        # ("... because the meter was broken") tells nothing more
+        described = self._described(
+            slots[0],
+            clauses,
+            {w for m in self.taken if m not in self.meant for w in words(m.text)},
+        )
         if described is not None:
             return described
+        taken = {w for m in self.taken for w in words(m.text)}
         if len(clauses) < 2:
             return None
         asking = [sum(stem(w) in flow_words for w in words(c)) for c in clauses]
@@ -796,6 +857,7 @@ class _Reader:
         ]
         if len(others) != 1:
             return None
+        others[0] = self._without_trailing_values(others[0])
         mention = _located(self.text, others[0])
         self._set(slots[0], others[0], f"the clause {others[0]!r} beside the request", mention)
         return slots[0], self.found[slots[0]]
@@ -825,12 +887,49 @@ class _Reader:
                 or any(stem(w) in self.request_words for w in words(clause))
             ):
                 return None
-        first = clauses[0] if clauses else ""
+        first = self._without_trailing_values(clauses[0]) if clauses else ""
         if len(_own_words(first) - taken) < 2 or (self.text.rstrip().endswith("?")):
             return None
         mention = _located(self.text, first)
         self._set(slot, first, f"the description {first!r}", mention)
         return slot, self.found[slot]
+
+    def _without_trailing_values(self, clause: str) -> str:
+        """The clause without the values of other slots that end it, nor their labels and
+        prepositions: "broken desk lamp in Lowell House room 3B" -> "broken desk lamp" when the
+        building and the room are taken. Unchanged when words of its own follow a value."""
+        said = _located(self.text, clause)
+        if said is None:
+            return clause
+        inside = sorted(
+            (
+                m
+                for m in self.taken
+                if said.start <= m.start and m.end <= said.end and m.text and m not in self.meant
+            ),
+            key=lambda m: m.start,
+        )
+        if not inside:
+            return clause
+        labels = {w for name in self.usable for w in words(identifier_words(name))}
+        rest = list(self.text[inside[0].start : said.end])
+        for mention in inside:
+            rest[mention.start - inside[0].start : mention.end - inside[0].start] = " " * len(
+                mention.text
+            )
+        if any(w not in STOPWORDS and w not in labels for w in words("".join(rest))):
+            return clause  # "a tap in Flat 2 that drips": words of its own after the value
+        head = words(self.text[said.start : inside[0].start])
+        while head and (head[-1] in STOPWORDS or head[-1] in labels):
+            head.pop()
+        kept = re.match(  # the words as typed, up to the last one kept
+            r"\W*" + r"\W+".join(re.escape(w) for w in head),
+            self.text[said.start : inside[0].start],
+            re.IGNORECASE,
+        )
+        if not head or kept is None or len(_own_words(kept.group(0))) < 2:
+            return clause
+        return kept.group(0).strip()
 
     def _with_street(self, mention: Mention) -> Mention:
         """ "from Boots on King Street": the place is the shop on that street."""
@@ -883,6 +982,25 @@ _REQUESTING = re.compile(
     r"please|let\s+me|i['\u2019]?m\s+looking)\b",
     re.IGNORECASE,
 )
+
+
+# A word of two to five capitals ("MSFT", "LHR") and an example given as one ("e.g. AAPL").
+_CAPITALS = re.compile(r"\b[A-Z]{2,5}\b")
+_CAPITAL_EXAMPLE = re.compile(
+    r"(?:\be\.g\.|\bfor example|\bsuch as|\blike|\()\s*['\"]?(?P<word>[A-Z]{2,5})\b(?![-\d])"
+)
+# Abbreviations of chat, written in capitals and holding no value.
+_CHAT_CAPITALS = frozenset(
+    {"asap", "fyi", "eta", "faq", "ok", "pls", "plz", "thx", "btw", "imo", "tbh", "lol", "am",
+     "pm", "id", "pin", "pdf", "tv", "omg", "np", "aka", "diy", "rsvp"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _capital_examples(said: tuple[str, ...]) -> frozenset[int]:
+    """The lengths of the words in capitals a slot's description or question gives as
+    examples ("e.g. AAPL or Tesla", "(like LHR)")."""
+    return frozenset(len(m["word"]) for t in said for m in _CAPITAL_EXAMPLE.finditer(t))
 
 
 def _own_words(clause: str) -> set[str]:
