@@ -167,6 +167,13 @@ TIME_UNITS: dict[str, tuple[str, float]] = {
 }
 
 
+# A number or a word for how often right before "a month" / "per week" makes it a rate, not a
+# length of time ("£15 a month", "twice a week"). Read at a start and in answers.
+RATE_BEFORE = re.compile(
+    r"(?:\d|\b(?:once|twice|times|pounds|dollars|euros|quid|bucks))\s*$", re.IGNORECASE
+)
+
+
 def time_unit(word: str) -> str | None:
     """The unit of time a word names ("hours", "yrs" -> "hour"), if it names one."""
     lower = word.lower().rstrip("s")

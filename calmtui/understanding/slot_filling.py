@@ -23,7 +23,13 @@ from rapidfuzz import fuzz
 from calmtui.core.model.domain import Response
 from calmtui.core.model.slots import Slot
 from calmtui.core.payloads import parse_set_slots_payload
-from calmtui.understanding.amounts import TIME_UNITS, find_numbers, format_number, time_unit
+from calmtui.understanding.amounts import (
+    RATE_BEFORE,
+    TIME_UNITS,
+    find_numbers,
+    format_number,
+    time_unit,
+)
 from calmtui.understanding.lexicon import yes_no
 from calmtui.understanding.text import normalize, words
 
@@ -219,9 +225,13 @@ def duration_in(text: str, unit: str) -> Filled | None:
         name_family, name_size = TIME_UNITS[time_unit(match["unit"]) or ""]
         if name_family != family:
             return None  # "2 months" for a count of days: no exact conversion
-        count = _count_before(text[: match.start()])
+        before = text[: match.start()]
+        count = _count_before(before)
         if count is None:
             continue
+        one = re.search(r"\b(?:a|an|per|every)\s*$", before, re.IGNORECASE)
+        if one is not None and RATE_BEFORE.search(before, 0, one.start()) is not None:
+            continue  # "£15 a month", "twice a week": how often, not how long
         after = _AND_HALF_AFTER.match(text[match.end() :])
         if after is not None:
             count += 0.5 if after["part"].lower() == "half" else 0.25

@@ -33,7 +33,7 @@ from calmtui.core.model.domain import Response
 from calmtui.core.model.flows import CollectStep
 from calmtui.core.model.slots import Slot
 from calmtui.understanding import entities
-from calmtui.understanding.amounts import converted, format_number
+from calmtui.understanding.amounts import RATE_BEFORE, converted, format_number
 from calmtui.understanding.categorical_meaning import value_by_meaning
 from calmtui.understanding.entities import Mention
 from calmtui.understanding.lexicon import asks_something, expects_free_text
@@ -79,8 +79,6 @@ _ONE_UNIT = re.compile(
     r"(?P<half>\s+and\s+a\s+half\b)?|\bhalf\s+an?\s+(?P<half_unit>hour|day|year)\b",
     re.IGNORECASE,
 )
-# A number or a word for how often right before "a month" makes it a rate ("£15 a month").
-_RATE = re.compile(r"(?:\d|\b(?:once|twice|times|pounds|dollars|euros|quid|bucks))\s*$", re.I)
 _PART_OF_DAY = re.compile(r"tonight|this (?:morning|afternoon|evening)", re.IGNORECASE)
 _DAY_OF_MONTH = re.compile(r"^(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)$", re.IGNORECASE)
 _NAMING_CUES = frozenset({"named", "called", "is", "add", "wife", "husband", "son", "daughter"})
@@ -508,7 +506,7 @@ class _Reader:
             said = "1.5" if single["half"] else "0.5" if single["half_unit"] else "1"
             unit = stem((single["unit"] or single["half_unit"]).lower())
             mention = Mention(said, single.start(), single.end(), unit=unit)
-            if _RATE.search(self.text, 0, single.start()) is not None:
+            if RATE_BEFORE.search(self.text, 0, single.start()) is not None:
                 continue  # "£15 a month", "twice a week": how often, not how long
             if not self._is_taken(mention) and (
                 self._slot_for_unit(mention, slots) or self._in_other_unit(mention, slots)

@@ -160,6 +160,10 @@ def test_a_length_of_time_in_the_slots_unit(text: str, unit: str, value: str) ->
         ("2 months", "day"),  # months are no fixed number of days
         ("3 weeks", "month"),
         ("gate 12 please", "hour"),
+        ("£15 a month", "month"),  # a rate: how much each month, not how long
+        ("about 30 dollars per month", "month"),
+        ("twice a week", "day"),
+        ("I swim 3 times a week", "week"),
     ],
 )
 def test_no_length_of_time(text: str, unit: str) -> None:
