@@ -58,6 +58,7 @@ from calmtui.understanding.corrections import (
     resolve_correction,
     without_pronoun_one,
 )
+from calmtui.understanding.counts_said import counted_in_words, party_size
 from calmtui.understanding.decision import Decision, set_slot
 from calmtui.understanding.flow_catalog import FlowCatalog, catalog_for
 from calmtui.understanding.flow_choice import Thresholds, thresholds_for
@@ -99,6 +100,7 @@ from calmtui.understanding.text import (
 from calmtui.understanding.text_answers import text_answer
 from calmtui.understanding.triggers import intent_commands
 from calmtui.understanding.user_input import max_characters, user_input_error
+from calmtui.understanding.yes_no_phrasings import OPENING_WORDS, yes_no_said
 
 MODE = "offline"
 WARM_DELAY = 0.3  # seconds the background warm-up leaves to a UI's start before it loads
@@ -281,7 +283,7 @@ def _sentences(message: str) -> list[str]:
     for part in _SENTENCE_BREAK.split(message.strip()):
         if not words(part):
             continue
-        if set(words(part)) <= _OPENING_WORDS | _YES_NO_OPENERS:
+        if set(words(part)) <= OPENING_WORDS | _YES_NO_OPENERS:
             opening = f"{opening}{part}, "
             continue
         parts.append(opening + part)
@@ -499,7 +501,6 @@ def _repair(
 
 
 # Clauses that only open a message: "ah wait", "oh sorry", "hmm, actually".
-_OPENING_WORDS = word_set("ah oh wait hmm hm um erm er actually sorry oops ok okay right no well")
 # Taking back what is under way: "scratch that", "hold off", "let's leave it for now".
 _RETRACTS = re.compile(
     r"^(?:scratch|scrap|forget|cancel|drop)\s+(?:that|this|it|all\s+that)$"
@@ -529,10 +530,10 @@ def _puts_off(message: str, candidates: list[Candidate], situation: Situation) -
     if asked is not None and asked.slot is not None and asked.slot.type == "bool":
         return False
     clauses = [c for c in lexicon.CLAUSE_BREAK.split(message.strip()) if c.strip()]
-    while clauses and set(words(clauses[0])) <= _OPENING_WORDS:
+    while clauses and set(words(clauses[0])) <= OPENING_WORDS:
         clauses = clauses[1:]  # "ah wait, scratch that": the openers say nothing
     said = words(clauses[0]) if clauses else []
-    while said and said[0] in _OPENING_WORDS:
+    while said and said[0] in OPENING_WORDS:
         said = said[1:]  # "actually hold off"
     if said and _RETRACTS.match(" ".join(said)):
         return True
@@ -726,22 +727,17 @@ def _read_answer(
     if slot.type == "float" and not (filled is not None and filled.how.startswith("the button")):
         filled = _duration(message, asked, context) or filled
     if filled is None and slot.type == "float":
-        filled = _all_of_it(message, context) or _counted_in_words(message)
+        filled = _all_of_it(message, context) or counted_in_words(message)
     if filled is None and slot.type == "bool":
         echo = lexicon.echoes_question(message, _question_template(asked, context.project))
         if echo is not None:
             filled = Filled(echo, "repeats the question's words" + ("" if echo else ", negated"))
     if filled is None and slot.type == "bool":
         question = _question_template(asked, context.project)
-        filled = (
-            _yes_no_after_a_remark(message)
-            or _restated_yes_no(message, question)
-            or _said_back(message, question)
-            or _thinks_so(message)
-        )
+        filled = yes_no_said(message, question)
     if filled is None and slot.type == "categorical":
         filled = _categorical_reading(message, slot, buttons, asked, context)
-    if slot.type == "float" and (group := _party(message)) is not None:
+    if slot.type == "float" and (group := party_size(message)) is not None:
         filled = group  # "two adults, two children and a baby"
     return filled
 
@@ -778,178 +774,6 @@ def _other_than_negated(message: str, slot: Slot) -> Filled | None:
     if not named and len(rest) == 1:
         return Filled(rest[0], f"not {negated[0]!r}: the other value, {rest[0]!r}")
     return Filled(None, f"rules out {negated[0]!r} only")
-
-
-# People counted in a party: "two adults, two children and a baby", "me and 3 kids".
-_PEOPLE = (
-    r"(?:adults?|kids?|child(?:ren)?|bab(?:y|ies)|infants?|toddlers?|teens?|teenagers?|seniors?"
-    r"|pensioners?|students?|people|persons?|guests?|grown-?ups?|boys?|girls?|men|women|friends?"
-    r"|passengers?|under-?\w+s?|over-?\w+s?)"
-)
-_PARTY_GROUP = re.compile(
-    rf"(?P<count>\d+|[a-z]+(?:-[a-z]+)?)\s+(?:(?:more|extra|other|small|young|little)\s+)?"
-    rf"{_PEOPLE}\b|(?P<me>\b(?:me|myself)\b)",
-    re.IGNORECASE,
-)
-_JOINS = re.compile(r"^(?:\s*(?:,|and|plus|&|\+|with)\s*)+$", re.IGNORECASE)
-
-
-def _party(message: str) -> Filled | None:
-    """The size of a party said as groups of people: "two adults, two children and a baby" is 5,
-    "me and 3 kids" 4 — at least two groups, joined by "and", "plus" or commas."""
-    groups = list(_PARTY_GROUP.finditer(message))
-    if len(groups) < 2:
-        return None
-    total = 0.0
-    for i, group in enumerate(groups):
-        if i and not _JOINS.match(message[groups[i - 1].end() : group.start()]):
-            return None
-        if group["me"]:
-            total += 1
-            continue
-        count = group["count"].lower()
-        numbers = find_numbers(count)
-        if count in ("a", "an", "one"):
-            total += 1
-        elif numbers and numbers[0].text.lower() == count:
-            total += numbers[0].value
-        else:
-            return None
-    return Filled(format_number(total), f"a party of {format_number(total)}")
-
-
-def _yes_no_after_a_remark(message: str) -> Filled | None:
-    """ "oh amazing, yes please hold it!", "perfect - no thanks": a short remark, then the
-    yes or no as the next clause."""
-    parts = re.split(r"[,;:.!]|\s[-\u2013\u2014]\s", message.strip(), maxsplit=1)
-    if len(parts) < 2 or not 0 < len(words(parts[0])) <= _REMARK_WORDS:
-        return None
-    rest = words(parts[1])
-    answer = lexicon.yes_no(rest) if lexicon.starts_with_yes_or_no(rest) else None
-    if answer is None:
-        return None
-    return Filled(answer[0], f"yes/no phrasing after the remark {parts[0].strip()!r}")
-
-
-_REMARK_WORDS = 3
-# A yes/no question's opening and the words that answer it back: "Did you ...?" - "I did".
-_ASKED_BY = {
-    "did": "did", "do": "do", "have": "have", "are": "am", "were": "was", "will": "will",
-    "would": "would", "can": "can", "could": "could",
-}  # fmt: skip
-_UNSURE = word_set("know remember recall think sure idea mind")
-_NEGATED_AFTER = re.compile(r"^(?:n'?t|\s+not|\s+never)\b", re.IGNORECASE)
-
-
-def _restated_yes_no(message: str, question: str) -> Filled | None:
-    """ "I'm afraid I did give them my bank details" at "Did you give them any bank details?":
-    the user answers with the question's own verb — a yes, or a no when negated ("we didn't")."""
-    if message.strip().endswith("?"):
-        return None
-    opening = re.search(r"(?:^|[.!?]\s+)(\w+)\s+you\b", question, re.IGNORECASE)
-    said = _ASKED_BY.get(opening.group(1).lower()) if opening is not None else None
-    if said is None:
-        return None
-    text = message.replace("\u2019", "'")
-    found = re.search(rf"\b(?:i|we)\s+(?:really\s+|actually\s+|definitely\s+)?{said}", text, re.I)
-    if found is None:
-        return None
-    after = text[found.end() :]
-    if re.match(r"^\w", after) and not re.match(r"^n'?t\b", after, re.IGNORECASE):
-        return None  # "I doubt", "we haven't"... only the verb itself
-    negated = _NEGATED_AFTER.match(after) is not None
-    following = words(after)
-    if following[:1] in (["to"], ["no"]) or set(following[:3]) & _UNSURE:
-        return None  # "I have to check", "I have no idea", "I do not remember"
-    return Filled(not negated, f"answers with the question's verb {said!r}")
-
-
-# The auxiliaries a yes/no question opens with, by family: "Are the frames broken?" is answered
-# "they are" / "they're not", "Does he need ...?" "he does" / "he doesn't".
-_AUXILIARY_FAMILY = {
-    **dict.fromkeys(("is", "are", "was", "were", "am", "'s", "'re", "'m"), "be"),
-    **dict.fromkeys(("do", "does", "did"), "do"),
-    **dict.fromkeys(("has", "have", "had", "'ve"), "have"),
-    **dict.fromkeys(("will", "'ll"), "will"), **dict.fromkeys(("would", "'d"), "would"),
-    "can": "can", "could": "could", "should": "should",
-}  # fmt: skip
-_NEGATED_AUXILIARY = {
-    "isn't": "be", "aren't": "be", "wasn't": "be", "weren't": "be", "don't": "do",
-    "doesn't": "do", "didn't": "do", "hasn't": "have", "haven't": "have", "hadn't": "have",
-    "won't": "will", "wouldn't": "would", "can't": "can", "cannot": "can", "couldn't": "could",
-    "shouldn't": "should",
-}  # fmt: skip
-_PRONOUN_ANSWER = re.compile(
-    r"^(?P<subject>i|we|he|she|it|they|you|that|there)\b\s*(?P<aux>'s|'re|'m|'ve|'ll|'d|\w+n't|\w+)"
-    r"(?P<negation>\s+not\b|\s+never\b)?(?P<rest>.*)$",
-    re.IGNORECASE,
-)
-_FUNCTION_WORDS = word_set(
-    "a an the my your his her their our its this that in on at to for of with by from as so"
-)
-_HEDGE = re.compile(
-    r"^(?:(?:i'?m\s+|i\s+am\s+)?(?:pretty|fairly|quite|almost)\s+sure"
-    r"|i\s+(?:think|believe|guess|reckon)|probably|i'?m\s+sure)[,\s]+",
-    re.IGNORECASE,
-)
-_CLAUSE_END = re.compile(r"^\s*(?:[,;:.!\u2013\u2014-]|$)")
-
-
-def _said_back(message: str, question: str) -> Filled | None:
-    """ "they're not, just loose" at "Are the frames broken?", "he does, twice a day" at "Does
-    Rex need any medication?", "it isn't" at "Is the shop still open?": a subject and the
-    question's own auxiliary, negated or not — the clause ends there or goes on with a word of
-    the question ("they are broken at the hinge"), as "they are closed" does not."""
-    if message.strip().endswith("?"):
-        return None
-    opening = re.search(r"(?:^|[.!?]\s+)(\w+)\s", question.strip())
-    family = _AUXILIARY_FAMILY.get(opening.group(1).lower()) if opening is not None else None
-    if family is None:
-        return None
-    text = _HEDGE.sub("", message.replace("\u2019", "'").strip())  # "pretty sure it is"
-    said = words(text)
-    while said and said[0] in _OPENING_WORDS and said[0] not in ("no", "right", "ok", "okay"):
-        said = said[1:]  # "oh, they are"
-    start = re.search(rf"\b{re.escape(said[0])}", text, re.IGNORECASE) if said else None
-    found = _PRONOUN_ANSWER.match(text[start.start() :]) if start is not None else None
-    if found is None:
-        return None
-    aux = found["aux"].lower()
-    negated = aux in _NEGATED_AUXILIARY or found["negation"] is not None
-    if (_NEGATED_AUXILIARY.get(aux) or _AUXILIARY_FAMILY.get(aux)) != family:
-        return None
-    rest = found["rest"]
-    if not _CLAUSE_END.match(rest):
-        clause = re.split(r"[,;:.!]|\s[-\u2013\u2014]\s", rest, maxsplit=1)[0]
-        said_words = words(clause)
-        if (
-            not said_words
-            or said_words[0] in _FUNCTION_WORDS
-            or said_words[0] not in words(question)
-        ):
-            return None  # "they are closed on Mondays": says something else
-    verb = found.group("aux")
-    return Filled(
-        not negated, f"says the question's {verb!r} back" + (", negated" if negated else "")
-    )
-
-
-# "I think so", "I hope not": a yes or a no, hedged.
-_THINKS_SO = re.compile(
-    r"^(?:(?:um|erm|hmm|well|yes|yeah|no)[,\s]+)?(?:(?:i|we)\s+(?:think|believe|hope|reckon"
-    r"|expect|imagine|suppose|guess)\s+(?P<answer>so|not)\b"
-    r"|(?:probably|hopefully|presumably)(?P<hedged>\s+not)?)[\s,.!]*(?:yes|yeah|no)?[.!]*$",
-    re.IGNORECASE,
-)
-
-
-def _thinks_so(message: str) -> Filled | None:
-    """ "I think so" and "probably" are a yes, "I believe not" and "probably not" a no."""
-    found = _THINKS_SO.match(message.strip())
-    if found is None:
-        return None
-    value = (found["answer"] or "so").lower() == "so" and found["hedged"] is None
-    return Filled(value, f"{'a yes' if value else 'a no'}, hedged")
 
 
 def _duration(message: str, asked: AskedSlot, context: UnderstandingContext) -> Filled | None:
@@ -997,22 +821,6 @@ def _declined(message: str, asked: AskedSlot, context: UnderstandingContext) -> 
 
 
 # How many, said with the closed words of English that count without a number word.
-_COUNT_WORDS = (
-    (re.compile(r"\bhalf\s+a\s+dozen\b", re.IGNORECASE), 6.0),
-    (re.compile(r"\ba\s+dozen\b", re.IGNORECASE), 12.0),
-    (re.compile(r"\ba\s+(?:couple|pair)\b", re.IGNORECASE), 2.0),
-)
-
-
-def _counted_in_words(message: str) -> Filled | None:
-    """ "a dozen" is 12, "half a dozen" 6, "a couple of us" or "a pair" 2."""
-    for pattern, value in _COUNT_WORDS:
-        found = pattern.search(message)
-        if found is not None:
-            return Filled(format_number(value), f"{found.group(0)!r} counts {format_number(value)}")
-    return None
-
-
 # "all of it", "the whole thing", "the full amount", "everything": the amount the question shows.
 _ALL_OF_IT = re.compile(
     r"^(?:(?:just|um|ok|okay|well)\s+)?(?:all\s+of\s+it|all|the\s+(?:whole|full|total|entire)"
