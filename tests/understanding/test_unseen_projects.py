@@ -40,12 +40,12 @@ CASES = {
     "wedding_venue": 27,
 }  # fmt: skip
 PASS_FLOOR = {
-    "telecom": 26, "insurance": 23, "travel": 26, "energy": 23, "health": 20, "helpdesk": 28,
-    "restaurant": 24, "retail": 21, "university": 22,
-    "pharmacy": 26, "gym": 26, "events": 23, "property": 21, "food_delivery": 21, "garage": 24,
-    "library": 26, "hair_salon": 26, "home_services": 26,
-    "brokerage": 23, "charity": 22, "ev_charging": 27,
-    "parking": 24, "tax_office": 22, "bike_share": 21, "dental": 23, "saas_support": 25,
+    "telecom": 26, "insurance": 23, "travel": 26, "energy": 23, "health": 21, "helpdesk": 28,
+    "restaurant": 24, "retail": 21, "university": 23,
+    "pharmacy": 26, "gym": 26, "events": 24, "property": 23, "food_delivery": 21, "garage": 24,
+    "library": 27, "hair_salon": 28, "home_services": 26,
+    "brokerage": 26, "charity": 23, "ev_charging": 27,
+    "parking": 24, "tax_office": 22, "bike_share": 23, "dental": 23, "saas_support": 25,
     "wedding_venue": 22,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
@@ -53,8 +53,8 @@ WORDS_ONLY_FLOOR = {
     "restaurant": 11, "retail": 10, "university": 15,
     "pharmacy": 15, "gym": 14, "events": 15, "property": 18, "food_delivery": 14, "garage": 20,
     "library": 18, "hair_salon": 15, "home_services": 16,
-    "brokerage": 20, "charity": 10, "ev_charging": 15,
-    "parking": 12, "tax_office": 15, "bike_share": 15, "dental": 14, "saas_support": 16,
+    "brokerage": 22, "charity": 10, "ev_charging": 15,
+    "parking": 12, "tax_office": 15, "bike_share": 16, "dental": 14, "saas_support": 16,
     "wedding_venue": 16,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
@@ -76,7 +76,9 @@ WORDS_ONLY_FLOOR = {
 # 27 from 603 to 641 of 763 (the six 104 -> 137, the old 21 499 -> 504; words only 357 -> 383).
 # gym lost one case (and one words only): "can you order me a pizza" is now cannot handle, as
 # eight other tune oracles and the blind batches label a task no flow does; gym's oracle says
-# small talk.
+# small talk. Round 9 (values at a start, flow choice, answers mid-flow; each mechanism shown on
+# invented projects of other domains first) took all 27 to 655 (words only 386, out-of-scope
+# starts 43 of 729) with no project lower; the floors are those figures.
 
 
 def run_offline(
