@@ -43,7 +43,7 @@ class PerfectUnderstanding:
         return UnderstandingTrace(mode=self.mode, commands=tuple(commands))
 
 
-def test_there_are_eighteen_held_out_projects() -> None:
+def test_there_are_twenty_four_held_out_projects() -> None:
     assert NAMES == [
         "banking",
         "campsite",
@@ -54,13 +54,19 @@ def test_there_are_eighteen_held_out_projects() -> None:
         "courier",
         "coworking",
         "driving_school",
+        "escape_room",
         "florist",
         "hotel",
         "hr",
         "museum",
+        "nursery",
+        "pest_control",
         "phone_repair",
+        "photo_studio",
         "removals",
         "school",
+        "self_storage",
+        "solar_installer",
         "streaming",
         "vet",
     ]
