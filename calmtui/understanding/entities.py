@@ -23,7 +23,8 @@ from calmtui.understanding.text import STOPWORDS, stem
 if TYPE_CHECKING:
     from calmtui.understanding.semantic_model import SemanticModel
 
-_MONTHS = (
+# The months, full or short, as a regular-expression alternation (read elsewhere too).
+MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
@@ -38,8 +39,8 @@ _PART_OF_DAY = r"morning|afternoon|evening|night|lunchtime"
 _DATE = re.compile(
     rf"\b(?:"
     rf"(?:the\s+)?{_ORDINAL}\s+of\s+(?:next|this|the)\s+month\b"
-    rf"|(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}})?"
-    rf"|(?:{_MONTHS})\.?\s+(?:the\s+)?{_ORDINAL}\b(?:,?\s+\d{{4}})?"
+    rf"|(?:the\s+)?{_ORDINAL}\s+(?:of\s+)?(?:{MONTHS})\b\.?(?:,?\s+\d{{4}})?"
+    rf"|(?:{MONTHS})\.?\s+(?:the\s+)?{_ORDINAL}\b(?:,?\s+\d{{4}})?"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}"
     rf"|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}"
     rf"|(?:the\s+)?day\s+after\s+tomorrow|today|tomorrow|tonight|yesterday"
@@ -47,8 +48,8 @@ _DATE = re.compile(
     rf"|this\s+(?:morning|afternoon|evening)"
     rf"|(?:on\s+)?(?:{_DAYS})"
     rf"|the\s+\d{{1,2}}(?:st|nd|rd|th)\b"
-    rf"|(?-i:(?!may\s))(?:{_MONTHS})\.?\s+\d{{4}}\b"
-    rf"|in\s+(?:{_MONTHS})\b"
+    rf"|(?-i:(?!may\s))(?:{MONTHS})\.?\s+\d{{4}}\b"
+    rf"|in\s+(?:{MONTHS})\b"
     # "the August invoice", "for October": a month named alone, capitalised, after "the" or
     # a preposition
     rf"|(?-i:(?:(?<=\bthe\s)|(?<=\bfor\s)|(?<=\bfrom\s)|(?<=\bsince\s)|(?<=\buntil\s))"
@@ -117,7 +118,7 @@ _NOT_NAMES = frozenset(
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"['\u2019]s$")
 _NOUN_AFTER = re.compile(r" [a-z]")
-_MONTH_OR_DAY = re.compile(rf"^(?:{_MONTHS}|{_DAYS})$", re.IGNORECASE)
+_MONTH_OR_DAY = re.compile(rf"^(?:{MONTHS}|{_DAYS})$", re.IGNORECASE)
 # "one way", "one of them": number words that count nothing.
 _IDIOM = re.compile(r"one(?:\s+|-)(?:way|of|more|thing|another|day|time)\b", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"\s*(?:of\s+)?([a-zA-Z]+)")

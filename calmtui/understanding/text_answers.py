@@ -131,10 +131,7 @@ _ORDINAL_WORD = (
     r"|thirtieth|(?:twenty|thirty)[-\s]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth"
     r"|ninth))"
 )
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
-)
+_MONTH = rf"(?:{entities.MONTHS})"
 _DATE_IN_WORDS = re.compile(
     rf"\b{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH}\b|\b{_MONTH}\s+(?:the\s+)?{_ORDINAL_WORD}\b",
     re.IGNORECASE,
