@@ -229,6 +229,58 @@ def _value_category(c: _Compared, asked: str | None) -> str:
     return "cannot handle vs chitchat/search" if c.o_kinds != c.f_kinds else "other"
 
 
+def value_kinds(turn: Turn) -> list[str]:
+    """For a turn whose values differ from the oracle's: each slot concerned as `how type
+    (said|not said)`, e.g. `missed categorical (not said)`. "said" means the oracle's value is in
+    the message word for word (an extraction failure); "not said" means it had to be inferred
+    (a synonym, a paraphrase, a consequence). Counts only: the table says what kind of value
+    fails on a set of projects without showing its messages."""
+    if turn.context is None:
+        return []
+    c = _compare(turn)
+    slots = turn.context.project.domain.slots
+    words = " ".join(re.findall(r"[a-z0-9]+", turn.text.lower()))
+    found: list[str] = []
+    for name in sorted(set(c.o_slots) | set(c.f_slots)):
+        oracle, offline = c.o_slots.get(name), c.f_slots.get(name)
+        if oracle == offline:
+            continue
+        how = "missed" if offline is None else "extra" if oracle is None else "wrong"
+        slot = slots.get(name)
+        kind = slot.type if slot is not None else "?"
+        if oracle is None:
+            found.append(f"{how} {kind}")
+            continue
+        said = bool(oracle) and f" {oracle} " in f" {words} "
+        found.append(f"{how} {kind} ({'said' if said else 'not said'})")
+        if kind == "text" and said:
+            found.append(f"  {how} text said, {_shape(oracle, turn.text)}")
+    return found
+
+
+_TEMPORAL = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b|\b(?:today|tomorrow|tonight|morning|"
+    r"afternoon|evening|noon|midday|week|month|am|pm|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec)[a-z]*\b|\d+(?:st|nd|rd|th)\b"
+)
+
+
+def _shape(value: str, text: str) -> str:
+    """The shape of a text value (normalised) as the message says it: temporal, with digits,
+    capitalised, and how many words -- what kind of span a reader must find."""
+    count = len(value.split())
+    size = "1 word" if count == 1 else "2-3 words" if count <= 3 else "4+ words"
+    if _TEMPORAL.search(value):
+        return f"temporal, {size}"
+    if any(ch.isdigit() for ch in value):
+        return f"with digits, {size}"
+    first = value.split()[0]
+    capital = re.search(rf"\b{re.escape(first)}\b", text, re.IGNORECASE)
+    if capital is not None and capital.group(0)[:1].isupper() and capital.start() > 0:
+        return f"capitalised, {size}"
+    return f"plain words, {size}"
+
+
 # -- running ------------------------------------------------------------------------------------
 
 
@@ -351,6 +403,8 @@ def run(folders: Sequence[Path], projects_in: Any, *, listing: bool) -> None:
     wrong_starts: dict[str, list[str]] = {}
     kept_wrapped: dict[str, tuple[int, int]] = {}
     details: list[tuple[str, str, Turn]] = []
+    values: Counter[str] = Counter()
+    by_project: dict[str, Counter[str]] = {}
     for folder in folders:
         for project in projects_in(folder):
             cases = asyncio.run(diagnose(project))
@@ -363,6 +417,9 @@ def run(folders: Sequence[Path], projects_in: Any, *, listing: bool) -> None:
                     counts["(no turn differs)"] += 1
                     continue
                 counts[category(wrong)] += 1
+                if "value" in category(wrong):
+                    values.update(value_kinds(wrong))
+                    by_project.setdefault(project.name, Counter()).update(value_kinds(wrong))
                 details.append((project.name, case.name, wrong))
             table[project.name] = counts
             passes[project.name] = (sum(c.passed for c in cases), len(cases))
@@ -375,6 +432,10 @@ def run(folders: Sequence[Path], projects_in: Any, *, listing: bool) -> None:
     starts = {n: (len(w), len(OUT_OF_SCOPE)) for n, w in wrong_starts.items()}
     _print_share("out-of-scope starts", starts)
     _print_share("wrapped starts kept", kept_wrapped)
+    print("slots of the value categories, by type (said = the value is in the message)")
+    for kind, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
+        spread = ", ".join(f"{name} {n[kind]}" for name, n in sorted(by_project.items()) if n[kind])
+        print(f"  {kind:40s}{count:>5d}   {spread}")
     if listing:
         for project_name, case_name, turn in details:
             print(f"\n[{project_name}] {case_name} turn {turn.number}: {category(turn)}")

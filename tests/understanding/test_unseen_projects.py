@@ -1,6 +1,6 @@
 """The offline understanding on realistic projects that it was not written for (issue 13).
 
-`projects/` holds twenty-seven Rasa Pro CALM projects written by other engineers before any tuning:
+`projects/` holds thirty-three Rasa Pro CALM projects written by other engineers before any tuning:
 telecom, insurance and travel (round 1 of issue 13 was tuned on them), energy, health, helpdesk,
 restaurant, retail and university (round 2 was tuned on all nine); pharmacy, gym, events, property,
 food_delivery and garage were added before round 5 (they passed 77 of 173 then, words only 51:
@@ -38,6 +38,8 @@ CASES = {
     "brokerage": 30, "charity": 28, "ev_charging": 29,
     "parking": 27, "tax_office": 26, "bike_share": 28, "dental": 28, "saas_support": 27,
     "wedding_venue": 27,
+    "ski_hire": 26, "laundry": 28, "music_school": 28, "bin_collection": 28, "boat_charter": 27,
+    "print_shop": 28,
 }  # fmt: skip
 PASS_FLOOR = {
     "telecom": 26, "insurance": 23, "travel": 26, "energy": 23, "health": 21, "helpdesk": 28,
@@ -47,6 +49,8 @@ PASS_FLOOR = {
     "brokerage": 26, "charity": 23, "ev_charging": 27,
     "parking": 24, "tax_office": 22, "bike_share": 23, "dental": 23, "saas_support": 25,
     "wedding_venue": 22,
+    "ski_hire": 18, "laundry": 13, "music_school": 17, "bin_collection": 16, "boat_charter": 15,
+    "print_shop": 22,
 }  # fmt: skip
 WORDS_ONLY_FLOOR = {
     "telecom": 9, "insurance": 11, "travel": 14, "energy": 10, "health": 10, "helpdesk": 15,
@@ -56,6 +60,8 @@ WORDS_ONLY_FLOOR = {
     "brokerage": 22, "charity": 10, "ev_charging": 15,
     "parking": 12, "tax_office": 15, "bike_share": 16, "dental": 14, "saas_support": 16,
     "wedding_venue": 16,
+    "ski_hire": 13, "laundry": 11, "music_school": 16, "bin_collection": 5, "boat_charter": 11,
+    "print_shop": 17,
 }  # fmt: skip
 # Before issue 13 (words only, no values by role, no buttons by number): telecom, insurance and
 # travel passed 3, 3 and 3; after round 1 of issue 13, the nine passed 132 of 248; after round 2,
@@ -79,6 +85,11 @@ WORDS_ONLY_FLOOR = {
 # small talk. Round 9 (values at a start, flow choice, answers mid-flow; each mechanism shown on
 # invented projects of other domains first) took all 27 to 655 (words only 386, out-of-scope
 # starts 43 of 729) with no project lower; the floors are those figures.
+# Six more, written blind before round 11 (ski_hire, laundry, music_school, bin_collection,
+# boat_charter, print_shop), passed 101 of 165 (words only 73) with round 9's code when they
+# landed. They joined the tune set at once, as fresh material for round 11: the held-out set had
+# shown (by counts of slot types, not by its messages) that text values said in the first message
+# fail far more often on unseen projects than on the tune set, where rules had been fitted.
 
 
 def run_offline(
