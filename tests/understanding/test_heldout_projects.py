@@ -43,11 +43,14 @@ class PerfectUnderstanding:
         return UnderstandingTrace(mode=self.mode, commands=tuple(commands))
 
 
-def test_there_are_twenty_four_held_out_projects() -> None:
+def test_there_are_thirty_held_out_projects() -> None:
     assert NAMES == [
+        "allotments",
         "banking",
+        "blood_donation",
         "campsite",
         "car_rental",
+        "car_wash",
         "catering",
         "cinema",
         "city",
@@ -68,7 +71,10 @@ def test_there_are_twenty_four_held_out_projects() -> None:
         "self_storage",
         "solar_installer",
         "streaming",
+        "tailoring",
         "vet",
+        "window_cleaning",
+        "wine_club",
     ]
 
 
